@@ -123,3 +123,13 @@ pub trait SessionRepository: Send + Sync {
     /// Deletes sessions that ended before `before`; returns how many.
     async fn prune(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;
 }
+
+/// What `/readyz` asks of the store: it answers and its migrations are applied.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait StoreHealth: Send + Sync {
+    /// `Ok` when a trivial query succeeds and no embedded migration is pending.
+    async fn check(&self) -> Result<(), RepoError>;
+    /// A short name for logs and metrics: "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+}
