@@ -1,1 +1,91 @@
+//! The HTTP adapter: actix-web routes for the contract in `shared/API.md`,
+//! the JWT guard, DTOs, and the one error type that speaks the contract's shape.
 
+pub mod error;
+pub mod guard;
+pub mod json;
+pub mod jwt;
+pub mod request_id;
+pub mod routes;
+pub mod state;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+
+pub use error::ApiError;
+pub use state::{ApiState, Heartbeat};
+
+/// Mounts the API (`/api/v1/...`) and the health endpoints.
+pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    let data = web::Data::new(state);
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(data.clone())
+            .app_data(json::json_config())
+            .app_data(web::PathConfig::default().error_handler(json::path_error))
+            .app_data(web::QueryConfig::default().error_handler(json::query_error))
+            .app_data(web::PayloadConfig::default().limit(json::BODY_LIMIT))
+            .route("/healthz", web::get().to(routes::health::healthz))
+            .route("/readyz", web::get().to(routes::health::readyz))
+            .service(
+                web::scope("/api/v1")
+                    .service(
+                        web::scope("/auth")
+                            .route("/register", web::post().to(routes::auth::register))
+                            .route("/login", web::post().to(routes::auth::login))
+                            .route("/refresh", web::post().to(routes::auth::refresh))
+                            .route("/logout", web::post().to(routes::auth::logout))
+                            .route("/me", web::get().to(routes::auth::me)),
+                    )
+                    .default_service(web::to(api_not_found)),
+            );
+    }
+}
+
+/// Unknown paths under `/api/v1` (and wrong methods on known ones) answer in
+/// the contract's shape.
+pub async fn api_not_found() -> HttpResponse {
+    actix_web::ResponseError::error_response(&ApiError::not_found("no such endpoint"))
+}
+
+/// Middleware that rewrites bare error answers produced by actix itself (405 on
+/// a known path, a guard's 404) into the contract's envelope. Answers that are
+/// already JSON pass untouched.
+pub fn error_envelopes<B: actix_web::body::MessageBody + 'static>(
+) -> actix_web::middleware::ErrorHandlers<B> {
+    use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+    ErrorHandlers::new().default_handler(|res: actix_web::dev::ServiceResponse<B>| {
+        let is_json = res
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if is_json {
+            return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+        }
+        let status = res.status();
+        let (req, _) = res.into_parts();
+        let new = envelope_for_status(status);
+        Ok(ErrorHandlerResponse::Response(
+            actix_web::dev::ServiceResponse::new(req, new).map_into_right_body(),
+        ))
+    })
+}
+
+/// Turns actix's own bare error answers (e.g. 405 on a known path with the wrong
+/// method) into the contract's shape. Used as `ErrorHandlers` default.
+pub fn envelope_for_status(status: StatusCode) -> HttpResponse {
+    let code = match status.as_u16() {
+        400 => "INVALID_JSON",
+        401 => "UNAUTHENTICATED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        405 => "METHOD_NOT_ALLOWED",
+        413 => "PAYLOAD_TOO_LARGE",
+        415 => "UNSUPPORTED_MEDIA_TYPE",
+        429 => "RATE_LIMITED",
+        s if s >= 500 => "INTERNAL",
+        _ => "BAD_REQUEST",
+    };
+    let message = status.canonical_reason().unwrap_or("error").to_lowercase();
+    actix_web::ResponseError::error_response(&ApiError::new(status, code, message))
+}

@@ -1,0 +1,219 @@
+//! `/api/v1/auth/*`.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ttokjang_domain::auth::{IssuedSession, Registration};
+use ttokjang_domain::user::{Role, User};
+
+use crate::error::ApiError;
+use crate::guard::{bearer, AuthUser};
+use crate::json::optional_body;
+use crate::jwt::TokenError;
+use crate::state::ApiState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterBody {
+    email: String,
+    password: String,
+    display_name: String,
+    #[serde(default)]
+    invite_code: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshBody {
+    refresh_token: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LogoutBody {
+    #[serde(default)]
+    refresh_token: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserDto {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&User> for UserDto {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            email: u.email.to_string(),
+            display_name: u.display_name.as_str().to_owned(),
+            role: u.role,
+            created_at: u.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenPairDto {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    refresh_token: String,
+    refresh_expires_in: i64,
+    user: UserDto,
+}
+
+/// Token answers must never be cached by browsers or proxies.
+fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
+    let mut b = HttpResponse::build(status);
+    b.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
+    b
+}
+
+fn token_pair(state: &ApiState, issued: &IssuedSession) -> Result<HttpResponse, ApiError> {
+    let now = state.auth.now();
+    let access = state
+        .tokens
+        .issue(
+            issued.user.id,
+            issued.session.id,
+            now,
+            issued.access_expires_at,
+        )
+        .map_err(|e| {
+            tracing::error!(error = %e, "signing an access token failed");
+            ApiError::internal()
+        })?;
+    let body = TokenPairDto {
+        access_token: access,
+        token_type: "Bearer",
+        expires_in: (issued.access_expires_at - now).num_seconds(),
+        refresh_token: issued.refresh_token.expose().to_owned(),
+        refresh_expires_in: (issued.session.idle_expires_at - now).num_seconds(),
+        user: UserDto::from(&issued.user),
+    };
+    Ok(no_store(StatusCode::OK).json(body))
+}
+
+/// The client address used for throttling: the TCP peer, or the first
+/// forwarded address when the operator says a trusted proxy sits in front.
+fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
+    let info = req.connection_info();
+    let addr = if trust_forwarded {
+        info.realip_remote_addr().map(str::to_owned)
+    } else {
+        info.peer_addr().map(str::to_owned)
+    };
+    let addr = addr.unwrap_or_else(|| "unknown".to_owned());
+    // Strip a port, keep IPv6 brackets' content.
+    match addr.parse::<std::net::SocketAddr>() {
+        Ok(sa) => sa.ip().to_string(),
+        Err(_) => addr,
+    }
+}
+
+pub async fn register(
+    state: web::Data<ApiState>,
+    body: web::Json<RegisterBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let user = state
+        .auth
+        .register(
+            Registration {
+                email: b.email,
+                password: b.password,
+                display_name: b.display_name,
+                invite_code: b.invite_code,
+            },
+            state.invites,
+            Role::Shopper,
+        )
+        .await?;
+    tracing::info!(user_id = %user.id, "user registered");
+    Ok(HttpResponse::Created().json(UserDto::from(&user)))
+}
+
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<ApiState>,
+    body: web::Json<LoginBody>,
+) -> Result<HttpResponse, ApiError> {
+    let addr = client_address(&req, state.trust_forwarded);
+    let issued = match state.auth.login(&body.email, &body.password, &addr).await {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::info!(reason = %e, "login refused");
+            return Err(e.into());
+        }
+    };
+    tracing::info!(user_id = %issued.user.id, session_id = %issued.session.id, "login");
+    token_pair(&state, &issued)
+}
+
+pub async fn refresh(
+    state: web::Data<ApiState>,
+    body: web::Json<RefreshBody>,
+) -> Result<HttpResponse, ApiError> {
+    let issued = match state.auth.refresh(&body.refresh_token).await {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::info!(reason = %e, "refresh refused");
+            return Err(e.into());
+        }
+    };
+    token_pair(&state, &issued)
+}
+
+/// Ends the session of the access token and/or of the refresh token given.
+/// With a valid access token the refresh token is optional; with only a
+/// refresh token (the access token has expired) that token's session ends.
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<ApiState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let body: LogoutBody = optional_body(&body)?.unwrap_or_default();
+    let now = state.auth.now();
+    let from_access = match bearer(&req) {
+        Some(token) => match state.tokens.verify(token, now) {
+            Ok(ids) => Some(ids),
+            Err(TokenError::Expired) if body.refresh_token.is_some() => None,
+            Err(TokenError::Expired) => return Err(ApiError::token_expired()),
+            Err(TokenError::Invalid) => {
+                return Err(ApiError::unauthenticated("the access token is not valid"))
+            }
+        },
+        None => None,
+    };
+    match (from_access, body.refresh_token.as_deref()) {
+        (Some((user_id, session_id)), refresh) => {
+            state.auth.logout(user_id, session_id, refresh).await?;
+            tracing::info!(%session_id, "logout");
+        }
+        (None, Some(refresh)) => state.auth.logout_with_refresh(refresh).await?,
+        (None, None) => {
+            return Err(ApiError::unauthenticated(
+                "send the access token or the refresh token of the session to end",
+            ))
+        }
+    }
+    Ok(no_store(StatusCode::NO_CONTENT).finish())
+}
+
+pub async fn me(user: AuthUser) -> HttpResponse {
+    no_store(StatusCode::OK).json(UserDto::from(&user.user))
+}

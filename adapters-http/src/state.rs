@@ -1,0 +1,29 @@
+//! What the handlers share.
+
+use std::sync::Arc;
+
+use ttokjang_domain::auth::{AuthService, InvitePolicy};
+use ttokjang_domain::ports::StoreHealth;
+
+use crate::jwt::AccessTokens;
+
+/// Liveness of background work that `/readyz` reports (the scheduler, later
+/// others). `None` means the component is not running in this process.
+pub trait Heartbeat: Send + Sync {
+    /// Seconds since the last beat, if any beat happened.
+    fn age_s(&self) -> Option<u64>;
+    /// Beats older than this make the instance not ready.
+    fn max_age_s(&self) -> u64;
+}
+
+#[derive(Clone)]
+pub struct ApiState {
+    pub auth: Arc<AuthService>,
+    pub tokens: Arc<AccessTokens>,
+    pub health: Arc<dyn StoreHealth>,
+    pub heartbeat: Option<Arc<dyn Heartbeat>>,
+    pub invites: InvitePolicy,
+    /// Take the client address from `X-Forwarded-For`/`Forwarded` (only behind a
+    /// trusted proxy); otherwise the TCP peer address is used.
+    pub trust_forwarded: bool,
+}
