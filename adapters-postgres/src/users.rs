@@ -1,0 +1,93 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use ttokjang_domain::ports::{CreateUserError, UserRepository};
+use ttokjang_domain::user::{EmailAddress, InviteCode, User, UserId};
+use ttokjang_domain::RepoError;
+
+use crate::error::Failure;
+use crate::rows::UserRow;
+use crate::schema::{invites, users};
+use crate::store::PgStore;
+
+#[async_trait]
+impl UserRepository for PgStore {
+    async fn create(
+        &self,
+        user: &User,
+        invite: Option<InviteCode>,
+        now: DateTime<Utc>,
+    ) -> Result<(), CreateUserError> {
+        let row = UserRow::from_domain(user);
+        let code = invite.map(|c| c.as_str().to_owned());
+        self.run(move |conn| {
+            conn.transaction::<_, Failure, _>(|conn| {
+                // A concurrent insert of the same e-mail fails on users_email_key,
+                // which maps to EmailTaken; the invite update below then never runs.
+                diesel::insert_into(users::table)
+                    .values(&row)
+                    .execute(conn)?;
+                if let Some(code) = code {
+                    // Row-locking conditional update: of two registrations racing
+                    // for one invite, the second re-checks after the first commits.
+                    let spent = diesel::update(
+                        invites::table
+                            .filter(invites::code.eq(code))
+                            .filter(invites::used_at.is_null())
+                            .filter(
+                                invites::expires_at
+                                    .is_null()
+                                    .or(invites::expires_at.gt(now)),
+                            ),
+                    )
+                    .set((
+                        invites::used_by.eq(Some(&row.id)),
+                        invites::used_at.eq(Some(now)),
+                    ))
+                    .execute(conn)?;
+                    if spent != 1 {
+                        return Err(Failure::InviteInvalid);
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await
+        .map_err(Into::into)
+    }
+
+    async fn find_by_email(&self, email: &EmailAddress) -> Result<Option<User>, RepoError> {
+        let email = email.as_str().to_owned();
+        let row = self
+            .run(move |conn| {
+                Ok(users::table
+                    .filter(users::email.eq(email))
+                    .select(UserRow::as_select())
+                    .first(conn)
+                    .optional()?)
+            })
+            .await?;
+        row.map(UserRow::into_domain).transpose()
+    }
+
+    async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
+        let id = id.0;
+        let row = self
+            .run(move |conn| {
+                Ok(users::table
+                    .find(id)
+                    .select(UserRow::as_select())
+                    .first(conn)
+                    .optional()?)
+            })
+            .await?;
+        row.map(UserRow::into_domain).transpose()
+    }
+
+    async fn count(&self) -> Result<u64, RepoError> {
+        let n: i64 = self
+            .run(|conn| Ok(users::table.count().get_result(conn)?))
+            .await?;
+        u64::try_from(n).map_err(|_| RepoError::Corrupt("negative count".into()))
+    }
+}

@@ -1,0 +1,30 @@
+use async_trait::async_trait;
+use diesel::connection::SimpleConnection;
+use diesel_migrations::MigrationHarness;
+use ttokjang_domain::ports::StoreHealth;
+use ttokjang_domain::RepoError;
+
+use crate::error::unavailable;
+use crate::store::{SqliteStore, MIGRATIONS};
+
+#[async_trait]
+impl StoreHealth for SqliteStore {
+    async fn check(&self) -> Result<(), RepoError> {
+        self.run(|conn| {
+            conn.batch_execute("SELECT 1")?;
+            let pending = conn
+                .has_pending_migration(MIGRATIONS)
+                .map_err(|_| unavailable("cannot read migration state"))?;
+            if pending {
+                return Err(unavailable("migrations pending").into());
+            }
+            Ok(())
+        })
+        .await
+        .map_err(Into::into)
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}

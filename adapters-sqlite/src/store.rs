@@ -1,0 +1,138 @@
+//! The store: opening, connection set-up and the blocking-pool helper.
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use ttokjang_domain::RepoError;
+
+use crate::error::{unavailable, Failure};
+
+pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub(crate) type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
+
+const POOL_SIZE: u32 = 8;
+
+/// Ttokjang's storage on one SQLite file. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("connections", &self.pool.state().connections)
+            .finish()
+    }
+}
+
+/// Per-connection settings: SQLite forgets them when a connection closes.
+#[derive(Debug)]
+struct Pragmas;
+
+const PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                       PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(PRAGMAS)
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Accepts a plain path, `sqlite://path`, `sqlite:path` or `file:path`.
+fn path_of(url: &str) -> &str {
+    ["sqlite://", "sqlite:", "file:"]
+        .iter()
+        .find_map(|p| url.strip_prefix(p))
+        .unwrap_or(url)
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and parent dirs if missing) and runs pending
+    /// embedded migrations.
+    pub fn open(url: &str) -> Result<Self, RepoError> {
+        let path = path_of(url.trim());
+        if path.is_empty() {
+            return Err(unavailable("sqlite path is empty"));
+        }
+        if let Some(parent) = Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|_| unavailable("cannot create the sqlite file's folder"))?;
+            }
+        }
+
+        // One connection first: switch to WAL and migrate before the pool opens
+        // its connections, so they never race for the journal-mode change.
+        let mut first = SqliteConnection::establish(path)
+            .map_err(|_| unavailable("cannot open the sqlite file"))?;
+        first
+            .batch_execute(PRAGMAS)
+            .map_err(|_| unavailable("cannot set sqlite pragmas"))?;
+        first.run_pending_migrations(MIGRATIONS).map_err(|e| {
+            tracing::error!(error = %e, "sqlite migrations failed");
+            unavailable("migrations failed")
+        })?;
+        drop(first);
+
+        let pool = Pool::builder()
+            .max_size(POOL_SIZE)
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(Pragmas))
+            .build(ConnectionManager::<SqliteConnection>::new(path))
+            .map_err(|_| unavailable("cannot open the sqlite pool"))?;
+        Ok(Self { pool })
+    }
+
+    /// Runs `f` with a pooled connection on tokio's blocking pool.
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, Failure>
+    where
+        F: FnOnce(&mut SqliteConnection) -> Result<T, Failure> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|_| unavailable("no database connection available"))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|_| unavailable("storage task failed"))?
+    }
+
+    /// Every stored refresh-token value, for tests that check no raw token is kept.
+    #[doc(hidden)]
+    pub fn raw_refresh_token_hashes(&self) -> Result<Vec<String>, RepoError> {
+        use crate::schema::refresh_tokens::dsl::*;
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|_| unavailable("no database connection available"))?;
+        refresh_tokens
+            .select(token_hash)
+            .order(token_hash)
+            .load::<String>(&mut conn)
+            .map_err(|e| Failure::Db(e).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_of;
+
+    #[test]
+    fn url_forms() {
+        assert_eq!(path_of("data/t.db"), "data/t.db");
+        assert_eq!(path_of("sqlite://data/t.db"), "data/t.db");
+        assert_eq!(path_of("sqlite:///abs/t.db"), "/abs/t.db");
+        assert_eq!(path_of("sqlite:t.db"), "t.db");
+        assert_eq!(path_of("file:t.db"), "t.db");
+    }
+}
