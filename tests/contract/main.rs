@@ -1,1 +1,59 @@
+//! The port contract: one suite of tests, run unchanged against every storage
+//! backend. A backend is correct when this whole suite passes on it.
+//!
+//! PostgreSQL tests need a server (see `scripts/ensure-postgres.sh`); outside
+//! CI they are skipped when none answers, in CI that is a failure.
 
+mod backend;
+mod fixtures;
+mod health;
+mod invites;
+mod sessions;
+mod users;
+
+pub use backend::Backend;
+
+/// Instantiates every contract test for one backend. `$make` returns
+/// `Option<Backend>`; `None` means "skip" (no PostgreSQL outside CI).
+macro_rules! contract_tests {
+    ($backend:ident, $make:path) => {
+        mod $backend {
+            contract_tests!(@each $make;
+                users::user_is_found_by_email_and_id,
+                users::duplicate_email_is_taken_and_nothing_is_written,
+                users::invalid_invites_insert_no_user,
+                users::invite_is_spent_once_and_records_the_user,
+                users::concurrent_registrations_with_one_invite_one_wins,
+                users::registration_without_invite_and_count,
+                users::timestamps_round_trip_to_the_microsecond,
+                invites::invite_round_trips_and_duplicate_code_conflicts,
+                sessions::session_round_trips,
+                sessions::session_for_unknown_user_is_refused,
+                sessions::find_by_refresh_reports_spent_flag,
+                sessions::rotate_spends_old_token_and_moves_idle_expiry,
+                sessions::rotate_of_spent_token_is_already_spent,
+                sessions::rotate_of_unknown_token_is_unknown,
+                sessions::concurrent_rotation_has_exactly_one_winner,
+                sessions::revoke_keeps_the_first_reason,
+                sessions::prune_deletes_ended_sessions_and_their_tokens,
+                sessions::refresh_tokens_are_stored_only_as_hashes,
+                health::health_check_is_ok_after_open,
+            );
+        }
+    };
+    (@each $make:path; $($module:ident :: $test:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $test() {
+                let Some(backend) = $make() else {
+                    eprintln!("skipped: backend not available");
+                    return;
+                };
+                crate::$module::$test(&backend).await;
+            }
+        )*
+    };
+}
+
+contract_tests!(sqlite, crate::backend::sqlite);
+contract_tests!(postgres, crate::backend::postgres);

@@ -1,0 +1,61 @@
+//! A backend under test: its ports as trait objects, plus what keeps its
+//! storage alive (a temp dir or a throwaway database) until the test ends.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use ttokjang_domain::ports::{InviteRepository, SessionRepository, StoreHealth, UserRepository};
+
+type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
+
+pub struct Backend {
+    pub name: &'static str,
+    pub users: Arc<dyn UserRepository>,
+    pub invites: Arc<dyn InviteRepository>,
+    pub sessions: Arc<dyn SessionRepository>,
+    pub health: Arc<dyn StoreHealth>,
+    /// Every value in `refresh_tokens.token_hash`, read straight from the table.
+    raw_hashes: RawHashes,
+    // Declared last so it drops last, after every handle on the store.
+    _storage: Box<dyn Any + Send>,
+}
+
+impl Backend {
+    pub fn stored_refresh_token_hashes(&self) -> Vec<String> {
+        (self.raw_hashes)()
+    }
+}
+
+pub fn sqlite() -> Option<Backend> {
+    let (store, dir) = ttokjang_tests::sqlite_store();
+    let raw = Arc::clone(&store);
+    Some(Backend {
+        name: "sqlite",
+        users: store.clone(),
+        invites: store.clone(),
+        sessions: store.clone(),
+        health: store,
+        raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
+            Ok(v) => v,
+            Err(e) => panic!("cannot read refresh_tokens: {e}"),
+        }),
+        _storage: Box::new(dir),
+    })
+}
+
+pub fn postgres() -> Option<Backend> {
+    let (store, db) = ttokjang_tests::pg_store()?;
+    let raw = Arc::clone(&store);
+    Some(Backend {
+        name: "postgres",
+        users: store.clone(),
+        invites: store.clone(),
+        sessions: store.clone(),
+        health: store,
+        raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
+            Ok(v) => v,
+            Err(e) => panic!("cannot read refresh_tokens: {e}"),
+        }),
+        _storage: Box::new(db),
+    })
+}
