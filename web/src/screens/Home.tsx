@@ -1,0 +1,59 @@
+import { NavLink, Outlet } from 'react-router-dom';
+import { Brand, LangToggle } from '../components/Layout';
+import { useI18n, type MessageKey } from '../i18n';
+
+export const TABS: ReadonlyArray<{ path: string; key: MessageKey; id: string; icon: string }> = [
+  { path: '/basket', key: 'tab.basket', id: 'basket', icon: '🧺' },
+  { path: '/plans', key: 'tab.plans', id: 'plans', icon: '🗺️' },
+  { path: '/reservations', key: 'tab.reservations', id: 'reservations', icon: '⏰' },
+  { path: '/chat', key: 'tab.chat', id: 'chat', icon: '💬' },
+  { path: '/me', key: 'tab.me', id: 'me', icon: '🙂' },
+];
+
+/** The logged-in shell: top bar, content, bottom tab bar. */
+export function HomeShell() {
+  const { t } = useI18n();
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Brand />
+        <span className="beta-chip" title={t('beta.sandbox')}>
+          BETA
+        </span>
+        <LangToggle />
+      </header>
+      <main className="content" id="main">
+        <Outlet />
+      </main>
+      <nav className="tabbar" aria-label={t('tab.nav')} data-testid="tabbar">
+        {TABS.map((tab) => (
+          <NavLink
+            key={tab.id}
+            to={tab.path}
+            className={({ isActive }) => `tab${isActive ? ' tab-active' : ''}`}
+            data-testid={`tab-${tab.id}`}
+          >
+            <span className="tab-icon" aria-hidden="true">
+              {tab.icon}
+            </span>
+            <span className="tab-label">{t(tab.key)}</span>
+          </NavLink>
+        ))}
+      </nav>
+    </div>
+  );
+}
+
+export function ComingSoon({ titleKey }: { titleKey: MessageKey }) {
+  const { t } = useI18n();
+  return (
+    <section className="card soon" data-testid="coming-soon">
+      <h1>{t(titleKey)}</h1>
+      <p className="soon-emoji" aria-hidden="true">
+        🛒
+      </p>
+      <p className="soon-title">{t('soon.title')}</p>
+      <p className="muted">{t('soon.body')}</p>
+    </section>
+  );
+}

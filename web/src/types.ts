@@ -1,0 +1,279 @@
+// Typed contracts of the Ttokjang HTTP API v1 (see /work/shared/API.md and docs/).
+// Money: integer 원 (`_krw`), distances metres (`_m`), durations seconds (`_s`),
+// times RFC 3339 UTC strings (`_at`).
+
+/** RFC 3339 timestamp, UTC unless a field says otherwise. */
+export type Timestamp = string;
+
+// ---------------------------------------------------------------- errors
+
+/** Stable machine-readable error codes named by the contract. Unknown codes stay strings. */
+export type KnownErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'INVALID_JSON'
+  | 'UNAUTHENTICATED'
+  | 'TOKEN_EXPIRED'
+  | 'INVALID_CREDENTIALS'
+  | 'REFRESH_TOKEN_REUSED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'INVALID_REDIRECT_URL'
+  | 'PLAN_EXPIRED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'CARD_DECLINED'
+  | 'INTERNAL'
+  | 'EMPTY_BASKET'
+  | 'INVALID_QUANTITY'
+  | 'ITEM_CLARIFICATION_REQUIRED'
+  | 'INVALID_REQUEST_ID'
+  | 'INVALID_SELECTION'
+  | 'DEPENDENCY_FAILURE'
+  | 'BUDGET_CAP_EXCEEDED'
+  | 'MALL_NOT_ALLOWED'
+  // client-side codes (never sent by the server)
+  | 'NETWORK_ERROR'
+  | 'BAD_RESPONSE';
+
+export type ErrorCode = KnownErrorCode | (string & {});
+
+/** Field name → human message, as sent with VALIDATION_FAILED. */
+export type FieldErrors = Record<string, string>;
+
+/** The wire envelope: `{"error": {...}}`. */
+export interface ErrorEnvelope {
+  error: {
+    code: ErrorCode;
+    message: string;
+    request_id?: string;
+    fields?: FieldErrors;
+  };
+}
+
+// ---------------------------------------------------------------- meta
+
+export type SourceStatus = 'ok' | 'timeout' | 'error';
+
+export interface SourceOutcome {
+  id: string;
+  status: SourceStatus;
+  latency_ms: number;
+}
+
+/** `meta` of plan answers; `degraded: true` goes with HTTP 206. */
+export interface ResponseMeta {
+  degraded: boolean;
+  sources: SourceOutcome[];
+  generated_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+// ---------------------------------------------------------------- auth
+
+export type Role = 'user' | 'admin' | (string & {});
+
+export interface User {
+  id: string;
+  email: string;
+  display_name: string;
+  created_at: Timestamp;
+  role?: Role;
+}
+
+export interface RegisterRequest {
+  email: string;
+  password: string;
+  display_name: string;
+  invite_code: string;
+}
+
+export interface TokenPair {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+  user: User;
+}
+
+// ---------------------------------------------------------------- catalog
+
+export type StoreKind = 'offline' | 'online';
+
+export interface Product {
+  id: string;
+  name: string;
+  name_en?: string;
+  unit?: string;
+  size?: string;
+  category?: string;
+}
+
+export interface Store {
+  id: string;
+  name: string;
+  chain?: string;
+  kind: StoreKind;
+  store_type?: string;
+  lat?: number;
+  lng?: number;
+  address?: string;
+  distance_m?: number;
+  min_order_krw?: number;
+  delivery_fee_krw?: number;
+  free_delivery_threshold_krw?: number;
+}
+
+// ---------------------------------------------------------------- basket
+
+export interface BasketItem {
+  id: string;
+  product_id?: string | null;
+  name: string;
+  quantity: number;
+  unit?: string | null;
+  note?: string | null;
+}
+
+export interface Basket {
+  items: BasketItem[];
+  updated_at: Timestamp | null;
+}
+
+// ---------------------------------------------------------------- plans
+
+export type PlanMode = 'offline' | 'online';
+export type PlanLabel = 'cheapest' | 'fewest_stops' | 'closest' | 'balanced' | (string & {});
+export type TravelMode = 'walk' | 'transit' | 'car';
+
+export interface PlanItem {
+  basket_item_id: string;
+  product: Product;
+  quantity: number;
+  unit_price_krw: number;
+  subtotal_krw: number;
+}
+
+export interface Stop {
+  store: Store;
+  items: PlanItem[];
+  subtotal_krw: number;
+  /** online stops: delivery fee charged by this mall */
+  delivery_krw?: number;
+  /** offline stops: leg distance/duration to reach this stop */
+  distance_m?: number;
+  travel_s?: number;
+}
+
+export interface MissingItem {
+  basket_item_id: string;
+  name: string;
+  reason?: string;
+}
+
+export interface Plan {
+  plan_id: string;
+  label: PlanLabel;
+  total_krw: number;
+  goods_krw: number;
+  /** offline plans */
+  travel_krw?: number;
+  /** online plans */
+  delivery_krw?: number;
+  distance_m: number;
+  stops: Stop[];
+  missing_items: MissingItem[];
+}
+
+export interface Location {
+  lat: number;
+  lng: number;
+}
+
+export interface GeneratePlansRequest {
+  basket?: Array<Pick<BasketItem, 'name' | 'quantity'> & Partial<BasketItem>>;
+  location?: Location;
+  max_stores?: number;
+  max_distance_m?: number;
+  travel_mode?: TravelMode;
+}
+
+export interface GeneratePlansResponse {
+  plan_request_id: string;
+  plans: Plan[];
+  meta: ResponseMeta;
+}
+
+export interface SelectPlanRequest {
+  plan_request_id: string;
+  plan_id: string;
+  return_url?: string;
+}
+
+export interface CheckoutLink {
+  store_id: string;
+  redirect_url: string;
+}
+
+export interface SelectOnlineResponse {
+  order_id: string;
+  checkout: CheckoutLink[];
+}
+
+// ---------------------------------------------------------------- reservations
+
+export type ScheduleType = 'once' | 'daily' | 'weekly' | 'monthly';
+export type ReservationChannel = 'in_app' | 'webhook' | 'email';
+export type RunResultStatus = 'success' | 'degraded' | 'failed';
+export type ReservationStatus = 'active' | 'paused' | 'completed' | 'failed' | 'cancelled';
+/** 0 = Sunday … 6 = Saturday (as documented in docs/) */
+export type DayOfWeek = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export interface Reservation {
+  id: string;
+  title: string;
+  mode: PlanMode;
+  schedule_type: ScheduleType;
+  /** once: the local or absolute time to run */
+  run_at?: Timestamp | null;
+  /** daily/weekly/monthly: local "HH:MM" */
+  time_of_day?: string | null;
+  days_of_week?: DayOfWeek[] | null;
+  day_of_month?: number | null;
+  /** IANA zone, default Asia/Seoul */
+  timezone: string;
+  channel: ReservationChannel;
+  next_run_at: Timestamp | null;
+  last_run_at: Timestamp | null;
+  last_result_status: RunResultStatus | null;
+  retry_count: number;
+  status: ReservationStatus;
+  created_at?: Timestamp;
+  updated_at?: Timestamp;
+}
+
+export type NewReservation = Pick<Reservation, 'title' | 'mode' | 'schedule_type'> &
+  Partial<
+    Pick<
+      Reservation,
+      'run_at' | 'time_of_day' | 'days_of_week' | 'day_of_month' | 'timezone' | 'channel'
+    >
+  >;
+
+export interface ReservationRun {
+  id: string;
+  reservation_id: string;
+  scheduled_for: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  status: RunResultStatus | 'running';
+  plan_request_id?: string | null;
+  error_code?: string | null;
+}
