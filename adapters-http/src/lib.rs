@@ -30,15 +30,48 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                 web::scope("/api/v1")
                     .service(
                         web::scope("/auth")
-                            .route("/register", web::post().to(routes::auth::register))
-                            .route("/login", web::post().to(routes::auth::login))
-                            .route("/refresh", web::post().to(routes::auth::refresh))
-                            .route("/logout", web::post().to(routes::auth::logout))
-                            .route("/me", web::get().to(routes::auth::me)),
+                            .service(post("/register", routes::auth::register))
+                            .service(post("/login", routes::auth::login))
+                            .service(post("/refresh", routes::auth::refresh))
+                            .service(post("/logout", routes::auth::logout))
+                            .service(get("/me", routes::auth::me))
+                            .default_service(web::to(api_not_found)),
                     )
                     .default_service(web::to(api_not_found)),
             );
     }
+}
+
+/// A resource whose other methods answer 405 in the contract's shape (without
+/// this, actix would fall through to the app's default service: the web app).
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+fn post<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    resource(path).route(web::post().to(handler))
+}
+
+fn get<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    resource(path).route(web::get().to(handler))
+}
+
+pub async fn method_not_allowed() -> HttpResponse {
+    actix_web::ResponseError::error_response(&ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "this endpoint does not accept that method",
+    ))
 }
 
 /// Unknown paths under `/api/v1` (and wrong methods on known ones) answer in

@@ -1,1 +1,10 @@
+//! The Ttokjang application: configuration, backend choice, wiring of ports
+//! to use cases, the HTTP server and the operator's commands.
 
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod server;
+pub mod storage;
+pub mod system;
+pub mod web;

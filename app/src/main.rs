@@ -1,1 +1,67 @@
-fn main() {}
+//! `ttokjang`: the server and the operator's commands.
+
+use std::process::ExitCode;
+
+use ttokjang::cli::{self, Command};
+use ttokjang::config::Config;
+use ttokjang::logging::{self, LogFormat};
+use ttokjang::server;
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ttokjang: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            print!("{}", cli::HELP);
+            return ExitCode::SUCCESS;
+        }
+        Command::Version => {
+            println!("ttokjang {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ttokjang: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let format = config.log_format.parse().unwrap_or(LogFormat::Text);
+    logging::init(format, &config.log_filter);
+    let result = match command {
+        Command::Serve => serve(&config).await,
+        other => cli::run_admin(other, &config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "ttokjang stopped");
+            eprintln!("ttokjang: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: &Config) -> Result<(), server::StartError> {
+    let running = server::start(config).await?;
+    tracing::info!(
+        addr = %running.addr,
+        backend = config.database.name(),
+        "ttokjang is serving on http://{}",
+        running.addr
+    );
+    // actix handles SIGINT/SIGTERM: stop accepting, finish requests in flight
+    // (up to the shutdown timeout), then return.
+    running.server.await?;
+    tracing::info!("ttokjang stopped cleanly");
+    Ok(())
+}

@@ -84,7 +84,7 @@ fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
 }
 
 fn token_pair(state: &ApiState, issued: &IssuedSession) -> Result<HttpResponse, ApiError> {
-    let now = state.auth.now();
+    let now = issued.issued_at;
     let access = state
         .tokens
         .issue(

@@ -33,7 +33,7 @@ pub struct Registration {
 
 #[derive(Debug, Error)]
 pub enum RegisterError {
-    #[error("invalid input")]
+    #[error("invalid input: {}", describe(.0))]
     Invalid(Vec<InvalidValue>),
     #[error("e-mail already registered")]
     EmailTaken,
@@ -41,6 +41,14 @@ pub enum RegisterError {
     Hash(#[from] HashError),
     #[error(transparent)]
     Repo(#[from] RepoError),
+}
+
+fn describe(problems: &[InvalidValue]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[derive(Debug, Error)]
@@ -83,6 +91,8 @@ pub struct IssuedSession {
     pub user: User,
     pub session: Session,
     pub refresh_token: RefreshToken,
+    /// The instant of issue (the clock's), for `iat` and relative lifetimes.
+    pub issued_at: DateTime<Utc>,
     pub access_expires_at: DateTime<Utc>,
 }
 
@@ -228,6 +238,7 @@ impl AuthService {
             user,
             session,
             refresh_token,
+            issued_at: now,
             access_expires_at: now + self.policy.access_ttl,
         })
     }
@@ -290,6 +301,7 @@ impl AuthService {
             user,
             session,
             refresh_token: next,
+            issued_at: now,
             access_expires_at: now + self.policy.access_ttl,
         })
     }

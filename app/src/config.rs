@@ -1,0 +1,265 @@
+//! Configuration from the environment. Every variable is documented in
+//! `.env.example`; bad values stop the start with a message naming the variable.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("configuration: {var}: {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+fn err(var: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        problem: problem.into(),
+    }
+}
+
+/// Which storage backend `DATABASE_URL` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Backend {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else if let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .or_else(|| url.strip_prefix("file:"))
+        {
+            if rest.is_empty() {
+                return Err(err("DATABASE_URL", "the SQLite path is empty"));
+            }
+            Ok(Self::Sqlite(rest.to_owned()))
+        } else if url.contains("://") {
+            Err(err(
+                "DATABASE_URL",
+                "unsupported scheme: use sqlite://PATH or postgres://…",
+            ))
+        } else if url.is_empty() {
+            Err(err("DATABASE_URL", "is empty"))
+        } else {
+            Ok(Self::Sqlite(url.to_owned()))
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// The JWT secret; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: Backend,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `None`: generate one and keep it in `data_dir/jwt-secret` (single-box use).
+    pub jwt_secret: Option<Secret>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub jwt_leeway_s: u64,
+    pub access_ttl_s: i64,
+    pub refresh_ttl_s: i64,
+    pub session_max_age_s: i64,
+    pub invites_required: bool,
+    pub trust_forwarded: bool,
+    pub log_format: String,
+    pub log_filter: String,
+    pub web_dist: PathBuf,
+    pub demo_account: bool,
+    pub http_workers: usize,
+}
+
+fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(err(var, "must be true or false")),
+    }
+}
+
+fn parse_int<T: std::str::FromStr + PartialOrd + std::fmt::Display>(
+    var: &'static str,
+    v: &str,
+    min: T,
+    max: T,
+) -> Result<T, ConfigError> {
+    let n: T = v
+        .trim()
+        .parse()
+        .map_err(|_| err(var, "must be a whole number"))?;
+    if n < min || n > max {
+        return Err(err(var, format!("must be between {min} and {max}")));
+    }
+    Ok(n)
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_map(&std::env::vars().collect())
+    }
+
+    /// Reads from a map so tests need not touch the process environment.
+    pub fn from_map(env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| {
+            env.get(k)
+                .map(String::as_str)
+                .filter(|v| !v.trim().is_empty())
+        };
+        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or("./data"));
+        let default_db = format!("sqlite://{}", data_dir.join("ttokjang.db").display());
+        let database = Backend::parse(get("DATABASE_URL").unwrap_or(&default_db))?;
+        let bind = get("BIND_ADDR")
+            .unwrap_or("127.0.0.1:8080")
+            .parse()
+            .map_err(|_| err("BIND_ADDR", "must be HOST:PORT, e.g. 0.0.0.0:8080"))?;
+        let jwt_secret = match get("JWT_SECRET") {
+            Some(s) if s.len() < 32 => {
+                return Err(err(
+                    "JWT_SECRET",
+                    "must be at least 32 bytes of random data",
+                ))
+            }
+            Some(s) => Some(Secret(s.as_bytes().to_vec())),
+            None => None,
+        };
+        let access_ttl_s = parse_int(
+            "ACCESS_TOKEN_TTL_S",
+            get("ACCESS_TOKEN_TTL_S").unwrap_or("900"),
+            60,
+            3600,
+        )?;
+        let refresh_ttl_s = parse_int(
+            "REFRESH_TOKEN_TTL_S",
+            get("REFRESH_TOKEN_TTL_S").unwrap_or("2592000"),
+            300,
+            31_536_000,
+        )?;
+        let session_max_age_s = parse_int(
+            "SESSION_MAX_AGE_S",
+            get("SESSION_MAX_AGE_S").unwrap_or("7776000"),
+            300,
+            63_072_000,
+        )?;
+        if session_max_age_s < refresh_ttl_s {
+            return Err(err(
+                "SESSION_MAX_AGE_S",
+                "must not be shorter than REFRESH_TOKEN_TTL_S",
+            ));
+        }
+        let log_format = get("LOG_FORMAT").unwrap_or("text").to_ascii_lowercase();
+        if log_format != "text" && log_format != "json" {
+            return Err(err("LOG_FORMAT", "must be text or json"));
+        }
+        let default_workers = std::thread::available_parallelism().map_or(2, usize::from);
+        Ok(Self {
+            database,
+            bind,
+            data_dir,
+            jwt_secret,
+            jwt_issuer: get("JWT_ISSUER").unwrap_or("ttokjang").to_owned(),
+            jwt_audience: get("JWT_AUDIENCE").unwrap_or("ttokjang-web").to_owned(),
+            jwt_leeway_s: parse_int("JWT_LEEWAY_S", get("JWT_LEEWAY_S").unwrap_or("30"), 0, 30)?,
+            access_ttl_s,
+            refresh_ttl_s,
+            session_max_age_s,
+            invites_required: parse_bool(
+                "INVITES_REQUIRED",
+                get("INVITES_REQUIRED").unwrap_or("true"),
+            )?,
+            trust_forwarded: parse_bool(
+                "TRUST_FORWARDED_FOR",
+                get("TRUST_FORWARDED_FOR").unwrap_or("false"),
+            )?,
+            log_format,
+            log_filter: get("RUST_LOG").unwrap_or("info").to_owned(),
+            web_dist: PathBuf::from(get("WEB_DIST").unwrap_or("./web/dist")),
+            demo_account: parse_bool("DEMO_ACCOUNT", get("DEMO_ACCOUNT").unwrap_or("true"))?,
+            http_workers: parse_int(
+                "HTTP_WORKERS",
+                get("HTTP_WORKERS").unwrap_or(&default_workers.to_string()),
+                1,
+                256,
+            )?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_a_local_sqlite_box() {
+        let c = Config::from_map(&map(&[])).expect("defaults");
+        assert_eq!(c.database, Backend::Sqlite("./data/ttokjang.db".into()));
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert!(c.invites_required);
+        assert_eq!(c.access_ttl_s, 900);
+        assert!(c.jwt_secret.is_none());
+    }
+
+    #[test]
+    fn database_url_picks_the_backend() {
+        for (url, want) in [
+            ("postgres://u@h/db", "postgres"),
+            ("postgresql://h/db", "postgres"),
+            ("sqlite://x.db", "sqlite"),
+            ("sqlite:x.db", "sqlite"),
+            ("x.db", "sqlite"),
+        ] {
+            assert_eq!(Backend::parse(url).expect(url).name(), want);
+        }
+        assert!(Backend::parse("mysql://h/db").is_err());
+        assert!(Backend::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let e = Config::from_map(&map(&[("JWT_SECRET", "short")])).expect_err("short");
+        assert_eq!(e.var, "JWT_SECRET");
+        let e = Config::from_map(&map(&[("JWT_LEEWAY_S", "60")])).expect_err("leeway");
+        assert_eq!(e.var, "JWT_LEEWAY_S");
+        let e = Config::from_map(&map(&[("BIND_ADDR", "nope")])).expect_err("bind");
+        assert_eq!(e.var, "BIND_ADDR");
+        let e = Config::from_map(&map(&[("INVITES_REQUIRED", "maybe")])).expect_err("bool");
+        assert_eq!(e.var, "INVITES_REQUIRED");
+    }
+
+    #[test]
+    fn secret_is_not_printed() {
+        let c = Config::from_map(&map(&[("JWT_SECRET", &"s".repeat(40))])).expect("ok");
+        assert!(!format!("{c:?}").contains("ssss"));
+    }
+}

@@ -1,0 +1,249 @@
+//! Building the services from configuration and running the HTTP server.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{App, HttpResponse, HttpServer};
+use chrono::Duration;
+use thiserror::Error;
+use ttokjang_domain::auth::{AuthService, InvitePolicy, Registration};
+use ttokjang_domain::ports::{Clock, HashError, RandomSource};
+use ttokjang_domain::session::SessionPolicy;
+use ttokjang_domain::throttle::{LoginThrottle, ThrottlePolicy};
+use ttokjang_domain::user::{Invite, InviteCode, Role};
+use ttokjang_domain::RepoError;
+use ttokjang_http::jwt::{AccessTokens, KeyError};
+use ttokjang_http::ApiState;
+
+use crate::config::{Config, Secret};
+use crate::storage::{self, Stores};
+use crate::system::{shared_hasher, OsRandom, SystemClock};
+
+#[derive(Debug, Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Storage(#[from] RepoError),
+    #[error("password hasher: {0}")]
+    Hash(#[from] HashError),
+    #[error("JWT keys: {0}")]
+    Key(#[from] KeyError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("demo account: {0}")]
+    Demo(String),
+}
+
+/// Everything a command needs: the stores and the use cases over them.
+pub struct Services {
+    pub stores: Stores,
+    pub auth: Arc<AuthService>,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn RandomSource>,
+}
+
+pub async fn services(config: &Config) -> Result<Services, StartError> {
+    let stores = storage::open(&config.database).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let random: Arc<dyn RandomSource> = Arc::new(OsRandom);
+    let hasher = tokio::task::spawn_blocking(shared_hasher)
+        .await
+        .map_err(|e| HashError(e.to_string()))??;
+    let policy = SessionPolicy {
+        access_ttl: Duration::seconds(config.access_ttl_s),
+        refresh_idle_ttl: Duration::seconds(config.refresh_ttl_s),
+        absolute_ttl: Duration::seconds(config.session_max_age_s),
+    };
+    let auth = Arc::new(AuthService::new(
+        stores.users.clone(),
+        stores.sessions.clone(),
+        hasher,
+        clock.clone(),
+        random.clone(),
+        LoginThrottle::new(ThrottlePolicy::default()),
+        policy,
+    ));
+    Ok(Services {
+        stores,
+        auth,
+        clock,
+        random,
+    })
+}
+
+/// The JWT secret: from `JWT_SECRET`, else the one kept in `DATA_DIR/jwt-secret`
+/// (made on first start, mode 0600). Several instances must share `JWT_SECRET`.
+fn jwt_secret(config: &Config, random: &dyn RandomSource) -> Result<Secret, StartError> {
+    if let Some(s) = &config.jwt_secret {
+        return Ok(s.clone());
+    }
+    let path = config.data_dir.join("jwt-secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= AccessTokens::MIN_SECRET_BYTES {
+            return Ok(Secret(existing.into_bytes()));
+        }
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let hex: String = random
+        .secret_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    write_private(&path, &hex)?;
+    tracing::warn!(
+        path = %path.display(),
+        "JWT_SECRET is not set: generated one for this box; set JWT_SECRET when running several instances"
+    );
+    Ok(Secret(hex.into_bytes()))
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+/// Random human-typable text from the secret source (no 0/O/1/I look-alikes).
+pub fn readable_secret(random: &dyn RandomSource, len: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    random
+        .secret_bytes()
+        .iter()
+        .chain(random.secret_bytes().iter())
+        .take(len)
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect()
+}
+
+pub const DEMO_EMAIL: &str = "demo@ttokjang.app";
+
+/// On a store with no users: creates the demo account (password from
+/// `DEMO_PASSWORD` or random) and one invite code, and prints both once.
+pub async fn ensure_demo_account(svc: &Services) -> Result<(), StartError> {
+    if svc.stores.users.count().await? > 0 {
+        return Ok(());
+    }
+    let password = std::env::var("DEMO_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| readable_secret(svc.random.as_ref(), 16));
+    svc.auth
+        .register(
+            Registration {
+                email: DEMO_EMAIL.to_owned(),
+                password: password.clone(),
+                display_name: "똑장 데모".to_owned(),
+                invite_code: None,
+            },
+            InvitePolicy::Optional,
+            Role::Shopper,
+        )
+        .await
+        .map_err(|e| StartError::Demo(e.to_string()))?;
+    let invite = create_invite(svc, None).await?;
+    // Printed to the terminal on purpose, once; never through the log pipeline.
+    println!(
+        "\n  똑장 demo account (shown once):\n    e-mail:   {DEMO_EMAIL}\n    password: {password}\n    invite code for a new account: {}\n",
+        invite.as_str()
+    );
+    Ok(())
+}
+
+pub async fn create_invite(
+    svc: &Services,
+    valid_days: Option<i64>,
+) -> Result<InviteCode, StartError> {
+    let now = svc.clock.now();
+    let raw = format!(
+        "BETA-{}",
+        readable_secret(svc.random.as_ref(), 10).to_ascii_uppercase()
+    );
+    let code = InviteCode::parse(&raw).map_err(|e| StartError::Demo(e.to_string()))?;
+    svc.stores
+        .invites
+        .create(&Invite {
+            code: code.clone(),
+            created_at: now,
+            expires_at: valid_days.map(|d| now + Duration::days(d)),
+            used_by: None,
+            used_at: None,
+        })
+        .await?;
+    Ok(code)
+}
+
+/// A server that is listening.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub handle: ServerHandle,
+    pub server: actix_web::dev::Server,
+}
+
+/// Builds everything and binds; the returned server future must be awaited (or
+/// spawned) to serve. Binding `:0` picks a free port (tests).
+pub async fn start(config: &Config) -> Result<Running, StartError> {
+    let svc = services(config).await?;
+    if config.demo_account {
+        ensure_demo_account(&svc).await?;
+    }
+    let secret = jwt_secret(config, svc.random.as_ref())?;
+    let tokens = Arc::new(AccessTokens::new(
+        &secret.0,
+        &config.jwt_issuer,
+        &config.jwt_audience,
+        config.jwt_leeway_s,
+    )?);
+    let state = ApiState {
+        auth: svc.auth.clone(),
+        tokens,
+        health: svc.stores.health.clone(),
+        heartbeat: None,
+        invites: if config.invites_required {
+            InvitePolicy::Required
+        } else {
+            InvitePolicy::Optional
+        },
+        trust_forwarded: config.trust_forwarded,
+    };
+    let web_dist = config.web_dist.clone();
+    let api = ttokjang_http::configure(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(Compress::default())
+            .wrap(ttokjang_http::error_envelopes())
+            .wrap(from_fn(ttokjang_http::request_id::middleware))
+            .configure(api.clone())
+            .configure(crate::web::site(web_dist.clone()))
+    })
+    .workers(config.http_workers)
+    .shutdown_timeout(10)
+    .bind(config.bind)?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| std::io::Error::other("the server bound no address"))?;
+    let server = server.run();
+    Ok(Running {
+        addr,
+        handle: server.handle(),
+        server,
+    })
+}
+
+/// A plain-text answer for the site root when the web app was not built.
+pub async fn not_built() -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .content_type("text/html; charset=utf-8")
+        .body("<!doctype html><meta charset=utf-8><title>똑장</title><p>The web app is not built. Run <code>scripts/build-web.sh</code> (the README's run command does it). The API is at <code>/api/v1</code>.</p>")
+}

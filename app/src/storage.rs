@@ -1,0 +1,43 @@
+//! The one place where the storage backend is chosen, from `DATABASE_URL`.
+
+use std::sync::Arc;
+
+use ttokjang_domain::ports::{InviteRepository, SessionRepository, StoreHealth, UserRepository};
+use ttokjang_domain::RepoError;
+use ttokjang_postgres::PgStore;
+use ttokjang_sqlite::SqliteStore;
+
+use crate::config::Backend;
+
+/// Every port the app needs, served by one backend.
+#[derive(Clone)]
+pub struct Stores {
+    pub users: Arc<dyn UserRepository>,
+    pub invites: Arc<dyn InviteRepository>,
+    pub sessions: Arc<dyn SessionRepository>,
+    pub health: Arc<dyn StoreHealth>,
+}
+
+fn wire<S>(store: Arc<S>) -> Stores
+where
+    S: UserRepository + InviteRepository + SessionRepository + StoreHealth + 'static,
+{
+    Stores {
+        users: store.clone(),
+        invites: store.clone(),
+        sessions: store.clone(),
+        health: store,
+    }
+}
+
+/// Opens the backend and applies its pending migrations. Blocking work runs
+/// on the blocking pool.
+pub async fn open(backend: &Backend) -> Result<Stores, RepoError> {
+    let backend = backend.clone();
+    tokio::task::spawn_blocking(move || match backend {
+        Backend::Sqlite(path) => SqliteStore::open(&path).map(|s| wire(Arc::new(s))),
+        Backend::Postgres(url) => PgStore::open(&url).map(|s| wire(Arc::new(s))),
+    })
+    .await
+    .map_err(|e| RepoError::Unavailable(format!("opening the database failed: {e}")))?
+}

@@ -1,0 +1,37 @@
+//! Serving the built web app from `WEB_DIST` with a single-page-app fallback:
+//! any GET that is not a file and not under `/api` gets `index.html`.
+
+use std::path::PathBuf;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{fn_service, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::web;
+
+use crate::server::not_built;
+
+pub fn site(dist: PathBuf) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    move |cfg: &mut web::ServiceConfig| {
+        let index = dist.join("index.html");
+        if !index.is_file() {
+            cfg.default_service(web::to(not_built));
+            return;
+        }
+        cfg.service(
+            Files::new("/", dist.clone())
+                .index_file("index.html")
+                .prefer_utf8(true)
+                .default_handler(fn_service(move |req: ServiceRequest| {
+                    let index = index.clone();
+                    async move {
+                        let (req, _) = req.into_parts();
+                        let mut res = NamedFile::open_async(&index).await?.into_response(&req);
+                        // The shell must be re-fetched so new deployments show up.
+                        res.headers_mut()
+                            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                        Ok(ServiceResponse::new(req, res))
+                    }
+                })),
+        );
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# End-to-end: the real `ttokjang` binary on a fresh SQLite file serving the
+# built web app, driven by headless Chromium through playwright-core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM" ]; then
+  echo "e2e: installing Debian's chromium"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+[ -x "$CHROMIUM" ] || { echo "e2e: chromium is not available" >&2; exit 1; }
+[ -f web/dist/index.html ] || scripts/build-web.sh
+
+cargo build --locked -p ttokjang
+work="$(mktemp -d)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+mkdir -p test-artifacts
+log="test-artifacts/e2e-server.log"
+
+# Output goes to a file, never a pipe, so a finished test can never hang on it.
+DATA_DIR="$work" DATABASE_URL="sqlite://$work/e2e.db" BIND_ADDR="127.0.0.1:$port" \
+  WEB_DIST="$PWD/web/dist" DEMO_PASSWORD="$password" RUST_LOG=info HTTP_WORKERS=2 \
+  ./target/debug/ttokjang serve >"$log" 2>&1 &
+server=$!
+# Watchdog: whatever happens, the server dies within 5 minutes.
+( sleep 300; kill -9 "$server" 2>/dev/null ) &
+watchdog=$!
+cleanup() { kill "$server" 2>/dev/null || true; kill "$watchdog" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { echo "e2e: server exited" >&2; cat "$log" >&2; exit 1; }
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null
+
+E2E_BASE_URL="http://127.0.0.1:$port" E2E_EMAIL="demo@ttokjang.app" E2E_PASSWORD="$password" \
+  CHROMIUM="$CHROMIUM" node web/e2e/run.mjs

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: format and lint gates, Rust unit tests, the port contract
+# suite on SQLite and PostgreSQL, black-box HTTP tests, the web app's unit tests
+# and build, and the end-to-end test in headless Chromium against the real binary.
+#
+# With CI=true nothing that needs PostgreSQL, the browser or the web build is
+# skipped: a missing piece fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+step() { printf '\n==> %s\n' "$*"; }
+
+step "bootstrap"
+scripts/bootstrap.sh
+
+step "PostgreSQL"
+scripts/ensure-postgres.sh
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (unit, contract on sqlite+postgres, HTTP)"
+cargo test --workspace --locked
+
+step "web: unit tests and build"
+scripts/build-web.sh
+(cd web && npm test --silent)
+
+step "end-to-end in headless Chromium"
+scripts/e2e.sh
+
+step "all tests passed"

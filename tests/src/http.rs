@@ -1,0 +1,146 @@
+//! A real `ttokjang` server on a free port, over a fresh database, for
+//! black-box HTTP tests.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use reqwest::{Client, Method, Response};
+use serde_json::Value;
+use ttokjang::config::Config;
+use ttokjang::server::{self, Services};
+
+/// Which backend a test server uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub config: Config,
+    handle: actix_web::dev::ServerHandle,
+    dir: crate::TempDirGuard,
+    pg_url: Option<String>,
+}
+
+pub const SECRET: &str = "integration-test-secret-0123456789abcdef";
+
+impl TestApp {
+    /// Starts a server. `None` when the backend is PostgreSQL and no server
+    /// answers outside CI (inside CI that panics instead).
+    pub async fn start(db: Db, overrides: &[(&str, &str)]) -> Option<Self> {
+        let dir = crate::TempDirGuard::new();
+        let database_url = match db {
+            Db::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),
+            Db::Postgres => crate::fresh_pg_database()?,
+        };
+        let mut env: HashMap<String, String> = [
+            ("DATABASE_URL", database_url.as_str()),
+            ("DATA_DIR", &dir.path().display().to_string()),
+            ("BIND_ADDR", "127.0.0.1:0"),
+            ("JWT_SECRET", SECRET),
+            ("INVITES_REQUIRED", "false"),
+            ("DEMO_ACCOUNT", "false"),
+            ("HTTP_WORKERS", "2"),
+            ("WEB_DIST", "/nonexistent"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        for (k, v) in overrides {
+            env.insert((*k).to_owned(), (*v).to_owned());
+        }
+        let config = Config::from_map(&env).expect("test config");
+        let running = server::start(&config).await.expect("server starts");
+        let handle = running.handle.clone();
+        tokio::spawn(running.server);
+        Some(Self {
+            base: format!("http://{}", running.addr),
+            client: Client::builder().build().expect("client"),
+            config,
+            handle,
+            dir,
+            pg_url: (db == Db::Postgres).then_some(database_url),
+        })
+    }
+
+    /// The app's services over the same database (for setup such as invites).
+    pub async fn services(&self) -> Services {
+        server::services(&self.config).await.expect("services")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        split(self.call(Method::POST, path, None, Some(body)).await).await
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> (u16, Value) {
+        split(self.call(Method::GET, path, Some(token), None).await).await
+    }
+
+    /// Registers and logs in a shopper; returns the login answer.
+    pub async fn signup(&self, email: &str) -> Value {
+        let (s, b) = self
+            .post(
+                "/api/v1/auth/register",
+                serde_json::json!({"email": email, "password": "correct horse battery", "display_name": "테스터"}),
+            )
+            .await;
+        assert_eq!(s, 201, "register: {b}");
+        self.login(email, "correct horse battery").await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Value {
+        let (s, b) = self
+            .post(
+                "/api/v1/auth/login",
+                serde_json::json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(s, 200, "login: {b}");
+        b
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop without waiting: the runtime of the test is ending anyway.
+        drop(self.handle.stop(false));
+        if let Some(url) = self.pg_url.take() {
+            crate::drop_pg_database(&url);
+        }
+    }
+}
+
+/// Status and JSON body (Null when the body is empty or not JSON).
+pub async fn split(res: Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
