@@ -125,7 +125,41 @@ impl SqliteStore {
 
 #[cfg(test)]
 mod tests {
-    use super::path_of;
+    use super::*;
+    use ttokjang_domain::ports::StoreHealth;
+
+    /// A store file in a fresh temp folder (removed by the caller).
+    fn temp_db() -> std::path::PathBuf {
+        std::env::temp_dir()
+            .join(format!("ttokjang-sqlite-{}", uuid::Uuid::new_v4().simple()))
+            .join("sub")
+            .join("t.db")
+    }
+
+    #[tokio::test]
+    async fn reopen_is_idempotent_and_health_sees_pending_migrations() {
+        let path = temp_db();
+        let url = format!("sqlite:{}", path.display());
+        let store = SqliteStore::open(&url).expect("open creates dirs and migrates");
+        assert_eq!(store.check().await, Ok(()));
+        assert_eq!(store.backend(), "sqlite");
+        drop(store);
+
+        let store = SqliteStore::open(&url).expect("reopen");
+        assert_eq!(store.check().await, Ok(()));
+        {
+            let mut conn = store.pool.get().expect("connection");
+            conn.revert_last_migration(MIGRATIONS).expect("revert");
+        }
+        assert_eq!(
+            store.check().await,
+            Err(RepoError::Unavailable("migrations pending".into()))
+        );
+        drop(store);
+        if let Some(dir) = path.parent().and_then(|p| p.parent()) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 
     #[test]
     fn url_forms() {
