@@ -5,13 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 if [ ! -x "$CHROMIUM" ]; then
   echo "e2e: installing Debian's chromium"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 [ -x "$CHROMIUM" ] || { echo "e2e: chromium is not available" >&2; exit 1; }
+# Korean glyphs for readable screenshots.
+if ! fc-list 2>/dev/null | grep -qi -e nanum -e "noto sans cjk"; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-nanum >/dev/null 2>&1 \
+    || echo "e2e: could not install Korean fonts; screenshots will show boxes" >&2
+fi
 [ -f web/dist/index.html ] || scripts/build-web.sh
 
 cargo build --locked -p ttokjang

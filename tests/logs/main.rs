@@ -1,0 +1,103 @@
+//! Captures every log line of a full login → refresh → logout flow through a
+//! real server and checks that no secret reaches the output.
+//!
+//! Its own test binary: it installs the process-wide capturing subscriber, which
+//! sees the server's worker threads too.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use ttokjang_tests::http::{Db, TestApp};
+
+fn s(v: &Value, k: &str) -> String {
+    v[k].as_str()
+        .unwrap_or_else(|| panic!("{k} missing in {v}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_reaches_the_logs() {
+    let logs = ttokjang::logging::capture_global().expect("no other global subscriber");
+    let app = TestApp::start(Db::Sqlite, &[]).await.expect("sqlite app");
+    let password = "correct horse battery";
+    let login = app.signup("masked@example.com").await;
+    let access = s(&login, "access_token");
+    let first_refresh = s(&login, "refresh_token");
+
+    let (st, refreshed) = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": first_refresh}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let second_access = s(&refreshed, "access_token");
+    let second_refresh = s(&refreshed, "refresh_token");
+    // Reuse (logged as a refusal), a wrong password and a bad token.
+    let (st, _) = app
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": first_refresh}),
+        )
+        .await;
+    assert_eq!(st, 401);
+    let (st, _) = app
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "masked@example.com", "password": "hunter2-wrong-pass"}),
+        )
+        .await;
+    assert_eq!(st, 401);
+    let second = app.login("masked@example.com", password).await;
+    assert_eq!(
+        app.get_auth("/api/v1/auth/me", &s(&second, "access_token"))
+            .await
+            .0,
+        200
+    );
+    // Secrets in places a request line shows: the path.
+    let (st, _) = app
+        .get_auth(
+            "/api/v1/users/010-1234-5678/+82-10-9876-5432",
+            &s(&second, "access_token"),
+        )
+        .await;
+    assert_eq!(st, 404);
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&s(&second, "access_token")),
+            Some(json!({"refresh_token": s(&second, "refresh_token")})),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 204);
+    drop(app);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let out = logs.contents();
+    assert!(out.contains("login"), "the flow was logged at all:\n{out}");
+    assert!(
+        out.contains("/api/v1/auth/refresh"),
+        "request lines are logged:\n{out}"
+    );
+    for secret in [
+        access.as_str(),
+        second_access.as_str(),
+        first_refresh.as_str(),
+        second_refresh.as_str(),
+        s(&second, "access_token").as_str(),
+        s(&second, "refresh_token").as_str(),
+        password,
+        "hunter2-wrong-pass",
+        ttokjang_tests::http::SECRET,
+        "010-1234-5678",
+        "9876-5432",
+    ] {
+        assert!(
+            !out.contains(secret),
+            "secret {secret:?} leaked into logs:\n{out}"
+        );
+    }
+    // No access token fragment of any kind.
+    assert!(!out.contains("eyJ"), "a JWT leaked:\n{out}");
+}
