@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod error;
 pub mod ports;
+pub mod redirect;
 pub mod session;
 pub mod throttle;
 pub mod user;
