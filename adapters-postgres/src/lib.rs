@@ -8,6 +8,7 @@
 mod error;
 mod health;
 mod invites;
+mod plan_requests;
 mod rows;
 mod schema;
 mod sessions;

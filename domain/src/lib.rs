@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod planner;
 pub mod ports;
 pub mod redirect;
 pub mod session;

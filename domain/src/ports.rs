@@ -133,3 +133,18 @@ pub trait StoreHealth: Send + Sync {
     /// A short name for logs and metrics: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
 }
+
+/// Stored plan requests (the answers of plan generation), one per generate call.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PlanRequestRepository: Send + Sync {
+    async fn save(&self, request: &crate::planner::StoredPlanRequest) -> Result<(), RepoError>;
+    /// The request if it exists *and belongs to `user`*; another user's id is `None`.
+    async fn find(
+        &self,
+        user: UserId,
+        id: Uuid,
+    ) -> Result<Option<crate::planner::StoredPlanRequest>, RepoError>;
+    /// Deletes requests that expired before `before`; returns how many.
+    async fn prune(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;
+}

@@ -8,6 +8,7 @@ mod backend;
 mod fixtures;
 mod health;
 mod invites;
+mod plan_requests;
 mod sessions;
 mod users;
 
@@ -38,6 +39,8 @@ macro_rules! contract_tests {
                 sessions::prune_deletes_ended_sessions_and_their_tokens,
                 sessions::refresh_tokens_are_stored_only_as_hashes,
                 health::health_check_is_ok_after_open,
+                plan_requests::plan_request_round_trips_for_its_owner_only,
+                plan_requests::prune_deletes_only_expired_requests,
             );
         }
     };

@@ -1,0 +1,10 @@
+CREATE TABLE plan_requests (
+    id UUID PRIMARY KEY,
+    user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    mode TEXT NOT NULL CHECK (mode IN ('offline', 'online')),
+    payload TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX plan_requests_user ON plan_requests(user_id);
+CREATE INDEX plan_requests_expires ON plan_requests(expires_at);
