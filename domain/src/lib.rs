@@ -10,6 +10,7 @@ pub mod error;
 pub mod planner;
 pub mod ports;
 pub mod redirect;
+pub mod schedule;
 pub mod session;
 pub mod throttle;
 pub mod user;
