@@ -568,6 +568,41 @@ pub struct NearbyStore {
     pub distance_m: f64,
 }
 
+/// The offline stores within `radius_m` of `point`, nearest first (ties by
+/// id). Storage pre-filters with [`GeoPoint::bounding_box`] and calls this.
+pub fn nearest(stores: Vec<Store>, point: GeoPoint, radius_m: f64) -> Vec<NearbyStore> {
+    let mut near: Vec<NearbyStore> = stores
+        .into_iter()
+        .filter_map(|store| {
+            let distance_m = point.distance_m(store.location()?);
+            (distance_m <= radius_m).then_some(NearbyStore { store, distance_m })
+        })
+        .collect();
+    near.sort_by(|a, b| {
+        a.distance_m
+            .total_cmp(&b.distance_m)
+            .then_with(|| a.store.id().cmp(b.store.id()))
+    });
+    near
+}
+
+/// The latest offer of each (store, product) pair, ordered by product then
+/// store.
+pub fn latest_offers(offers: Vec<Offer>) -> Vec<Offer> {
+    let mut latest: std::collections::BTreeMap<(ProductId, StoreId), Offer> =
+        std::collections::BTreeMap::new();
+    for o in offers {
+        let key = (o.product_id.clone(), o.store_id.clone());
+        match latest.get(&key) {
+            Some(have) if have.observed_at >= o.observed_at => {}
+            _ => {
+                latest.insert(key, o);
+            }
+        }
+    }
+    latest.into_values().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,6 +671,52 @@ mod tests {
         }
         assert_eq!(OpeningHours::parse("10:00-10:00"), None);
         assert_eq!(OpeningHours::parse("25:00-10:00"), None);
+    }
+
+    fn shop(id: &str, lat: f64, lng: f64) -> Store {
+        Store::new(NewStore {
+            id: id.into(),
+            chain: "CU".into(),
+            name: format!("CU {id}"),
+            site: NewStoreSite::Offline {
+                format: OfflineFormat::Convenience,
+                location: GeoPoint::new(lat, lng).expect("point"),
+                address: "서울".into(),
+                hours: Some(OpeningHours::Always),
+            },
+        })
+        .expect("store")
+    }
+
+    #[test]
+    fn nearest_filters_by_radius_and_sorts_by_distance() {
+        let here = GeoPoint::new(37.4985, 127.0292).expect("here");
+        let stores = vec![
+            shop("far", 37.5200, 127.0292),
+            shop("b", 37.5000, 127.0292),
+            shop("a", 37.4990, 127.0292),
+        ];
+        let near = nearest(stores, here, 1000.0);
+        let ids: Vec<&str> = near.iter().map(|n| n.store.id().as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert!(near[0].distance_m < near[1].distance_m);
+    }
+
+    #[test]
+    fn latest_offer_wins() {
+        let at = |s: i64| DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap_or_default();
+        let offer = |store: &str, krw: i64, t: i64| Offer {
+            store_id: StoreId::parse(store).expect("s"),
+            product_id: ProductId::parse("milk").expect("p"),
+            price: PriceKrw::new(krw).expect("price"),
+            observed_at: at(t),
+            in_stock: true,
+            discounted: false,
+            flagged_outlier: false,
+        };
+        let got = latest_offers(vec![offer("b", 1, 0), offer("a", 2, 5), offer("a", 3, 9)]);
+        let prices: Vec<i64> = got.iter().map(|o| o.price.krw()).collect();
+        assert_eq!(prices, [3, 1]);
     }
 
     #[test]
