@@ -4,7 +4,9 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use ttokjang_domain::ports::{InviteRepository, SessionRepository, StoreHealth, UserRepository};
+use ttokjang_domain::ports::{
+    CatalogRepository, InviteRepository, SessionRepository, StoreHealth, UserRepository,
+};
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
 
@@ -14,6 +16,7 @@ pub struct Backend {
     pub invites: Arc<dyn InviteRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
+    pub catalog: Arc<dyn CatalogRepository>,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
@@ -34,6 +37,7 @@ pub fn sqlite() -> Option<Backend> {
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
+        catalog: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
@@ -51,6 +55,7 @@ pub fn postgres() -> Option<Backend> {
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
+        catalog: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,

@@ -5,6 +5,7 @@
 //! CI they are skipped when none answers, in CI that is a failure.
 
 mod backend;
+mod catalog;
 mod fixtures;
 mod health;
 mod invites;
@@ -38,6 +39,13 @@ macro_rules! contract_tests {
                 sessions::prune_deletes_ended_sessions_and_their_tokens,
                 sessions::refresh_tokens_are_stored_only_as_hashes,
                 health::health_check_is_ok_after_open,
+                catalog::search_finds_by_name_alias_english_and_typo,
+                catalog::products_round_trip_with_every_field,
+                catalog::stores_near_are_filtered_by_radius_and_sorted,
+                catalog::online_malls_keep_their_terms,
+                catalog::reupsert_is_idempotent_and_updates_in_place,
+                catalog::invalid_row_in_a_batch_writes_nothing,
+                catalog::offers_for_returns_the_latest_per_store_and_product,
             );
         }
     };
