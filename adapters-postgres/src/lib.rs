@@ -5,6 +5,7 @@
 //! Writes that must be atomic use `BEGIN IMMEDIATE`, which takes SQLite's write
 //! lock up front so that two writers never both read and then both write.
 
+mod catalog;
 mod error;
 mod health;
 mod invites;

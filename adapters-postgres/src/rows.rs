@@ -4,6 +4,10 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use ttokjang_domain::catalog::{
+    GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat, OpeningHours,
+    PriceKrw, Product, ProductId, Store, StoreId, StoreKind, Unit,
+};
 use ttokjang_domain::session::{RevokeReason, Session, SessionId};
 use ttokjang_domain::user::{
     DisplayName, EmailAddress, Invite, InviteCode, PasswordHash, Role, User, UserId,
@@ -11,7 +15,7 @@ use ttokjang_domain::user::{
 use ttokjang_domain::RepoError;
 use uuid::Uuid;
 
-use crate::schema::{invites, refresh_tokens, sessions, users};
+use crate::schema::{invites, offers, products, refresh_tokens, sessions, stores, users};
 
 fn corrupt(column: &str) -> RepoError {
     RepoError::Corrupt(format!("{column} is not valid"))
@@ -137,4 +141,175 @@ pub(crate) struct RefreshTokenRow {
     pub session_id: Uuid,
     pub created_at: DateTime<Utc>,
     pub spent_at: Option<DateTime<Utc>>,
+}
+
+// --- catalog -----------------------------------------------------------------
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = stores, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct StoreRow {
+    pub id: String,
+    pub chain: String,
+    pub name: String,
+    pub kind: String,
+    pub format: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub address: Option<String>,
+    pub hours: Option<String>,
+    pub delivery_fee_krw: Option<i64>,
+    pub free_delivery_threshold_krw: Option<i64>,
+    pub min_order_krw: Option<i64>,
+    pub checkout_url: Option<String>,
+}
+
+impl StoreRow {
+    pub fn from_domain(s: &Store) -> Self {
+        let mall = s.mall();
+        Self {
+            id: s.id().to_string(),
+            chain: s.chain().to_owned(),
+            name: s.name().to_owned(),
+            kind: s.kind().as_str().to_owned(),
+            format: s.format().to_owned(),
+            lat: s.location().map(GeoPoint::lat),
+            lng: s.location().map(GeoPoint::lng),
+            address: s.address().map(str::to_owned),
+            hours: s.hours().map(|h| h.to_string()),
+            delivery_fee_krw: mall.map(MallTerms::delivery_fee_krw),
+            free_delivery_threshold_krw: mall.and_then(MallTerms::free_delivery_threshold_krw),
+            min_order_krw: mall.map(MallTerms::min_order_krw),
+            checkout_url: mall.map(|m| m.checkout_url().to_owned()),
+        }
+    }
+
+    pub fn into_domain(self) -> Result<Store, RepoError> {
+        let site = match StoreKind::parse(&self.kind).ok_or_else(|| corrupt("stores.kind"))? {
+            StoreKind::Offline => NewStoreSite::Offline {
+                format: OfflineFormat::parse(&self.format)
+                    .ok_or_else(|| corrupt("stores.format"))?,
+                location: match (self.lat, self.lng) {
+                    (Some(lat), Some(lng)) => {
+                        GeoPoint::new(lat, lng).map_err(|_| corrupt("stores.lat/lng"))?
+                    }
+                    _ => return Err(corrupt("stores.lat/lng")),
+                },
+                address: self.address.ok_or_else(|| corrupt("stores.address"))?,
+                hours: self
+                    .hours
+                    .as_deref()
+                    .map(|h| OpeningHours::parse(h).ok_or_else(|| corrupt("stores.hours")))
+                    .transpose()?,
+            },
+            StoreKind::Online => NewStoreSite::Online(
+                MallTerms::new(
+                    self.delivery_fee_krw
+                        .ok_or_else(|| corrupt("stores.delivery_fee_krw"))?,
+                    self.free_delivery_threshold_krw,
+                    self.min_order_krw
+                        .ok_or_else(|| corrupt("stores.min_order_krw"))?,
+                    self.checkout_url
+                        .as_deref()
+                        .ok_or_else(|| corrupt("stores.checkout_url"))?,
+                )
+                .map_err(|_| corrupt("stores (mall terms)"))?,
+            ),
+        };
+        Store::new(NewStore {
+            id: self.id,
+            chain: self.chain,
+            name: self.name,
+            site,
+        })
+        .map_err(|e| corrupt(&format!("stores.{}", e.field)))
+    }
+}
+
+/// Aliases are kept as one newline-separated text (they hold no control characters).
+const ALIAS_SEPARATOR: char = '\n';
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = products, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct ProductRow {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub aliases: String,
+    pub category: String,
+    pub unit: String,
+    pub size: i64,
+    pub barcode: Option<String>,
+}
+
+impl ProductRow {
+    pub fn from_domain(p: &Product) -> Self {
+        Self {
+            id: p.id().to_string(),
+            name: p.name().to_owned(),
+            name_en: p.name_en().map(str::to_owned),
+            aliases: p.aliases().join(&ALIAS_SEPARATOR.to_string()),
+            category: p.category().to_owned(),
+            unit: p.unit().as_str().to_owned(),
+            size: i64::from(p.size()),
+            barcode: p.barcode().map(str::to_owned),
+        }
+    }
+
+    pub fn into_domain(self) -> Result<Product, RepoError> {
+        Product::new(NewProduct {
+            id: self.id,
+            name: self.name,
+            name_en: self.name_en,
+            aliases: self
+                .aliases
+                .split(ALIAS_SEPARATOR)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            category: self.category,
+            unit: Unit::parse(&self.unit).ok_or_else(|| corrupt("products.unit"))?,
+            size: u32::try_from(self.size).map_err(|_| corrupt("products.size"))?,
+            barcode: self.barcode,
+        })
+        .map_err(|e| corrupt(&format!("products.{}", e.field)))
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = offers, check_for_backend(diesel::pg::Pg))]
+pub(crate) struct OfferRow {
+    pub store_id: String,
+    pub product_id: String,
+    pub observed_at: DateTime<Utc>,
+    pub price_krw: i64,
+    pub in_stock: bool,
+    pub discounted: bool,
+    pub flagged_outlier: bool,
+}
+
+impl OfferRow {
+    pub fn from_domain(o: &Offer) -> Self {
+        Self {
+            store_id: o.store_id.to_string(),
+            product_id: o.product_id.to_string(),
+            observed_at: o.observed_at,
+            price_krw: o.price.krw(),
+            in_stock: o.in_stock,
+            discounted: o.discounted,
+            flagged_outlier: o.flagged_outlier,
+        }
+    }
+
+    pub fn into_domain(self) -> Result<Offer, RepoError> {
+        Ok(Offer {
+            store_id: StoreId::parse(&self.store_id).map_err(|_| corrupt("offers.store_id"))?,
+            product_id: ProductId::parse(&self.product_id)
+                .map_err(|_| corrupt("offers.product_id"))?,
+            price: PriceKrw::new(self.price_krw).map_err(|_| corrupt("offers.price_krw"))?,
+            observed_at: self.observed_at,
+            in_stock: self.in_stock,
+            discounted: self.discounted,
+            flagged_outlier: self.flagged_outlier,
+        })
+    }
 }

@@ -47,4 +47,58 @@ diesel::joinable!(invites -> users (used_by));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, invites, sessions, refresh_tokens);
+diesel::table! {
+    stores (id) {
+        id -> Text,
+        chain -> Text,
+        name -> Text,
+        kind -> Text,
+        format -> Text,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        address -> Nullable<Text>,
+        hours -> Nullable<Text>,
+        delivery_fee_krw -> Nullable<BigInt>,
+        free_delivery_threshold_krw -> Nullable<BigInt>,
+        min_order_krw -> Nullable<BigInt>,
+        checkout_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Text,
+        name -> Text,
+        name_en -> Nullable<Text>,
+        aliases -> Text,
+        category -> Text,
+        unit -> Text,
+        size -> BigInt,
+        barcode -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    offers (store_id, product_id, observed_at) {
+        store_id -> Text,
+        product_id -> Text,
+        observed_at -> BigInt,
+        price_krw -> BigInt,
+        in_stock -> Bool,
+        discounted -> Bool,
+        flagged_outlier -> Bool,
+    }
+}
+
+diesel::joinable!(offers -> stores (store_id));
+diesel::joinable!(offers -> products (product_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    invites,
+    sessions,
+    refresh_tokens,
+    stores,
+    products,
+    offers
+);

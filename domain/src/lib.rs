@@ -6,6 +6,7 @@
 //! diesel, actix, jsonwebtoken or any I/O library.
 
 pub mod auth;
+pub mod catalog;
 pub mod error;
 pub mod planner;
 pub mod ports;

@@ -5,7 +5,8 @@ use std::any::Any;
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    InviteRepository, PlanRequestRepository, SessionRepository, StoreHealth, UserRepository,
+    CatalogRepository, InviteRepository, PlanRequestRepository, SessionRepository, StoreHealth,
+    UserRepository,
 };
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
@@ -17,6 +18,7 @@ pub struct Backend {
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
     pub plan_requests: Arc<dyn PlanRequestRepository>,
+    pub catalog: Arc<dyn CatalogRepository>,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
@@ -38,6 +40,7 @@ pub fn sqlite() -> Option<Backend> {
         invites: store.clone(),
         sessions: store.clone(),
         plan_requests: store.clone(),
+        catalog: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
@@ -56,6 +59,7 @@ pub fn postgres() -> Option<Backend> {
         invites: store.clone(),
         sessions: store.clone(),
         plan_requests: store.clone(),
+        catalog: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,

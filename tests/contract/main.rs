@@ -5,6 +5,7 @@
 //! CI they are skipped when none answers, in CI that is a failure.
 
 mod backend;
+mod catalog;
 mod fixtures;
 mod health;
 mod invites;
@@ -41,6 +42,13 @@ macro_rules! contract_tests {
                 health::health_check_is_ok_after_open,
                 plan_requests::plan_request_round_trips_for_its_owner_only,
                 plan_requests::prune_deletes_only_expired_requests,
+                catalog::search_finds_by_name_alias_english_and_typo,
+                catalog::products_round_trip_with_every_field,
+                catalog::stores_near_are_filtered_by_radius_and_sorted,
+                catalog::online_malls_keep_their_terms,
+                catalog::reupsert_is_idempotent_and_updates_in_place,
+                catalog::invalid_row_in_a_batch_writes_nothing,
+                catalog::offers_for_returns_the_latest_per_store_and_product,
             );
         }
     };

@@ -1,0 +1,320 @@
+//! The catalog port: search, stores near a point, malls, offers, and the
+//! atomic, idempotent batch upsert.
+
+use chrono::{DateTime, Duration, Utc};
+use ttokjang_domain::catalog::search::ProductQuery;
+use ttokjang_domain::catalog::{
+    CatalogBatch, CatalogCounts, GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer,
+    OfflineFormat, OpeningHours, PriceKrw, Product, ProductId, Store, StoreId, Unit,
+};
+use ttokjang_domain::RepoError;
+
+use crate::fixtures::t0;
+use crate::Backend;
+
+const GANGNAM: (f64, f64) = (37.4985, 127.0292);
+
+fn gangnam() -> GeoPoint {
+    GeoPoint::new(GANGNAM.0, GANGNAM.1).expect("point")
+}
+
+fn product(id: &str, name: &str, en: &str, aliases: &[&str], unit: Unit, size: u32) -> Product {
+    Product::new(NewProduct {
+        id: id.into(),
+        name: name.into(),
+        name_en: Some(en.into()),
+        aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+        category: "dairy".into(),
+        unit,
+        size,
+        barcode: None,
+    })
+    .expect("product")
+}
+
+/// A shop `north_m` metres north of 강남역.
+fn shop(id: &str, name: &str, north_m: f64) -> Store {
+    let lat = GANGNAM.0 + north_m / 111_195.0;
+    Store::new(NewStore {
+        id: id.into(),
+        chain: name.split_whitespace().next().unwrap_or(name).into(),
+        name: name.into(),
+        site: NewStoreSite::Offline {
+            format: OfflineFormat::Supermarket,
+            location: GeoPoint::new(lat, GANGNAM.1).expect("point"),
+            address: "서울 강남구 강남대로 396".into(),
+            hours: OpeningHours::parse("10:00-23:00"),
+        },
+    })
+    .expect("store")
+}
+
+fn mall(id: &str, name: &str) -> Store {
+    Store::new(NewStore {
+        id: id.into(),
+        chain: name.into(),
+        name: name.into(),
+        site: NewStoreSite::Online(
+            MallTerms::new(
+                3_000,
+                Some(19_800),
+                10_000,
+                "https://www.coupang.com/vp/cart",
+            )
+            .expect("terms"),
+        ),
+    })
+    .expect("mall")
+}
+
+fn offer(store: &str, product: &str, krw: i64, at: DateTime<Utc>) -> Offer {
+    Offer {
+        store_id: StoreId::parse(store).expect("store id"),
+        product_id: ProductId::parse(product).expect("product id"),
+        price: PriceKrw::new(krw).expect("price"),
+        observed_at: at,
+        in_stock: true,
+        discounted: false,
+        flagged_outlier: false,
+    }
+}
+
+fn sample() -> CatalogBatch {
+    CatalogBatch {
+        stores: vec![
+            shop("s-near", "GS더프레시 강남점", 300.0),
+            shop("s-mid", "롯데슈퍼 역삼점", 800.0),
+            shop("s-far", "하나로마트 양재점", 2_500.0),
+            mall("m-coupang", "쿠팡"),
+        ],
+        products: vec![
+            product(
+                "milk",
+                "서울우유 1L",
+                "Seoul Milk 1L",
+                &["우유", "milk"],
+                Unit::Ml,
+                1000,
+            ),
+            product(
+                "eggs",
+                "계란 30구",
+                "Eggs 30",
+                &["달걀", "한 판"],
+                Unit::Ea,
+                30,
+            ),
+            product("tofu", "풀무원 두부 300g", "Tofu", &["두부"], Unit::G, 300),
+        ],
+        offers: vec![
+            offer("s-near", "milk", 2_980, t0()),
+            offer("s-mid", "milk", 2_850, t0()),
+            offer("s-near", "eggs", 7_980, t0()),
+            offer("m-coupang", "milk", 2_790, t0()),
+        ],
+    }
+}
+
+fn q(s: &str) -> ProductQuery {
+    ProductQuery::parse(s).expect("query")
+}
+
+async fn names(b: &Backend, query: &str) -> Vec<String> {
+    b.catalog
+        .search_products(&q(query), 0, 20)
+        .await
+        .expect("search")
+        .iter()
+        .map(|p| p.name().to_owned())
+        .collect()
+}
+
+pub async fn search_finds_by_name_alias_english_and_typo(b: &Backend) {
+    b.catalog.upsert_catalog(&sample()).await.expect("upsert");
+    assert_eq!(names(b, "우유").await, ["서울우유 1L"]);
+    assert_eq!(names(b, "달걀").await, ["계란 30구"], "by alias");
+    assert_eq!(names(b, "한판").await, ["계란 30구"]);
+    assert_eq!(names(b, "MILK").await, ["서울우유 1L"], "by English name");
+    assert_eq!(names(b, "mlik").await, ["서울우유 1L"], "one transposition");
+    assert!(names(b, "맥주").await.is_empty());
+    // Paging: offset past the hits is empty, limit caps.
+    let page = b
+        .catalog
+        .search_products(&q("l"), 0, 1)
+        .await
+        .expect("search");
+    assert_eq!(page.len(), 1);
+    assert!(b
+        .catalog
+        .search_products(&q("우유"), 1, 10)
+        .await
+        .expect("search")
+        .is_empty());
+}
+
+pub async fn products_round_trip_with_every_field(b: &Backend) {
+    let batch = sample();
+    b.catalog.upsert_catalog(&batch).await.expect("upsert");
+    let ids = [
+        ProductId::parse("tofu").expect("id"),
+        ProductId::parse("milk").expect("id"),
+        ProductId::parse("nope").expect("id"),
+    ];
+    let got = b.catalog.get_products(&ids).await.expect("get");
+    assert_eq!(
+        got,
+        vec![batch.products[0].clone(), batch.products[2].clone()]
+    );
+}
+
+pub async fn stores_near_are_filtered_by_radius_and_sorted(b: &Backend) {
+    b.catalog.upsert_catalog(&sample()).await.expect("upsert");
+    let near = b
+        .catalog
+        .list_stores_near(gangnam(), 1_000.0, 0, 20)
+        .await
+        .expect("near");
+    let ids: Vec<&str> = near.iter().map(|n| n.store.id().as_str()).collect();
+    assert_eq!(
+        ids,
+        ["s-near", "s-mid"],
+        "the mall and the far shop are left out"
+    );
+    assert!(
+        (near[0].distance_m - 300.0).abs() < 2.0,
+        "{}",
+        near[0].distance_m
+    );
+    assert_eq!(near[0].store, sample().stores[0], "round trip");
+    let all = b
+        .catalog
+        .list_stores_near(gangnam(), 3_000.0, 0, 20)
+        .await
+        .expect("near");
+    assert_eq!(all.len(), 3);
+    let second_page = b
+        .catalog
+        .list_stores_near(gangnam(), 3_000.0, 2, 20)
+        .await
+        .expect("near");
+    assert_eq!(second_page.len(), 1);
+    assert_eq!(second_page[0].store.id().as_str(), "s-far");
+}
+
+pub async fn online_malls_keep_their_terms(b: &Backend) {
+    b.catalog.upsert_catalog(&sample()).await.expect("upsert");
+    let malls = b.catalog.list_online_malls().await.expect("malls");
+    assert_eq!(malls, vec![sample().stores[3].clone()]);
+    let terms = malls[0].mall().expect("terms");
+    assert_eq!(terms.free_delivery_threshold_krw(), Some(19_800));
+    assert_eq!(terms.min_order_krw(), 10_000);
+}
+
+pub async fn reupsert_is_idempotent_and_updates_in_place(b: &Backend) {
+    let want = CatalogCounts {
+        stores: 4,
+        products: 3,
+        offers: 4,
+    };
+    assert_eq!(b.catalog.upsert_catalog(&sample()).await, Ok(want));
+    assert_eq!(b.catalog.upsert_catalog(&sample()).await, Ok(want));
+    assert_eq!(b.catalog.catalog_counts().await, Ok(want));
+
+    // Same key, new price: updated, not duplicated.
+    let mut changed = sample();
+    changed.offers[0] = offer("s-near", "milk", 3_100, t0());
+    changed.products[0] = product(
+        "milk",
+        "서울우유 1L",
+        "Seoul Milk",
+        &["우유"],
+        Unit::Ml,
+        1000,
+    );
+    assert_eq!(b.catalog.upsert_catalog(&changed).await, Ok(want));
+    let offers = b
+        .catalog
+        .offers_for(
+            &[ProductId::parse("milk").expect("id")],
+            &[StoreId::parse("s-near").expect("id")],
+        )
+        .await
+        .expect("offers");
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].price.krw(), 3_100);
+    let p = b
+        .catalog
+        .get_products(&[ProductId::parse("milk").expect("id")])
+        .await
+        .expect("get");
+    assert_eq!(p[0].aliases(), ["우유"]);
+}
+
+pub async fn invalid_row_in_a_batch_writes_nothing(b: &Backend) {
+    let mut batch = sample();
+    // The last offer names a product that exists nowhere.
+    batch.offers.push(offer("s-near", "ghost", 1_000, t0()));
+    assert!(matches!(
+        b.catalog.upsert_catalog(&batch).await,
+        Err(RepoError::Conflict(_))
+    ));
+    assert_eq!(
+        b.catalog.catalog_counts().await,
+        Ok(CatalogCounts::default())
+    );
+
+    // And an existing catalog is left exactly as it was.
+    b.catalog.upsert_catalog(&sample()).await.expect("upsert");
+    let before = b.catalog.catalog_counts().await.expect("counts");
+    let mut bad = CatalogBatch {
+        stores: vec![shop("s-new", "CU 신논현점", 100.0)],
+        ..CatalogBatch::default()
+    };
+    bad.offers.push(offer("s-unknown", "milk", 1_000, t0()));
+    assert!(b.catalog.upsert_catalog(&bad).await.is_err());
+    assert_eq!(b.catalog.catalog_counts().await, Ok(before));
+}
+
+pub async fn offers_for_returns_the_latest_per_store_and_product(b: &Backend) {
+    let mut batch = sample();
+    batch
+        .offers
+        .push(offer("s-near", "milk", 2_500, t0() + Duration::days(1)));
+    batch
+        .offers
+        .push(offer("s-near", "milk", 2_700, t0() - Duration::days(1)));
+    b.catalog.upsert_catalog(&batch).await.expect("upsert");
+    let got = b
+        .catalog
+        .offers_for(
+            &[
+                ProductId::parse("milk").expect("id"),
+                ProductId::parse("eggs").expect("id"),
+            ],
+            &[
+                StoreId::parse("s-near").expect("id"),
+                StoreId::parse("m-coupang").expect("id"),
+            ],
+        )
+        .await
+        .expect("offers");
+    let seen: Vec<(&str, &str, i64)> = got
+        .iter()
+        .map(|o| (o.product_id.as_str(), o.store_id.as_str(), o.price.krw()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("eggs", "s-near", 7_980),
+            ("milk", "m-coupang", 2_790),
+            ("milk", "s-near", 2_500),
+        ]
+    );
+    assert_eq!(got[2].observed_at, t0() + Duration::days(1));
+    assert!(b
+        .catalog
+        .offers_for(&[], &[StoreId::parse("s-near").expect("id")])
+        .await
+        .expect("empty")
+        .is_empty());
+}
