@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod prices;
+
 use crate::user::UserId;
 
 /// Where the shopping happens.

@@ -1,0 +1,231 @@
+//! Price sources for online malls and the gateway that asks them under a
+//! deadline.
+//!
+//! `CatalogPriceSource` answers from the stored catalog (the mall's latest
+//! observed offers). `FaultySource` wraps any source with an injected delay or
+//! failure, configured by `PRICE_SOURCE_FAULTS`, so that degraded answers can
+//! be exercised end to end — in tests and on a staging box.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use ttokjang_domain::catalog::{Offer, ProductId, StoreId};
+use ttokjang_domain::planner::prices::{
+    PriceGateway, PriceSource, PriceSourceError, SourceReport, SourceStatus,
+};
+use ttokjang_domain::ports::CatalogRepository;
+
+use crate::config::ConfigError;
+
+/// A mall's prices as last observed in the catalog.
+pub struct CatalogPriceSource {
+    id: String,
+    mall: StoreId,
+    catalog: Arc<dyn CatalogRepository>,
+}
+
+impl CatalogPriceSource {
+    pub fn new(mall: StoreId, catalog: Arc<dyn CatalogRepository>) -> Self {
+        Self {
+            id: mall.as_str().to_owned(),
+            mall,
+            catalog,
+        }
+    }
+}
+
+#[async_trait]
+impl PriceSource for CatalogPriceSource {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn mall(&self) -> &StoreId {
+        &self.mall
+    }
+
+    async fn fetch(&self, products: &[ProductId]) -> Result<Vec<Offer>, PriceSourceError> {
+        self.catalog
+            .offers_for(products, std::slice::from_ref(&self.mall))
+            .await
+            .map_err(|e| PriceSourceError(e.to_string()))
+    }
+}
+
+/// An injected fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer correctly, but only after this long.
+    Delay(Duration),
+    /// Fail at once.
+    Error,
+}
+
+/// Parses `PRICE_SOURCE_FAULTS`: `mall-id=delay:1500,other-id=error`.
+pub fn parse_faults(raw: &str) -> Result<HashMap<String, Fault>, ConfigError> {
+    let bad = |problem: String| ConfigError {
+        var: "PRICE_SOURCE_FAULTS",
+        problem,
+    };
+    let mut faults = HashMap::new();
+    for item in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (id, fault) = item
+            .split_once('=')
+            .ok_or_else(|| bad(format!("{item:?} is not id=fault")))?;
+        let fault = match fault.trim().split_once(':') {
+            Some(("delay", ms)) => Fault::Delay(Duration::from_millis(
+                ms.parse()
+                    .ok()
+                    .filter(|ms| *ms <= 60_000)
+                    .ok_or_else(|| bad(format!("{item:?}: delay must be 0 to 60000 ms")))?,
+            )),
+            None if fault.trim() == "error" => Fault::Error,
+            _ => return Err(bad(format!("{item:?}: fault must be delay:MS or error"))),
+        };
+        faults.insert(id.trim().to_owned(), fault);
+    }
+    Ok(faults)
+}
+
+pub struct FaultySource {
+    inner: Arc<dyn PriceSource>,
+    fault: Fault,
+}
+
+impl FaultySource {
+    pub fn new(inner: Arc<dyn PriceSource>, fault: Fault) -> Self {
+        Self { inner, fault }
+    }
+}
+
+#[async_trait]
+impl PriceSource for FaultySource {
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+
+    fn mall(&self) -> &StoreId {
+        self.inner.mall()
+    }
+
+    async fn fetch(&self, products: &[ProductId]) -> Result<Vec<Offer>, PriceSourceError> {
+        match self.fault {
+            Fault::Error => Err(PriceSourceError("injected failure".into())),
+            Fault::Delay(d) => {
+                tokio::time::sleep(d).await;
+                self.inner.fetch(products).await
+            }
+        }
+    }
+}
+
+/// Asks the sources of the requested malls concurrently; each gets `deadline`.
+/// Sources are built per call from the catalog's malls, so a mall added to the
+/// catalog is priced without a restart.
+pub struct DeadlineGateway {
+    catalog: Arc<dyn CatalogRepository>,
+    faults: HashMap<String, Fault>,
+    deadline: Duration,
+}
+
+impl DeadlineGateway {
+    pub fn new(
+        catalog: Arc<dyn CatalogRepository>,
+        faults: HashMap<String, Fault>,
+        deadline: Duration,
+    ) -> Self {
+        Self {
+            catalog,
+            faults,
+            deadline,
+        }
+    }
+
+    fn source_for(&self, mall: &StoreId) -> Arc<dyn PriceSource> {
+        let base: Arc<dyn PriceSource> =
+            Arc::new(CatalogPriceSource::new(mall.clone(), self.catalog.clone()));
+        match self.faults.get(mall.as_str()) {
+            Some(f) => Arc::new(FaultySource::new(base, *f)),
+            None => base,
+        }
+    }
+}
+
+pub async fn ask(
+    source: Arc<dyn PriceSource>,
+    products: Vec<ProductId>,
+    deadline: Duration,
+) -> SourceReport {
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(deadline, source.fetch(&products)).await;
+    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let (status, offers) = match outcome {
+        Ok(Ok(offers)) => (SourceStatus::Ok, offers),
+        Ok(Err(e)) => {
+            tracing::warn!(source = source.id(), error = %e, latency_ms, "price source failed");
+            (SourceStatus::Error, Vec::new())
+        }
+        Err(_) => {
+            tracing::warn!(
+                source = source.id(),
+                latency_ms,
+                "price source missed its deadline"
+            );
+            (SourceStatus::Timeout, Vec::new())
+        }
+    };
+    SourceReport {
+        source_id: source.id().to_owned(),
+        status,
+        latency_ms,
+        offers,
+    }
+}
+
+#[async_trait]
+impl PriceGateway for DeadlineGateway {
+    async fn gather(&self, malls: &[StoreId], products: &[ProductId]) -> Vec<SourceReport> {
+        let tasks: Vec<_> = malls
+            .iter()
+            .map(|m| {
+                let source = self.source_for(m);
+                let products = products.to_vec();
+                let deadline = self.deadline;
+                tokio::spawn(ask(source, products, deadline))
+            })
+            .collect();
+        let mut reports = Vec::with_capacity(tasks.len());
+        for (task, mall) in tasks.into_iter().zip(malls) {
+            reports.push(task.await.unwrap_or_else(|_| SourceReport {
+                source_id: mall.as_str().to_owned(),
+                status: SourceStatus::Error,
+                latency_ms: 0,
+                offers: Vec::new(),
+            }));
+        }
+        reports
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_parse() {
+        let f = parse_faults("coupang=delay:1500, kurly=error").expect("ok");
+        assert_eq!(f["coupang"], Fault::Delay(Duration::from_millis(1500)));
+        assert_eq!(f["kurly"], Fault::Error);
+        assert!(parse_faults("").expect("ok").is_empty());
+        for bad in [
+            "coupang",
+            "coupang=slow",
+            "coupang=delay:x",
+            "coupang=delay:999999",
+        ] {
+            assert!(parse_faults(bad).is_err(), "{bad}");
+        }
+    }
+}

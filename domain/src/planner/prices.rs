@@ -1,0 +1,51 @@
+//! Where online prices come from: one `PriceSource` per mall (its price API),
+//! gathered under a deadline by a `PriceGateway`. A source that errors or misses
+//! its deadline makes the plan answer degraded; the plans use what arrived.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::catalog::{Offer, ProductId, StoreId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceStatus {
+    Ok,
+    Timeout,
+    Error,
+}
+
+/// What one source answered, or failed to, and how long it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceReport {
+    pub source_id: String,
+    pub status: SourceStatus,
+    pub latency_ms: u64,
+    pub offers: Vec<Offer>,
+}
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("price source failed: {0}")]
+pub struct PriceSourceError(pub String);
+
+/// One mall's prices.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PriceSource: Send + Sync {
+    /// A stable id for logs, metrics and `meta.sources`.
+    fn id(&self) -> &str;
+    /// The mall whose prices this source knows.
+    fn mall(&self) -> &StoreId;
+    /// Current offers for these products (products the mall does not sell are
+    /// simply absent).
+    async fn fetch(&self, products: &[ProductId]) -> Result<Vec<Offer>, PriceSourceError>;
+}
+
+/// Asks every source of the given malls at once and waits at most its deadline
+/// for each. Never fails as a whole: each source's fate is in its report.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PriceGateway: Send + Sync {
+    async fn gather(&self, malls: &[StoreId], products: &[ProductId]) -> Vec<SourceReport>;
+}
