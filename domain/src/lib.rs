@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod plan;
 pub mod ports;
 pub mod session;
 pub mod throttle;
