@@ -1,0 +1,342 @@
+//! The plan engine's own input and output types.
+//!
+//! Money is always an `i64` count of 원 (fields end in `_krw`); there are no
+//! floats in money. Distances are integer metres (fields end in `_m`).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::geo::GeoPoint;
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self(s)
+            }
+        }
+    };
+}
+
+string_id!(
+    /// A basket line's identifier (the basket item id). Unique within one request.
+    LineId
+);
+string_id!(
+    /// A store's or an online mall's identifier. Unique within one request; ties
+    /// between equally good plans are broken by this id, so results are stable.
+    StoreId
+);
+string_id!(
+    /// The key that links a basket line to the price rows of the stores.
+    ProductKey
+);
+
+/// Limits on inputs. They keep every money sum far below `i64::MAX`
+/// (200 lines × 999 × 10⁸ 원 < 2·10¹³) and the exact searches bounded.
+pub mod limits {
+    /// Most basket lines in one request.
+    pub const MAX_LINES: usize = 200;
+    /// Largest quantity of one line.
+    pub const MAX_QUANTITY: u32 = 999;
+    /// Largest unit price (1억 원).
+    pub const MAX_UNIT_PRICE_KRW: i64 = 100_000_000;
+    /// Largest delivery fee, free-delivery threshold or minimum order.
+    pub const MAX_FEE_KRW: i64 = 100_000_000;
+    /// Largest travel cost per kilometre.
+    pub const MAX_TRAVEL_COST_KRW_PER_KM: i64 = 100_000;
+    /// Largest number of stops an offline plan may have (`max_stores`).
+    pub const MAX_STORES_PER_PLAN: u8 = 5;
+    /// Most store subsets the offline search may enumerate
+    /// (Σ_{j ≤ k} C(n, j) over the n useful candidates). Beyond it the request is
+    /// refused with [`super::PlanError::TooLarge`]: the caller should pre-select
+    /// fewer candidates. k = 3 with 60 candidates is 36 050; k = 3 with 200 is 1.3 M.
+    pub const MAX_OFFLINE_SUBSETS: u64 = 10_000_000;
+    /// Most online malls that carry at least one basket line (the online search
+    /// is exact and enumerates 3^m subset/free-delivery patterns at worst).
+    pub const MAX_MALLS: usize = 8;
+}
+
+/// Defaults used by [`OfflineInput::new`].
+pub mod defaults {
+    /// Stops per offline plan (the shopper's preference may change it).
+    pub const MAX_STORES: u8 = 3;
+    /// A placeholder travel cost (fuel and wear of a small car); the use case
+    /// maps the shopper's travel mode to its own figure.
+    pub const TRAVEL_COST_KRW_PER_KM: i64 = 300;
+}
+
+/// One price row of a store for one product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitPrice {
+    /// Price of one unit in 원; must be 1..=[`limits::MAX_UNIT_PRICE_KRW`].
+    pub price_krw: i64,
+    pub in_stock: bool,
+}
+
+impl UnitPrice {
+    pub fn in_stock(price_krw: i64) -> Self {
+        Self {
+            price_krw,
+            in_stock: true,
+        }
+    }
+
+    pub fn out_of_stock(price_krw: i64) -> Self {
+        Self {
+            price_krw,
+            in_stock: false,
+        }
+    }
+}
+
+/// One line of the shopper's basket: `quantity` units of `product`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BasketLine {
+    pub id: LineId,
+    pub product: ProductKey,
+    /// 1..=[`limits::MAX_QUANTITY`]. A line of quantity q costs q × unit price.
+    pub quantity: u32,
+}
+
+impl BasketLine {
+    pub fn new(id: impl Into<LineId>, product: impl Into<ProductKey>, quantity: u32) -> Self {
+        Self {
+            id: id.into(),
+            product: product.into(),
+            quantity,
+        }
+    }
+}
+
+/// An offline store the shopper may visit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreCandidate {
+    pub id: StoreId,
+    pub name: String,
+    pub location: GeoPoint,
+    /// Price rows by product; a product absent here is not sold by the store.
+    pub prices: HashMap<ProductKey, UnitPrice>,
+}
+
+/// An offline planning request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfflineInput {
+    /// Where the shopper starts (and returns to when `round_trip`).
+    pub origin: GeoPoint,
+    pub lines: Vec<BasketLine>,
+    pub stores: Vec<StoreCandidate>,
+    /// At most this many stops, 1..=[`limits::MAX_STORES_PER_PLAN`]; default 3.
+    pub max_stores: u8,
+    /// Only stores at most this far (straight line, metres) from the origin are
+    /// candidates. `None`: no radius.
+    pub max_distance_m: Option<i64>,
+    /// A plan's whole route (including the way home when `round_trip`) may be at
+    /// most this long. `None`: no limit.
+    pub max_route_m: Option<i64>,
+    /// 원 per kilometre of route; 0..=[`limits::MAX_TRAVEL_COST_KRW_PER_KM`].
+    pub travel_cost_krw_per_km: i64,
+    /// Whether the route returns to the origin (default `true`).
+    pub round_trip: bool,
+}
+
+impl OfflineInput {
+    /// A request with the defaults: 3 stops, no radius or route limit,
+    /// [`defaults::TRAVEL_COST_KRW_PER_KM`], round trip.
+    pub fn new(origin: GeoPoint, lines: Vec<BasketLine>, stores: Vec<StoreCandidate>) -> Self {
+        Self {
+            origin,
+            lines,
+            stores,
+            max_stores: defaults::MAX_STORES,
+            max_distance_m: None,
+            max_route_m: None,
+            travel_cost_krw_per_km: defaults::TRAVEL_COST_KRW_PER_KM,
+            round_trip: true,
+        }
+    }
+}
+
+/// An online mall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MallCandidate {
+    pub id: StoreId,
+    pub name: String,
+    pub prices: HashMap<ProductKey, UnitPrice>,
+    /// Charged once when the mall is used, unless waived.
+    pub delivery_fee_krw: i64,
+    /// The fee is waived when the mall's goods subtotal is at least this.
+    pub free_delivery_threshold_krw: Option<i64>,
+    /// A mall that is used must reach this goods subtotal.
+    pub min_order_krw: Option<i64>,
+}
+
+/// An online planning request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnlineInput {
+    pub lines: Vec<BasketLine>,
+    pub malls: Vec<MallCandidate>,
+}
+
+/// Which objective a plan is the best for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanLabel {
+    /// Lowest total (goods + travel or delivery).
+    Cheapest,
+    /// Fewest stops (stores or malls); the lowest total among those.
+    FewestStops,
+    /// Offline only: shortest route; the lowest total among those.
+    Closest,
+}
+
+impl PlanLabel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cheapest => "cheapest",
+            Self::FewestStops => "fewest_stops",
+            Self::Closest => "closest",
+        }
+    }
+}
+
+/// One basket line bought at one stop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub line_id: LineId,
+    pub product: ProductKey,
+    pub quantity: u32,
+    pub unit_price_krw: i64,
+    /// `quantity × unit_price_krw`.
+    pub subtotal_krw: i64,
+}
+
+/// One store (offline, in route order) or mall (online, by id) of a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stop {
+    pub store_id: StoreId,
+    pub store_name: String,
+    /// In basket-line id order.
+    pub items: Vec<Assignment>,
+    /// Sum of the items' subtotals.
+    pub subtotal_krw: i64,
+    /// Online: the delivery fee charged by this mall (0 when waived). Offline: 0.
+    pub delivery_krw: i64,
+    /// Offline: metres from the previous point of the route (the origin for the
+    /// first stop). Online: 0.
+    pub leg_distance_m: i64,
+}
+
+/// Why a basket line is not in a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingReason {
+    /// No store or mall of the request lists the product at all.
+    NotSold,
+    /// Listed, but out of stock at every candidate that lists it.
+    OutOfStock,
+    /// Offline: in stock only at stores beyond `max_distance_m`.
+    OutOfRange,
+    /// Available at some candidate, but no plan within the limits (stop count,
+    /// route length, minimum orders) can include it together with more lines.
+    NotCoveredByPlan,
+}
+
+/// A basket line a plan does not buy. It is never priced as 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Missing {
+    pub line_id: LineId,
+    pub product: ProductKey,
+    pub quantity: u32,
+    pub reason: MissingReason,
+}
+
+/// One shopping plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The first objective this plan is best for.
+    pub label: PlanLabel,
+    /// Further objectives for which the very same plan is the best (plans are
+    /// deduplicated: one plan per store set).
+    pub other_labels: Vec<PlanLabel>,
+    /// Offline: in route order. Online: by mall id.
+    pub stops: Vec<Stop>,
+    /// Sum of the stops' subtotals.
+    pub goods_krw: i64,
+    /// Offline: the route's travel cost. Online: 0.
+    pub travel_krw: i64,
+    /// Online: the sum of the delivery fees charged. Offline: 0.
+    pub delivery_krw: i64,
+    /// `goods_krw + travel_krw + delivery_krw`.
+    pub total_krw: i64,
+    /// Offline: route length in metres (including the way home on a round trip).
+    pub distance_m: i64,
+    /// In basket-line id order.
+    pub missing: Vec<Missing>,
+}
+
+impl Plan {
+    /// Whether this plan is the best for `label`.
+    pub fn has_label(&self, label: PlanLabel) -> bool {
+        self.label == label || self.other_labels.contains(&label)
+    }
+}
+
+/// Why no plan could be made. Input errors map to HTTP 400; `NoPlanPossible`
+/// to 503 `DEPENDENCY_FAILURE`; `TooLarge` to 400/413 at the caller's choice.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PlanError {
+    #[error("the basket is empty")]
+    EmptyBasket,
+    #[error("line {line_id}: quantity must be 1..={max}", max = limits::MAX_QUANTITY)]
+    InvalidQuantity { line_id: LineId },
+    #[error("line id {0} appears twice")]
+    DuplicateLine(LineId),
+    #[error("store id {0} appears twice")]
+    DuplicateStore(StoreId),
+    #[error("store {store_id}, product {product}: price must be 1..={max} KRW", max = limits::MAX_UNIT_PRICE_KRW)]
+    InvalidPrice {
+        store_id: StoreId,
+        product: ProductKey,
+    },
+    #[error("{field}: {message}")]
+    InvalidParameter {
+        field: &'static str,
+        message: String,
+    },
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// No basket line is available at any candidate. Carries every line with
+    /// its reason.
+    #[error("no store or mall can supply any line of the basket")]
+    NoPlanPossible { missing: Vec<Missing> },
+}
+
+impl PlanError {
+    pub(crate) fn param(field: &'static str, message: impl Into<String>) -> Self {
+        Self::InvalidParameter {
+            field,
+            message: message.into(),
+        }
+    }
+}
