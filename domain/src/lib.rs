@@ -8,8 +8,8 @@
 pub mod auth;
 pub mod catalog;
 pub mod error;
-pub mod planner;
 pub mod plan;
+pub mod planner;
 pub mod ports;
 pub mod redirect;
 pub mod schedule;

@@ -44,8 +44,7 @@
 //! the result with a brute force over every assignment.
 
 use super::model::{
-    limits, BasketLine, MallCandidate, MissingReason, OnlineInput, Plan, PlanError, PlanLabel,
-    Stop,
+    limits, BasketLine, MallCandidate, MissingReason, OnlineInput, Plan, PlanError, PlanLabel, Stop,
 };
 use super::prep::{self, INF};
 
@@ -75,10 +74,7 @@ pub fn plan_online(input: &OnlineInput) -> Result<Vec<Plan>, PlanError> {
     let mut coverable: Vec<&BasketLine> = Vec::new();
     let mut missing = Vec::new();
     for line in &lines {
-        if malls
-            .iter()
-            .any(|m| prep::line_cost(&m.prices, line) < INF)
-        {
+        if malls.iter().any(|m| prep::line_cost(&m.prices, line) < INF) {
             coverable.push(line);
         } else {
             let listed = malls.iter().any(|m| m.prices.contains_key(&line.product));
@@ -294,9 +290,7 @@ impl<'a> Solver<'a> {
         masks.sort_by_key(|s| (s.count_ones(), *s));
         for s in masks {
             let flexible = (0..self.m)
-                .filter(|&j| {
-                    s & (1 << j) != 0 && self.fee[j] > 0 && self.threshold[j].is_some()
-                })
+                .filter(|&j| s & (1 << j) != 0 && self.fee[j] > 0 && self.threshold[j].is_some())
                 .fold(0usize, |acc, j| acc | (1 << j));
             // Every submask P of `flexible`, including the empty one.
             let mut p = flexible;
@@ -430,7 +424,8 @@ impl Bb<'_> {
                 }
                 if w >= need {
                     // Fractional part, rounded up (the integer optimum is whole 원).
-                    let frac = (i128::from(x) * i128::from(need) + i128::from(w) - 1) / i128::from(w);
+                    let frac =
+                        (i128::from(x) * i128::from(need) + i128::from(w) - 1) / i128::from(w);
                     extra += i64::try_from(frac).unwrap_or(i64::MAX / 4);
                     done = true;
                     break;

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub mod prices;
+pub mod service;
+pub mod view;
 
 use crate::user::UserId;
 

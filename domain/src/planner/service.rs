@@ -1,0 +1,633 @@
+//! The plan use cases: generate plans for a basket (offline or online), store
+//! the answer as a plan request, and find a stored plan to select.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::Duration;
+use thiserror::Error;
+use uuid::Uuid;
+
+use super::prices::{PriceGateway, SourceStatus};
+use super::view::{
+    ItemView, LatLng, MetaView, MissingView, PlanAnswer, PlanView, ProductView, SourceView,
+    StopView, StoreView,
+};
+use super::{PlanMode, StoredPlanRequest};
+use crate::catalog::search::ProductQuery;
+use crate::catalog::{GeoPoint, Offer, Product, ProductId, Store};
+use crate::plan::{self, PlanError};
+use crate::ports::{CatalogRepository, Clock, PlanRequestRepository, RandomSource};
+use crate::redirect::{RedirectAllowlist, RedirectRefused};
+use crate::user::{InvalidValue, UserId};
+use crate::RepoError;
+
+/// One basket line to plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanLine {
+    pub id: String,
+    pub product_id: Option<String>,
+    pub name: String,
+    pub quantity: u32,
+}
+
+/// The shopper's settings for one plan request (stored preferences, possibly
+/// overridden in the request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanSettings {
+    pub origin: GeoPoint,
+    pub max_stores: u8,
+    pub max_distance_m: i64,
+    pub travel_cost_krw_per_km: i64,
+    pub excluded_chains: Vec<String>,
+}
+
+/// How many offline stores near the shopper are considered (nearest first).
+pub const MAX_OFFLINE_CANDIDATES: usize = 60;
+/// Names shorter than this cannot be matched to a product.
+pub const MIN_NAME_CHARS: usize = 2;
+
+#[derive(Debug, Error)]
+pub enum PlanningError {
+    #[error("the basket is empty")]
+    EmptyBasket,
+    #[error("some items need a clearer name")]
+    ClarificationRequired { lines: Vec<(String, String)> },
+    #[error("invalid request")]
+    Invalid(Vec<InvalidValue>),
+    #[error("no store or mall can supply any item of the basket")]
+    NoPlanPossible { missing: Vec<MissingView> },
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum SelectError {
+    #[error("plan request not found")]
+    NotFound,
+    #[error("plan request expired")]
+    Expired,
+    #[error("no plan {0} in this request")]
+    UnknownPlan(String),
+    #[error("the plan request is for {0} shopping")]
+    WrongMode(&'static str),
+    #[error(transparent)]
+    Redirect(#[from] RedirectRefused),
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+/// A stored plan found for selection.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub request: StoredPlanRequest,
+    pub answer: PlanAnswer,
+    pub plan: PlanView,
+}
+
+/// A link to one mall's checkout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutLink {
+    pub store_id: String,
+    pub redirect_url: String,
+}
+
+pub struct PlanService {
+    catalog: Arc<dyn CatalogRepository>,
+    prices: Arc<dyn PriceGateway>,
+    requests: Arc<dyn PlanRequestRepository>,
+    clock: Arc<dyn Clock>,
+    random: Arc<dyn RandomSource>,
+    allowlist: RedirectAllowlist,
+    lifetime: Duration,
+}
+
+impl PlanService {
+    pub fn new(
+        catalog: Arc<dyn CatalogRepository>,
+        prices: Arc<dyn PriceGateway>,
+        requests: Arc<dyn PlanRequestRepository>,
+        clock: Arc<dyn Clock>,
+        random: Arc<dyn RandomSource>,
+        allowlist: RedirectAllowlist,
+        lifetime: Duration,
+    ) -> Self {
+        Self {
+            catalog,
+            prices,
+            requests,
+            clock,
+            random,
+            allowlist,
+            lifetime,
+        }
+    }
+
+    pub fn allowlist(&self) -> &RedirectAllowlist {
+        &self.allowlist
+    }
+
+    /// Plans the basket, stores the answer and returns it.
+    pub async fn generate(
+        &self,
+        user: UserId,
+        mode: PlanMode,
+        lines: &[PlanLine],
+        settings: &PlanSettings,
+    ) -> Result<PlanAnswer, PlanningError> {
+        if lines.is_empty() {
+            return Err(PlanningError::EmptyBasket);
+        }
+        let resolved = self.resolve(lines).await?;
+        let now = self.clock.now();
+        let product_ids: Vec<ProductId> = {
+            let mut ids: Vec<ProductId> = resolved.values().map(|p| p.id().clone()).collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let engine_lines: Vec<plan::BasketLine> = lines
+            .iter()
+            .filter_map(|l| {
+                resolved
+                    .get(&l.id)
+                    .map(|p| plan::BasketLine::new(l.id.as_str(), p.id().as_str(), l.quantity))
+            })
+            .collect();
+        let (plans, stores, sources) = match mode {
+            PlanMode::Offline => self.offline(&engine_lines, &product_ids, settings).await?,
+            PlanMode::Online => self.online(&engine_lines, &product_ids, settings).await?,
+        };
+        let unknown: Vec<MissingView> = lines
+            .iter()
+            .filter(|l| !resolved.contains_key(&l.id))
+            .map(|l| MissingView {
+                basket_item_id: l.id.clone(),
+                name: l.name.clone(),
+                quantity: l.quantity,
+                reason: "unknown_product".into(),
+            })
+            .collect();
+        let names: HashMap<&str, &Product> =
+            resolved.values().map(|p| (p.id().as_str(), p)).collect();
+        let line_names: HashMap<&str, &str> = lines
+            .iter()
+            .map(|l| (l.id.as_str(), l.name.as_str()))
+            .collect();
+        let plans = match plans {
+            Ok(plans) => plans,
+            Err(PlanError::NoPlanPossible { missing }) => {
+                let mut all = unknown;
+                all.extend(missing.iter().map(|m| missing_view(m, &line_names)));
+                return Err(PlanningError::NoPlanPossible { missing: all });
+            }
+            Err(PlanError::EmptyBasket) => {
+                return Err(PlanningError::NoPlanPossible { missing: unknown });
+            }
+            Err(e) => {
+                return Err(PlanningError::Invalid(vec![InvalidValue::new(
+                    "basket",
+                    e.to_string(),
+                )]))
+            }
+        };
+        let views = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| plan_view(i, p, &stores, &names, &line_names, &unknown))
+            .collect();
+        let degraded = sources.iter().any(|s| s.status != SourceStatus::Ok);
+        let answer = PlanAnswer {
+            plan_request_id: self.random.uuid().to_string(),
+            mode,
+            plans: views,
+            meta: MetaView {
+                degraded,
+                sources,
+                generated_at: now,
+                expires_at: now + self.lifetime,
+            },
+        };
+        let id = Uuid::parse_str(&answer.plan_request_id)
+            .map_err(|_| RepoError::Corrupt("plan request id".into()))?;
+        let payload = serde_json::to_string(&answer)
+            .map_err(|e| RepoError::Corrupt(format!("plan answer not serialisable: {e}")))?;
+        self.requests
+            .save(&StoredPlanRequest {
+                id,
+                user_id: user,
+                mode,
+                payload,
+                created_at: now,
+                expires_at: answer.meta.expires_at,
+            })
+            .await?;
+        Ok(answer)
+    }
+
+    /// Matches basket lines to catalog products: by id when given, else by the
+    /// best search hit for the name. Lines with no match are reported as
+    /// `unknown_product`; names too short to match need clarification.
+    async fn resolve(
+        &self,
+        lines: &[PlanLine],
+    ) -> Result<BTreeMap<String, Product>, PlanningError> {
+        let mut problems = Vec::new();
+        let mut unclear = Vec::new();
+        for l in lines {
+            if !(1..=plan::limits::MAX_QUANTITY).contains(&l.quantity) {
+                problems.push(InvalidValue::new(
+                    "quantity",
+                    format!("item {} must be 1 to 999", l.id),
+                ));
+            }
+            if l.product_id.is_none() && l.name.trim().chars().count() < MIN_NAME_CHARS {
+                unclear.push((l.id.clone(), l.name.clone()));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(PlanningError::Invalid(problems));
+        }
+        if !unclear.is_empty() {
+            return Err(PlanningError::ClarificationRequired { lines: unclear });
+        }
+        let by_id: Vec<ProductId> = lines
+            .iter()
+            .filter_map(|l| l.product_id.as_deref())
+            .filter_map(|id| ProductId::parse(id).ok())
+            .collect();
+        let known: HashMap<String, Product> = self
+            .catalog
+            .get_products(&by_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.id().as_str().to_owned(), p))
+            .collect();
+        let mut resolved = BTreeMap::new();
+        for l in lines {
+            let product = match &l.product_id {
+                Some(id) => known.get(id).cloned(),
+                None => match ProductQuery::parse(&l.name) {
+                    Ok(q) => self
+                        .catalog
+                        .search_products(&q, 0, 1)
+                        .await?
+                        .into_iter()
+                        .next(),
+                    Err(_) => None,
+                },
+            };
+            if let Some(p) = product {
+                resolved.insert(l.id.clone(), p);
+            }
+        }
+        Ok(resolved)
+    }
+
+    #[allow(clippy::type_complexity)]
+    async fn offline(
+        &self,
+        lines: &[plan::BasketLine],
+        products: &[ProductId],
+        settings: &PlanSettings,
+    ) -> Result<
+        (
+            Result<Vec<plan::Plan>, PlanError>,
+            HashMap<String, Store>,
+            Vec<SourceView>,
+        ),
+        PlanningError,
+    > {
+        let started = std::time::Instant::now();
+        let radius = settings.max_distance_m.max(0);
+        #[allow(clippy::cast_precision_loss)]
+        let near = self
+            .catalog
+            .list_stores_near(settings.origin, radius as f64, 0, MAX_OFFLINE_CANDIDATES)
+            .await?;
+        let stores: Vec<Store> = near
+            .into_iter()
+            .map(|n| n.store)
+            .filter(|s| !excluded(s, &settings.excluded_chains))
+            .collect();
+        let store_ids: Vec<_> = stores.iter().map(|s| s.id().clone()).collect();
+        let offers = if store_ids.is_empty() || products.is_empty() {
+            Vec::new()
+        } else {
+            self.catalog.offers_for(products, &store_ids).await?
+        };
+        let prices = price_table(&offers);
+        let origin = engine_point(settings.origin)?;
+        let mut candidates = Vec::with_capacity(stores.len());
+        for s in &stores {
+            let Some(loc) = s.location() else { continue };
+            candidates.push(plan::StoreCandidate {
+                id: s.id().as_str().into(),
+                name: s.name().to_owned(),
+                location: engine_point(loc)?,
+                prices: prices.get(s.id().as_str()).cloned().unwrap_or_default(),
+            });
+        }
+        let mut input = plan::OfflineInput::new(origin, lines.to_vec(), candidates);
+        input.max_stores = settings.max_stores;
+        input.max_distance_m = Some(radius);
+        input.travel_cost_krw_per_km = settings.travel_cost_krw_per_km;
+        let result = if lines.is_empty() {
+            Err(PlanError::EmptyBasket)
+        } else {
+            plan::plan_offline(&input)
+        };
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let sources = vec![SourceView {
+            id: "catalog".into(),
+            status: SourceStatus::Ok,
+            latency_ms,
+        }];
+        let by_id = stores
+            .into_iter()
+            .map(|s| (s.id().as_str().to_owned(), s))
+            .collect();
+        Ok((result, by_id, sources))
+    }
+
+    #[allow(clippy::type_complexity)]
+    async fn online(
+        &self,
+        lines: &[plan::BasketLine],
+        products: &[ProductId],
+        settings: &PlanSettings,
+    ) -> Result<
+        (
+            Result<Vec<plan::Plan>, PlanError>,
+            HashMap<String, Store>,
+            Vec<SourceView>,
+        ),
+        PlanningError,
+    > {
+        let malls: Vec<Store> = self
+            .catalog
+            .list_online_malls()
+            .await?
+            .into_iter()
+            .filter(|s| !excluded(s, &settings.excluded_chains))
+            .collect();
+        let mall_ids: Vec<_> = malls.iter().map(|s| s.id().clone()).collect();
+        let reports = if products.is_empty() {
+            Vec::new()
+        } else {
+            self.prices.gather(&mall_ids, products).await
+        };
+        let offers: Vec<Offer> = reports
+            .iter()
+            .flat_map(|r| r.offers.iter().cloned())
+            .collect();
+        let prices = price_table(&offers);
+        let answered: std::collections::HashSet<&str> = reports
+            .iter()
+            .filter(|r| r.status == SourceStatus::Ok)
+            .map(|r| r.source_id.as_str())
+            .collect();
+        let candidates: Vec<plan::MallCandidate> = malls
+            .iter()
+            .filter(|m| answered.contains(m.id().as_str()))
+            .filter_map(|m| {
+                let terms = m.mall()?;
+                Some(plan::MallCandidate {
+                    id: m.id().as_str().into(),
+                    name: m.name().to_owned(),
+                    prices: prices.get(m.id().as_str()).cloned().unwrap_or_default(),
+                    delivery_fee_krw: terms.delivery_fee_krw(),
+                    free_delivery_threshold_krw: terms.free_delivery_threshold_krw(),
+                    min_order_krw: Some(terms.min_order_krw()).filter(|m| *m > 0),
+                })
+            })
+            .collect();
+        let input = plan::OnlineInput {
+            lines: lines.to_vec(),
+            malls: candidates,
+        };
+        let result = if lines.is_empty() {
+            Err(PlanError::EmptyBasket)
+        } else {
+            plan::plan_online(&input)
+        };
+        let sources = reports
+            .iter()
+            .map(|r| SourceView {
+                id: r.source_id.clone(),
+                status: r.status,
+                latency_ms: r.latency_ms,
+            })
+            .collect();
+        let by_id = malls
+            .into_iter()
+            .map(|s| (s.id().as_str().to_owned(), s))
+            .collect();
+        Ok((result, by_id, sources))
+    }
+
+    /// Finds a stored plan of the user's for selection.
+    pub async fn find(
+        &self,
+        user: UserId,
+        mode: PlanMode,
+        plan_request_id: &str,
+        plan_id: &str,
+    ) -> Result<Selection, SelectError> {
+        let id = Uuid::parse_str(plan_request_id).map_err(|_| SelectError::NotFound)?;
+        let request = self
+            .requests
+            .find(user, id)
+            .await?
+            .ok_or(SelectError::NotFound)?;
+        if request.mode != mode {
+            return Err(SelectError::WrongMode(request.mode.as_str()));
+        }
+        if request.is_expired_at(self.clock.now()) {
+            return Err(SelectError::Expired);
+        }
+        let answer: PlanAnswer = serde_json::from_str(&request.payload)
+            .map_err(|_| RepoError::Corrupt("stored plan answer".into()))?;
+        let plan = answer
+            .plans
+            .iter()
+            .find(|p| p.plan_id == plan_id)
+            .cloned()
+            .ok_or_else(|| SelectError::UnknownPlan(plan_id.to_owned()))?;
+        Ok(Selection {
+            request,
+            answer,
+            plan,
+        })
+    }
+
+    /// Checks `return_url` (when given) against the allowlist. Done before
+    /// anything is stored, so a refused URL leaves no trace.
+    pub fn check_return_url(
+        &self,
+        return_url: Option<&str>,
+    ) -> Result<Option<String>, RedirectRefused> {
+        return_url
+            .map(|u| self.allowlist.check(u).map(|s| s.into_string()))
+            .transpose()
+    }
+
+    /// The checkout links of an online plan: each mall's checkout URL (with the
+    /// shopper's `return_url`, if any, as a query parameter), every one checked
+    /// against the allowlist and handed out normalised.
+    pub fn checkout_links(
+        &self,
+        plan: &PlanView,
+        return_url: Option<&str>,
+    ) -> Result<Vec<CheckoutLink>, RedirectRefused> {
+        let mut links = Vec::new();
+        for stop in &plan.stops {
+            let Some(checkout) = &stop.store.checkout_url else {
+                continue;
+            };
+            let base = self.allowlist.check(checkout)?;
+            let full = match return_url {
+                Some(r) => {
+                    let mut u = url::Url::parse(base.as_str())
+                        .map_err(|_| RedirectRefused("the checkout URL is not valid"))?;
+                    u.query_pairs_mut().append_pair("return_url", r);
+                    self.allowlist.check(u.as_str())?.into_string()
+                }
+                None => base.into_string(),
+            };
+            links.push(CheckoutLink {
+                store_id: stop.store.id.clone(),
+                redirect_url: full,
+            });
+        }
+        Ok(links)
+    }
+}
+
+fn excluded(store: &Store, excluded_chains: &[String]) -> bool {
+    excluded_chains
+        .iter()
+        .any(|c| c.trim().eq_ignore_ascii_case(store.chain()))
+}
+
+fn engine_point(p: GeoPoint) -> Result<plan::GeoPoint, PlanningError> {
+    plan::GeoPoint::new(p.lat(), p.lng())
+        .map_err(|e| PlanningError::Invalid(vec![InvalidValue::new("location", e.to_string())]))
+}
+
+/// store id → product id → price row.
+fn price_table(offers: &[Offer]) -> HashMap<String, HashMap<plan::ProductKey, plan::UnitPrice>> {
+    let mut table: HashMap<String, HashMap<plan::ProductKey, plan::UnitPrice>> = HashMap::new();
+    for o in offers {
+        // Outliers are flagged by the catalog and kept out of plans.
+        if o.flagged_outlier {
+            continue;
+        }
+        table
+            .entry(o.store_id.as_str().to_owned())
+            .or_default()
+            .insert(
+                o.product_id.as_str().into(),
+                plan::UnitPrice {
+                    price_krw: o.price.krw(),
+                    in_stock: o.in_stock,
+                },
+            );
+    }
+    table
+}
+
+fn missing_view(m: &plan::Missing, line_names: &HashMap<&str, &str>) -> MissingView {
+    let reason = serde_json::to_value(m.reason)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "not_sold".into());
+    MissingView {
+        basket_item_id: m.line_id.0.clone(),
+        name: line_names
+            .get(m.line_id.0.as_str())
+            .copied()
+            .unwrap_or_default()
+            .to_owned(),
+        quantity: m.quantity,
+        reason,
+    }
+}
+
+fn store_view(id: &str, stores: &HashMap<String, Store>, fallback_name: &str) -> StoreView {
+    match stores.get(id) {
+        Some(s) => StoreView {
+            id: id.to_owned(),
+            name: s.name().to_owned(),
+            chain: s.chain().to_owned(),
+            kind: s.kind().as_str().to_owned(),
+            location: s.location().map(|p| LatLng {
+                lat: p.lat(),
+                lng: p.lng(),
+            }),
+            address: s.address().map(str::to_owned),
+            checkout_url: s.mall().map(|m| m.checkout_url().to_owned()),
+        },
+        None => StoreView {
+            id: id.to_owned(),
+            name: fallback_name.to_owned(),
+            chain: String::new(),
+            kind: String::new(),
+            location: None,
+            address: None,
+            checkout_url: None,
+        },
+    }
+}
+
+fn plan_view(
+    index: usize,
+    p: &plan::Plan,
+    stores: &HashMap<String, Store>,
+    products: &HashMap<&str, &Product>,
+    line_names: &HashMap<&str, &str>,
+    unknown: &[MissingView],
+) -> PlanView {
+    let mut labels = vec![p.label.as_str().to_owned()];
+    labels.extend(p.other_labels.iter().map(|l| l.as_str().to_owned()));
+    let stops = p
+        .stops
+        .iter()
+        .map(|s| StopView {
+            store: store_view(&s.store_id.0, stores, &s.store_name),
+            items: s
+                .items
+                .iter()
+                .map(|a| ItemView {
+                    basket_item_id: a.line_id.0.clone(),
+                    product: ProductView {
+                        id: a.product.0.clone(),
+                        name: products
+                            .get(a.product.0.as_str())
+                            .map_or_else(|| a.product.0.clone(), |p| p.name().to_owned()),
+                    },
+                    quantity: a.quantity,
+                    unit_price_krw: a.unit_price_krw,
+                    subtotal_krw: a.subtotal_krw,
+                })
+                .collect(),
+            subtotal_krw: s.subtotal_krw,
+            delivery_krw: s.delivery_krw,
+            leg_distance_m: s.leg_distance_m,
+        })
+        .collect();
+    let mut missing_items: Vec<MissingView> = unknown.to_vec();
+    missing_items.extend(p.missing.iter().map(|m| missing_view(m, line_names)));
+    PlanView {
+        plan_id: format!("p{}", index + 1),
+        label: p.label.as_str().to_owned(),
+        labels,
+        total_krw: p.total_krw,
+        goods_krw: p.goods_krw,
+        travel_krw: p.travel_krw,
+        delivery_krw: p.delivery_krw,
+        distance_m: p.distance_m,
+        stops,
+        missing_items,
+    }
+}

@@ -1,0 +1,102 @@
+//! The plan answer as shoppers and clients see it (and as it is stored in a
+//! plan request, so that selecting a plan later sees exactly what was shown).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::prices::SourceStatus;
+use super::PlanMode;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreView {
+    pub id: String,
+    pub name: String,
+    pub chain: String,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<LatLng>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// Online malls: where the shopper pays.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LatLng {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductView {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemView {
+    pub basket_item_id: String,
+    pub product: ProductView,
+    pub quantity: u32,
+    pub unit_price_krw: i64,
+    pub subtotal_krw: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopView {
+    pub store: StoreView,
+    pub items: Vec<ItemView>,
+    pub subtotal_krw: i64,
+    pub delivery_krw: i64,
+    /// Offline: metres from the previous point of the route.
+    pub leg_distance_m: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingView {
+    pub basket_item_id: String,
+    pub name: String,
+    pub quantity: u32,
+    /// `not_sold`, `out_of_stock`, `out_of_range`, `not_covered_by_plan`, `unknown_product`.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub plan_id: String,
+    pub label: String,
+    /// Every objective this plan is best for (the first is `label`).
+    pub labels: Vec<String>,
+    pub total_krw: i64,
+    pub goods_krw: i64,
+    pub travel_krw: i64,
+    pub delivery_krw: i64,
+    pub distance_m: i64,
+    pub stops: Vec<StopView>,
+    pub missing_items: Vec<MissingView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceView {
+    pub id: String,
+    pub status: SourceStatus,
+    pub latency_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaView {
+    pub degraded: bool,
+    pub sources: Vec<SourceView>,
+    pub generated_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What `generate` answers: 206 when `meta.degraded`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanAnswer {
+    pub plan_request_id: String,
+    pub mode: PlanMode,
+    pub plans: Vec<PlanView>,
+    pub meta: MetaView,
+}
