@@ -37,6 +37,17 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                             .service(get("/me", routes::auth::me))
                             .default_service(web::to(api_not_found)),
                     )
+                    .service(post(
+                        "/offline/plans/generate",
+                        routes::plans::generate_offline,
+                    ))
+                    .service(post("/offline/plans/select", routes::plans::select_offline))
+                    .service(post(
+                        "/online/plans/generate",
+                        routes::plans::generate_online,
+                    ))
+                    .service(post("/online/plans/select", routes::plans::select_online))
+                    .service(post("/plans/generate", routes::plans::generate_legacy))
                     .default_service(web::to(api_not_found)),
             );
     }

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use ttokjang_domain::auth::{AuthService, InvitePolicy};
+use ttokjang_domain::planner::context::PlanContext;
+use ttokjang_domain::planner::service::PlanService;
 use ttokjang_domain::ports::StoreHealth;
 
 use crate::jwt::AccessTokens;
@@ -21,6 +23,9 @@ pub struct ApiState {
     pub auth: Arc<AuthService>,
     pub tokens: Arc<AccessTokens>,
     pub health: Arc<dyn StoreHealth>,
+    pub plans: Arc<PlanService>,
+    /// The shopper's stored data as planning needs it.
+    pub shopper: Arc<dyn PlanContext>,
     pub heartbeat: Option<Arc<dyn Heartbeat>>,
     pub invites: InvitePolicy,
     /// Take the client address from `X-Forwarded-For`/`Forwarded` (only behind a

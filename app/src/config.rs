@@ -92,6 +92,10 @@ pub struct Config {
     pub web_dist: PathBuf,
     pub demo_account: bool,
     pub http_workers: usize,
+    pub plan_request_ttl_s: i64,
+    pub price_source_deadline_ms: u64,
+    pub price_source_faults: String,
+    pub redirect_allowlist: String,
 }
 
 fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
@@ -175,6 +179,14 @@ impl Config {
         if log_format != "text" && log_format != "json" {
             return Err(err("LOG_FORMAT", "must be text or json"));
         }
+        let redirect_allowlist = get("REDIRECT_ALLOWLIST")
+            .unwrap_or(ttokjang_domain::redirect::RedirectAllowlist::DEFAULT)
+            .to_owned();
+        if let Err(e) = ttokjang_domain::redirect::RedirectAllowlist::parse(&redirect_allowlist) {
+            return Err(err("REDIRECT_ALLOWLIST", e.message));
+        }
+        let price_source_faults = get("PRICE_SOURCE_FAULTS").unwrap_or("").to_owned();
+        crate::prices::parse_faults(&price_source_faults)?;
         let default_workers = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Self {
             database,
@@ -205,6 +217,20 @@ impl Config {
                 1,
                 256,
             )?,
+            plan_request_ttl_s: parse_int(
+                "PLAN_REQUEST_TTL_S",
+                get("PLAN_REQUEST_TTL_S").unwrap_or("86400"),
+                60,
+                604_800,
+            )?,
+            price_source_deadline_ms: parse_int(
+                "PRICE_SOURCE_DEADLINE_MS",
+                get("PRICE_SOURCE_DEADLINE_MS").unwrap_or("800"),
+                10,
+                30_000,
+            )?,
+            price_source_faults,
+            redirect_allowlist,
         })
     }
 }

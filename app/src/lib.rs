@@ -6,6 +6,7 @@ pub mod config;
 pub mod logging;
 pub mod prices;
 pub mod server;
+pub mod shopper;
 pub mod storage;
 pub mod system;
 pub mod web;

@@ -35,6 +35,8 @@ pub enum StartError {
     Io(#[from] std::io::Error),
     #[error("demo account: {0}")]
     Demo(String),
+    #[error("configuration: {0}")]
+    Config(String),
 }
 
 /// Everything a command needs: the stores and the use cases over them.
@@ -203,8 +205,27 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         &config.jwt_audience,
         config.jwt_leeway_s,
     )?);
+    let allowlist = ttokjang_domain::redirect::RedirectAllowlist::parse(&config.redirect_allowlist)
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    let gateway = Arc::new(crate::prices::DeadlineGateway::new(
+        svc.stores.catalog.clone(),
+        crate::prices::parse_faults(&config.price_source_faults)
+            .map_err(|e| StartError::Config(e.to_string()))?,
+        std::time::Duration::from_millis(config.price_source_deadline_ms),
+    ));
+    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
+        svc.stores.catalog.clone(),
+        gateway,
+        svc.stores.plan_requests.clone(),
+        svc.clock.clone(),
+        svc.random.clone(),
+        allowlist,
+        Duration::seconds(config.plan_request_ttl_s),
+    ));
     let state = ApiState {
         auth: svc.auth.clone(),
+        plans,
+        shopper: Arc::new(crate::shopper::NoShopperData),
         tokens,
         health: svc.stores.health.clone(),
         heartbeat: None,

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use ttokjang_domain::ports::{InviteRepository, SessionRepository, StoreHealth, UserRepository};
+use ttokjang_domain::ports::{
+    CatalogRepository, InviteRepository, PlanRequestRepository, SessionRepository, StoreHealth,
+    UserRepository,
+};
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
 use ttokjang_sqlite::SqliteStore;
@@ -16,16 +19,26 @@ pub struct Stores {
     pub invites: Arc<dyn InviteRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
+    pub catalog: Arc<dyn CatalogRepository>,
+    pub plan_requests: Arc<dyn PlanRequestRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
 where
-    S: UserRepository + InviteRepository + SessionRepository + StoreHealth + 'static,
+    S: UserRepository
+        + InviteRepository
+        + SessionRepository
+        + StoreHealth
+        + CatalogRepository
+        + PlanRequestRepository
+        + 'static,
 {
     Stores {
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
+        catalog: store.clone(),
+        plan_requests: store.clone(),
         health: store,
     }
 }

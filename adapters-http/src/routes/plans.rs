@@ -1,0 +1,324 @@
+//! `/api/v1/{offline,online}/plans/{generate,select}` and the legacy
+//! `/api/v1/plans/generate`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use ttokjang_domain::catalog::GeoPoint;
+use ttokjang_domain::planner::service::{PlanLine, PlanSettings, PlanningError, SelectError};
+use ttokjang_domain::planner::PlanMode;
+
+use crate::error::ApiError;
+use crate::guard::AuthUser;
+use crate::state::ApiState;
+
+/// Most lines one request may plan.
+pub const MAX_LINES: usize = 100;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineBody {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    product_id: Option<String>,
+    name: String,
+    quantity: u32,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct LatLngBody {
+    lat: f64,
+    lng: f64,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateBody {
+    #[serde(default)]
+    basket: Option<Vec<LineBody>>,
+    #[serde(default)]
+    location: Option<LatLngBody>,
+    #[serde(default)]
+    max_stores: Option<u8>,
+    #[serde(default)]
+    max_distance_m: Option<i64>,
+    /// Legacy route only.
+    #[serde(default)]
+    mode: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectBody {
+    plan_request_id: String,
+    plan_id: String,
+    #[serde(default)]
+    return_url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CheckoutDto {
+    store_id: String,
+    redirect_url: String,
+}
+
+fn planning_error(e: PlanningError) -> ApiError {
+    match e {
+        PlanningError::EmptyBasket => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "EMPTY_BASKET",
+            "the basket is empty: add items first",
+        ),
+        PlanningError::ClarificationRequired { lines } => {
+            let mut err = ApiError::validation(lines.iter().map(|(id, name)| {
+                (
+                    format!("basket.{id}"),
+                    format!("{name:?} is too short to match a product"),
+                )
+            }));
+            err.code = "ITEM_CLARIFICATION_REQUIRED";
+            err.message = "some items need a clearer name".into();
+            err
+        }
+        PlanningError::Invalid(v) => ApiError::from_invalid(v),
+        PlanningError::NoPlanPossible { missing } => {
+            let mut err = ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "DEPENDENCY_FAILURE",
+                "no store or mall can supply any item of the basket right now",
+            );
+            err.fields = Some(
+                missing
+                    .into_iter()
+                    .map(|m| (format!("basket.{}", m.basket_item_id), m.reason))
+                    .collect(),
+            );
+            err
+        }
+        PlanningError::Repo(r) => r.into(),
+    }
+}
+
+fn select_error(e: SelectError) -> ApiError {
+    match e {
+        SelectError::NotFound => ApiError::not_found("no such plan request"),
+        SelectError::Expired => ApiError::new(
+            StatusCode::GONE,
+            "PLAN_EXPIRED",
+            "this plan request has expired; generate plans again",
+        ),
+        SelectError::UnknownPlan(_) | SelectError::WrongMode(_) => {
+            ApiError::new(StatusCode::BAD_REQUEST, "INVALID_SELECTION", e.to_string())
+        }
+        SelectError::Redirect(r) => invalid_redirect(&r.to_string()),
+        SelectError::Repo(r) => r.into(),
+    }
+}
+
+fn invalid_redirect(message: &str) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "INVALID_REDIRECT_URL", message)
+}
+
+/// The default location when the shopper stored none (강남역).
+pub const DEFAULT_LOCATION: (f64, f64) = (37.4985, 127.0292);
+
+async fn inputs(
+    state: &ApiState,
+    user: &AuthUser,
+    body: GenerateBody,
+) -> Result<(Vec<PlanLine>, PlanSettings), ApiError> {
+    let stored = state.shopper.defaults(user.user.id).await?;
+    let lines = match body.basket {
+        Some(lines) => {
+            if lines.len() > MAX_LINES {
+                return Err(ApiError::validation([(
+                    "basket",
+                    format!("at most {MAX_LINES} items"),
+                )]));
+            }
+            lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| PlanLine {
+                    id: l.id.unwrap_or_else(|| format!("line-{}", i + 1)),
+                    product_id: l.product_id,
+                    name: l.name,
+                    quantity: l.quantity,
+                })
+                .collect()
+        }
+        None => stored.lines,
+    };
+    let mut settings = stored.settings;
+    if let Some(loc) = body.location {
+        settings.origin =
+            GeoPoint::new(loc.lat, loc.lng).map_err(|e| ApiError::from_invalid(vec![e]))?;
+    }
+    if let Some(k) = body.max_stores {
+        if !(1..=5).contains(&k) {
+            return Err(ApiError::validation([("max_stores", "must be 1 to 5")]));
+        }
+        settings.max_stores = k;
+    }
+    if let Some(d) = body.max_distance_m {
+        if !(100..=30_000).contains(&d) {
+            return Err(ApiError::validation([(
+                "max_distance_m",
+                "must be 100 to 30000",
+            )]));
+        }
+        settings.max_distance_m = d;
+    }
+    Ok((lines, settings))
+}
+
+async fn generate(
+    state: &ApiState,
+    user: &AuthUser,
+    mode: PlanMode,
+    body: GenerateBody,
+) -> Result<HttpResponse, ApiError> {
+    let (lines, settings) = inputs(state, user, body).await?;
+    let started = std::time::Instant::now();
+    let answer = state
+        .plans
+        .generate(user.user.id, mode, &lines, &settings)
+        .await
+        .map_err(planning_error)?;
+    tracing::info!(
+        mode = mode.as_str(),
+        lines = lines.len(),
+        plans = answer.plans.len(),
+        degraded = answer.meta.degraded,
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "plans generated"
+    );
+    let status = if answer.meta.degraded {
+        StatusCode::PARTIAL_CONTENT
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status).json(answer))
+}
+
+pub async fn generate_offline(
+    state: web::Data<ApiState>,
+    user: AuthUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let body: GenerateBody = crate::json::optional_body(&body)?.unwrap_or_default();
+    if body.mode.is_some() {
+        return Err(ApiError::validation([(
+            "mode",
+            "is only for /plans/generate",
+        )]));
+    }
+    generate(&state, &user, PlanMode::Offline, body).await
+}
+
+pub async fn generate_online(
+    state: web::Data<ApiState>,
+    user: AuthUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let body: GenerateBody = crate::json::optional_body(&body)?.unwrap_or_default();
+    if body.mode.is_some() {
+        return Err(ApiError::validation([(
+            "mode",
+            "is only for /plans/generate",
+        )]));
+    }
+    generate(&state, &user, PlanMode::Online, body).await
+}
+
+/// The legacy route: `mode` picks the new route's behaviour; the answer is the same.
+pub async fn generate_legacy(
+    state: web::Data<ApiState>,
+    user: AuthUser,
+    body: web::Json<GenerateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mode = match body.mode.as_deref() {
+        Some("offline") => PlanMode::Offline,
+        Some("online") => PlanMode::Online,
+        _ => {
+            return Err(ApiError::validation([(
+                "mode",
+                "must be offline or online",
+            )]))
+        }
+    };
+    generate(&state, &user, mode, body).await
+}
+
+pub async fn select_offline(
+    state: web::Data<ApiState>,
+    user: AuthUser,
+    body: web::Json<SelectBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.return_url.is_some() {
+        state
+            .plans
+            .check_return_url(body.return_url.as_deref())
+            .map_err(|e| invalid_redirect(&e.to_string()))?;
+    }
+    let selection = state
+        .plans
+        .find(
+            user.user.id,
+            PlanMode::Offline,
+            &body.plan_request_id,
+            &body.plan_id,
+        )
+        .await
+        .map_err(select_error)?;
+    let order = state.shopper.record_order(user.user.id, &selection).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "order_id": order.id,
+        "order": order.body,
+        "checklist": selection.plan,
+    })))
+}
+
+pub async fn select_online(
+    state: web::Data<ApiState>,
+    user: AuthUser,
+    body: web::Json<SelectBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    // Every URL is checked before anything is stored.
+    let return_url = state
+        .plans
+        .check_return_url(body.return_url.as_deref())
+        .map_err(|e| invalid_redirect(&e.to_string()))?;
+    let selection = state
+        .plans
+        .find(
+            user.user.id,
+            PlanMode::Online,
+            &body.plan_request_id,
+            &body.plan_id,
+        )
+        .await
+        .map_err(select_error)?;
+    let links = state
+        .plans
+        .checkout_links(&selection.plan, return_url.as_deref())
+        .map_err(|e| invalid_redirect(&e.to_string()))?;
+    let order = state.shopper.record_order(user.user.id, &selection).await?;
+    let checkout: Vec<CheckoutDto> = links
+        .into_iter()
+        .map(|l| CheckoutDto {
+            store_id: l.store_id,
+            redirect_url: l.redirect_url,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "order_id": order.id,
+        "order": order.body,
+        "checkout": checkout,
+    })))
+}
