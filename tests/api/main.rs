@@ -3,6 +3,7 @@
 
 mod auth;
 mod envelope;
+mod plans;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.
 #[macro_export]

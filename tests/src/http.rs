@@ -17,6 +17,7 @@ pub enum Db {
 }
 
 pub struct TestApp {
+    pub db: Db,
     pub base: String,
     pub client: Client,
     pub config: Config,
@@ -57,6 +58,7 @@ impl TestApp {
         let handle = running.handle.clone();
         tokio::spawn(running.server);
         Some(Self {
+            db,
             base: format!("http://{}", running.addr),
             client: Client::builder().build().expect("client"),
             config,

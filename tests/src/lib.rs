@@ -5,6 +5,7 @@
 //! `TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`).
 //! Without a server they are skipped locally, but fail when `CI=true`.
 
+pub mod catalog_fixture;
 pub mod http;
 
 use std::path::{Path, PathBuf};

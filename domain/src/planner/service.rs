@@ -179,6 +179,22 @@ impl PlanService {
             Err(PlanError::NoPlanPossible { missing }) => {
                 let mut all = unknown;
                 all.extend(missing.iter().map(|m| missing_view(m, &line_names)));
+                // Lines that exist somewhere but fit no plan (e.g. below every
+                // minimum order) are reported too, so every line has a reason.
+                for l in &engine_lines {
+                    if !all.iter().any(|m| m.basket_item_id == l.id.0) {
+                        all.push(MissingView {
+                            basket_item_id: l.id.0.clone(),
+                            name: line_names
+                                .get(l.id.0.as_str())
+                                .copied()
+                                .unwrap_or_default()
+                                .to_owned(),
+                            quantity: l.quantity,
+                            reason: "not_covered_by_plan".into(),
+                        });
+                    }
+                }
                 return Err(PlanningError::NoPlanPossible { missing: all });
             }
             Err(PlanError::EmptyBasket) => {

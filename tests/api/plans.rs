@@ -1,0 +1,486 @@
+//! Plans: generate (offline, online, legacy), degraded answers, select.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use ttokjang_tests::http::{split, TestApp};
+
+async fn with_catalog(app: &TestApp) {
+    let svc = app.services().await;
+    ttokjang_tests::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
+}
+
+fn token(login: &Value) -> String {
+    login["access_token"].as_str().expect("token").to_owned()
+}
+
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    split(app.call(Method::POST, path, Some(token), Some(body)).await).await
+}
+
+fn basket() -> Value {
+    json!([
+        {"id": "l1", "name": "우유", "quantity": 2},
+        {"id": "l2", "name": "달걀", "quantity": 1},
+        {"id": "l3", "product_id": "tofu", "name": "두부", "quantity": 1}
+    ])
+}
+
+/// Every plan adds up: items, stops, totals; each basket line once.
+fn assert_consistent(plan: &Value, lines: usize) {
+    let mut seen = Vec::new();
+    let mut goods = 0;
+    for stop in plan["stops"].as_array().expect("stops") {
+        let mut sub = 0;
+        for item in stop["items"].as_array().expect("items") {
+            let q = item["quantity"].as_i64().expect("q");
+            let unit = item["unit_price_krw"].as_i64().expect("unit");
+            assert_eq!(item["subtotal_krw"].as_i64(), Some(q * unit), "{item}");
+            sub += q * unit;
+            seen.push(item["basket_item_id"].as_str().expect("id").to_owned());
+        }
+        assert_eq!(stop["subtotal_krw"].as_i64(), Some(sub));
+        goods += sub;
+    }
+    for m in plan["missing_items"].as_array().expect("missing") {
+        seen.push(m["basket_item_id"].as_str().expect("id").to_owned());
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), lines, "every line exactly once: {plan}");
+    assert_eq!(plan["goods_krw"].as_i64(), Some(goods));
+    let total =
+        goods + plan["travel_krw"].as_i64().expect("t") + plan["delivery_krw"].as_i64().expect("d");
+    assert_eq!(plan["total_krw"].as_i64(), Some(total));
+}
+
+async fn offline_plan_picks_the_near_marts(app: TestApp) {
+    with_catalog(&app).await;
+    let t = token(&app.signup("plan@example.com").await);
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket()}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["meta"]["degraded"], false);
+    assert!(b["plan_request_id"].is_string());
+    let plans = b["plans"].as_array().expect("plans");
+    assert!(!plans.is_empty());
+    for p in plans {
+        assert_consistent(p, 3);
+    }
+    let cheapest = plans
+        .iter()
+        .find(|p| {
+            p["labels"]
+                .as_array()
+                .expect("l")
+                .contains(&json!("cheapest"))
+        })
+        .expect("cheapest");
+    // mart-c is 5 km away: outside the default 3 km. milk 2×2800 + eggs 7900 at mart-a, tofu 1500 at mart-b.
+    assert_eq!(cheapest["goods_krw"], 15_000);
+    let mut ids: Vec<&str> = cheapest["stops"]
+        .as_array()
+        .expect("s")
+        .iter()
+        .map(|s| s["store"]["id"].as_str().expect("id"))
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["mart-a", "mart-b"]);
+    assert!(cheapest["missing_items"].as_array().expect("m").is_empty());
+    let d = cheapest["distance_m"].as_i64().expect("d");
+    assert!(d > 0);
+    assert_eq!(
+        cheapest["travel_krw"].as_i64(),
+        Some((d * 500 + 500) / 1000),
+        "500원/km, rounded"
+    );
+
+    // With a 10 km radius the far, cheap mart wins.
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket(), "max_distance_m": 10000}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    let cheapest = &b["plans"][0];
+    assert_eq!(cheapest["label"], "cheapest");
+    assert_eq!(cheapest["stops"][0]["store"]["id"], "mart-c");
+    assert_eq!(cheapest["goods_krw"], 5_500);
+}
+
+async fn unknown_items_are_reported_never_priced(app: TestApp) {
+    with_catalog(&app).await;
+    let t = token(&app.signup("unknown@example.com").await);
+    let body = json!({"basket": [
+        {"id": "l1", "name": "우유", "quantity": 1},
+        {"id": "l2", "name": "라면", "quantity": 1},
+        {"id": "l3", "name": "존재하지않는상품", "quantity": 1}
+    ]});
+    let (st, b) = post(&app, "/api/v1/offline/plans/generate", &t, body).await;
+    assert_eq!(st, 200, "{b}");
+    let plan = &b["plans"][0];
+    assert_consistent(plan, 3);
+    let reasons: Vec<(String, String)> = plan["missing_items"]
+        .as_array()
+        .expect("m")
+        .iter()
+        .map(|m| {
+            (
+                m["basket_item_id"].as_str().expect("id").to_owned(),
+                m["reason"].as_str().expect("r").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        reasons.contains(&("l2".into(), "not_sold".into())),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&("l3".into(), "unknown_product".into())),
+        "{reasons:?}"
+    );
+}
+
+async fn bad_baskets_get_clear_errors(app: TestApp) {
+    with_catalog(&app).await;
+    let t = token(&app.signup("bad@example.com").await);
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": []}),
+    )
+    .await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (400, Some("EMPTY_BASKET")),
+        "{b}"
+    );
+    // The stored basket is empty too.
+    let (st, b) = post(&app, "/api/v1/offline/plans/generate", &t, json!({})).await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (400, Some("EMPTY_BASKET")),
+        "{b}"
+    );
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": [{"name": "우", "quantity": 1}]}),
+    )
+    .await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (422, Some("ITEM_CLARIFICATION_REQUIRED")),
+        "{b}"
+    );
+    for q in [json!(0), json!(-1), json!(1000), json!(1.5), json!("2")] {
+        let (st, b) = post(
+            &app,
+            "/api/v1/offline/plans/generate",
+            &t,
+            json!({"basket": [{"name": "우유", "quantity": q}]}),
+        )
+        .await;
+        assert_eq!(st, 422, "quantity {q}: {b}");
+    }
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket(), "location": {"lat": 91.0, "lng": 0}}),
+    )
+    .await;
+    assert_eq!(st, 422, "{b}");
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket(), "max_stores": 9}),
+    )
+    .await;
+    assert_eq!(st, 422, "{b}");
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket(), "user_id": "x"}),
+    )
+    .await;
+    assert_eq!(st, 422, "{b}");
+    // Nothing can be bought: 503 DEPENDENCY_FAILURE with the reasons.
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": [{"id": "r", "name": "라면", "quantity": 1}]}),
+    )
+    .await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (503, Some("DEPENDENCY_FAILURE")),
+        "{b}"
+    );
+    let (st, _) = split(
+        app.call(
+            Method::POST,
+            "/api/v1/offline/plans/generate",
+            None,
+            Some(json!({})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(st, 401);
+}
+
+async fn online_plan_splits_across_malls(app: TestApp) {
+    with_catalog(&app).await;
+    let t = token(&app.signup("online@example.com").await);
+    let (st, b) = post(
+        &app,
+        "/api/v1/online/plans/generate",
+        &t,
+        json!({"basket": basket()}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["meta"]["sources"].as_array().expect("s").len(), 3);
+    for p in b["plans"].as_array().expect("plans") {
+        assert_consistent(p, 3);
+        for stop in p["stops"].as_array().expect("stops") {
+            assert!(stop["store"]["checkout_url"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://")));
+        }
+    }
+    // The legacy route gives the same plans.
+    let (st, legacy) = post(
+        &app,
+        "/api/v1/plans/generate",
+        &t,
+        json!({"basket": basket(), "mode": "online"}),
+    )
+    .await;
+    assert_eq!(st, 200, "{legacy}");
+    assert_eq!(
+        legacy["plans"].as_array().map(Vec::len),
+        b["plans"].as_array().map(Vec::len)
+    );
+    for (a, l) in b["plans"]
+        .as_array()
+        .expect("a")
+        .iter()
+        .zip(legacy["plans"].as_array().expect("l"))
+    {
+        assert_eq!(a["total_krw"], l["total_krw"]);
+        assert_eq!(a["stops"], l["stops"]);
+    }
+    let (st, b) = post(
+        &app,
+        "/api/v1/plans/generate",
+        &t,
+        json!({"basket": basket(), "mode": "teleport"}),
+    )
+    .await;
+    assert_eq!(st, 422, "{b}");
+}
+
+async fn failing_and_slow_sources_degrade_to_206(app: TestApp) {
+    let faulty = TestApp::start(
+        app.db,
+        &[
+            ("PRICE_SOURCE_FAULTS", "mall-x=error,mall-y=delay:3000"),
+            ("PRICE_SOURCE_DEADLINE_MS", "300"),
+        ],
+    )
+    .await
+    .expect("app");
+    drop(app);
+    with_catalog(&faulty).await;
+    let t = token(&faulty.signup("degraded@example.com").await);
+    // Enough for mall-z's 15,000원 minimum order: 3×2,900 + 7,500 + 1,600.
+    let big = json!([
+        {"id": "l1", "name": "우유", "quantity": 3},
+        {"id": "l2", "name": "달걀", "quantity": 1},
+        {"id": "l3", "product_id": "tofu", "name": "두부", "quantity": 1}
+    ]);
+    let (st, b) = post(
+        &faulty,
+        "/api/v1/online/plans/generate",
+        &t,
+        json!({"basket": [{"id": "l1", "name": "우유", "quantity": 1}]}),
+    )
+    .await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (503, Some("DEPENDENCY_FAILURE")),
+        "below every minimum order: {b}"
+    );
+    assert_eq!(
+        b["error"]["fields"]["basket.l1"], "not_covered_by_plan",
+        "{b}"
+    );
+    let started = std::time::Instant::now();
+    let (st, b) = post(
+        &faulty,
+        "/api/v1/online/plans/generate",
+        &t,
+        json!({"basket": big}),
+    )
+    .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(2500),
+        "the deadline bounds the wait"
+    );
+    assert_eq!(st, 206, "{b}");
+    assert_eq!(b["meta"]["degraded"], true);
+    let status = |id: &str| {
+        b["meta"]["sources"]
+            .as_array()
+            .expect("s")
+            .iter()
+            .find(|s| s["id"] == id)
+            .map(|s| s["status"].clone())
+    };
+    assert_eq!(status("mall-x"), Some(json!("error")));
+    assert_eq!(status("mall-y"), Some(json!("timeout")));
+    assert_eq!(status("mall-z"), Some(json!("ok")));
+    for p in b["plans"].as_array().expect("plans") {
+        assert_consistent(p, 3);
+        for stop in p["stops"].as_array().expect("stops") {
+            assert_eq!(
+                stop["store"]["id"], "mall-z",
+                "only the answering mall is used"
+            );
+        }
+    }
+}
+
+async fn select_checks_request_plan_and_redirects(app: TestApp) {
+    with_catalog(&app).await;
+    let t = token(&app.signup("select@example.com").await);
+    let other = token(&app.signup("other@example.com").await);
+    let (st, b) = post(
+        &app,
+        "/api/v1/online/plans/generate",
+        &t,
+        json!({"basket": basket()}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    let req = b["plan_request_id"].as_str().expect("id").to_owned();
+    let plan = b["plans"][0]["plan_id"].as_str().expect("plan").to_owned();
+
+    for bad in [
+        "http://www.coupang.com/",
+        "https://evil.com/",
+        "https://www.coupang.com@evil.com/",
+        "//evil.com",
+        "javascript:alert(1)",
+    ] {
+        let (st, b) = post(
+            &app,
+            "/api/v1/online/plans/select",
+            &t,
+            json!({"plan_request_id": req, "plan_id": plan, "return_url": bad}),
+        )
+        .await;
+        assert_eq!(
+            (st, b["error"]["code"].as_str()),
+            (400, Some("INVALID_REDIRECT_URL")),
+            "{bad}: {b}"
+        );
+    }
+    let (st, b) = post(
+        &app,
+        "/api/v1/online/plans/select",
+        &t,
+        json!({"plan_request_id": req, "plan_id": "p999"}),
+    )
+    .await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (400, Some("INVALID_SELECTION")),
+        "{b}"
+    );
+    let (st, _) = post(
+        &app,
+        "/api/v1/online/plans/select",
+        &other,
+        json!({"plan_request_id": req, "plan_id": plan}),
+    )
+    .await;
+    assert_eq!(st, 404, "another user's request is not found");
+    let (st, _) = post(
+        &app,
+        "/api/v1/online/plans/select",
+        &t,
+        json!({"plan_request_id": "not-a-uuid", "plan_id": plan}),
+    )
+    .await;
+    assert_eq!(st, 404);
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/select",
+        &t,
+        json!({"plan_request_id": req, "plan_id": plan}),
+    )
+    .await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (400, Some("INVALID_SELECTION")),
+        "online request, offline select: {b}"
+    );
+}
+
+async fn expired_requests_are_gone(app: TestApp) {
+    with_catalog(&app).await;
+    let login = app.signup("late@example.com").await;
+    let t = token(&login);
+    let user_id = login["user"]["id"].as_str().expect("id");
+    let svc = app.services().await;
+    let id = uuid::Uuid::new_v4();
+    let past = chrono::Utc::now() - chrono::Duration::hours(25);
+    svc.stores
+        .plan_requests
+        .save(&ttokjang_domain::planner::StoredPlanRequest {
+            id,
+            user_id: ttokjang_domain::user::UserId(uuid::Uuid::parse_str(user_id).expect("uuid")),
+            mode: ttokjang_domain::planner::PlanMode::Offline,
+            payload: "{}".into(),
+            created_at: past,
+            expires_at: past + chrono::Duration::hours(24),
+        })
+        .await
+        .expect("saved");
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/select",
+        &t,
+        json!({"plan_request_id": id.to_string(), "plan_id": "p1"}),
+    )
+    .await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (410, Some("PLAN_EXPIRED")),
+        "{b}"
+    );
+}
+
+crate::on_both_backends!(
+    offline_plan_picks_the_near_marts,
+    unknown_items_are_reported_never_priced,
+    bad_baskets_get_clear_errors,
+    online_plan_splits_across_malls,
+    failing_and_slow_sources_degrade_to_206,
+    select_checks_request_plan_and_redirects,
+    expired_requests_are_gone,
+);
