@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod logging;
+pub mod sample;
 pub mod server;
 pub mod storage;
 pub mod system;
