@@ -37,6 +37,12 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                             .service(get("/me", routes::auth::me))
                             .default_service(web::to(api_not_found)),
                     )
+                    .service(
+                        web::scope("/catalog")
+                            .service(get("/products", routes::catalog::products))
+                            .service(get("/stores", routes::catalog::stores))
+                            .default_service(web::to(api_not_found)),
+                    )
                     .default_service(web::to(api_not_found)),
             );
     }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use ttokjang_domain::auth::{AuthService, InvitePolicy};
-use ttokjang_domain::ports::StoreHealth;
+use ttokjang_domain::ports::{CatalogRepository, StoreHealth};
 
 use crate::jwt::AccessTokens;
 
@@ -21,6 +21,7 @@ pub struct ApiState {
     pub auth: Arc<AuthService>,
     pub tokens: Arc<AccessTokens>,
     pub health: Arc<dyn StoreHealth>,
+    pub catalog: Arc<dyn CatalogRepository>,
     pub heartbeat: Option<Arc<dyn Heartbeat>>,
     pub invites: InvitePolicy,
     /// Take the client address from `X-Forwarded-For`/`Forwarded` (only behind a

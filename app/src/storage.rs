@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use ttokjang_domain::ports::{InviteRepository, SessionRepository, StoreHealth, UserRepository};
+use ttokjang_domain::ports::{
+    CatalogRepository, InviteRepository, SessionRepository, StoreHealth, UserRepository,
+};
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
 use ttokjang_sqlite::SqliteStore;
@@ -16,16 +18,23 @@ pub struct Stores {
     pub invites: Arc<dyn InviteRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
+    pub catalog: Arc<dyn CatalogRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
 where
-    S: UserRepository + InviteRepository + SessionRepository + StoreHealth + 'static,
+    S: UserRepository
+        + InviteRepository
+        + SessionRepository
+        + StoreHealth
+        + CatalogRepository
+        + 'static,
 {
     Stores {
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
+        catalog: store.clone(),
         health: store,
     }
 }
