@@ -37,17 +37,17 @@ impl CatalogRepository for SqliteStore {
         // The catalog is small (hundreds to a few thousand products): load it
         // and rank in the domain, which also does the fuzzy matching.
         let rows = self
-            .run(|conn| {
-                Ok(products::table
-                    .select(ProductRow::as_select())
-                    .load(conn)?)
-            })
+            .run(|conn| Ok(products::table.select(ProductRow::as_select()).load(conn)?))
             .await?;
         let all = rows
             .into_iter()
             .map(ProductRow::into_domain)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rank(all, query).into_iter().skip(offset).take(limit).collect())
+        Ok(rank(all, query)
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .collect())
     }
 
     async fn get_products(&self, ids: &[ProductId]) -> Result<Vec<Product>, RepoError> {

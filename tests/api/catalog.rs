@@ -87,7 +87,10 @@ async fn product_pages_follow_the_cursor(app: TestApp) {
         .get_auth("/api/v1/catalog/products?q=우유&limit=100", &t)
         .await;
     assert_eq!(st, 200);
-    assert_eq!(names(&all)[..4], [names(&first), names(&second)].concat()[..]);
+    assert_eq!(
+        names(&all)[..4],
+        [names(&first), names(&second)].concat()[..]
+    );
     assert!(all["next_cursor"].is_null());
 }
 
@@ -123,16 +126,19 @@ async fn stores_near_gangnam_are_sorted_by_distance(app: TestApp) {
         .iter()
         .filter_map(|s| s["format"].as_str())
         .collect();
-    for f in ["large_mart", "supermarket", "convenience", "traditional_market"] {
+    for f in [
+        "large_mart",
+        "supermarket",
+        "convenience",
+        "traditional_market",
+    ] {
         assert!(formats.contains(&f), "{f}");
     }
 }
 
 async fn online_malls_list_their_terms(app: TestApp) {
     let t = token(&app).await;
-    let (st, b) = app
-        .get_auth("/api/v1/catalog/stores?kind=online", &t)
-        .await;
+    let (st, b) = app.get_auth("/api/v1/catalog/stores?kind=online", &t).await;
     assert_eq!(st, 200, "{b}");
     let malls = items(&b);
     assert!(malls.len() >= 5, "{b}");
@@ -165,7 +171,10 @@ async fn bad_parameters_are_422_with_fields(app: TestApp) {
         ("/api/v1/catalog/products?q=milk&limit=0".into(), "limit"),
         ("/api/v1/catalog/products?q=milk&limit=101".into(), "limit"),
         ("/api/v1/catalog/products?q=milk&limit=abc".into(), "limit"),
-        ("/api/v1/catalog/products?q=milk&cursor=xyz".into(), "cursor"),
+        (
+            "/api/v1/catalog/products?q=milk&cursor=xyz".into(),
+            "cursor",
+        ),
         ("/api/v1/catalog/stores?lat=91&lng=127".into(), "lat"),
         ("/api/v1/catalog/stores?lat=37&lng=181".into(), "lng"),
         ("/api/v1/catalog/stores?lat=abc&lng=127".into(), "lat"),
@@ -200,8 +209,13 @@ async fn the_catalog_needs_a_token(app: TestApp) {
     }
     let t = token(&app).await;
     let (st, b) = split(
-        app.call(Method::POST, "/api/v1/catalog/products?q=milk", Some(&t), None)
-            .await,
+        app.call(
+            Method::POST,
+            "/api/v1/catalog/products?q=milk",
+            Some(&t),
+            None,
+        )
+        .await,
     )
     .await;
     assert_eq!(st, 405, "{b}");

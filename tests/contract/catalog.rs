@@ -55,8 +55,13 @@ fn mall(id: &str, name: &str) -> Store {
         chain: name.into(),
         name: name.into(),
         site: NewStoreSite::Online(
-            MallTerms::new(3_000, Some(19_800), 10_000, "https://www.coupang.com/vp/cart")
-                .expect("terms"),
+            MallTerms::new(
+                3_000,
+                Some(19_800),
+                10_000,
+                "https://www.coupang.com/vp/cart",
+            )
+            .expect("terms"),
         ),
     })
     .expect("mall")
@@ -83,8 +88,22 @@ fn sample() -> CatalogBatch {
             mall("m-coupang", "쿠팡"),
         ],
         products: vec![
-            product("milk", "서울우유 1L", "Seoul Milk 1L", &["우유", "milk"], Unit::Ml, 1000),
-            product("eggs", "계란 30구", "Eggs 30", &["달걀", "한 판"], Unit::Ea, 30),
+            product(
+                "milk",
+                "서울우유 1L",
+                "Seoul Milk 1L",
+                &["우유", "milk"],
+                Unit::Ml,
+                1000,
+            ),
+            product(
+                "eggs",
+                "계란 30구",
+                "Eggs 30",
+                &["달걀", "한 판"],
+                Unit::Ea,
+                30,
+            ),
             product("tofu", "풀무원 두부 300g", "Tofu", &["두부"], Unit::G, 300),
         ],
         offers: vec![
@@ -142,7 +161,10 @@ pub async fn products_round_trip_with_every_field(b: &Backend) {
         ProductId::parse("nope").expect("id"),
     ];
     let got = b.catalog.get_products(&ids).await.expect("get");
-    assert_eq!(got, vec![batch.products[0].clone(), batch.products[2].clone()]);
+    assert_eq!(
+        got,
+        vec![batch.products[0].clone(), batch.products[2].clone()]
+    );
 }
 
 pub async fn stores_near_are_filtered_by_radius_and_sorted(b: &Backend) {
@@ -153,8 +175,16 @@ pub async fn stores_near_are_filtered_by_radius_and_sorted(b: &Backend) {
         .await
         .expect("near");
     let ids: Vec<&str> = near.iter().map(|n| n.store.id().as_str()).collect();
-    assert_eq!(ids, ["s-near", "s-mid"], "the mall and the far shop are left out");
-    assert!((near[0].distance_m - 300.0).abs() < 2.0, "{}", near[0].distance_m);
+    assert_eq!(
+        ids,
+        ["s-near", "s-mid"],
+        "the mall and the far shop are left out"
+    );
+    assert!(
+        (near[0].distance_m - 300.0).abs() < 2.0,
+        "{}",
+        near[0].distance_m
+    );
     assert_eq!(near[0].store, sample().stores[0], "round trip");
     let all = b
         .catalog
@@ -193,7 +223,14 @@ pub async fn reupsert_is_idempotent_and_updates_in_place(b: &Backend) {
     // Same key, new price: updated, not duplicated.
     let mut changed = sample();
     changed.offers[0] = offer("s-near", "milk", 3_100, t0());
-    changed.products[0] = product("milk", "서울우유 1L", "Seoul Milk", &["우유"], Unit::Ml, 1000);
+    changed.products[0] = product(
+        "milk",
+        "서울우유 1L",
+        "Seoul Milk",
+        &["우유"],
+        Unit::Ml,
+        1000,
+    );
     assert_eq!(b.catalog.upsert_catalog(&changed).await, Ok(want));
     let offers = b
         .catalog
@@ -221,7 +258,10 @@ pub async fn invalid_row_in_a_batch_writes_nothing(b: &Backend) {
         b.catalog.upsert_catalog(&batch).await,
         Err(RepoError::Conflict(_))
     ));
-    assert_eq!(b.catalog.catalog_counts().await, Ok(CatalogCounts::default()));
+    assert_eq!(
+        b.catalog.catalog_counts().await,
+        Ok(CatalogCounts::default())
+    );
 
     // And an existing catalog is left exactly as it was.
     b.catalog.upsert_catalog(&sample()).await.expect("upsert");

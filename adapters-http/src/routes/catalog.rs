@@ -258,8 +258,18 @@ pub async fn stores(
             StoreKind::Offline
         }),
     };
-    let lat = number("lat", params.lat.as_deref(), &mut problems, "must be a number");
-    let lng = number("lng", params.lng.as_deref(), &mut problems, "must be a number");
+    let lat = number(
+        "lat",
+        params.lat.as_deref(),
+        &mut problems,
+        "must be a number",
+    );
+    let lng = number(
+        "lng",
+        params.lng.as_deref(),
+        &mut problems,
+        "must be a number",
+    );
     let lat_given = params.lat.as_deref().is_some_and(|s| !s.trim().is_empty());
     let lng_given = params.lng.as_deref().is_some_and(|s| !s.trim().is_empty());
     if lat_given != lng_given {

@@ -168,7 +168,10 @@ fn mall(row: &stores::MallRow) -> Result<Store, InvalidValue> {
 pub fn batch() -> Result<CatalogBatch, InvalidValue> {
     let observed_at: DateTime<Utc> =
         DateTime::from_timestamp(OBSERVED_AT_UNIX, 0).unwrap_or_default();
-    let products = PRODUCTS.iter().map(product).collect::<Result<Vec<_>, _>>()?;
+    let products = PRODUCTS
+        .iter()
+        .map(product)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut stores = SHOPS.iter().map(shop).collect::<Result<Vec<_>, _>>()?;
     stores.extend(MALLS.iter().map(mall).collect::<Result<Vec<_>, _>>()?);
 
@@ -279,7 +282,10 @@ mod tests {
         };
         let cvs = avg(&|s| s.starts_with("cu-") || s.starts_with("gs25-"));
         let marts = avg(&|s| s.starts_with("emart-") || s.starts_with("homeplus-gangnam"));
-        assert!(cvs > marts * 1.2, "convenience {cvs:.2} vs marts {marts:.2}");
+        assert!(
+            cvs > marts * 1.2,
+            "convenience {cvs:.2} vs marts {marts:.2}"
+        );
         // Some offers are missing, some out of stock, some discounted.
         let pairs = b.stores.len() * b.products.len();
         assert!(b.offers.len() < pairs * 3 / 4, "gaps exist");

@@ -5,8 +5,19 @@
 use ttokjang_domain::catalog::Unit::{self, Ea as EA, Ml as ML, G};
 
 /// id, name, English name, aliases ('|'-separated), category, unit, size, base price.
-pub type ProductRow = (u16, &'static str, &'static str, &'static str, &'static str, Unit, u32, i64);
+pub type ProductRow = (
+    u16,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Unit,
+    u32,
+    i64,
+);
 
+// One product per line: a table reads better than rustfmt's layout.
+#[rustfmt::skip]
 pub const PRODUCTS: &[ProductRow] = &[
     // Dairy.
     (101, "서울우유 1L", "Seoul Milk 1L", "우유|흰우유|milk|서울우유", "dairy", ML, 1000, 2980),
@@ -107,7 +118,7 @@ pub const PRODUCTS: &[ProductRow] = &[
     (233, "부추 1단", "Garlic Chives", "부추|정구지|garlic chives", "vegetables", G, 300, 2480),
     (234, "알배기배추 1통", "Baby Napa Cabbage", "알배추|알배기|baby cabbage", "vegetables", EA, 1, 2980),
     (235, "양상추 1통", "Iceberg Lettuce", "양상추|iceberg lettuce", "vegetables", EA, 1, 2980),
-    (236, "콩나물무침용 고사리 300g", "Bracken 300g", "고사리|bracken", "vegetables", G, 300, 6980),
+    (236, "삶은 고사리 300g", "Bracken 300g", "고사리|bracken", "vegetables", G, 300, 6980),
     (237, "비트 1kg", "Beets 1kg", "비트|beet", "vegetables", G, 1000, 4980),
     (238, "샐러드 믹스 200g", "Salad Mix 200g", "샐러드|채소믹스|salad", "vegetables", G, 200, 3980),
     (239, "옥수수 3입", "Corn 3", "옥수수|corn", "vegetables", EA, 3, 4980),
@@ -184,7 +195,7 @@ pub const PRODUCTS: &[ProductRow] = &[
     (352, "오뚜기 카레 분말 100g", "Ottogi Curry Powder 100g", "카레가루|카레|curry powder", "processed", G, 100, 2280),
     (353, "CJ 비비고 왕교자 1.05kg", "Bibigo Dumplings 1.05kg", "만두|왕교자|dumplings|mandu", "frozen", G, 1050, 10980),
     (354, "풀무원 얇은피 꽉찬교자 1kg", "Pulmuone Thin Dumplings 1kg", "만두|교자|dumplings", "frozen", G, 1000, 11480),
-    (355, "오뚜기 옛날 당면 사골 떡국떡 1kg", "Rice Cake Slices 1kg", "떡국떡|떡|rice cake", "processed", G, 1000, 5980),
+    (355, "떡국떡 1kg", "Rice Cake Slices 1kg", "떡국떡|떡|rice cake", "processed", G, 1000, 5980),
     (356, "떡볶이 떡 1kg", "Tteokbokki Rice Cakes 1kg", "떡볶이떡|떡|tteokbokki", "processed", G, 1000, 4980),
     (357, "사조 대림 게맛살 180g", "Crab Sticks 180g", "맛살|게맛살|crab stick", "processed", G, 180, 2980),
     (358, "동원 양반김 12봉", "Yangban Seaweed Snack 12", "김|도시락김|seaweed", "processed", EA, 12, 6980),
@@ -301,8 +312,8 @@ pub const PRODUCTS: &[ProductRow] = &[
     (523, "오뚜기 즉석 미역국 3입", "Instant Seaweed Soup 3", "미역국|즉석국|seaweed soup", "processed", G, 54, 3480),
     (524, "비비고 육개장 500g", "Bibigo Yukgaejang 500g", "육개장|국|spicy beef soup", "processed", G, 500, 4480),
     (525, "동원 리챔 200g", "Dongwon Richam 200g", "리챔|햄|ham", "processed", G, 200, 4280),
-    (526, "오뚜기 참기름 고소한 김 자반 70g", "Seasoned Seaweed Flakes", "김자반|자반|seaweed flakes", "processed", G, 70, 3980),
-    (527, "풀무원 계란 지단 채 200g", "Egg Garnish 200g", "지단|egg garnish", "eggs", G, 200, 3480),
+    (526, "김자반 70g", "Seasoned Seaweed Flakes", "김자반|자반|seaweed flakes", "processed", G, 70, 3980),
+    (527, "계란 지단채 200g", "Egg Garnish 200g", "지단|egg garnish", "eggs", G, 200, 3480),
     (528, "국산 깐밤 300g", "Peeled Chestnuts 300g", "밤|깐밤|chestnuts", "fruit", G, 300, 6980),
     (529, "대추 300g", "Jujubes 300g", "대추|jujube", "fruit", G, 300, 7980),
     (530, "꿀고구마 3kg", "Honey Sweet Potatoes 3kg", "고구마|꿀고구마|sweet potato", "vegetables", G, 3000, 12900),

@@ -19,6 +19,7 @@ pub type ShopRow = (
     &'static str,
 );
 
+#[rustfmt::skip]
 pub const SHOPS: &[ShopRow] = &[
     // Large marts and department-store food halls.
     ("emart-yeoksam", "이마트", "이마트 역삼점", LM, 37.4996, 127.0478, "서울 강남구 역삼로 310", "10:00-23:00"),
@@ -66,6 +67,7 @@ pub type MallRow = (
     f64,
 );
 
+#[rustfmt::skip]
 pub const MALLS: &[MallRow] = &[
     ("coupang", "쿠팡", "쿠팡 로켓프레시", 3_000, Some(19_800), 0, "https://www.coupang.com/vp/cart", 0.96),
     ("ssg", "SSG닷컴", "SSG닷컴 쓱배송", 3_000, Some(40_000), 10_000, "https://www.ssg.com/cart/dmsShpp.ssg", 0.99),

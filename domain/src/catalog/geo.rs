@@ -74,7 +74,10 @@ mod tests {
         let gangnam = GeoPoint::new(37.4985, 127.0292).expect("gangnam");
         let yeoksam = GeoPoint::new(37.5006, 127.0364).expect("yeoksam");
         let d = gangnam.distance_m(yeoksam);
-        assert!((650.0..700.0).contains(&d), "강남역–역삼역 ≈ 0.67 km, got {d}");
+        assert!(
+            (650.0..700.0).contains(&d),
+            "강남역–역삼역 ≈ 0.67 km, got {d}"
+        );
         assert_eq!(gangnam.distance_m(gangnam), 0.0);
         let seoul = GeoPoint::new(37.5665, 126.9780).expect("seoul");
         let busan = GeoPoint::new(35.1796, 129.0756).expect("busan");

@@ -331,9 +331,7 @@ pub fn parse_price_csv(text: &str) -> Result<PriceImport, ImportError> {
                 if let Some(first) = seen_offers.get(&key) {
                     rejected.push(Rejection {
                         line,
-                        reason: format!(
-                            "duplicate of line {first} (same store, product and day)"
-                        ),
+                        reason: format!("duplicate of line {first} (same store, product and day)"),
                     });
                     continue;
                 }

@@ -347,7 +347,10 @@ impl MallTerms {
             ));
         }
         if !(0..=MAX_KRW).contains(&min_order_krw) {
-            return Err(InvalidValue::new("min_order_krw", "must be 0 to 10,000,000"));
+            return Err(InvalidValue::new(
+                "min_order_krw",
+                "must be 0 to 10,000,000",
+            ));
         }
         let url = checkout_url.trim();
         let host_part = url.strip_prefix("https://").unwrap_or("");
@@ -667,7 +670,10 @@ mod tests {
     #[test]
     fn opening_hours_round_trip() {
         for s in ["24h", "10:00-23:00", "22:00-02:00"] {
-            assert_eq!(OpeningHours::parse(s).map(|h| h.to_string()).as_deref(), Some(s));
+            assert_eq!(
+                OpeningHours::parse(s).map(|h| h.to_string()).as_deref(),
+                Some(s)
+            );
         }
         assert_eq!(OpeningHours::parse("10:00-10:00"), None);
         assert_eq!(OpeningHours::parse("25:00-10:00"), None);

@@ -112,6 +112,9 @@ mod tests {
             offer("c", "x", 300),
             offer("d", "x", 400),
         ];
-        assert_eq!(medians(&offers).get(&ProductId::parse("x").expect("id")), Some(&250.0));
+        assert_eq!(
+            medians(&offers).get(&ProductId::parse("x").expect("id")),
+            Some(&250.0)
+        );
     }
 }

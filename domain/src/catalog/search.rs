@@ -98,7 +98,7 @@ fn key_rank(key: &str, q: &ProductQuery) -> Option<MatchRank> {
         return Some(MatchRank::Exact);
     }
     let kw = words(key);
-    if kn.starts_with(&q.norm) || kw.iter().any(|w| *w == q.norm) {
+    if kn.starts_with(&q.norm) || kw.contains(&q.norm) {
         return Some(MatchRank::Prefix);
     }
     if kn.contains(&q.norm) {
@@ -151,8 +151,8 @@ fn osa_distance(a: &[u32], b: &[u32]) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -207,11 +207,31 @@ mod tests {
 
     fn catalog() -> Vec<Product> {
         vec![
-            p("milk", "서울우유 1L", "Seoul Milk 1L", &["우유", "milk", "서울우유"]),
-            p("banana-milk", "빙그레 바나나맛우유 240ml", "Binggrae Banana Milk", &["바나나우유"]),
+            p(
+                "milk",
+                "서울우유 1L",
+                "Seoul Milk 1L",
+                &["우유", "milk", "서울우유"],
+            ),
+            p(
+                "banana-milk",
+                "빙그레 바나나맛우유 240ml",
+                "Binggrae Banana Milk",
+                &["바나나우유"],
+            ),
             p("eggs", "계란 30구", "Eggs 30", &["달걀", "한 판", "egg"]),
-            p("tofu", "풀무원 두부 300g", "Pulmuone Tofu", &["두부", "tofu"]),
-            p("ramen", "신라면 5입", "Shin Ramyun 5-pack", &["라면", "ramen"]),
+            p(
+                "tofu",
+                "풀무원 두부 300g",
+                "Pulmuone Tofu",
+                &["두부", "tofu"],
+            ),
+            p(
+                "ramen",
+                "신라면 5입",
+                "Shin Ramyun 5-pack",
+                &["라면", "ramen"],
+            ),
         ]
     }
 
