@@ -48,6 +48,12 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                     ))
                     .service(post("/online/plans/select", routes::plans::select_online))
                     .service(post("/plans/generate", routes::plans::generate_legacy))
+                    .service(
+                        web::scope("/catalog")
+                            .service(get("/products", routes::catalog::products))
+                            .service(get("/stores", routes::catalog::stores))
+                            .default_service(web::to(api_not_found)),
+                    )
                     .default_service(web::to(api_not_found)),
             );
     }

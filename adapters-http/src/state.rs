@@ -5,7 +5,7 @@ use std::sync::Arc;
 use ttokjang_domain::auth::{AuthService, InvitePolicy};
 use ttokjang_domain::planner::context::PlanContext;
 use ttokjang_domain::planner::service::PlanService;
-use ttokjang_domain::ports::StoreHealth;
+use ttokjang_domain::ports::{CatalogRepository, StoreHealth};
 
 use crate::jwt::AccessTokens;
 
@@ -26,6 +26,7 @@ pub struct ApiState {
     pub plans: Arc<PlanService>,
     /// The shopper's stored data as planning needs it.
     pub shopper: Arc<dyn PlanContext>,
+    pub catalog: Arc<dyn CatalogRepository>,
     pub heartbeat: Option<Arc<dyn Heartbeat>>,
     pub invites: InvitePolicy,
     /// Take the client address from `X-Forwarded-For`/`Forwarded` (only behind a

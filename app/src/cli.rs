@@ -22,6 +22,12 @@ USAGE:
   ttokjang invite create [--count N] [--days D]
                                    create N invite codes (default 1), valid for
                                    D days (default: no expiry)
+  ttokjang import prices FILE.csv  load 참가격-shaped price rows (store_id,
+                                   store_name, store_type, address, lat, lng,
+                                   product_id, product_name, unit, size,
+                                   inspection_day, price, discount); bad rows
+                                   are reported and skipped, the rest written
+                                   atomically; re-importing changes nothing
   ttokjang --help | --version
 
 Configuration comes from the environment; see .env.example.
@@ -41,6 +47,9 @@ pub enum Command {
         count: u32,
         days: Option<i64>,
     },
+    ImportPrices {
+        path: std::path::PathBuf,
+    },
     Help,
     Version,
 }
@@ -59,6 +68,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         ["migrate"] => Ok(Command::Migrate),
         ["-h" | "--help" | "help", ..] => Ok(Command::Help),
         ["-V" | "--version"] => Ok(Command::Version),
+        ["import", "prices", path] => Ok(Command::ImportPrices {
+            path: std::path::PathBuf::from(path),
+        }),
+        ["import", ..] => Err("usage: ttokjang import prices FILE.csv".to_owned()),
         ["user", "add", ..] => {
             let rest = &args[2..];
             let (mut email, mut name, mut admin, mut stdin) = (None, None, false, false);
@@ -155,6 +168,12 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
                 println!("{}", server::create_invite(&svc, days).await?.as_str());
             }
         }
+        Command::ImportPrices { path } => {
+            let report = crate::import::import_file(svc.stores.catalog.as_ref(), &path)
+                .await
+                .map_err(|e| StartError::Import(e.to_string()))?;
+            println!("import prices {}\n{report}", path.display());
+        }
         Command::Serve | Command::Help | Command::Version => {}
     }
     Ok(())
@@ -198,5 +217,13 @@ mod tests {
         assert!(parse(&args("invite create --count 0")).is_err());
         assert!(parse(&args("invite create --days x")).is_err());
         assert!(parse(&args("frobnicate")).is_err());
+        assert!(parse(&args("import prices")).is_err());
+        assert!(parse(&args("import stores x.csv")).is_err());
+        assert_eq!(
+            parse(&args("import prices data/p.csv")),
+            Ok(Command::ImportPrices {
+                path: "data/p.csv".into()
+            })
+        );
     }
 }

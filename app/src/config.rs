@@ -91,6 +91,8 @@ pub struct Config {
     pub log_filter: String,
     pub web_dist: PathBuf,
     pub demo_account: bool,
+    /// Load the shipped sample catalog at start when the catalog is empty.
+    pub sample_data: bool,
     pub http_workers: usize,
     pub plan_request_ttl_s: i64,
     pub price_source_deadline_ms: u64,
@@ -211,6 +213,7 @@ impl Config {
             log_filter: get("RUST_LOG").unwrap_or("info").to_owned(),
             web_dist: PathBuf::from(get("WEB_DIST").unwrap_or("./web/dist")),
             demo_account: parse_bool("DEMO_ACCOUNT", get("DEMO_ACCOUNT").unwrap_or("true"))?,
+            sample_data: parse_bool("SAMPLE_DATA", get("SAMPLE_DATA").unwrap_or("true"))?,
             http_workers: parse_int(
                 "HTTP_WORKERS",
                 get("HTTP_WORKERS").unwrap_or(&default_workers.to_string()),

@@ -3,8 +3,10 @@
 
 pub mod cli;
 pub mod config;
+pub mod import;
 pub mod logging;
 pub mod prices;
+pub mod sample;
 pub mod server;
 pub mod shopper;
 pub mod storage;

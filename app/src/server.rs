@@ -37,6 +37,10 @@ pub enum StartError {
     Demo(String),
     #[error("configuration: {0}")]
     Config(String),
+    #[error("sample catalog: {0}")]
+    Sample(String),
+    #[error("import: {0}")]
+    Import(String),
 }
 
 /// Everything a command needs: the stores and the use cases over them.
@@ -161,6 +165,24 @@ pub async fn ensure_demo_account(svc: &Services) -> Result<(), StartError> {
     Ok(())
 }
 
+/// On a store with no products: loads the shipped sample catalog (one atomic
+/// batch). Several instances starting together may both load it; the upsert
+/// is idempotent, so the result is the same.
+pub async fn ensure_sample_catalog(svc: &Services) -> Result<(), StartError> {
+    if svc.stores.catalog.catalog_counts().await?.products > 0 {
+        return Ok(());
+    }
+    let batch = crate::sample::batch().map_err(|e| StartError::Sample(e.to_string()))?;
+    let counts = svc.stores.catalog.upsert_catalog(&batch).await?;
+    tracing::info!(
+        stores = counts.stores,
+        products = counts.products,
+        offers = counts.offers,
+        "loaded the sample catalog (SAMPLE_DATA=true)"
+    );
+    Ok(())
+}
+
 pub async fn create_invite(
     svc: &Services,
     valid_days: Option<i64>,
@@ -198,6 +220,9 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     if config.demo_account {
         ensure_demo_account(&svc).await?;
     }
+    if config.sample_data {
+        ensure_sample_catalog(&svc).await?;
+    }
     let secret = jwt_secret(config, svc.random.as_ref())?;
     let tokens = Arc::new(AccessTokens::new(
         &secret.0,
@@ -228,6 +253,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         shopper: Arc::new(crate::shopper::NoShopperData),
         tokens,
         health: svc.stores.health.clone(),
+        catalog: svc.stores.catalog.clone(),
         heartbeat: None,
         invites: if config.invites_required {
             InvitePolicy::Required

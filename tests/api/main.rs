@@ -2,18 +2,24 @@
 //! Every scenario runs on SQLite and on PostgreSQL.
 
 mod auth;
+mod catalog;
 mod envelope;
+mod import;
 mod plans;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.
+/// `env [("VAR", "value"), …];` first sets configuration for those servers.
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(env []; $($name),*);
+    };
+    (env $env:tt; $($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(app) = ttokjang_tests::http::TestApp::start(ttokjang_tests::http::Db::Sqlite, &[]).await {
+                    if let Some(app) = ttokjang_tests::http::TestApp::start(ttokjang_tests::http::Db::Sqlite, &$env).await {
                         super::$name(app).await;
                     }
                 }
@@ -23,7 +29,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(app) = ttokjang_tests::http::TestApp::start(ttokjang_tests::http::Db::Postgres, &[]).await {
+                    if let Some(app) = ttokjang_tests::http::TestApp::start(ttokjang_tests::http::Db::Postgres, &$env).await {
                         super::$name(app).await;
                     }
                 }

@@ -44,6 +44,8 @@ impl TestApp {
             ("JWT_SECRET", SECRET),
             ("INVITES_REQUIRED", "false"),
             ("DEMO_ACCOUNT", "false"),
+            // Tests that need the sample catalog ask for it (it costs a load).
+            ("SAMPLE_DATA", "false"),
             ("HTTP_WORKERS", "2"),
             ("WEB_DIST", "/nonexistent"),
         ]

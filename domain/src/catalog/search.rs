@@ -98,7 +98,7 @@ fn key_rank(key: &str, q: &ProductQuery) -> Option<MatchRank> {
         return Some(MatchRank::Exact);
     }
     let kw = words(key);
-    if kn.starts_with(&q.norm) || kw.iter().any(|w| *w == q.norm) {
+    if kn.starts_with(&q.norm) || kw.contains(&q.norm) {
         return Some(MatchRank::Prefix);
     }
     if kn.contains(&q.norm) {
@@ -151,8 +151,8 @@ fn osa_distance(a: &[u32], b: &[u32]) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {

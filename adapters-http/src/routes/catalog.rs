@@ -1,0 +1,348 @@
+//! `/api/v1/catalog/*`: product search and stores near a point or online.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use ttokjang_domain::catalog::search::ProductQuery;
+use ttokjang_domain::catalog::{GeoPoint, Product, Store, StoreKind};
+
+use crate::error::ApiError;
+use crate::guard::AuthUser;
+use crate::state::ApiState;
+
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+/// Where a store search looks when no `lat`/`lng` is given: 강남역, the
+/// service's default shopper location.
+pub const DEFAULT_POINT: (f64, f64) = (37.4985, 127.0292);
+pub const DEFAULT_RADIUS_M: f64 = 3_000.0;
+pub const MAX_RADIUS_M: f64 = 50_000.0;
+/// Deeper pages than this are refused: nobody scrolls that far, and it caps work.
+const MAX_OFFSET: usize = 10_000;
+
+/// Problems with query parameters, collected so that one answer names them all.
+#[derive(Default)]
+struct Problems(BTreeMap<&'static str, String>);
+
+impl Problems {
+    fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+
+    fn into_result(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}
+
+/// Cursors are opaque to clients; inside they hold the offset of the next page.
+fn encode_cursor(offset: usize) -> String {
+    format!("c1.{offset:x}")
+}
+
+fn decode_cursor(raw: &str) -> Option<usize> {
+    let hex = raw.strip_prefix("c1.")?;
+    if hex.is_empty() || hex.len() > 8 {
+        return None;
+    }
+    usize::from_str_radix(hex, 16)
+        .ok()
+        .filter(|o| *o > 0 && *o <= MAX_OFFSET)
+}
+
+fn page_params(
+    limit: Option<&str>,
+    cursor: Option<&str>,
+    problems: &mut Problems,
+) -> (usize, usize) {
+    let limit = match limit.map(str::trim) {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+            _ => {
+                problems.add("limit", "must be a whole number from 1 to 100");
+                DEFAULT_LIMIT
+            }
+        },
+    };
+    let offset = match cursor.map(str::trim) {
+        None | Some("") => 0,
+        Some(c) => decode_cursor(c).unwrap_or_else(|| {
+            problems.add("cursor", "is not a cursor this endpoint gave out");
+            0
+        }),
+    };
+    (limit, offset)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// `fetched` holds up to `limit + 1` items; the extra one means "there is more".
+fn page<T>(mut fetched: Vec<T>, offset: usize, limit: usize) -> Page<T> {
+    let more = fetched.len() > limit;
+    fetched.truncate(limit);
+    let next = offset + limit;
+    Page {
+        items: fetched,
+        next_cursor: (more && next <= MAX_OFFSET).then(|| encode_cursor(next)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProductParams {
+    q: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProductDto {
+    pub id: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub aliases: Vec<String>,
+    pub category: String,
+    /// `G`, `ML` or `EA`.
+    pub unit: &'static str,
+    pub size: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub barcode: Option<String>,
+}
+
+impl From<&Product> for ProductDto {
+    fn from(p: &Product) -> Self {
+        Self {
+            id: p.id().to_string(),
+            name: p.name().to_owned(),
+            name_en: p.name_en().map(str::to_owned),
+            aliases: p.aliases().to_vec(),
+            category: p.category().to_owned(),
+            unit: p.unit().as_str(),
+            size: p.size(),
+            barcode: p.barcode().map(str::to_owned),
+        }
+    }
+}
+
+pub async fn products(
+    _user: AuthUser,
+    state: web::Data<ApiState>,
+    params: web::Query<ProductParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut problems = Problems::default();
+    let query = match ProductQuery::parse(params.q.as_deref().unwrap_or("")) {
+        Ok(q) => Some(q),
+        Err(e) => {
+            problems.add("q", e.message);
+            None
+        }
+    };
+    let (limit, offset) = page_params(
+        params.limit.as_deref(),
+        params.cursor.as_deref(),
+        &mut problems,
+    );
+    problems.into_result()?;
+    let Some(query) = query else {
+        return Err(ApiError::validation([("q", "is required")]));
+    };
+    let found = state
+        .catalog
+        .search_products(&query, offset, limit + 1)
+        .await?;
+    let items: Vec<ProductDto> = found.iter().map(ProductDto::from).collect();
+    Ok(HttpResponse::Ok().json(page(items, offset, limit)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StoreParams {
+    lat: Option<String>,
+    lng: Option<String>,
+    radius_m: Option<String>,
+    kind: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LocationDto {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MallDto {
+    pub delivery_fee_krw: i64,
+    /// `null`: delivery always costs the fee.
+    pub free_delivery_threshold_krw: Option<i64>,
+    pub min_order_krw: i64,
+    pub checkout_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StoreDto {
+    pub id: String,
+    pub chain: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub format: &'static str,
+    pub location: Option<LocationDto>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<i64>,
+    pub address: Option<String>,
+    /// `"24h"` or `"HH:MM-HH:MM"`, local time (Asia/Seoul); `null` when unknown.
+    pub opening_hours: Option<String>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub mall: Option<MallDto>,
+}
+
+impl StoreDto {
+    pub fn new(s: &Store, distance_m: Option<f64>) -> Self {
+        Self {
+            id: s.id().to_string(),
+            chain: s.chain().to_owned(),
+            name: s.name().to_owned(),
+            kind: s.kind().as_str(),
+            format: s.format(),
+            location: s.location().map(|p| LocationDto {
+                lat: p.lat(),
+                lng: p.lng(),
+            }),
+            distance_m: distance_m.map(|d| d.round() as i64),
+            address: s.address().map(str::to_owned),
+            opening_hours: s.hours().map(|h| h.to_string()),
+            mall: s.mall().map(|m| MallDto {
+                delivery_fee_krw: m.delivery_fee_krw(),
+                free_delivery_threshold_krw: m.free_delivery_threshold_krw(),
+                min_order_krw: m.min_order_krw(),
+                checkout_url: m.checkout_url().to_owned(),
+            }),
+        }
+    }
+}
+
+fn number(
+    field: &'static str,
+    raw: Option<&str>,
+    problems: &mut Problems,
+    message: &str,
+) -> Option<f64> {
+    let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() => Some(v),
+        _ => {
+            problems.add(field, message);
+            None
+        }
+    }
+}
+
+pub async fn stores(
+    _user: AuthUser,
+    state: web::Data<ApiState>,
+    params: web::Query<StoreParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut problems = Problems::default();
+    let kind = match params.kind.as_deref().map(str::trim) {
+        None | Some("") => StoreKind::Offline,
+        Some(k) => StoreKind::parse(k).unwrap_or_else(|| {
+            problems.add("kind", "must be offline or online");
+            StoreKind::Offline
+        }),
+    };
+    let lat = number(
+        "lat",
+        params.lat.as_deref(),
+        &mut problems,
+        "must be a number",
+    );
+    let lng = number(
+        "lng",
+        params.lng.as_deref(),
+        &mut problems,
+        "must be a number",
+    );
+    let lat_given = params.lat.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let lng_given = params.lng.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if lat_given != lng_given {
+        let missing = if lat_given { "lng" } else { "lat" };
+        problems.add(missing, "is required together with the other coordinate");
+    }
+    let point = match (lat, lng) {
+        (Some(lat), Some(lng)) => GeoPoint::new(lat, lng)
+            .map_err(|e| problems.add(e.field, e.message))
+            .ok(),
+        _ => GeoPoint::new(DEFAULT_POINT.0, DEFAULT_POINT.1).ok(),
+    };
+    let radius_m = number(
+        "radius_m",
+        params.radius_m.as_deref(),
+        &mut problems,
+        "must be a number of metres from 1 to 50000",
+    )
+    .unwrap_or(DEFAULT_RADIUS_M);
+    if !(1.0..=MAX_RADIUS_M).contains(&radius_m) {
+        problems.add("radius_m", "must be a number of metres from 1 to 50000");
+    }
+    let (limit, offset) = page_params(
+        params.limit.as_deref(),
+        params.cursor.as_deref(),
+        &mut problems,
+    );
+    problems.into_result()?;
+
+    let items: Vec<StoreDto> = match kind {
+        StoreKind::Online => state
+            .catalog
+            .list_online_malls()
+            .await?
+            .iter()
+            .skip(offset)
+            .take(limit + 1)
+            .map(|s| StoreDto::new(s, None))
+            .collect(),
+        StoreKind::Offline => {
+            let Some(point) = point else {
+                return Err(ApiError::validation([("lat", "is not a valid coordinate")]));
+            };
+            state
+                .catalog
+                .list_stores_near(point, radius_m, offset, limit + 1)
+                .await?
+                .iter()
+                .map(|n| StoreDto::new(&n.store, Some(n.distance_m)))
+                .collect()
+        }
+    };
+    Ok(HttpResponse::Ok().json(page(items, offset, limit)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_junk() {
+        assert_eq!(decode_cursor(&encode_cursor(20)), Some(20));
+        for bad in ["", "20", "c1.", "c1.zz", "c1.0", "c1.ffffffff", "c2.14"] {
+            assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn pages_know_whether_more_follow() {
+        let p = page(vec![1, 2, 3], 0, 2);
+        assert_eq!(p.items, [1, 2]);
+        assert_eq!(p.next_cursor.as_deref(), Some("c1.2"));
+        let p = page(vec![1, 2], 2, 2);
+        assert_eq!(p.next_cursor, None);
+    }
+}
