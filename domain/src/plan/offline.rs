@@ -73,9 +73,7 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
         if available {
             coverable.push(line);
         } else {
-            let listed = in_range
-                .iter()
-                .any(|(s, _)| s.prices.contains_key(&line.product));
+            let listed = stores.iter().any(|s| s.prices.contains_key(&line.product));
             let elsewhere = stores
                 .iter()
                 .any(|s| prep::line_cost(&s.prices, line) < INF);

@@ -137,8 +137,11 @@ pub fn plan_online(input: &OnlineInput) -> Result<Vec<Plan>, PlanError> {
         }
     }
     if found.is_empty() {
-        // Unreachable: a single mall with its cheapest lines, or nothing at
-        // all, is always a candidate. Kept as an honest error, not a panic.
+        // No mall can reach its minimum order with the lines it has.
+        for line in &coverable {
+            missing.push(prep::missing(line, MissingReason::NotCoveredByPlan));
+        }
+        missing.sort_by(|a, b| a.line_id.cmp(&b.line_id));
         return Err(PlanError::NoPlanPossible { missing });
     }
     Ok(prep::dedup(found))

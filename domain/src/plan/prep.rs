@@ -95,12 +95,12 @@ pub(crate) fn line_cost(prices: &HashMap<ProductKey, UnitPrice>, line: &BasketLi
 }
 
 /// Why a line that no candidate can supply is missing.
-/// `listed_in_range`: some candidate lists it (out of stock);
+/// `listed`: some store of the request lists it (out of stock);
 /// `in_stock_elsewhere`: some store outside the candidates has it in stock.
-pub(crate) fn unavailable_reason(listed_in_range: bool, in_stock_elsewhere: bool) -> MissingReason {
+pub(crate) fn unavailable_reason(listed: bool, in_stock_elsewhere: bool) -> MissingReason {
     if in_stock_elsewhere {
         MissingReason::OutOfRange
-    } else if listed_in_range {
+    } else if listed {
         MissingReason::OutOfStock
     } else {
         MissingReason::NotSold

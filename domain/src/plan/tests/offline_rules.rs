@@ -1,0 +1,3 @@
+//! Offline rules, one test each.
+
+use super::*;

@@ -1,0 +1,3 @@
+//! Online rules, one test each.
+
+use super::*;
