@@ -77,7 +77,10 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
             let elsewhere = stores
                 .iter()
                 .any(|s| prep::line_cost(&s.prices, line) < INF);
-            missing.push(prep::missing(line, prep::unavailable_reason(listed, elsewhere)));
+            missing.push(prep::missing(
+                line,
+                prep::unavailable_reason(listed, elsewhere),
+            ));
         }
     }
     if coverable.is_empty() {
@@ -147,7 +150,9 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
     let mut found = Vec::new();
     for (label, best) in labels.iter().zip(search.best.iter()) {
         if let Some(f) = best {
-            let plan = build_plan(*label, f, &cands, &coverable, &cost, &dist, dim, input, &missing);
+            let plan = build_plan(
+                *label, f, &cands, &coverable, &cost, &dist, dim, input, &missing,
+            );
             let mut key: Vec<usize> = f.order[..f.len].to_vec();
             key.sort_unstable();
             found.push((*label, key, plan));

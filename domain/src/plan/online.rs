@@ -44,8 +44,7 @@
 //! the result with a brute force over every assignment.
 
 use super::model::{
-    limits, BasketLine, MallCandidate, MissingReason, OnlineInput, Plan, PlanError, PlanLabel,
-    Stop,
+    limits, BasketLine, MallCandidate, MissingReason, OnlineInput, Plan, PlanError, PlanLabel, Stop,
 };
 use super::prep::{self, INF};
 
@@ -75,10 +74,7 @@ pub fn plan_online(input: &OnlineInput) -> Result<Vec<Plan>, PlanError> {
     let mut coverable: Vec<&BasketLine> = Vec::new();
     let mut missing = Vec::new();
     for line in &lines {
-        if malls
-            .iter()
-            .any(|m| prep::line_cost(&m.prices, line) < INF)
-        {
+        if malls.iter().any(|m| prep::line_cost(&m.prices, line) < INF) {
             coverable.push(line);
         } else {
             let listed = malls.iter().any(|m| m.prices.contains_key(&line.product));
@@ -223,16 +219,16 @@ impl<'a> Solver<'a> {
         }
         let mut value = self.big * uncovered as i64;
         let mut used = 0;
-        for j in 0..self.m {
-            if g[j] == 0 {
+        for (j, &gj) in g.iter().enumerate().take(self.m) {
+            if gj == 0 {
                 continue;
             }
-            if g[j] < self.min_order[j] {
+            if gj < self.min_order[j] {
                 return None;
             }
             used += 1;
-            value += g[j];
-            if self.threshold[j].is_none_or(|t| g[j] < t) {
+            value += gj;
+            if self.threshold[j].is_none_or(|t| gj < t) {
                 value += self.fee[j];
             }
         }
@@ -297,9 +293,7 @@ impl<'a> Solver<'a> {
         masks.sort_by_key(|s| (s.count_ones(), *s));
         for s in masks {
             let flexible = (0..self.m)
-                .filter(|&j| {
-                    s & (1 << j) != 0 && self.fee[j] > 0 && self.threshold[j].is_some()
-                })
+                .filter(|&j| s & (1 << j) != 0 && self.fee[j] > 0 && self.threshold[j].is_some())
                 .fold(0usize, |acc, j| acc | (1 << j));
             // Every submask P of `flexible`, including the empty one.
             let mut p = flexible;
@@ -362,7 +356,7 @@ impl<'a> Solver<'a> {
             options.push(opts);
         }
         // Deficit bound lists: (position, weight, extra) by extra/weight.
-        let mut fill: Vec<(usize, Vec<(usize, i64, i64)>)> = Vec::new();
+        let mut fill: Vec<Fill> = Vec::new();
         for j in (0..m).filter(|&j| in_s(j) && lower[j] > 0) {
             let mut list: Vec<(usize, i64, i64)> = order
                 .iter()
@@ -398,11 +392,16 @@ impl<'a> Solver<'a> {
     }
 }
 
+/// A mall with a lower bound and the lines that could fill it:
+/// (position, weight = cost at the mall, extra over the line's cheapest in S),
+/// sorted by extra per 원 of weight.
+type Fill = (usize, Vec<(usize, i64, i64)>);
+
 struct Bb<'b> {
     order: &'b [usize],
     rem_min: &'b [i64],
     options: &'b [Vec<(u8, i64)>],
-    fill: &'b [(usize, Vec<(usize, i64, i64)>)],
+    fill: &'b [Fill],
     lower: [i64; M],
     g: [i64; M],
     goods: i64,
@@ -433,7 +432,8 @@ impl Bb<'_> {
                 }
                 if w >= need {
                     // Fractional part, rounded up (the integer optimum is whole 원).
-                    let frac = (i128::from(x) * i128::from(need) + i128::from(w) - 1) / i128::from(w);
+                    let frac =
+                        (i128::from(x) * i128::from(need) + i128::from(w) - 1) / i128::from(w);
                     extra += i64::try_from(frac).unwrap_or(i64::MAX / 4);
                     done = true;
                     break;

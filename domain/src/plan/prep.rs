@@ -42,10 +42,10 @@ pub(crate) fn sorted_lines(lines: &[BasketLine]) -> Result<Vec<&BasketLine>, Pla
 }
 
 /// Sorts stores by id and refuses duplicate ids.
-pub(crate) fn sorted_by_id<'a, T>(
-    items: &'a [T],
+pub(crate) fn sorted_by_id<T>(
+    items: &[T],
     id: impl Fn(&T) -> &StoreId,
-) -> Result<Vec<&'a T>, PlanError> {
+) -> Result<Vec<&T>, PlanError> {
     let mut sorted: Vec<&T> = items.iter().collect();
     sorted.sort_by(|a, b| id(a).cmp(id(b)));
     for pair in sorted.windows(2) {

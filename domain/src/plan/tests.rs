@@ -164,10 +164,16 @@ pub(super) fn check_offline_plan(input: &OfflineInput, plan: &Plan) {
             }
             MissingReason::OutOfStock => {
                 assert!(!input.stores.iter().any(has));
-                assert!(input.stores.iter().any(|s| s.prices.contains_key(&l.product)));
+                assert!(input
+                    .stores
+                    .iter()
+                    .any(|s| s.prices.contains_key(&l.product)));
             }
             MissingReason::NotSold => {
-                assert!(!input.stores.iter().any(|s| s.prices.contains_key(&l.product)));
+                assert!(!input
+                    .stores
+                    .iter()
+                    .any(|s| s.prices.contains_key(&l.product)));
             }
         }
         seen.push(&m.line_id);
@@ -234,10 +240,16 @@ pub(super) fn check_online_plan(input: &OnlineInput, plan: &Plan) {
             MissingReason::NotCoveredByPlan => assert!(input.malls.iter().any(has)),
             MissingReason::OutOfStock => {
                 assert!(!input.malls.iter().any(has));
-                assert!(input.malls.iter().any(|m| m.prices.contains_key(&l.product)));
+                assert!(input
+                    .malls
+                    .iter()
+                    .any(|m| m.prices.contains_key(&l.product)));
             }
             MissingReason::NotSold => {
-                assert!(!input.malls.iter().any(|m| m.prices.contains_key(&l.product)));
+                assert!(!input
+                    .malls
+                    .iter()
+                    .any(|m| m.prices.contains_key(&l.product)));
             }
             MissingReason::OutOfRange => panic!("no range online"),
         }

@@ -100,9 +100,9 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
                     (u, b.route_m, b.total),
                 ]
             };
-            for label in 0..3 {
-                if best[label].is_none_or(|b| keys(&cand)[label] < keys(&b)[label]) {
-                    best[label] = Some(cand);
+            for (label, slot) in best.iter_mut().enumerate() {
+                if slot.is_none_or(|b| keys(&cand)[label] < keys(&b)[label]) {
+                    *slot = Some(cand);
                 }
             }
         }
