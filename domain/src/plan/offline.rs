@@ -73,9 +73,7 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
         if available {
             coverable.push(line);
         } else {
-            let listed = in_range
-                .iter()
-                .any(|(s, _)| s.prices.contains_key(&line.product));
+            let listed = stores.iter().any(|s| s.prices.contains_key(&line.product));
             let elsewhere = stores
                 .iter()
                 .any(|s| prep::line_cost(&s.prices, line) < INF);
@@ -269,20 +267,22 @@ impl Search<'_> {
             let mut wins = [0u32; MAX_K];
             let mut goods = 0i64;
             let mut coverage = 0usize;
-            for i in 0..l {
-                let (c, p) = (row[i], prev[i]);
+            let me = depth as u8;
+            for ((((&c, &p), &op), m_out), o_out) in row
+                .iter()
+                .zip(prev)
+                .zip(oprev)
+                .zip(next.iter_mut())
+                .zip(onext.iter_mut())
+            {
                 // Strictly cheaper takes the line; ties stay with the earlier store.
-                let (m, o) = if c < p {
-                    (c, depth as u8)
-                } else {
-                    (p, oprev[i])
-                };
-                next[i] = m;
-                onext[i] = o;
+                let (m, o) = if c < p { (c, me) } else { (p, op) };
+                *m_out = m;
+                *o_out = o;
                 if m < INF {
                     coverage += 1;
                     goods += m;
-                    wins[usize::from(o)] += 1;
+                    wins[usize::from(o) % MAX_K] += 1;
                 }
             }
             if wins[..=depth].contains(&0) {
@@ -300,6 +300,9 @@ impl Search<'_> {
 
     /// Evaluates the set `chosen[..len]` with its shortest route.
     fn evaluate(&mut self, len: usize, coverage: usize, goods: i64) {
+        if !self.may_improve(len, coverage, goods) {
+            return;
+        }
         let mut perm = [0usize; MAX_K];
         perm[..len].copy_from_slice(&self.chosen[..len]);
         let mut best_route = i64::MAX;
@@ -329,6 +332,34 @@ impl Search<'_> {
                 *slot = Some(found);
             }
         }
+    }
+
+    /// Whether the set `chosen[..len]` could beat a current best of some label,
+    /// judged with a lower bound on its route, so that most sets need no
+    /// route at all. Conservative: `true` whenever in doubt.
+    fn may_improve(&self, len: usize, coverage: usize, goods: i64) -> bool {
+        // The first set found fills all three slots at once.
+        let [Some(cheapest), Some(fewest), Some(closest)] = self.best else {
+            return true;
+        };
+        // All labels keep a set of the highest coverage found so far.
+        if coverage != cheapest.coverage {
+            return coverage > cheapest.coverage;
+        }
+        // Any route visits its farthest store: at least that far (twice on a
+        // round trip), less one metre per rounded leg (and one for the radius).
+        let radius = self.chosen[..len]
+            .iter()
+            .map(|s| self.dist[s + 1])
+            .max()
+            .unwrap_or(0);
+        let factor = if self.round_trip { 2 } else { 1 };
+        let route_lb = (factor * radius - (len as i64 + 2)).max(0);
+        let total_lb = goods + travel_cost_krw(route_lb, self.krw_per_km);
+        total_lb < cheapest.total
+            || len < fewest.len
+            || (len == fewest.len && total_lb < fewest.total)
+            || route_lb <= closest.route_m
     }
 
     fn route_m(&self, order: &[usize]) -> i64 {

@@ -133,8 +133,11 @@ pub fn plan_online(input: &OnlineInput) -> Result<Vec<Plan>, PlanError> {
         }
     }
     if found.is_empty() {
-        // Unreachable: a single mall with its cheapest lines, or nothing at
-        // all, is always a candidate. Kept as an honest error, not a panic.
+        // No mall can reach its minimum order with the lines it has.
+        for line in &coverable {
+            missing.push(prep::missing(line, MissingReason::NotCoveredByPlan));
+        }
+        missing.sort_by(|a, b| a.line_id.cmp(&b.line_id));
         return Err(PlanError::NoPlanPossible { missing });
     }
     Ok(prep::dedup(found))
@@ -216,16 +219,16 @@ impl<'a> Solver<'a> {
         }
         let mut value = self.big * uncovered as i64;
         let mut used = 0;
-        for j in 0..self.m {
-            if g[j] == 0 {
+        for (j, &gj) in g.iter().enumerate().take(self.m) {
+            if gj == 0 {
                 continue;
             }
-            if g[j] < self.min_order[j] {
+            if gj < self.min_order[j] {
                 return None;
             }
             used += 1;
-            value += g[j];
-            if self.threshold[j].is_none_or(|t| g[j] < t) {
+            value += gj;
+            if self.threshold[j].is_none_or(|t| gj < t) {
                 value += self.fee[j];
             }
         }
@@ -353,7 +356,7 @@ impl<'a> Solver<'a> {
             options.push(opts);
         }
         // Deficit bound lists: (position, weight, extra) by extra/weight.
-        let mut fill: Vec<(usize, Vec<(usize, i64, i64)>)> = Vec::new();
+        let mut fill: Vec<Fill> = Vec::new();
         for j in (0..m).filter(|&j| in_s(j) && lower[j] > 0) {
             let mut list: Vec<(usize, i64, i64)> = order
                 .iter()
@@ -389,11 +392,16 @@ impl<'a> Solver<'a> {
     }
 }
 
+/// A mall with a lower bound and the lines that could fill it:
+/// (position, weight = cost at the mall, extra over the line's cheapest in S),
+/// sorted by extra per 원 of weight.
+type Fill = (usize, Vec<(usize, i64, i64)>);
+
 struct Bb<'b> {
     order: &'b [usize],
     rem_min: &'b [i64],
     options: &'b [Vec<(u8, i64)>],
-    fill: &'b [(usize, Vec<(usize, i64, i64)>)],
+    fill: &'b [Fill],
     lower: [i64; M],
     g: [i64; M],
     goods: i64,

@@ -42,10 +42,10 @@ pub(crate) fn sorted_lines(lines: &[BasketLine]) -> Result<Vec<&BasketLine>, Pla
 }
 
 /// Sorts stores by id and refuses duplicate ids.
-pub(crate) fn sorted_by_id<'a, T>(
-    items: &'a [T],
+pub(crate) fn sorted_by_id<T>(
+    items: &[T],
     id: impl Fn(&T) -> &StoreId,
-) -> Result<Vec<&'a T>, PlanError> {
+) -> Result<Vec<&T>, PlanError> {
     let mut sorted: Vec<&T> = items.iter().collect();
     sorted.sort_by(|a, b| id(a).cmp(id(b)));
     for pair in sorted.windows(2) {
@@ -95,12 +95,12 @@ pub(crate) fn line_cost(prices: &HashMap<ProductKey, UnitPrice>, line: &BasketLi
 }
 
 /// Why a line that no candidate can supply is missing.
-/// `listed_in_range`: some candidate lists it (out of stock);
+/// `listed`: some store of the request lists it (out of stock);
 /// `in_stock_elsewhere`: some store outside the candidates has it in stock.
-pub(crate) fn unavailable_reason(listed_in_range: bool, in_stock_elsewhere: bool) -> MissingReason {
+pub(crate) fn unavailable_reason(listed: bool, in_stock_elsewhere: bool) -> MissingReason {
     if in_stock_elsewhere {
         MissingReason::OutOfRange
-    } else if listed_in_range {
+    } else if listed {
         MissingReason::OutOfStock
     } else {
         MissingReason::NotSold

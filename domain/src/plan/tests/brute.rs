@@ -1,0 +1,191 @@
+//! Brute-force optima, written independently of the engines: every store
+//! subset × every visiting order; every assignment of lines to malls.
+
+use super::*;
+
+/// The brute-force best of one offline label:
+/// (coverage, total, stops, route_m).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfflineBest {
+    pub coverage: usize,
+    pub total: i64,
+    pub stops: usize,
+    pub route_m: i64,
+}
+
+fn permutations(items: &[usize]) -> Vec<Vec<usize>> {
+    if items.len() <= 1 {
+        return vec![items.to_vec()];
+    }
+    let mut out = Vec::new();
+    for i in 0..items.len() {
+        let mut rest = items.to_vec();
+        let first = rest.remove(i);
+        for mut p in permutations(&rest) {
+            p.insert(0, first);
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Best for [cheapest, fewest_stops, closest], or `None` when no store set is
+/// feasible.
+pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
+    let origin = input.origin;
+    let mut cands: Vec<&StoreCandidate> = input
+        .stores
+        .iter()
+        .filter(|s| {
+            input
+                .max_distance_m
+                .is_none_or(|max| origin.distance_m(s.location) <= max)
+        })
+        .collect();
+    cands.sort_by(|a, b| a.id.cmp(&b.id));
+    let n = cands.len();
+    let mut best: [Option<OfflineBest>; 3] = [None; 3];
+    for mask in 1u32..(1 << n) {
+        let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+        if set.len() > usize::from(input.max_stores) {
+            continue;
+        }
+        // Cheapest in-stock store of the set per line, ties to the smaller id.
+        let mut wins = vec![0usize; set.len()];
+        let mut goods = 0i64;
+        let mut coverage = 0usize;
+        for l in &input.lines {
+            let mut pick: Option<(usize, i64)> = None;
+            for (pos, &s) in set.iter().enumerate() {
+                if let Some(p) = cands[s].prices.get(&l.product).filter(|p| p.in_stock) {
+                    let c = p.price_krw * i64::from(l.quantity);
+                    if pick.is_none_or(|(_, b)| c < b) {
+                        pick = Some((pos, c));
+                    }
+                }
+            }
+            if let Some((pos, c)) = pick {
+                wins[pos] += 1;
+                goods += c;
+                coverage += 1;
+            }
+        }
+        if wins.contains(&0) {
+            continue;
+        }
+        for order in permutations(&set) {
+            let mut at = origin;
+            let mut route = 0;
+            for &s in &order {
+                route += at.distance_m(cands[s].location);
+                at = cands[s].location;
+            }
+            if input.round_trip {
+                route += at.distance_m(origin);
+            }
+            if input.max_route_m.is_some_and(|max| route > max) {
+                continue;
+            }
+            let cand = OfflineBest {
+                coverage,
+                total: goods + travel_cost_krw(route, input.travel_cost_krw_per_km),
+                stops: set.len(),
+                route_m: route,
+            };
+            let keys = |b: &OfflineBest| {
+                let u = usize::MAX - b.coverage;
+                [
+                    (u, b.total, 0i64),
+                    (u, b.stops as i64, b.total),
+                    (u, b.route_m, b.total),
+                ]
+            };
+            for (label, slot) in best.iter_mut().enumerate() {
+                if slot.is_none_or(|b| keys(&cand)[label] < keys(&b)[label]) {
+                    *slot = Some(cand);
+                }
+            }
+        }
+    }
+    match best {
+        [Some(a), Some(b), Some(c)] => Some([a, b, c]),
+        _ => None,
+    }
+}
+
+/// (coverage, total, malls used) of the brute-force best for
+/// [cheapest, fewest_stops], or `None` when nothing can be bought.
+pub fn online(input: &OnlineInput) -> Option<[(usize, i64, usize); 2]> {
+    let malls = &input.malls;
+    let lines = &input.lines;
+    let options: Vec<Vec<Option<usize>>> = lines
+        .iter()
+        .map(|l| {
+            let mut o = vec![None];
+            for (j, m) in malls.iter().enumerate() {
+                if m.prices.get(&l.product).is_some_and(|p| p.in_stock) {
+                    o.push(Some(j));
+                }
+            }
+            o
+        })
+        .collect();
+    let mut best: [Option<(usize, i64, usize)>; 2] = [None; 2];
+    let mut choice = vec![0usize; lines.len()];
+    loop {
+        // Evaluate this assignment.
+        let mut g = vec![0i64; malls.len()];
+        let mut covered = 0;
+        for (i, l) in lines.iter().enumerate() {
+            if let Some(j) = options[i][choice[i]] {
+                let p = malls[j].prices.get(&l.product).expect("offered");
+                g[j] += p.price_krw * i64::from(l.quantity);
+                covered += 1;
+            }
+        }
+        let mut ok = true;
+        let mut total = 0;
+        let mut used = 0;
+        for (j, m) in malls.iter().enumerate() {
+            if g[j] == 0 {
+                continue;
+            }
+            used += 1;
+            if g[j] < m.min_order_krw.unwrap_or(0) {
+                ok = false;
+            }
+            total += g[j];
+            if m.free_delivery_threshold_krw.is_none_or(|t| g[j] < t) {
+                total += m.delivery_fee_krw;
+            }
+        }
+        if ok && covered > 0 {
+            let cand = (covered, total, used);
+            let u = usize::MAX - covered;
+            let k0 = |c: &(usize, i64, usize)| (usize::MAX - c.0, c.1);
+            if best[0].is_none_or(|b| (u, total) < k0(&b)) {
+                best[0] = Some(cand);
+            }
+            let k1 = |c: &(usize, i64, usize)| (usize::MAX - c.0, c.2, c.1);
+            if best[1].is_none_or(|b| (u, used, total) < k1(&b)) {
+                best[1] = Some(cand);
+            }
+        }
+        // Next assignment (odometer).
+        let mut i = 0;
+        loop {
+            if i == lines.len() {
+                return match best {
+                    [Some(a), Some(b)] => Some([a, b]),
+                    _ => None,
+                };
+            }
+            choice[i] += 1;
+            if choice[i] < options[i].len() {
+                break;
+            }
+            choice[i] = 0;
+            i += 1;
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! Offline rules, one test each.
+
+use super::*;
+
+fn input(lines: Vec<BasketLine>, stores: Vec<StoreCandidate>) -> OfflineInput {
+    OfflineInput::new(pt(ORIGIN.0, ORIGIN.1), lines, stores)
+}
+
+#[test]
+fn one_store_round_trip_prices_goods_and_travel() {
+    let s = store(
+        "a",
+        near(1_000.0, 0.0),
+        &[("milk", 2_500, true), ("egg", 7_000, true)],
+    );
+    let mut inp = input(vec![line("1", "milk", 2), line("2", "egg", 1)], vec![s]);
+    inp.travel_cost_krw_per_km = 300;
+    let plans = plan_offline(&inp).expect("plan");
+    assert_eq!(plans.len(), 1, "all labels merge into one plan");
+    let p = &plans[0];
+    assert_eq!(p.label, PlanLabel::Cheapest);
+    assert_eq!(
+        p.other_labels,
+        vec![PlanLabel::FewestStops, PlanLabel::Closest]
+    );
+    // Quantity 2 of milk is priced 2 × 2 500.
+    assert_eq!(p.goods_krw, 2 * 2_500 + 7_000);
+    let d = p.stops[0].leg_distance_m;
+    assert!((999..=1_001).contains(&d), "{d}");
+    assert_eq!(p.distance_m, 2 * d);
+    assert_eq!(p.travel_krw, travel_cost_krw(2 * d, 300));
+    assert_eq!(p.total_krw, p.goods_krw + p.travel_krw);
+    assert_eq!(p.stops[0].items[0].subtotal_krw, 5_000);
+    assert_eq!(p.stops[0].items[0].unit_price_krw, 2_500);
+    check_offline_plan(&inp, p);
+}
+
+#[test]
+fn one_way_trip_does_not_return() {
+    let s = store("a", near(1_000.0, 0.0), &[("milk", 2_500, true)]);
+    let mut inp = input(vec![line("1", "milk", 1)], vec![s]);
+    inp.round_trip = false;
+    let p = &plan_offline(&inp).expect("plan")[0];
+    assert_eq!(p.distance_m, p.stops[0].leg_distance_m);
+}
+
+#[test]
+fn missing_lines_have_reasons_and_are_never_priced() {
+    let a = store(
+        "a",
+        near(500.0, 0.0),
+        &[("milk", 2_500, true), ("tofu", 1_500, false)],
+    );
+    let far = store("far", near(9_000.0, 0.0), &[("kimchi", 9_000, true)]);
+    let mut inp = input(
+        vec![
+            line("1", "milk", 1),
+            line("2", "tofu", 1),
+            line("3", "kimchi", 1),
+            line("4", "caviar", 1),
+        ],
+        vec![a, far],
+    );
+    inp.max_distance_m = Some(3_000);
+    let p = &plan_offline(&inp).expect("plan")[0];
+    assert_eq!(p.goods_krw, 2_500);
+    let reasons: Vec<_> = p
+        .missing
+        .iter()
+        .map(|m| (m.line_id.0.as_str(), m.reason))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            ("2", MissingReason::OutOfStock),
+            ("3", MissingReason::OutOfRange),
+            ("4", MissingReason::NotSold),
+        ]
+    );
+    check_offline_plan(&inp, p);
+}
+
+#[test]
+fn nothing_available_is_no_plan_possible() {
+    let a = store("a", near(500.0, 0.0), &[("tofu", 1_500, false)]);
+    let err = plan_offline(&input(
+        vec![line("1", "tofu", 1), line("2", "x", 1)],
+        vec![a],
+    ))
+    .expect_err("nothing to buy");
+    let PlanError::NoPlanPossible { missing } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(missing.len(), 2);
+    // No store at all is the same answer.
+    assert!(matches!(
+        plan_offline(&input(vec![line("1", "milk", 1)], vec![])),
+        Err(PlanError::NoPlanPossible { .. })
+    ));
+}
+
+#[test]
+fn k_limits_stops_and_coverage_comes_first() {
+    // Each store has one line only: covering everything needs three stops.
+    let stores = vec![
+        store("a", near(300.0, 0.0), &[("x", 1_000, true)]),
+        store("b", near(0.0, 300.0), &[("y", 1_000, true)]),
+        store("c", near(-300.0, 0.0), &[("z", 1_000, true)]),
+    ];
+    let lines = vec![line("1", "x", 1), line("2", "y", 1), line("3", "z", 1)];
+    let mut inp = input(lines, stores);
+    // Travel is expensive, yet buying more lines still wins.
+    inp.travel_cost_krw_per_km = 100_000;
+    inp.max_stores = 3;
+    let p = by_label(&plan_offline(&inp).expect("plan"), PlanLabel::Cheapest).clone();
+    assert_eq!(p.stops.len(), 3);
+    assert!(p.missing.is_empty());
+    inp.max_stores = 2;
+    let plans = plan_offline(&inp).expect("plan");
+    for p in &plans {
+        assert_eq!(p.stops.len(), 2);
+        assert_eq!(p.missing.len(), 1);
+        assert_eq!(p.missing[0].reason, MissingReason::NotCoveredByPlan);
+        check_offline_plan(&inp, p);
+    }
+}
+
+#[test]
+fn distance_filter_excludes_far_cheap_store() {
+    let stores = vec![
+        store("near", near(500.0, 0.0), &[("milk", 3_000, true)]),
+        store("far", near(5_000.0, 0.0), &[("milk", 1_000, true)]),
+    ];
+    let mut inp = input(vec![line("1", "milk", 1)], stores);
+    inp.travel_cost_krw_per_km = 0;
+    assert_eq!(stop_ids(&plan_offline(&inp).expect("plan")[0]), vec!["far"]);
+    inp.max_distance_m = Some(2_000);
+    assert_eq!(
+        stop_ids(&plan_offline(&inp).expect("plan")[0]),
+        vec!["near"]
+    );
+}
+
+#[test]
+fn travel_cost_trades_against_price() {
+    let stores = vec![
+        store("near", near(500.0, 0.0), &[("beef", 30_000, true)]),
+        store("far", near(10_000.0, 0.0), &[("beef", 27_000, true)]),
+    ];
+    let mut inp = input(vec![line("1", "beef", 1)], stores);
+    // 20 km round trip × 100 원 = 2 000 < 3 000 saved: go far.
+    inp.travel_cost_krw_per_km = 100;
+    assert_eq!(
+        stop_ids(by_label(
+            &plan_offline(&inp).expect("plan"),
+            PlanLabel::Cheapest
+        )),
+        vec!["far"]
+    );
+    // × 300 원 = 6 000 > 3 000 saved: stay near.
+    inp.travel_cost_krw_per_km = 300;
+    let plans = plan_offline(&inp).expect("plan");
+    assert_eq!(
+        stop_ids(by_label(&plans, PlanLabel::Cheapest)),
+        vec!["near"]
+    );
+}
+
+#[test]
+fn stops_are_in_shortest_route_order() {
+    // Origin → b (1 km north) → a (2 km north): the near one first.
+    let stores = vec![
+        store("a", near(2_000.0, 0.0), &[("x", 1_000, true)]),
+        store("b", near(1_000.0, 0.0), &[("y", 1_000, true)]),
+    ];
+    let mut inp = input(vec![line("1", "x", 1), line("2", "y", 1)], stores);
+    inp.round_trip = false;
+    let p = &plan_offline(&inp).expect("plan")[0];
+    assert_eq!(stop_ids(p), vec!["b", "a"]);
+    assert!((1_999..=2_001).contains(&p.distance_m), "{}", p.distance_m);
+    check_offline_plan(&inp, p);
+}
+
+#[test]
+fn labels_give_distinct_alternatives() {
+    // Two cheap specialists vs one dearer store that has everything, and a
+    // far store: cheapest = a + b, fewest_stops = c.
+    let stores = vec![
+        store(
+            "a",
+            near(400.0, 0.0),
+            &[("x", 1_000, true), ("y", 5_000, true)],
+        ),
+        store(
+            "b",
+            near(0.0, 400.0),
+            &[("y", 1_000, true), ("x", 5_000, true)],
+        ),
+        store(
+            "c",
+            near(-300.0, 0.0),
+            &[("x", 2_500, true), ("y", 2_500, true)],
+        ),
+    ];
+    let mut inp = input(vec![line("1", "x", 1), line("2", "y", 1)], stores);
+    inp.travel_cost_krw_per_km = 100;
+    let plans = plan_offline(&inp).expect("plan");
+    let cheapest = by_label(&plans, PlanLabel::Cheapest);
+    assert_eq!(stop_ids(cheapest).len(), 2);
+    assert_eq!(cheapest.goods_krw, 2_000);
+    let fewest = by_label(&plans, PlanLabel::FewestStops);
+    assert_eq!(stop_ids(fewest), vec!["c"]);
+    let closest = by_label(&plans, PlanLabel::Closest);
+    assert_eq!(stop_ids(closest), vec!["c"]);
+    assert_eq!(plans.len(), 2, "fewest_stops and closest are one plan");
+    assert_eq!(plans[1].label, PlanLabel::FewestStops);
+    assert_eq!(plans[1].other_labels, vec![PlanLabel::Closest]);
+    for p in &plans {
+        check_offline_plan(&inp, p);
+    }
+}
+
+#[test]
+fn route_limit_is_respected() {
+    let stores = vec![
+        store("near", near(500.0, 0.0), &[("milk", 3_000, true)]),
+        store("far", near(5_000.0, 0.0), &[("milk", 1_000, true)]),
+    ];
+    let mut inp = input(vec![line("1", "milk", 1)], stores);
+    inp.travel_cost_krw_per_km = 0;
+    inp.max_route_m = Some(2_000);
+    assert_eq!(
+        stop_ids(&plan_offline(&inp).expect("plan")[0]),
+        vec!["near"]
+    );
+    inp.max_route_m = Some(500);
+    assert!(matches!(
+        plan_offline(&inp),
+        Err(PlanError::NoPlanPossible { .. })
+    ));
+}
+
+#[test]
+fn ties_go_to_the_smaller_store_id() {
+    // Same place, same price: "a" wins whatever the input order.
+    let here = near(700.0, 0.0);
+    let stores = vec![
+        store("b", here, &[("milk", 2_000, true)]),
+        store("a", here, &[("milk", 2_000, true)]),
+    ];
+    let inp = input(vec![line("1", "milk", 1)], stores);
+    assert_eq!(stop_ids(&plan_offline(&inp).expect("plan")[0]), vec!["a"]);
+}
+
+#[test]
+fn invalid_inputs_are_refused() {
+    let s = || vec![store("a", near(100.0, 0.0), &[("milk", 2_000, true)])];
+    assert_eq!(
+        plan_offline(&input(vec![], s())),
+        Err(PlanError::EmptyBasket)
+    );
+    assert_eq!(
+        plan_offline(&input(vec![line("1", "milk", 0)], s())),
+        Err(PlanError::InvalidQuantity {
+            line_id: LineId::from("1")
+        })
+    );
+    assert!(matches!(
+        plan_offline(&input(vec![line("1", "milk", 1_000)], s())),
+        Err(PlanError::InvalidQuantity { .. })
+    ));
+    assert_eq!(
+        plan_offline(&input(vec![line("1", "milk", 1), line("1", "egg", 1)], s())),
+        Err(PlanError::DuplicateLine(LineId::from("1")))
+    );
+    let mut twice = s();
+    twice.extend(s());
+    assert_eq!(
+        plan_offline(&input(vec![line("1", "milk", 1)], twice)),
+        Err(PlanError::DuplicateStore(StoreId::from("a")))
+    );
+    let bad_price = vec![store("a", near(100.0, 0.0), &[("milk", 0, true)])];
+    assert!(matches!(
+        plan_offline(&input(vec![line("1", "milk", 1)], bad_price)),
+        Err(PlanError::InvalidPrice { .. })
+    ));
+    for k in [0u8, 6] {
+        let mut inp = input(vec![line("1", "milk", 1)], s());
+        inp.max_stores = k;
+        assert!(matches!(
+            plan_offline(&inp),
+            Err(PlanError::InvalidParameter {
+                field: "max_stores",
+                ..
+            })
+        ));
+    }
+    let mut inp = input(vec![line("1", "milk", 1)], s());
+    inp.travel_cost_krw_per_km = -1;
+    assert!(matches!(
+        plan_offline(&inp),
+        Err(PlanError::InvalidParameter { .. })
+    ));
+}
+
+#[test]
+fn too_many_store_sets_is_refused() {
+    let stores: Vec<_> = (0..400)
+        .map(|i| {
+            store(
+                &format!("s{i:03}"),
+                near(f64::from(i), 0.0),
+                &[("milk", 1_000 + i64::from(i), true)],
+            )
+        })
+        .collect();
+    let mut inp = input(vec![line("1", "milk", 1)], stores);
+    inp.max_stores = 3;
+    assert!(matches!(plan_offline(&inp), Err(PlanError::TooLarge(_))));
+    inp.max_stores = 2;
+    assert!(plan_offline(&inp).is_ok());
+}

@@ -1,0 +1,192 @@
+//! Property tests: the engines' optima equal the brute-force optima on random
+//! small instances, and every plan is internally consistent.
+
+use proptest::prelude::*;
+
+use super::brute;
+use super::*;
+
+const PRODUCTS: usize = 8;
+
+fn price_rows() -> impl Strategy<Value = Vec<Option<(i64, bool)>>> {
+    prop::collection::vec(
+        prop::option::weighted(0.6, (1i64..=20, prop::bool::weighted(0.85))),
+        PRODUCTS,
+    )
+}
+
+fn to_prices(rows: &[Option<(i64, bool)>], unit: i64) -> HashMap<ProductKey, UnitPrice> {
+    rows.iter()
+        .enumerate()
+        .filter_map(|(p, r)| {
+            r.map(|(price, in_stock)| {
+                (
+                    ProductKey(format!("p{p}")),
+                    UnitPrice {
+                        price_krw: price * unit,
+                        in_stock,
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+fn lines_strategy() -> impl Strategy<Value = Vec<BasketLine>> {
+    prop::collection::vec((0..PRODUCTS, 1u32..=3), 1..=6).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (p, q))| BasketLine::new(format!("l{i}"), format!("p{p}").as_str(), q))
+            .collect()
+    })
+}
+
+prop_compose! {
+    fn offline_input()(
+        lines in lines_strategy(),
+        stores in prop::collection::vec((-20i32..=20, -20i32..=20, price_rows()), 1..=7),
+        max_stores in 1u8..=3,
+        travel in prop::sample::select(vec![0i64, 100, 300, 1_000, 3_000]),
+        round_trip in any::<bool>(),
+        max_distance_m in prop::option::weighted(0.3, 500i64..=2_500),
+        max_route_m in prop::option::weighted(0.2, 1_000i64..=8_000),
+    ) -> OfflineInput {
+        let stores = stores
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, e, rows))| StoreCandidate {
+                id: StoreId(format!("s{i}")),
+                name: format!("store {i}"),
+                location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
+                prices: to_prices(&rows, 100),
+            })
+            .collect();
+        OfflineInput {
+            origin: pt(ORIGIN.0, ORIGIN.1),
+            lines,
+            stores,
+            max_stores,
+            max_distance_m,
+            max_route_m,
+            travel_cost_krw_per_km: travel,
+            round_trip,
+        }
+    }
+}
+
+prop_compose! {
+    fn online_input()(
+        lines in lines_strategy(),
+        malls in prop::collection::vec((
+            price_rows(),
+            prop::sample::select(vec![0i64, 2_500, 3_000]),
+            prop::option::weighted(0.7, 2i64..=12),
+            prop::option::weighted(0.4, 1i64..=8),
+        ), 1..=5),
+    ) -> OnlineInput {
+        let malls = malls
+            .into_iter()
+            .enumerate()
+            .map(|(i, (rows, fee, threshold, min_order))| MallCandidate {
+                id: StoreId(format!("m{i}")),
+                name: format!("mall {i}"),
+                prices: to_prices(&rows, 500),
+                delivery_fee_krw: fee,
+                free_delivery_threshold_krw: threshold.map(|t| t * 2_500),
+                min_order_krw: min_order.map(|t| t * 2_500),
+            })
+            .collect();
+        OnlineInput { lines, malls }
+    }
+}
+
+fn coverage(input_lines: usize, plan: &Plan) -> usize {
+    input_lines - plan.missing.len()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn offline_matches_brute_force(input in offline_input()) {
+        let brute = brute::offline(&input);
+        match plan_offline(&input) {
+            Ok(plans) => {
+                let best = brute.expect("brute force finds a plan too");
+                let n = input.lines.len();
+                for plan in &plans {
+                    check_offline_plan(&input, plan);
+                }
+                let c = by_label(&plans, PlanLabel::Cheapest);
+                prop_assert_eq!((coverage(n, c), c.total_krw), (best[0].coverage, best[0].total));
+                let f = by_label(&plans, PlanLabel::FewestStops);
+                prop_assert_eq!(
+                    (coverage(n, f), f.stops.len(), f.total_krw),
+                    (best[1].coverage, best[1].stops, best[1].total)
+                );
+                let d = by_label(&plans, PlanLabel::Closest);
+                prop_assert_eq!(
+                    (coverage(n, d), d.distance_m, d.total_krw),
+                    (best[2].coverage, best[2].route_m, best[2].total)
+                );
+                // Deduplicated: no two plans with the same store set.
+                let mut sets: Vec<Vec<&str>> = plans.iter().map(|p| {
+                    let mut s = stop_ids(p);
+                    s.sort_unstable();
+                    s
+                }).collect();
+                sets.sort();
+                sets.dedup();
+                prop_assert_eq!(sets.len(), plans.len());
+            }
+            Err(PlanError::NoPlanPossible { missing }) => {
+                prop_assert!(brute.is_none());
+                prop_assert_eq!(missing.len(), input.lines.len());
+            }
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
+
+    #[test]
+    fn offline_ignores_input_order(input in offline_input()) {
+        let mut reversed = input.clone();
+        reversed.lines.reverse();
+        reversed.stores.reverse();
+        prop_assert_eq!(plan_offline(&input), plan_offline(&reversed));
+    }
+
+    #[test]
+    fn online_matches_brute_force(input in online_input()) {
+        let brute = brute::online(&input);
+        match plan_online(&input) {
+            Ok(plans) => {
+                let best = brute.expect("brute force finds a plan too");
+                let n = input.lines.len();
+                for plan in &plans {
+                    check_online_plan(&input, plan);
+                }
+                let c = by_label(&plans, PlanLabel::Cheapest);
+                prop_assert_eq!((coverage(n, c), c.total_krw), (best[0].0, best[0].1));
+                let f = by_label(&plans, PlanLabel::FewestStops);
+                prop_assert_eq!(
+                    (coverage(n, f), f.stops.len(), f.total_krw),
+                    (best[1].0, best[1].2, best[1].1)
+                );
+                prop_assert!(plans.len() <= 2);
+            }
+            Err(PlanError::NoPlanPossible { missing }) => {
+                prop_assert!(brute.is_none());
+                prop_assert_eq!(missing.len(), input.lines.len());
+            }
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
+    }
+
+    #[test]
+    fn online_ignores_input_order(input in online_input()) {
+        let mut reversed = input.clone();
+        reversed.lines.reverse();
+        reversed.malls.reverse();
+        prop_assert_eq!(plan_online(&input), plan_online(&reversed));
+    }
+}
