@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod chat;
 pub mod error;
 pub mod plan;
 pub mod planner;
