@@ -6,6 +6,7 @@
 //! lock up front so that two writers never both read and then both write.
 
 mod catalog;
+mod chat;
 mod error;
 mod health;
 mod invites;

@@ -5,8 +5,8 @@ use std::any::Any;
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    CatalogRepository, InviteRepository, PlanRequestRepository, SessionRepository, StoreHealth,
-    UserRepository,
+    CatalogRepository, ChatHistoryRepository, InviteRepository, PlanRequestRepository,
+    SessionRepository, StoreHealth, UserRepository,
 };
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
@@ -18,6 +18,7 @@ pub struct Backend {
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
     pub plan_requests: Arc<dyn PlanRequestRepository>,
+    pub chat: Arc<dyn ChatHistoryRepository>,
     pub catalog: Arc<dyn CatalogRepository>,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
@@ -40,6 +41,7 @@ pub fn sqlite() -> Option<Backend> {
         invites: store.clone(),
         sessions: store.clone(),
         plan_requests: store.clone(),
+        chat: store.clone(),
         catalog: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
@@ -59,6 +61,7 @@ pub fn postgres() -> Option<Backend> {
         invites: store.clone(),
         sessions: store.clone(),
         plan_requests: store.clone(),
+        chat: store.clone(),
         catalog: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {

@@ -6,6 +6,7 @@
 
 mod backend;
 mod catalog;
+mod chat;
 mod fixtures;
 mod health;
 mod invites;
@@ -42,6 +43,7 @@ macro_rules! contract_tests {
                 health::health_check_is_ok_after_open,
                 plan_requests::plan_request_round_trips_for_its_owner_only,
                 plan_requests::prune_deletes_only_expired_requests,
+                chat::history_is_per_user_ordered_and_bounded,
                 catalog::search_finds_by_name_alias_english_and_typo,
                 catalog::products_round_trip_with_every_field,
                 catalog::stores_near_are_filtered_by_radius_and_sorted,
