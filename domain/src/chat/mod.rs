@@ -1,2 +1,4 @@
 pub mod history;
 pub mod parse;
+pub mod assistant;
+pub mod service;
