@@ -6,9 +6,14 @@
 //! diesel, actix, jsonwebtoken or any I/O library.
 
 pub mod auth;
+pub mod basket;
 pub mod error;
+pub mod order;
 pub mod ports;
+pub mod preferences;
+pub mod profile;
 pub mod session;
+mod text;
 pub mod throttle;
 pub mod user;
 
