@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::schema::{invites, refresh_tokens, sessions, users};
 
-fn corrupt(column: &str) -> RepoError {
+pub(crate) fn corrupt(column: &str) -> RepoError {
     RepoError::Corrupt(format!("{column} is not valid"))
 }
 
