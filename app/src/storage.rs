@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use ttokjang_domain::ports::{InviteRepository, SessionRepository, StoreHealth, UserRepository};
+use ttokjang_domain::ports::{
+    BasketRepository, InviteRepository, OrderRepository, PreferencesRepository, ProfileRepository,
+    SessionRepository, StoreHealth, UserRepository,
+};
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
 use ttokjang_sqlite::SqliteStore;
@@ -16,16 +19,32 @@ pub struct Stores {
     pub invites: Arc<dyn InviteRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
+    pub baskets: Arc<dyn BasketRepository>,
+    pub preferences: Arc<dyn PreferencesRepository>,
+    pub profiles: Arc<dyn ProfileRepository>,
+    pub orders: Arc<dyn OrderRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
 where
-    S: UserRepository + InviteRepository + SessionRepository + StoreHealth + 'static,
+    S: UserRepository
+        + InviteRepository
+        + SessionRepository
+        + StoreHealth
+        + BasketRepository
+        + PreferencesRepository
+        + ProfileRepository
+        + OrderRepository
+        + 'static,
 {
     Stores {
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
+        baskets: store.clone(),
+        preferences: store.clone(),
+        profiles: store.clone(),
+        orders: store.clone(),
         health: store,
     }
 }
