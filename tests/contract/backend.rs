@@ -4,7 +4,10 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use ttokjang_domain::ports::{InviteRepository, SessionRepository, StoreHealth, UserRepository};
+use ttokjang_domain::ports::{
+    BasketRepository, InviteRepository, OrderRepository, PreferencesRepository, ProfileRepository,
+    SessionRepository, StoreHealth, UserRepository,
+};
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
 
@@ -14,6 +17,10 @@ pub struct Backend {
     pub invites: Arc<dyn InviteRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
+    pub baskets: Arc<dyn BasketRepository>,
+    pub preferences: Arc<dyn PreferencesRepository>,
+    pub profiles: Arc<dyn ProfileRepository>,
+    pub orders: Arc<dyn OrderRepository>,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
@@ -34,6 +41,10 @@ pub fn sqlite() -> Option<Backend> {
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
+        baskets: store.clone(),
+        preferences: store.clone(),
+        profiles: store.clone(),
+        orders: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
@@ -51,6 +62,10 @@ pub fn postgres() -> Option<Backend> {
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
+        baskets: store.clone(),
+        preferences: store.clone(),
+        profiles: store.clone(),
+        orders: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
