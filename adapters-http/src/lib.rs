@@ -54,6 +54,7 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                             .service(get("/stores", routes::catalog::stores))
                             .default_service(web::to(api_not_found)),
                     )
+                    .configure(routes::user_data::configure)
                     .default_service(web::to(api_not_found)),
             );
     }
@@ -61,7 +62,7 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
 
 /// A resource whose other methods answer 405 in the contract's shape (without
 /// this, actix would fall through to the app's default service: the web app).
-fn resource(path: &str) -> actix_web::Resource {
+pub(crate) fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(method_not_allowed))
 }
 

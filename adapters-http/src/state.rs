@@ -3,9 +3,13 @@
 use std::sync::Arc;
 
 use ttokjang_domain::auth::{AuthService, InvitePolicy};
+use ttokjang_domain::basket::BasketService;
+use ttokjang_domain::order::OrderService;
 use ttokjang_domain::planner::context::PlanContext;
 use ttokjang_domain::planner::service::PlanService;
 use ttokjang_domain::ports::{CatalogRepository, StoreHealth};
+use ttokjang_domain::preferences::PreferencesService;
+use ttokjang_domain::profile::ProfileService;
 
 use crate::jwt::AccessTokens;
 
@@ -32,4 +36,15 @@ pub struct ApiState {
     /// Take the client address from `X-Forwarded-For`/`Forwarded` (only behind a
     /// trusted proxy); otherwise the TCP peer address is used.
     pub trust_forwarded: bool,
+    /// Basket, preferences, profile and orders.
+    pub user_data: UserData,
+}
+
+/// The use cases of the shopper's own data.
+#[derive(Clone)]
+pub struct UserData {
+    pub basket: Arc<BasketService>,
+    pub preferences: Arc<PreferencesService>,
+    pub profile: Arc<ProfileService>,
+    pub orders: Arc<OrderService>,
 }

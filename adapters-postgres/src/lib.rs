@@ -5,15 +5,20 @@
 //! Writes that must be atomic use `BEGIN IMMEDIATE`, which takes SQLite's write
 //! lock up front so that two writers never both read and then both write.
 
+mod baskets;
 mod catalog;
 mod chat;
 mod error;
 mod health;
 mod invites;
+mod orders;
 mod plan_requests;
+mod preferences;
+mod profiles;
 mod rows;
 mod schema;
 mod sessions;
+mod shopper_rows;
 mod store;
 mod users;
 

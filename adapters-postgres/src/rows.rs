@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::schema::{invites, offers, products, refresh_tokens, sessions, stores, users};
 
-fn corrupt(column: &str) -> RepoError {
+pub(crate) fn corrupt(column: &str) -> RepoError {
     RepoError::Corrupt(format!("{column} is not valid"))
 }
 

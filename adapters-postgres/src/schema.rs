@@ -102,3 +102,94 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     offers
 );
+
+// ---- The shopper's own data ----
+
+diesel::table! {
+    baskets (user_id) {
+        user_id -> Uuid,
+        version -> BigInt,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    basket_items (user_id, id) {
+        user_id -> Uuid,
+        id -> Uuid,
+        position -> Integer,
+        product_id -> Nullable<Text>,
+        name -> Text,
+        quantity -> Integer,
+        unit -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    preferences (user_id) {
+        user_id -> Uuid,
+        max_stores -> Integer,
+        max_distance_m -> Integer,
+        travel_cost_krw_per_km -> Integer,
+        preferred_chains -> Text,
+        excluded_chains -> Text,
+        default_mode -> Text,
+        travel_mode -> Text,
+        max_travel_minutes -> Integer,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    profiles (user_id) {
+        user_id -> Uuid,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        source -> Text,
+        plan_request_id -> Nullable<Text>,
+        plan_id -> Nullable<Text>,
+        status -> Text,
+        goods_krw -> BigInt,
+        fees_krw -> BigInt,
+        total_krw -> BigInt,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_lines (order_id, position) {
+        order_id -> Uuid,
+        position -> Integer,
+        name -> Text,
+        product_id -> Nullable<Text>,
+        store_id -> Nullable<Text>,
+        store_name -> Nullable<Text>,
+        quantity -> Integer,
+        unit_price_krw -> BigInt,
+        subtotal_krw -> BigInt,
+    }
+}
+
+diesel::joinable!(basket_items -> baskets (user_id));
+diesel::joinable!(order_lines -> orders (order_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    baskets,
+    basket_items,
+    preferences,
+    profiles,
+    orders,
+    order_lines
+);

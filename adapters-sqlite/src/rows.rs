@@ -22,19 +22,22 @@ pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
-fn instant(column: &str, v: i64) -> Result<DateTime<Utc>, RepoError> {
+pub(crate) fn instant(column: &str, v: i64) -> Result<DateTime<Utc>, RepoError> {
     DateTime::from_timestamp_micros(v).ok_or_else(|| corrupt(column))
 }
 
-fn opt_instant(column: &str, v: Option<i64>) -> Result<Option<DateTime<Utc>>, RepoError> {
+pub(crate) fn opt_instant(
+    column: &str,
+    v: Option<i64>,
+) -> Result<Option<DateTime<Utc>>, RepoError> {
     v.map(|v| instant(column, v)).transpose()
 }
 
-fn uuid(column: &str, v: &str) -> Result<Uuid, RepoError> {
+pub(crate) fn uuid(column: &str, v: &str) -> Result<Uuid, RepoError> {
     Uuid::parse_str(v).map_err(|_| corrupt(column))
 }
 
-fn corrupt(column: &str) -> RepoError {
+pub(crate) fn corrupt(column: &str) -> RepoError {
     RepoError::Corrupt(format!("{column} is not valid"))
 }
 

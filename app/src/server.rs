@@ -11,12 +11,17 @@ use actix_web::{App, HttpResponse, HttpServer};
 use chrono::Duration;
 use thiserror::Error;
 use ttokjang_domain::auth::{AuthService, InvitePolicy, Registration};
+use ttokjang_domain::basket::BasketService;
+use ttokjang_domain::order::OrderService;
 use ttokjang_domain::ports::{Clock, HashError, RandomSource};
+use ttokjang_domain::preferences::PreferencesService;
+use ttokjang_domain::profile::ProfileService;
 use ttokjang_domain::session::SessionPolicy;
 use ttokjang_domain::throttle::{LoginThrottle, ThrottlePolicy};
 use ttokjang_domain::user::{Invite, InviteCode, Role};
 use ttokjang_domain::RepoError;
 use ttokjang_http::jwt::{AccessTokens, KeyError};
+use ttokjang_http::state::UserData;
 use ttokjang_http::ApiState;
 
 use crate::config::{Config, Secret};
@@ -49,6 +54,7 @@ pub struct Services {
     pub auth: Arc<AuthService>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
+    pub user_data: UserData,
 }
 
 pub async fn services(config: &Config) -> Result<Services, StartError> {
@@ -72,11 +78,29 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         LoginThrottle::new(ThrottlePolicy::default()),
         policy,
     ));
+    let user_data = UserData {
+        basket: Arc::new(BasketService::new(
+            stores.baskets.clone(),
+            clock.clone(),
+            random.clone(),
+        )),
+        preferences: Arc::new(PreferencesService::new(
+            stores.preferences.clone(),
+            clock.clone(),
+        )),
+        profile: Arc::new(ProfileService::new(stores.profiles.clone(), clock.clone())),
+        orders: Arc::new(OrderService::new(
+            stores.orders.clone(),
+            clock.clone(),
+            random.clone(),
+        )),
+    };
     Ok(Services {
         stores,
         auth,
         clock,
         random,
+        user_data,
     })
 }
 
@@ -261,6 +285,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
             InvitePolicy::Optional
         },
         trust_forwarded: config.trust_forwarded,
+        user_data: svc.user_data.clone(),
     };
     let web_dist = config.web_dist.clone();
     let api = ttokjang_http::configure(state);

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    CatalogRepository, InviteRepository, PlanRequestRepository, SessionRepository, StoreHealth,
-    UserRepository,
+    BasketRepository, CatalogRepository, InviteRepository, OrderRepository, PlanRequestRepository,
+    PreferencesRepository, ProfileRepository, SessionRepository, StoreHealth, UserRepository,
 };
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
@@ -21,6 +21,10 @@ pub struct Stores {
     pub health: Arc<dyn StoreHealth>,
     pub catalog: Arc<dyn CatalogRepository>,
     pub plan_requests: Arc<dyn PlanRequestRepository>,
+    pub baskets: Arc<dyn BasketRepository>,
+    pub preferences: Arc<dyn PreferencesRepository>,
+    pub profiles: Arc<dyn ProfileRepository>,
+    pub orders: Arc<dyn OrderRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
@@ -31,6 +35,10 @@ where
         + StoreHealth
         + CatalogRepository
         + PlanRequestRepository
+        + BasketRepository
+        + PreferencesRepository
+        + ProfileRepository
+        + OrderRepository
         + 'static,
 {
     Stores {
@@ -39,6 +47,10 @@ where
         sessions: store.clone(),
         catalog: store.clone(),
         plan_requests: store.clone(),
+        baskets: store.clone(),
+        preferences: store.clone(),
+        profiles: store.clone(),
+        orders: store.clone(),
         health: store,
     }
 }

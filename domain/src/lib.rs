@@ -6,15 +6,20 @@
 //! diesel, actix, jsonwebtoken or any I/O library.
 
 pub mod auth;
+pub mod basket;
 pub mod catalog;
 pub mod chat;
 pub mod error;
+pub mod order;
 pub mod plan;
 pub mod planner;
 pub mod ports;
+pub mod preferences;
+pub mod profile;
 pub mod redirect;
 pub mod schedule;
 pub mod session;
+mod text;
 pub mod throttle;
 pub mod user;
 

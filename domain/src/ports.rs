@@ -8,11 +8,15 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 use uuid::Uuid;
 
+use crate::basket::Basket;
 use crate::catalog::search::ProductQuery;
 use crate::catalog::{
     CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, Offer, Product, ProductId, Store, StoreId,
 };
 use crate::error::RepoError;
+use crate::order::{Order, OrderCursor, OrderId};
+use crate::preferences::{Preferences, StoredPreferences};
+use crate::profile::Profile;
 use crate::session::{RefreshTokenHash, RevokeReason, Session, SessionId};
 use crate::user::{EmailAddress, Invite, InviteCode, Password, PasswordHash, User, UserId};
 
@@ -214,4 +218,91 @@ pub trait ChatHistoryRepository: Send + Sync {
     ) -> Result<Vec<crate::chat::history::ChatMessage>, RepoError>;
     /// Deletes the user's history; returns how many messages went.
     async fn clear(&self, user: UserId) -> Result<u64, RepoError>;
+}
+
+// ---- The shopper's own data: basket, preferences, profile, orders ----
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum SaveBasketError {
+    /// The stored version is not the one the write was based on; nothing written.
+    #[error("the basket changed since the version given")]
+    Stale,
+    #[error(transparent)]
+    Repo(#[from] RepoError),
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait BasketRepository: Send + Sync {
+    /// The stored basket, or `Basket::empty` (version 0) when none was stored.
+    async fn get(&self, user: UserId) -> Result<Basket, RepoError>;
+    /// Atomically stores `basket.items()` as the whole basket of
+    /// `basket.user_id` and returns it with `version + 1` and `updated_at = now`.
+    /// With `expected_version: Some(v)` it is a compare-and-set: the write
+    /// happens only if the stored version is still `v` (0: nothing stored yet),
+    /// else `Stale` and nothing changes. With `None` it writes unconditionally.
+    async fn save(
+        &self,
+        basket: &Basket,
+        expected_version: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Basket, SaveBasketError>;
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PreferencesRepository: Send + Sync {
+    /// `None` when the user never saved preferences.
+    async fn get(&self, user: UserId) -> Result<Option<StoredPreferences>, RepoError>;
+    /// Inserts or replaces the user's preferences.
+    async fn put(
+        &self,
+        user: UserId,
+        preferences: &Preferences,
+        now: DateTime<Utc>,
+    ) -> Result<(), RepoError>;
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait ProfileRepository: Send + Sync {
+    /// The profile (display name from the account); `None` for an unknown user.
+    async fn get(&self, user: UserId) -> Result<Option<Profile>, RepoError>;
+    /// Atomically: sets the account's display name and inserts or replaces the
+    /// profile, `updated_at = now`. `false` (and nothing written) for an unknown user.
+    async fn save(
+        &self,
+        user: UserId,
+        profile: &Profile,
+        now: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
+}
+
+/// What [`OrderRepository::create`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedOrder {
+    pub order: Order,
+    /// `false` when an order with the same (user, plan request) existed: that
+    /// one is returned and nothing was written.
+    pub created: bool,
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait OrderRepository: Send + Sync {
+    /// Atomically stores the order with its lines. Idempotent per
+    /// `(user_id, plan_request_id)` when the order names a plan request: of
+    /// any number of (concurrent) creates with one key exactly one inserts,
+    /// the others get the stored order back.
+    async fn create(&self, order: &Order) -> Result<CreatedOrder, RepoError>;
+    /// The user's order with that id; another user's order is `None`.
+    async fn find(&self, user: UserId, id: OrderId) -> Result<Option<Order>, RepoError>;
+    /// Up to `limit` of the user's orders, newest first (`created_at` desc,
+    /// then id desc), strictly after `after` when given.
+    async fn list(
+        &self,
+        user: UserId,
+        after: Option<OrderCursor>,
+        limit: u32,
+    ) -> Result<Vec<Order>, RepoError>;
 }

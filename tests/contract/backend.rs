@@ -5,8 +5,9 @@ use std::any::Any;
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    CatalogRepository, ChatHistoryRepository, InviteRepository, PlanRequestRepository,
-    SessionRepository, StoreHealth, UserRepository,
+    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository, OrderRepository,
+    PlanRequestRepository, PreferencesRepository, ProfileRepository, SessionRepository,
+    StoreHealth, UserRepository,
 };
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
@@ -20,6 +21,10 @@ pub struct Backend {
     pub plan_requests: Arc<dyn PlanRequestRepository>,
     pub chat: Arc<dyn ChatHistoryRepository>,
     pub catalog: Arc<dyn CatalogRepository>,
+    pub baskets: Arc<dyn BasketRepository>,
+    pub preferences: Arc<dyn PreferencesRepository>,
+    pub profiles: Arc<dyn ProfileRepository>,
+    pub orders: Arc<dyn OrderRepository>,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
@@ -43,6 +48,10 @@ pub fn sqlite() -> Option<Backend> {
         plan_requests: store.clone(),
         chat: store.clone(),
         catalog: store.clone(),
+        baskets: store.clone(),
+        preferences: store.clone(),
+        profiles: store.clone(),
+        orders: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
@@ -63,6 +72,10 @@ pub fn postgres() -> Option<Backend> {
         plan_requests: store.clone(),
         chat: store.clone(),
         catalog: store.clone(),
+        baskets: store.clone(),
+        preferences: store.clone(),
+        profiles: store.clone(),
+        orders: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,

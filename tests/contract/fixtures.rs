@@ -57,3 +57,10 @@ pub fn token() -> RefreshToken {
 pub fn minutes(n: i64) -> Duration {
     Duration::minutes(n)
 }
+
+/// A user stored in `b`, for tests of data that belongs to a user.
+pub async fn stored_user(b: &crate::Backend, raw_email: &str) -> User {
+    let u = user(raw_email, t0());
+    b.users.create(&u, None, t0()).await.expect("create user");
+    u
+}

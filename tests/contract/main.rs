@@ -5,12 +5,16 @@
 //! CI they are skipped when none answers, in CI that is a failure.
 
 mod backend;
+mod baskets;
 mod catalog;
 mod chat;
 mod fixtures;
 mod health;
 mod invites;
+mod orders;
 mod plan_requests;
+mod preferences;
+mod profiles;
 mod sessions;
 mod users;
 
@@ -51,6 +55,20 @@ macro_rules! contract_tests {
                 catalog::reupsert_is_idempotent_and_updates_in_place,
                 catalog::invalid_row_in_a_batch_writes_nothing,
                 catalog::offers_for_returns_the_latest_per_store_and_product,
+                baskets::missing_basket_is_empty_version_zero,
+                baskets::save_round_trips_every_field_in_order,
+                baskets::compare_and_set_refuses_stale_versions,
+                baskets::unconditional_save_always_writes,
+                baskets::concurrent_saves_with_one_version_have_one_winner,
+                baskets::baskets_are_per_user_and_line_ids_may_repeat_across_users,
+                preferences::preferences_round_trip_and_replace,
+                profiles::profile_round_trips_and_sets_the_display_name,
+                profiles::profile_of_unknown_user_is_none_and_not_written,
+                orders::order_round_trips_with_lines,
+                orders::orders_are_only_their_owners,
+                orders::list_is_newest_first_and_pages_without_gaps,
+                orders::create_is_idempotent_per_plan_request,
+                orders::concurrent_creates_with_one_plan_request_make_one_order,
             );
         }
     };

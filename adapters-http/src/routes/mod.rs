@@ -1,4 +1,9 @@
 pub mod auth;
+pub mod basket;
 pub mod catalog;
 pub mod health;
+pub mod orders;
 pub mod plans;
+pub mod preferences;
+pub mod profile;
+pub mod user_data;

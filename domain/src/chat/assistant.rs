@@ -58,7 +58,11 @@ pub enum AssistantError {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait ChatAssistant: Send + Sync {
-    async fn interpret(&self, message: &str, basket: &Basket) -> Result<Interpretation, AssistantError>;
+    async fn interpret(
+        &self,
+        message: &str,
+        basket: &Basket,
+    ) -> Result<Interpretation, AssistantError>;
 }
 
 pub struct RuleBasedAssistant {
@@ -80,7 +84,9 @@ enum LineMatch<'a> {
 }
 
 fn english(message: &str) -> bool {
-    !message.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    !message
+        .chars()
+        .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
 }
 
 impl RuleBasedAssistant {
@@ -103,12 +109,21 @@ impl RuleBasedAssistant {
         // A clear name (exact, prefix or contained) is taken at its best hit;
         // typo-level matches are only taken when there is exactly one.
         if *best != MatchRank::Fuzzy || ranked.len() == 1 {
-            return Ok(ranked.into_iter().next().map_or(ProductMatch::None, |(_, p)| ProductMatch::One(p)));
+            return Ok(ranked
+                .into_iter()
+                .next()
+                .map_or(ProductMatch::None, |(_, p)| ProductMatch::One(p)));
         }
-        Ok(ProductMatch::Several(ranked.into_iter().take(3).map(|(_, p)| p).collect()))
+        Ok(ProductMatch::Several(
+            ranked.into_iter().take(3).map(|(_, p)| p).collect(),
+        ))
     }
 
-    async fn line_for<'a>(&self, text: &str, basket: &'a Basket) -> Result<LineMatch<'a>, RepoError> {
+    async fn line_for<'a>(
+        &self,
+        text: &str,
+        basket: &'a Basket,
+    ) -> Result<LineMatch<'a>, RepoError> {
         let want = normalize(text);
         if want.is_empty() {
             return Ok(LineMatch::None);
@@ -124,7 +139,11 @@ impl RuleBasedAssistant {
                 ProductMatch::One(p) => basket
                     .items()
                     .iter()
-                    .filter(|i| i.product_id.as_ref().is_some_and(|id| id.as_str() == p.id().as_str()))
+                    .filter(|i| {
+                        i.product_id
+                            .as_ref()
+                            .is_some_and(|id| id.as_str() == p.id().as_str())
+                    })
                     .collect(),
                 _ => Vec::new(),
             }
@@ -140,12 +159,20 @@ impl RuleBasedAssistant {
 }
 
 fn names(products: &[Product]) -> String {
-    products.iter().map(|p| p.name().to_owned()).collect::<Vec<_>>().join(", ")
+    products
+        .iter()
+        .map(|p| p.name().to_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn basket_summary(basket: &Basket, en: bool) -> String {
     if basket.is_empty() {
-        return if en { "Your basket is empty.".into() } else { "장바구니가 비어 있어요.".into() };
+        return if en {
+            "Your basket is empty.".into()
+        } else {
+            "장바구니가 비어 있어요.".into()
+        };
     }
     let lines: Vec<String> = basket
         .items()
@@ -161,7 +188,11 @@ fn basket_summary(basket: &Basket, en: bool) -> String {
 
 #[async_trait]
 impl ChatAssistant for RuleBasedAssistant {
-    async fn interpret(&self, message: &str, basket: &Basket) -> Result<Interpretation, AssistantError> {
+    async fn interpret(
+        &self,
+        message: &str,
+        basket: &Basket,
+    ) -> Result<Interpretation, AssistantError> {
         let en = english(message);
         let say = |ko: String, en_text: String| if en { en_text } else { ko };
         let mut actions = Vec::new();

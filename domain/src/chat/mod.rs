@@ -1,4 +1,4 @@
+pub mod assistant;
 pub mod history;
 pub mod parse;
-pub mod assistant;
 pub mod service;

@@ -7,8 +7,8 @@ use thiserror::Error;
 
 use super::assistant::{AssistantError, ChatAction, ChatAssistant};
 use super::history::{ChatMessage, Speaker, MAX_HISTORY};
-use crate::basket::service::{BasketChange, BasketService, BasketUseError, ItemInput, ItemPatch};
 use crate::basket::{Basket, BasketItemId};
+use crate::basket::{BasketChange, BasketService, BasketUseError, ItemInput, ItemPatch};
 use crate::ports::{ChatHistoryRepository, Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 use crate::RepoError;
@@ -47,10 +47,16 @@ fn check_message(raw: &str) -> Result<&str, InvalidValue> {
         return Err(InvalidValue::new("message", "is required"));
     }
     if m.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(InvalidValue::new("message", "is too long (at most 500 characters)"));
+        return Err(InvalidValue::new(
+            "message",
+            "is too long (at most 500 characters)",
+        ));
     }
     if m.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(InvalidValue::new("message", "must not contain control characters"));
+        return Err(InvalidValue::new(
+            "message",
+            "must not contain control characters",
+        ));
     }
     Ok(m)
 }
@@ -83,7 +89,11 @@ impl ChatService {
             match self.baskets.apply(user, None, changes).await {
                 Ok(applied) => (applied.basket, said.reply, said.actions),
                 Err(BasketUseError::Invalid(problems)) => {
-                    let why = problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>().join(", ");
+                    let why = problems
+                        .iter()
+                        .map(|p| p.message.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     (basket, format!("담지 못했어요: {why}"), Vec::new())
                 }
                 Err(BasketUseError::ItemNotFound | BasketUseError::Stale) => (
@@ -148,7 +158,9 @@ fn change_for(action: &ChatAction) -> Option<BasketChange> {
         ChatAction::Remove { item_id, .. } => uuid::Uuid::parse_str(item_id)
             .ok()
             .map(|id| BasketChange::Remove(BasketItemId(id))),
-        ChatAction::SetQuantity { item_id, quantity, .. } => uuid::Uuid::parse_str(item_id).ok().map(|id| {
+        ChatAction::SetQuantity {
+            item_id, quantity, ..
+        } => uuid::Uuid::parse_str(item_id).ok().map(|id| {
             BasketChange::Update(
                 BasketItemId(id),
                 ItemPatch {

@@ -1,0 +1,188 @@
+//! `/api/v1/users/me/orders[/{id}]`: the shopper's own orders, newest first.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ttokjang_domain::order::{LineInput, ManualOrderInput, Order, OrderError, OrderId};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::guard::AuthUser;
+use crate::state::ApiState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineBody {
+    name: String,
+    #[serde(default)]
+    product_id: Option<String>,
+    #[serde(default)]
+    store_id: Option<String>,
+    #[serde(default)]
+    store_name: Option<String>,
+    quantity: i64,
+    unit_price_krw: i64,
+}
+
+/// A manual purchase; subtotals and totals are computed by the server.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderBody {
+    lines: Vec<LineBody>,
+    #[serde(default)]
+    fees_krw: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LineDto {
+    name: String,
+    product_id: Option<String>,
+    store_id: Option<String>,
+    store_name: Option<String>,
+    quantity: i64,
+    unit_price_krw: i64,
+    subtotal_krw: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrderDto {
+    id: String,
+    source: &'static str,
+    plan_request_id: Option<String>,
+    plan_id: Option<String>,
+    status: &'static str,
+    lines: Vec<LineDto>,
+    goods_krw: i64,
+    fees_krw: i64,
+    total_krw: i64,
+    created_at: DateTime<Utc>,
+}
+
+impl From<&Order> for OrderDto {
+    fn from(o: &Order) -> Self {
+        Self {
+            id: o.id.to_string(),
+            source: o.source.as_str(),
+            plan_request_id: o.plan_request_id.as_ref().map(|r| r.as_str().to_owned()),
+            plan_id: o.plan_id.as_ref().map(|r| r.as_str().to_owned()),
+            status: o.status.as_str(),
+            lines: o
+                .lines
+                .iter()
+                .map(|l| LineDto {
+                    name: l.name.as_str().to_owned(),
+                    product_id: l.product_id.as_ref().map(|p| p.as_str().to_owned()),
+                    store_id: l.store_id.as_ref().map(|s| s.as_str().to_owned()),
+                    store_name: l.store_name.as_ref().map(|s| s.as_str().to_owned()),
+                    quantity: l.quantity.get(),
+                    unit_price_krw: l.unit_price_krw,
+                    subtotal_krw: l.subtotal_krw,
+                })
+                .collect(),
+            goods_krw: o.goods_krw,
+            fees_krw: o.fees_krw,
+            total_krw: o.total_krw,
+            created_at: o.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageDto {
+    items: Vec<OrderDto>,
+    next_cursor: Option<String>,
+}
+
+impl From<OrderError> for ApiError {
+    fn from(e: OrderError) -> Self {
+        match e {
+            OrderError::Invalid(v) => Self::from_invalid(v),
+            OrderError::Repo(r) => r.into(),
+        }
+    }
+}
+
+fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
+    let mut b = HttpResponse::build(status);
+    b.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    b
+}
+
+pub async fn list(
+    user: AuthUser,
+    state: web::Data<ApiState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let page = state
+        .user_data
+        .orders
+        .list(user.user.id, q.limit, q.cursor.as_deref())
+        .await?;
+    Ok(no_store(StatusCode::OK).json(PageDto {
+        items: page.items.iter().map(OrderDto::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+pub async fn create(
+    user: AuthUser,
+    state: web::Data<ApiState>,
+    body: web::Json<OrderBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let order = state
+        .user_data
+        .orders
+        .place_manual(
+            user.user.id,
+            ManualOrderInput {
+                lines: b
+                    .lines
+                    .into_iter()
+                    .map(|l| LineInput {
+                        name: l.name,
+                        product_id: l.product_id,
+                        store_id: l.store_id,
+                        store_name: l.store_name,
+                        quantity: l.quantity,
+                        unit_price_krw: l.unit_price_krw,
+                    })
+                    .collect(),
+                fees_krw: b.fees_krw,
+            },
+        )
+        .await?;
+    tracing::info!(user_id = %user.user.id, order_id = %order.id, "manual order recorded");
+    Ok(no_store(StatusCode::CREATED)
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/users/me/orders/{}", order.id),
+        ))
+        .json(OrderDto::from(&order)))
+}
+
+pub async fn get(
+    user: AuthUser,
+    state: web::Data<ApiState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let order = state
+        .user_data
+        .orders
+        .get(user.user.id, OrderId(id.into_inner()))
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such order"))?;
+    Ok(no_store(StatusCode::OK).json(OrderDto::from(&order)))
+}

@@ -1,0 +1,116 @@
+//! `/api/v1/preferences`: GET answers the defaults until the shopper saves.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ttokjang_domain::preferences::{
+    ChainName, PreferencesError, PreferencesInput, StoredPreferences,
+};
+
+use crate::error::ApiError;
+use crate::guard::AuthUser;
+use crate::state::ApiState;
+
+/// A whole replacement; an absent (or null) field takes its default.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesBody {
+    #[serde(default)]
+    max_stores: Option<i64>,
+    #[serde(default)]
+    max_distance_m: Option<i64>,
+    #[serde(default)]
+    travel_cost_krw_per_km: Option<i64>,
+    #[serde(default)]
+    preferred_chains: Option<Vec<String>>,
+    #[serde(default)]
+    excluded_chains: Option<Vec<String>>,
+    #[serde(default)]
+    default_mode: Option<String>,
+    #[serde(default)]
+    travel_mode: Option<String>,
+    #[serde(default)]
+    max_travel_minutes: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PreferencesDto {
+    max_stores: u8,
+    max_distance_m: u32,
+    travel_cost_krw_per_km: u32,
+    preferred_chains: Vec<String>,
+    excluded_chains: Vec<String>,
+    default_mode: &'static str,
+    travel_mode: &'static str,
+    max_travel_minutes: u16,
+    /// `null` while the defaults apply.
+    updated_at: Option<DateTime<Utc>>,
+}
+
+fn names(c: &[ChainName]) -> Vec<String> {
+    c.iter().map(|c| c.as_str().to_owned()).collect()
+}
+
+impl From<&StoredPreferences> for PreferencesDto {
+    fn from(s: &StoredPreferences) -> Self {
+        let p = &s.preferences;
+        Self {
+            max_stores: p.max_stores,
+            max_distance_m: p.max_distance_m,
+            travel_cost_krw_per_km: p.travel_cost_krw_per_km,
+            preferred_chains: names(&p.preferred_chains),
+            excluded_chains: names(&p.excluded_chains),
+            default_mode: p.default_mode.as_str(),
+            travel_mode: p.travel_mode.as_str(),
+            max_travel_minutes: p.max_travel_minutes,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+impl From<PreferencesError> for ApiError {
+    fn from(e: PreferencesError) -> Self {
+        match e {
+            PreferencesError::Invalid(v) => Self::from_invalid(v),
+            PreferencesError::Repo(r) => r.into(),
+        }
+    }
+}
+
+fn ok(p: &StoredPreferences) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .json(PreferencesDto::from(p))
+}
+
+pub async fn get(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
+    let p = state.user_data.preferences.get(user.user.id).await?;
+    Ok(ok(&p))
+}
+
+pub async fn put(
+    user: AuthUser,
+    state: web::Data<ApiState>,
+    body: web::Json<PreferencesBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let p = state
+        .user_data
+        .preferences
+        .put(
+            user.user.id,
+            PreferencesInput {
+                max_stores: b.max_stores,
+                max_distance_m: b.max_distance_m,
+                travel_cost_krw_per_km: b.travel_cost_krw_per_km,
+                preferred_chains: b.preferred_chains,
+                excluded_chains: b.excluded_chains,
+                default_mode: b.default_mode,
+                travel_mode: b.travel_mode,
+                max_travel_minutes: b.max_travel_minutes,
+            },
+        )
+        .await?;
+    Ok(ok(&p))
+}

@@ -1,0 +1,99 @@
+//! `/api/v1/users/me/profile`. The phone number is never logged.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ttokjang_domain::profile::{Location, Profile, ProfileError, ProfileInput};
+
+use crate::error::ApiError;
+use crate::guard::AuthUser;
+use crate::state::ApiState;
+
+#[derive(Debug, Deserialize, Serialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+pub struct LocationBody {
+    lat: f64,
+    lng: f64,
+}
+
+/// A whole replacement: an absent or null `phone`, `address` or `location` is cleared.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileBody {
+    display_name: String,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    location: Option<LocationBody>,
+}
+
+#[derive(Serialize)]
+pub struct ProfileDto {
+    display_name: String,
+    phone: Option<String>,
+    address: Option<String>,
+    location: Option<LocationBody>,
+    updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Profile> for ProfileDto {
+    fn from(p: &Profile) -> Self {
+        Self {
+            display_name: p.display_name.as_str().to_owned(),
+            phone: p.phone.as_ref().map(|x| x.as_str().to_owned()),
+            address: p.address.as_ref().map(|x| x.as_str().to_owned()),
+            location: p.location.map(|l: Location| LocationBody {
+                lat: l.lat(),
+                lng: l.lng(),
+            }),
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+impl From<ProfileError> for ApiError {
+    fn from(e: ProfileError) -> Self {
+        match e {
+            ProfileError::Invalid(v) => Self::from_invalid(v),
+            ProfileError::UnknownUser => Self::unauthenticated("the account no longer exists"),
+            ProfileError::Repo(r) => r.into(),
+        }
+    }
+}
+
+fn ok(p: &Profile) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .json(ProfileDto::from(p))
+}
+
+pub async fn get(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
+    let p = state.user_data.profile.get(user.user.id).await?;
+    Ok(ok(&p))
+}
+
+pub async fn put(
+    user: AuthUser,
+    state: web::Data<ApiState>,
+    body: web::Json<ProfileBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let p = state
+        .user_data
+        .profile
+        .put(
+            user.user.id,
+            ProfileInput {
+                display_name: b.display_name,
+                phone: b.phone,
+                address: b.address,
+                location: b.location.map(|l| (l.lat, l.lng)),
+            },
+        )
+        .await?;
+    tracing::info!(user_id = %user.user.id, "profile saved");
+    Ok(ok(&p))
+}

@@ -1,0 +1,36 @@
+//! The routes of the shopper's own data, mounted under `/api/v1`.
+
+use actix_web::web;
+
+use super::{basket, orders, preferences, profile};
+use crate::resource;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/basket")
+            .route(web::get().to(basket::get))
+            .route(web::put().to(basket::put)),
+    )
+    .service(resource("/basket/items").route(web::post().to(basket::add_item)))
+    .service(
+        resource("/basket/items/{id}")
+            .route(web::patch().to(basket::patch_item))
+            .route(web::delete().to(basket::delete_item)),
+    )
+    .service(
+        resource("/preferences")
+            .route(web::get().to(preferences::get))
+            .route(web::put().to(preferences::put)),
+    )
+    .service(
+        resource("/users/me/profile")
+            .route(web::get().to(profile::get))
+            .route(web::put().to(profile::put)),
+    )
+    .service(
+        resource("/users/me/orders")
+            .route(web::get().to(orders::list))
+            .route(web::post().to(orders::create)),
+    )
+    .service(resource("/users/me/orders/{id}").route(web::get().to(orders::get)));
+}
