@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use ttokjang_domain::auth::{AuthService, InvitePolicy};
 use ttokjang_domain::basket::BasketService;
+use ttokjang_domain::chat::service::ChatService;
 use ttokjang_domain::order::OrderService;
 use ttokjang_domain::planner::context::PlanContext;
 use ttokjang_domain::planner::service::PlanService;
@@ -31,6 +32,7 @@ pub struct ApiState {
     /// The shopper's stored data as planning needs it.
     pub shopper: Arc<dyn PlanContext>,
     pub catalog: Arc<dyn CatalogRepository>,
+    pub chat: Arc<ChatService>,
     pub heartbeat: Option<Arc<dyn Heartbeat>>,
     pub invites: InvitePolicy,
     /// Take the client address from `X-Forwarded-For`/`Forwarded` (only behind a

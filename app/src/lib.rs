@@ -8,7 +8,6 @@ pub mod logging;
 pub mod prices;
 pub mod sample;
 pub mod server;
-pub mod shopper;
 pub mod storage;
 pub mod system;
 pub mod web;

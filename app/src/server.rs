@@ -274,10 +274,24 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     let state = ApiState {
         auth: svc.auth.clone(),
         plans,
-        shopper: Arc::new(crate::shopper::NoShopperData),
+        shopper: Arc::new(ttokjang_domain::planner::context::StoredPlanContext::new(
+            svc.user_data.basket.clone(),
+            svc.user_data.preferences.clone(),
+            svc.user_data.profile.clone(),
+            svc.user_data.orders.clone(),
+        )),
         tokens,
         health: svc.stores.health.clone(),
         catalog: svc.stores.catalog.clone(),
+        chat: Arc::new(ttokjang_domain::chat::service::ChatService::new(
+            Arc::new(ttokjang_domain::chat::assistant::RuleBasedAssistant::new(
+                svc.stores.catalog.clone(),
+            )),
+            svc.user_data.basket.clone(),
+            svc.stores.chat.clone(),
+            svc.clock.clone(),
+            svc.random.clone(),
+        )),
         heartbeat: None,
         invites: if config.invites_required {
             InvitePolicy::Required

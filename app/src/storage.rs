@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    BasketRepository, CatalogRepository, InviteRepository, OrderRepository, PlanRequestRepository,
-    PreferencesRepository, ProfileRepository, SessionRepository, StoreHealth, UserRepository,
+    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository, OrderRepository,
+    PlanRequestRepository, PreferencesRepository, ProfileRepository, SessionRepository,
+    StoreHealth, UserRepository,
 };
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
@@ -21,6 +22,7 @@ pub struct Stores {
     pub health: Arc<dyn StoreHealth>,
     pub catalog: Arc<dyn CatalogRepository>,
     pub plan_requests: Arc<dyn PlanRequestRepository>,
+    pub chat: Arc<dyn ChatHistoryRepository>,
     pub baskets: Arc<dyn BasketRepository>,
     pub preferences: Arc<dyn PreferencesRepository>,
     pub profiles: Arc<dyn ProfileRepository>,
@@ -35,6 +37,7 @@ where
         + StoreHealth
         + CatalogRepository
         + PlanRequestRepository
+        + ChatHistoryRepository
         + BasketRepository
         + PreferencesRepository
         + ProfileRepository
@@ -47,6 +50,7 @@ where
         sessions: store.clone(),
         catalog: store.clone(),
         plan_requests: store.clone(),
+        chat: store.clone(),
         baskets: store.clone(),
         preferences: store.clone(),
         profiles: store.clone(),

@@ -99,7 +99,21 @@ async fn offline_plan_picks_the_near_marts(app: TestApp) {
         "500원/km, rounded"
     );
 
-    // With a 10 km radius the far, cheap mart wins.
+    // By car, with a 10 km radius, the far, cheap mart wins (on foot the
+    // default 30 minutes allow only a 2 km route).
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/v1/preferences",
+            Some(&t),
+            Some(json!({
+                "max_stores": 3, "max_distance_m": 10000, "travel_cost_krw_per_km": 500,
+                "preferred_chains": [], "excluded_chains": [], "default_mode": "offline",
+                "travel_mode": "car", "max_travel_minutes": 60
+            })),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
     let (st, b) = post(
         &app,
         "/api/v1/offline/plans/generate",
@@ -475,7 +489,125 @@ async fn expired_requests_are_gone(app: TestApp) {
     );
 }
 
+async fn select_makes_one_order_and_uses_the_stored_basket(app: TestApp) {
+    with_catalog(&app).await;
+    let t = token(&app.signup("order@example.com").await);
+    // The stored basket is the default when the request names none.
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/v1/basket",
+            Some(&t),
+            Some(json!({"items": [
+                {"product_id": "milk", "name": "서울우유 1L", "quantity": 2},
+                {"product_id": "eggs", "name": "계란 30구", "quantity": 1}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let (st, b) = post(&app, "/api/v1/offline/plans/generate", &t, json!({})).await;
+    assert_eq!(st, 200, "{b}");
+    let req = b["plan_request_id"].as_str().expect("id").to_owned();
+    let plan = &b["plans"][0];
+    assert_consistent(plan, 2);
+    assert_eq!(plan["goods_krw"], 13_500, "2×2800 + 7900 at mart-a");
+    let plan_id = plan["plan_id"].as_str().expect("plan").to_owned();
+
+    // Refused redirects store nothing.
+    let (st, _) = post(
+        &app,
+        "/api/v1/offline/plans/select",
+        &t,
+        json!({"plan_request_id": req, "plan_id": plan_id, "return_url": "https://evil.example/"}),
+    )
+    .await;
+    assert_eq!(st, 400);
+    let (_, orders) = app.get_auth("/api/v1/users/me/orders", &t).await;
+    assert_eq!(
+        orders["items"].as_array().map(Vec::len),
+        Some(0),
+        "{orders}"
+    );
+
+    let (st, first) = post(
+        &app,
+        "/api/v1/offline/plans/select",
+        &t,
+        json!({"plan_request_id": req, "plan_id": plan_id}),
+    )
+    .await;
+    assert_eq!(st, 200, "{first}");
+    assert_eq!(first["order"]["total_krw"], plan["total_krw"]);
+    assert_eq!(first["order"]["source"], "offline_plan");
+    assert_eq!(first["checklist"]["plan_id"], plan_id.as_str());
+    // Selecting again is idempotent; concurrent selects too.
+    let again = futures_util::future::join_all((0..5).map(|_| {
+        post(
+            &app,
+            "/api/v1/offline/plans/select",
+            &t,
+            json!({"plan_request_id": req, "plan_id": plan_id}),
+        )
+    }))
+    .await;
+    for (st, b) in &again {
+        assert_eq!(*st, 200, "{b}");
+        assert_eq!(b["order_id"], first["order_id"]);
+    }
+    let (_, orders) = app.get_auth("/api/v1/users/me/orders", &t).await;
+    let items = orders["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{orders}");
+    assert_eq!(items[0]["id"], first["order_id"]);
+    // Another plan of the same request after one was chosen: a conflict.
+    if let Some(other) = b["plans"].as_array().and_then(|p| p.get(1)) {
+        let (st, body) = post(
+            &app,
+            "/api/v1/offline/plans/select",
+            &t,
+            json!({"plan_request_id": req, "plan_id": other["plan_id"]}),
+        )
+        .await;
+        assert_eq!(st, 409, "{body}");
+    }
+}
+
+async fn online_select_hands_out_checked_checkout_links(app: TestApp) {
+    with_catalog(&app).await;
+    let t = token(&app.signup("checkout@example.com").await);
+    let (st, b) = post(
+        &app,
+        "/api/v1/online/plans/generate",
+        &t,
+        json!({"basket": basket()}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    let req = b["plan_request_id"].as_str().expect("id");
+    let plan = &b["plans"][0];
+    let (st, sel) = post(&app, "/api/v1/online/plans/select", &t, json!({
+        "plan_request_id": req, "plan_id": plan["plan_id"], "return_url": "https://www.ssg.com/back?x=1"
+    }))
+    .await;
+    assert_eq!(st, 200, "{sel}");
+    assert_eq!(sel["order"]["status"], "checkout_pending");
+    let links = sel["checkout"].as_array().expect("links");
+    assert_eq!(
+        links.len(),
+        plan["stops"].as_array().map(Vec::len).unwrap_or(0)
+    );
+    for l in links {
+        let u = l["redirect_url"].as_str().expect("url");
+        assert!(
+            u.starts_with("https://www.")
+                && u.contains("return_url=https%3A%2F%2Fwww.ssg.com%2Fback%3Fx%3D1"),
+            "{u}"
+        );
+    }
+}
+
 crate::on_both_backends!(
+    select_makes_one_order_and_uses_the_stored_basket,
+    online_select_hands_out_checked_checkout_links,
     offline_plan_picks_the_near_marts,
     unknown_items_are_reported_never_priced,
     bad_baskets_get_clear_errors,

@@ -1,6 +1,7 @@
 pub mod auth;
 pub mod basket;
 pub mod catalog;
+pub mod chat;
 pub mod health;
 pub mod orders;
 pub mod plans;

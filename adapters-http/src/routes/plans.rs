@@ -5,11 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use ttokjang_domain::catalog::GeoPoint;
+use ttokjang_domain::planner::context::RecordError;
 use ttokjang_domain::planner::service::{PlanLine, PlanSettings, PlanningError, SelectError};
 use ttokjang_domain::planner::PlanMode;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
+use crate::routes::orders::OrderDto;
 use crate::state::ApiState;
 
 /// Most lines one request may plan.
@@ -114,6 +116,18 @@ fn select_error(e: SelectError) -> ApiError {
         }
         SelectError::Redirect(r) => invalid_redirect(&r.to_string()),
         SelectError::Repo(r) => r.into(),
+    }
+}
+
+fn record_error(e: RecordError) -> ApiError {
+    match e {
+        RecordError::OtherPlanSelected => ApiError::new(
+            StatusCode::CONFLICT,
+            "CONFLICT",
+            "another plan of this request was already selected",
+        ),
+        RecordError::Invalid(v) => ApiError::from_invalid(v),
+        RecordError::Repo(r) => r.into(),
     }
 }
 
@@ -275,10 +289,14 @@ pub async fn select_offline(
         )
         .await
         .map_err(select_error)?;
-    let order = state.shopper.record_order(user.user.id, &selection).await?;
+    let order = state
+        .shopper
+        .record_order(user.user.id, &selection)
+        .await
+        .map_err(record_error)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
-        "order_id": order.id,
-        "order": order.body,
+        "order_id": order.id.to_string(),
+        "order": OrderDto::from(&order),
         "checklist": selection.plan,
     })))
 }
@@ -308,7 +326,11 @@ pub async fn select_online(
         .plans
         .checkout_links(&selection.plan, return_url.as_deref())
         .map_err(|e| invalid_redirect(&e.to_string()))?;
-    let order = state.shopper.record_order(user.user.id, &selection).await?;
+    let order = state
+        .shopper
+        .record_order(user.user.id, &selection)
+        .await
+        .map_err(record_error)?;
     let checkout: Vec<CheckoutDto> = links
         .into_iter()
         .map(|l| CheckoutDto {
@@ -317,8 +339,11 @@ pub async fn select_online(
         })
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({
-        "order_id": order.id,
-        "order": order.body,
+        "order_id": order.id.to_string(),
+        "order": OrderDto::from(&order),
         "checkout": checkout,
+        // If the shopper's browser blocks opening several tabs, the web app
+        // shows these as plain links.
+        "fallback_url": selection.plan.stops.first().and_then(|s| s.store.checkout_url.clone()),
     })))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{basket, orders, preferences, profile};
+use super::{basket, chat, orders, preferences, profile};
 use crate::resource;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,5 +32,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(orders::list))
             .route(web::post().to(orders::create)),
     )
-    .service(resource("/users/me/orders/{id}").route(web::get().to(orders::get)));
+    .service(resource("/users/me/orders/{id}").route(web::get().to(orders::get)))
+    .service(resource("/chat").route(web::post().to(chat::send)))
+    .service(
+        resource("/chat/history")
+            .route(web::get().to(chat::history))
+            .route(web::delete().to(chat::clear)),
+    );
 }

@@ -38,6 +38,8 @@ pub struct PlanSettings {
     pub origin: GeoPoint,
     pub max_stores: u8,
     pub max_distance_m: i64,
+    /// The longest route the shopper's travel budget allows (`None`: no limit).
+    pub max_route_m: Option<i64>,
     pub travel_cost_krw_per_km: i64,
     pub excluded_chains: Vec<String>,
 }
@@ -251,10 +253,11 @@ impl PlanService {
         let mut problems = Vec::new();
         let mut unclear = Vec::new();
         for l in lines {
-            if !(1..=plan::limits::MAX_QUANTITY).contains(&l.quantity) {
+            // The basket's own limit, so that every plan can become an order.
+            if !(1..=99).contains(&l.quantity) {
                 problems.push(InvalidValue::new(
                     "quantity",
-                    format!("item {} must be 1 to 999", l.id),
+                    format!("item {} must be 1 to 99", l.id),
                 ));
             }
             if l.product_id.is_none() && l.name.trim().chars().count() < MIN_NAME_CHARS {
@@ -347,6 +350,7 @@ impl PlanService {
         let mut input = plan::OfflineInput::new(origin, lines.to_vec(), candidates);
         input.max_stores = settings.max_stores;
         input.max_distance_m = Some(radius);
+        input.max_route_m = settings.max_route_m;
         input.travel_cost_krw_per_km = settings.travel_cost_krw_per_km;
         let result = if lines.is_empty() {
             Err(PlanError::EmptyBasket)
