@@ -2,7 +2,11 @@
 //! Every scenario runs on SQLite and on PostgreSQL.
 
 mod auth;
+mod basket;
 mod envelope;
+mod orders;
+mod preferences;
+mod profile;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.
 #[macro_export]
