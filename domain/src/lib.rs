@@ -24,3 +24,9 @@ pub mod throttle;
 pub mod user;
 
 pub use error::RepoError;
+
+/// `t` cut to whole microseconds: what both stores keep, so a value a use
+/// case answers after a write equals what a later read gives.
+pub fn stored_instant(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}

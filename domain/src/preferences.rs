@@ -305,7 +305,7 @@ impl PreferencesService {
         input: PreferencesInput,
     ) -> Result<StoredPreferences, PreferencesError> {
         let preferences = Preferences::parse(input).map_err(PreferencesError::Invalid)?;
-        let now = self.clock.now();
+        let now = crate::stored_instant(self.clock.now());
         self.repo.put(user, &preferences, now).await?;
         Ok(StoredPreferences {
             preferences,

@@ -243,7 +243,7 @@ impl ProfileService {
     /// Replaces the profile (and the account's display name) in one transaction.
     pub async fn put(&self, user: UserId, input: ProfileInput) -> Result<Profile, ProfileError> {
         let mut profile = input.check().map_err(ProfileError::Invalid)?;
-        let now = self.clock.now();
+        let now = crate::stored_instant(self.clock.now());
         if !self.repo.save(user, &profile, now).await? {
             return Err(ProfileError::UnknownUser);
         }

@@ -2,10 +2,15 @@
 //! Every scenario runs on SQLite and on PostgreSQL.
 
 mod auth;
+mod basket;
 mod catalog;
+mod chat;
 mod envelope;
 mod import;
+mod orders;
 mod plans;
+mod preferences;
+mod profile;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.
 /// `env [("VAR", "value"), …];` first sets configuration for those servers.

@@ -90,7 +90,7 @@ pub async fn list_is_newest_first_and_pages_without_gaps(b: &Backend) {
         b.orders.create(&o).await.expect("create");
         all.push(o);
     }
-    all.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+    all.sort_by_key(|o| std::cmp::Reverse((o.created_at, o.id)));
 
     let mut seen = Vec::new();
     let mut after: Option<OrderCursor> = None;

@@ -62,6 +62,18 @@ async fn no_secret_reaches_the_logs() {
         )
         .await;
     assert_eq!(st, 404);
+    // A phone number in a profile, accepted and refused.
+    for (phone, status) in [("+82 10 5555 7777", 200), ("01055557777x", 422)] {
+        let res = app
+            .call(
+                Method::PUT,
+                "/api/v1/users/me/profile",
+                Some(&s(&second, "access_token")),
+                Some(json!({"display_name": "마스크", "phone": phone})),
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), status);
+    }
     let res = app
         .call(
             Method::POST,
@@ -92,6 +104,9 @@ async fn no_secret_reaches_the_logs() {
         ttokjang_tests::http::SECRET,
         "010-1234-5678",
         "9876-5432",
+        "5555-7777",
+        "5555 7777",
+        "55557777",
     ] {
         assert!(
             !out.contains(secret),

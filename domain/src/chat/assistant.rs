@@ -94,7 +94,13 @@ impl RuleBasedAssistant {
         Self { catalog }
     }
 
-    async fn product_for(&self, text: &str) -> Result<ProductMatch, RepoError> {
+    /// The product for `text`. A counter helps choose among equally good
+    /// names: "계란 한 판" picks the product whose aliases say 판 (30 eggs).
+    async fn product_for(
+        &self,
+        text: &str,
+        counter: Option<&str>,
+    ) -> Result<ProductMatch, RepoError> {
         let Ok(query) = ProductQuery::parse(text) else {
             return Ok(ProductMatch::None);
         };
@@ -106,9 +112,20 @@ impl RuleBasedAssistant {
         let Some((best, _)) = ranked.first() else {
             return Ok(ProductMatch::None);
         };
+        let best = *best;
+        if let Some(c) = counter.filter(|c| !matches!(*c, "개" | "구")) {
+            let says_counter =
+                |p: &Product| p.name().contains(c) || p.aliases().iter().any(|a| a.contains(c));
+            if let Some((_, p)) = ranked
+                .iter()
+                .find(|(r, p)| *r != MatchRank::Fuzzy && says_counter(p))
+            {
+                return Ok(ProductMatch::One(p.clone()));
+            }
+        }
         // A clear name (exact, prefix or contained) is taken at its best hit;
         // typo-level matches are only taken when there is exactly one.
-        if *best != MatchRank::Fuzzy || ranked.len() == 1 {
+        if best != MatchRank::Fuzzy || ranked.len() == 1 {
             return Ok(ranked
                 .into_iter()
                 .next()
@@ -135,7 +152,7 @@ impl RuleBasedAssistant {
             .collect();
         let found = if by_name.is_empty() {
             // "달걀" removes the line "계란 30구": go through the catalog's aliases.
-            match self.product_for(text).await? {
+            match self.product_for(text, None).await? {
                 ProductMatch::One(p) => basket
                     .items()
                     .iter()
@@ -217,7 +234,7 @@ impl ChatAssistant for RuleBasedAssistant {
             }
             Intent::Add(items) => {
                 for ItemRequest { text, quantity, counter, .. } in items {
-                    match self.product_for(&text).await? {
+                    match self.product_for(&text, counter.as_deref()).await? {
                         ProductMatch::One(p) => {
                             let unit = counter.clone().unwrap_or_else(|| "개".into());
                             done.push(say(

@@ -226,7 +226,7 @@ impl OrderService {
             goods_krw,
             fees_krw,
             total_krw,
-            created_at: self.clock.now(),
+            created_at: crate::stored_instant(self.clock.now()),
         })
         .map_err(OrderError::Invalid)
     }
