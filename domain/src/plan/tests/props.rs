@@ -45,7 +45,7 @@ prop_compose! {
     fn offline_input()(
         lines in lines_strategy(),
         stores in prop::collection::vec((-20i32..=20, -20i32..=20, price_rows()), 1..=7),
-        max_stores in 1u8..=3,
+        max_stores in 1u8..=5,
         travel in prop::sample::select(vec![0i64, 100, 300, 1_000, 3_000]),
         round_trip in any::<bool>(),
         max_distance_m in prop::option::weighted(0.3, 500i64..=2_500),
