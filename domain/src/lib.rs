@@ -7,9 +7,12 @@
 
 pub mod auth;
 pub mod error;
+pub mod notification;
+pub mod page;
 pub mod planner;
 pub mod ports;
 pub mod redirect;
+pub mod reservation;
 pub mod schedule;
 pub mod session;
 pub mod throttle;
