@@ -8,7 +8,9 @@
 mod error;
 mod health;
 mod invites;
+mod notifications;
 mod plan_requests;
+mod reservations;
 mod rows;
 mod schema;
 mod sessions;

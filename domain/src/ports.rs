@@ -243,9 +243,9 @@ pub trait RunQueue: Send + Sync {
     ) -> Result<Vec<ClaimedRun>, RepoError>;
     /// Atomically records the end of a run and applies `finish.progress` to its
     /// reservation — only if the run is still running under `lease_owner`.
-    /// `false` (nothing written) otherwise. The reservation's status, next run
-    /// and retry count move only if it is still active (a shopper's pause or
-    /// cancel during the run wins).
+    /// `false` (nothing written) otherwise. `progress.next` (status, next run,
+    /// retry count) applies only if the reservation is still active with no
+    /// next run set: a shopper's pause, cancel or reschedule during the run wins.
     async fn finish_run(
         &self,
         run_id: Uuid,

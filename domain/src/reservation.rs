@@ -424,6 +424,54 @@ impl ScheduleInput {
         }
     }
 
+    /// The schedule's details in one short string, for storage next to
+    /// `schedule_type` and `timezone`: `once` → the local `run_at`; `daily` →
+    /// `HH:MM`; `weekly` → `HH:MM 1,6`; `monthly` → `HH:MM 31`.
+    pub fn rule(&self) -> String {
+        let time = self.time_of_day.clone().unwrap_or_default();
+        match self.schedule_type.as_str() {
+            "once" => self.run_at.clone().unwrap_or_default(),
+            "weekly" => {
+                let days: Vec<String> = self
+                    .days_of_week
+                    .iter()
+                    .flatten()
+                    .map(ToString::to_string)
+                    .collect();
+                format!("{time} {}", days.join(","))
+            }
+            "monthly" => format!("{time} {}", self.day_of_month.unwrap_or_default()),
+            _ => time,
+        }
+    }
+
+    /// The inverse of [`ScheduleInput::rule`]; [`ScheduleInput::parse`] checks the result.
+    pub fn from_rule(schedule_type: &str, rule: &str, timezone: &str) -> Self {
+        let mut out = Self {
+            schedule_type: schedule_type.to_owned(),
+            timezone: Some(timezone.to_owned()),
+            ..Self::default()
+        };
+        let (time, rest) = rule.split_once(' ').unwrap_or((rule, ""));
+        match schedule_type {
+            "once" => out.run_at = Some(rule.to_owned()),
+            "weekly" => {
+                out.time_of_day = Some(time.to_owned());
+                out.days_of_week = Some(
+                    rest.split(',')
+                        .map(|d| d.trim().parse::<i64>().unwrap_or(0))
+                        .collect(),
+                );
+            }
+            "monthly" => {
+                out.time_of_day = Some(time.to_owned());
+                out.day_of_month = Some(rest.trim().parse::<i64>().unwrap_or(0));
+            }
+            _ => out.time_of_day = Some(time.to_owned()),
+        }
+        out
+    }
+
     /// The canonical spelling of a valid schedule (what storage keeps and the
     /// API shows): `run_at` local without offset, `time_of_day` as `HH:MM`.
     pub fn from_schedule(s: &Schedule) -> Self {
@@ -546,11 +594,18 @@ impl Default for RetryPolicy {
 /// The reservation-side effect of a finished run, written together with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
+    pub last_run_at: DateTime<Utc>,
+    pub last_result_status: ResultStatus,
+    /// Where the schedule moves; `None` for a manual run, which leaves it alone.
+    pub next: Option<NextState>,
+}
+
+/// The schedule-side state after a scheduled run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextState {
     pub status: ReservationStatus,
     pub next_run_at: Option<DateTime<Utc>>,
     pub retry_count: u32,
-    pub last_run_at: DateTime<Utc>,
-    pub last_result_status: ResultStatus,
 }
 
 /// What a runner made of one run.
@@ -751,42 +806,47 @@ impl Reservation {
         policy: &RetryPolicy,
         jitter: f64,
     ) -> Progress {
-        let mut p = Progress {
-            status: self.status,
-            next_run_at: self.next_run_at,
-            retry_count: self.retry_count,
+        let next = match (run.trigger, outcome) {
+            (RunTrigger::Manual, _) => None,
+            (RunTrigger::Schedule, ResultStatus::Success | ResultStatus::Degraded) => {
+                Some(match self.schedule.next_after(run.scheduled_for) {
+                    Some(next) => NextState {
+                        status: ReservationStatus::Active,
+                        next_run_at: Some(next),
+                        retry_count: 0,
+                    },
+                    None => NextState {
+                        status: ReservationStatus::Completed,
+                        next_run_at: None,
+                        retry_count: 0,
+                    },
+                })
+            }
+            (RunTrigger::Schedule, ResultStatus::Failed)
+                if self.retry_count >= policy.max_retries =>
+            {
+                Some(NextState {
+                    status: ReservationStatus::Failed,
+                    next_run_at: None,
+                    retry_count: self.retry_count,
+                })
+            }
+            (RunTrigger::Schedule, ResultStatus::Failed) => {
+                let retry_count = self.retry_count + 1;
+                Some(NextState {
+                    status: ReservationStatus::Active,
+                    next_run_at: Some(
+                        finished_at + retry_delay(retry_count, policy.base, policy.cap, jitter),
+                    ),
+                    retry_count,
+                })
+            }
+        };
+        Progress {
             last_run_at: finished_at,
             last_result_status: outcome,
-        };
-        if run.trigger == RunTrigger::Manual {
-            return p;
+            next,
         }
-        match outcome {
-            ResultStatus::Success | ResultStatus::Degraded => {
-                p.retry_count = 0;
-                match self.schedule.next_after(run.scheduled_for) {
-                    Some(next) => {
-                        p.status = ReservationStatus::Active;
-                        p.next_run_at = Some(next);
-                    }
-                    None => {
-                        p.status = ReservationStatus::Completed;
-                        p.next_run_at = None;
-                    }
-                }
-            }
-            ResultStatus::Failed if self.retry_count >= policy.max_retries => {
-                p.status = ReservationStatus::Failed;
-                p.next_run_at = None;
-            }
-            ResultStatus::Failed => {
-                p.retry_count = self.retry_count + 1;
-                p.status = ReservationStatus::Active;
-                p.next_run_at =
-                    Some(finished_at + retry_delay(p.retry_count, policy.base, policy.cap, jitter));
-            }
-        }
-        p
     }
 }
 

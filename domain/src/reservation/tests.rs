@@ -142,12 +142,30 @@ fn once_accepts_offset_or_local_time_and_round_trips() {
     assert_eq!(with_offset, local, "00:00Z is 09:00 in Seoul");
     let spelled = ScheduleInput::from_schedule(&local);
     assert_eq!(spelled.run_at.as_deref(), Some("2026-12-05T09:00:00"));
-    assert_eq!(spelled.parse(), Ok(local));
+    assert_eq!(spelled.parse(), Ok(local.clone()));
     let weekly = weekly_input("07:30", &[6, 1]).parse().expect("weekly");
     let spelled = ScheduleInput::from_schedule(&weekly);
     assert_eq!(spelled.days_of_week, Some(vec![1, 6]));
     assert_eq!(spelled.timezone.as_deref(), Some("Asia/Seoul"));
-    assert_eq!(spelled.parse(), Ok(weekly));
+    assert_eq!(spelled.parse(), Ok(weekly.clone()));
+    assert_eq!(spelled.rule(), "07:30 1,6");
+    let monthly = ScheduleInput {
+        schedule_type: "monthly".into(),
+        time_of_day: Some("08:00".into()),
+        day_of_month: Some(31),
+        timezone: Some("America/New_York".into()),
+        ..ScheduleInput::default()
+    }
+    .parse()
+    .expect("monthly");
+    for s in [weekly, monthly, local] {
+        let spelled = ScheduleInput::from_schedule(&s);
+        let back = ScheduleInput::from_rule(&spelled.schedule_type, &spelled.rule(), s.timezone());
+        assert_eq!(back.parse(), Ok(s));
+    }
+    assert!(ScheduleInput::from_rule("weekly", "09:00 x", "Asia/Seoul")
+        .parse()
+        .is_err());
 }
 
 #[test]
@@ -260,9 +278,14 @@ fn success_moves_to_the_next_occurrence_and_once_completes() {
         &RetryPolicy::default(),
         0.5,
     );
-    assert_eq!(p.status, ReservationStatus::Active);
-    assert_eq!(p.next_run_at, Some(first + Duration::days(7)));
-    assert_eq!(p.retry_count, 0);
+    assert_eq!(
+        p.next,
+        Some(NextState {
+            status: ReservationStatus::Active,
+            next_run_at: Some(first + Duration::days(7)),
+            retry_count: 0
+        })
+    );
     assert_eq!(p.last_result_status, ResultStatus::Degraded);
 
     r.schedule = ScheduleInput {
@@ -279,8 +302,9 @@ fn success_moves_to_the_next_occurrence_and_once_completes() {
         &RetryPolicy::default(),
         0.0,
     );
+    let n = p.next.expect("scheduled");
     assert_eq!(
-        (p.status, p.next_run_at),
+        (n.status, n.next_run_at),
         (ReservationStatus::Completed, None)
     );
 }
@@ -294,7 +318,10 @@ fn failures_retry_with_backoff_then_fail() {
     let mut delays = Vec::new();
     for attempt in 0..policy.max_retries {
         let run = run_for(&r, at, RunTrigger::Schedule);
-        let p = r.after_run(&run, ResultStatus::Failed, at, &policy, 0.0);
+        let p = r
+            .after_run(&run, ResultStatus::Failed, at, &policy, 0.0)
+            .next
+            .expect("scheduled");
         assert_eq!(p.status, ReservationStatus::Active);
         assert_eq!(p.retry_count, attempt + 1);
         let next = p.next_run_at.expect("retry");
@@ -311,7 +338,10 @@ fn failures_retry_with_backoff_then_fail() {
         "exponential from 5 min with half jitter at 0"
     );
     let run = run_for(&r, at, RunTrigger::Schedule);
-    let p = r.after_run(&run, ResultStatus::Failed, at, &policy, 0.9);
+    let p = r
+        .after_run(&run, ResultStatus::Failed, at, &policy, 0.9)
+        .next
+        .expect("scheduled");
     assert_eq!((p.status, p.next_run_at), (ReservationStatus::Failed, None));
 }
 
@@ -327,9 +357,7 @@ fn manual_runs_only_record_their_result() {
         &RetryPolicy::default(),
         0.0,
     );
-    assert_eq!(p.status, ReservationStatus::Active);
-    assert_eq!(p.next_run_at, r.next_run_at);
-    assert_eq!(p.retry_count, 0);
+    assert_eq!(p.next, None, "the schedule is left alone");
     assert_eq!(p.last_result_status, ResultStatus::Failed);
 }
 
