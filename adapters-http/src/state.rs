@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use ttokjang_domain::auth::{AuthService, InvitePolicy};
-use ttokjang_domain::ports::StoreHealth;
+use ttokjang_domain::ports::{NotificationRepository, StoreHealth};
+use ttokjang_domain::reservation::service::ReservationService;
 
 use crate::jwt::AccessTokens;
 
@@ -26,4 +27,6 @@ pub struct ApiState {
     /// Take the client address from `X-Forwarded-For`/`Forwarded` (only behind a
     /// trusted proxy); otherwise the TCP peer address is used.
     pub trust_forwarded: bool,
+    pub reservations: Arc<ReservationService>,
+    pub notifications: Arc<dyn NotificationRepository>,
 }

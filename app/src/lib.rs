@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod config;
 pub mod logging;
+pub mod notify;
+pub mod scheduler;
 pub mod server;
 pub mod storage;
 pub mod system;

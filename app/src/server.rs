@@ -11,7 +11,9 @@ use actix_web::{App, HttpResponse, HttpServer};
 use chrono::Duration;
 use thiserror::Error;
 use ttokjang_domain::auth::{AuthService, InvitePolicy, Registration};
-use ttokjang_domain::ports::{Clock, HashError, RandomSource};
+use ttokjang_domain::ports::{Clock, HashError, RandomSource, ReservationRunner};
+use ttokjang_domain::reservation::service::ReservationService;
+use ttokjang_domain::reservation::RetryPolicy;
 use ttokjang_domain::session::SessionPolicy;
 use ttokjang_domain::throttle::{LoginThrottle, ThrottlePolicy};
 use ttokjang_domain::user::{Invite, InviteCode, Role};
@@ -20,6 +22,10 @@ use ttokjang_http::jwt::{AccessTokens, KeyError};
 use ttokjang_http::ApiState;
 
 use crate::config::{Config, Secret};
+use crate::notify::{ChannelNotifier, WebhookNotifier};
+use crate::scheduler::{
+    lease_owner, Scheduler, SchedulerHandle, SchedulerSettings, UnavailableRunner,
+};
 use crate::storage::{self, Stores};
 use crate::system::{shared_hasher, OsRandom, SystemClock};
 
@@ -35,6 +41,8 @@ pub enum StartError {
     Io(#[from] std::io::Error),
     #[error("demo account: {0}")]
     Demo(String),
+    #[error("webhooks: {0}")]
+    Webhook(String),
 }
 
 /// Everything a command needs: the stores and the use cases over them.
@@ -43,6 +51,10 @@ pub struct Services {
     pub auth: Arc<AuthService>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
+    pub reservations: Arc<ReservationService>,
+    /// What a reservation run does. Until the plan feature provides the real
+    /// one, a placeholder that fails every run with "planning not available".
+    pub runner: Arc<dyn ReservationRunner>,
 }
 
 pub async fn services(config: &Config) -> Result<Services, StartError> {
@@ -66,11 +78,18 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         LoginThrottle::new(ThrottlePolicy::default()),
         policy,
     ));
+    let reservations = Arc::new(ReservationService::new(
+        stores.reservations.clone(),
+        clock.clone(),
+        random.clone(),
+    ));
     Ok(Services {
         stores,
         auth,
         clock,
         random,
+        reservations,
+        runner: Arc::new(UnavailableRunner),
     })
 }
 
@@ -187,6 +206,46 @@ pub struct Running {
     pub addr: SocketAddr,
     pub handle: ServerHandle,
     pub server: actix_web::dev::Server,
+    /// The reservation scheduler, when `SCHEDULER_ENABLED`; stop it after the server.
+    pub scheduler: Option<SchedulerHandle>,
+}
+
+/// The scheduler over the services, as configured (not yet running).
+pub fn scheduler(config: &Config, svc: &Services) -> Result<Scheduler, StartError> {
+    let c = &config.scheduler;
+    let webhook = match &config.webhook_secret {
+        Some(secret) => Some(
+            WebhookNotifier::new(secret.clone()).map_err(|e| StartError::Webhook(e.to_string()))?,
+        ),
+        None => {
+            tracing::warn!(
+                "WEBHOOK_SECRET is not set: webhook reservations are told in the inbox only"
+            );
+            None
+        }
+    };
+    let notifier = Arc::new(ChannelNotifier::new(
+        svc.stores.notifications.clone(),
+        webhook,
+        svc.clock.clone(),
+        svc.random.clone(),
+    ));
+    let mut settings = SchedulerSettings::new(lease_owner(svc.random.as_ref()));
+    settings.poll = std::time::Duration::from_secs(c.poll_s);
+    settings.lease = Duration::seconds(c.lease_s);
+    settings.retry = RetryPolicy {
+        max_retries: c.max_retries,
+        base: Duration::seconds(c.retry_base_s),
+        cap: Duration::seconds(c.retry_cap_s),
+    };
+    Ok(Scheduler::new(
+        svc.stores.run_queue.clone(),
+        svc.runner.clone(),
+        notifier,
+        svc.clock.clone(),
+        svc.random.clone(),
+        settings,
+    ))
 }
 
 /// Builds everything and binds; the returned server future must be awaited (or
@@ -203,11 +262,22 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         &config.jwt_audience,
         config.jwt_leeway_s,
     )?);
+    let scheduler = if config.scheduler.enabled {
+        Some(Arc::new(scheduler(config, &svc)?))
+    } else {
+        None
+    };
+    let heartbeat = scheduler.as_ref().map(|s| {
+        let hb: Arc<dyn ttokjang_http::Heartbeat> = s.heartbeat();
+        hb
+    });
     let state = ApiState {
         auth: svc.auth.clone(),
         tokens,
         health: svc.stores.health.clone(),
-        heartbeat: None,
+        heartbeat,
+        reservations: svc.reservations.clone(),
+        notifications: svc.stores.notifications.clone(),
         invites: if config.invites_required {
             InvitePolicy::Required
         } else {
@@ -238,6 +308,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         addr,
         handle: server.handle(),
         server,
+        scheduler: scheduler.map(Scheduler::spawn),
     })
 }
 

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use ttokjang_domain::ports::{InviteRepository, SessionRepository, StoreHealth, UserRepository};
+use ttokjang_domain::ports::{
+    InviteRepository, NotificationRepository, ReservationRepository, RunQueue, SessionRepository,
+    StoreHealth, UserRepository,
+};
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
 use ttokjang_sqlite::SqliteStore;
@@ -16,16 +19,29 @@ pub struct Stores {
     pub invites: Arc<dyn InviteRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
+    pub reservations: Arc<dyn ReservationRepository>,
+    pub run_queue: Arc<dyn RunQueue>,
+    pub notifications: Arc<dyn NotificationRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
 where
-    S: UserRepository + InviteRepository + SessionRepository + StoreHealth + 'static,
+    S: UserRepository
+        + InviteRepository
+        + SessionRepository
+        + StoreHealth
+        + ReservationRepository
+        + RunQueue
+        + NotificationRepository
+        + 'static,
 {
     Stores {
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
+        reservations: store.clone(),
+        run_queue: store.clone(),
+        notifications: store.clone(),
         health: store,
     }
 }

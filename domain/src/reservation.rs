@@ -499,6 +499,20 @@ impl ScheduleInput {
     }
 }
 
+/// A one-time schedule's run as RFC 3339 with the zone's offset at that
+/// moment (`2026-12-05T09:00:00+09:00`); `None` for repeating schedules.
+pub fn once_run_at(schedule: &Schedule) -> Option<String> {
+    let Recurrence::Once { at } = schedule.recurrence() else {
+        return None;
+    };
+    let tz: chrono_tz::Tz = schedule.timezone().parse().ok()?;
+    Some(
+        crate::schedule::resolve_local(tz, *at)
+            .with_timezone(&tz)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    )
+}
+
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum ReservationError {
     #[error("invalid input: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
