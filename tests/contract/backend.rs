@@ -5,10 +5,12 @@ use std::any::Any;
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    InviteRepository, PlanRequestRepository, SessionRepository, StoreHealth, UserRepository,
+    InviteRepository, NotificationRepository, PlanRequestRepository, ReservationRepository,
+    RunQueue, SessionRepository, StoreHealth, UserRepository,
 };
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
+type Reopen = Box<dyn Fn() -> Arc<dyn RunQueue> + Send + Sync>;
 
 pub struct Backend {
     pub name: &'static str,
@@ -17,6 +19,12 @@ pub struct Backend {
     pub sessions: Arc<dyn SessionRepository>,
     pub health: Arc<dyn StoreHealth>,
     pub plan_requests: Arc<dyn PlanRequestRepository>,
+    pub reservations: Arc<dyn ReservationRepository>,
+    pub run_queue: Arc<dyn RunQueue>,
+    pub notifications: Arc<dyn NotificationRepository>,
+    /// Opens another store on the same database (its own pool), as a second
+    /// instance of the service would.
+    reopen: Reopen,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
@@ -27,17 +35,34 @@ impl Backend {
     pub fn stored_refresh_token_hashes(&self) -> Vec<String> {
         (self.raw_hashes)()
     }
+
+    /// The run queue of a second store on the same database.
+    pub fn second_run_queue(&self) -> Arc<dyn RunQueue> {
+        (self.reopen)()
+    }
 }
 
 pub fn sqlite() -> Option<Backend> {
     let (store, dir) = ttokjang_tests::sqlite_store();
     let raw = Arc::clone(&store);
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join("nested").join("ttokjang.db").display()
+    );
+    let reopen: Reopen = Box::new(move || match ttokjang_sqlite::SqliteStore::open(&url) {
+        Ok(s) => Arc::new(s),
+        Err(e) => panic!("cannot reopen sqlite store: {e}"),
+    });
     Some(Backend {
         name: "sqlite",
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
         plan_requests: store.clone(),
+        reservations: store.clone(),
+        run_queue: store.clone(),
+        notifications: store.clone(),
+        reopen,
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
@@ -50,12 +75,21 @@ pub fn sqlite() -> Option<Backend> {
 pub fn postgres() -> Option<Backend> {
     let (store, db) = ttokjang_tests::pg_store()?;
     let raw = Arc::clone(&store);
+    let url = db.url().to_owned();
+    let reopen: Reopen = Box::new(move || match ttokjang_postgres::PgStore::open(&url) {
+        Ok(s) => Arc::new(s),
+        Err(e) => panic!("cannot open a second postgres store: {e}"),
+    });
     Some(Backend {
         name: "postgres",
         users: store.clone(),
         invites: store.clone(),
         sessions: store.clone(),
         plan_requests: store.clone(),
+        reservations: store.clone(),
+        run_queue: store.clone(),
+        notifications: store.clone(),
+        reopen,
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,

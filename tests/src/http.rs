@@ -45,6 +45,8 @@ impl TestApp {
             ("DEMO_ACCOUNT", "false"),
             ("HTTP_WORKERS", "2"),
             ("WEB_DIST", "/nonexistent"),
+            // Tests that need the scheduler turn it on in their overrides.
+            ("SCHEDULER_ENABLED", "false"),
         ]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -6,6 +6,7 @@
 //! Without a server they are skipped locally, but fail when `CI=true`.
 
 pub mod http;
+pub mod runner;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
