@@ -156,6 +156,12 @@ pub struct SchedulerHandle {
 }
 
 impl SchedulerHandle {
+    /// Asks the loop to stop after the tick in progress, without waiting.
+    /// (Dropping the handle instead leaves the loop running, detached.)
+    pub fn signal_stop(&self) {
+        let _ = self.stop.send(true);
+    }
+
     /// Waits up to `grace` for the current tick; runs cut off then are claimed
     /// again by a scheduler once their lease expires.
     pub async fn stop(self, grace: std::time::Duration) {
@@ -360,6 +366,7 @@ impl Scheduler {
                 poll_s = self.settings.poll.as_secs(),
                 "scheduler started"
             );
+            let mut detached = false;
             loop {
                 tokio::select! {
                     _ = interval.tick() => {
@@ -367,7 +374,12 @@ impl Scheduler {
                             tracing::error!(error = %e, "scheduler tick failed");
                         }
                     }
-                    _ = stopped.changed() => break,
+                    changed = stopped.changed(), if !detached => match changed {
+                        Ok(()) if *stopped.borrow() => break,
+                        Ok(()) => {}
+                        // The handle was dropped: keep running, detached.
+                        Err(_) => detached = true,
+                    },
                 }
             }
             tracing::info!("scheduler stopped");

@@ -3,6 +3,8 @@
 
 mod auth;
 mod envelope;
+mod reservations;
+mod webhook;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.
 #[macro_export]

@@ -88,8 +88,11 @@ impl ReservationService {
         }
     }
 
+    /// The clock's time at the stores' precision (microseconds), so that
+    /// what is answered equals what is read back later.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
+        use chrono::SubsecRound as _;
+        self.clock.now().trunc_subsecs(6)
     }
 
     pub async fn create(
@@ -119,7 +122,7 @@ impl ReservationService {
         else {
             return Err(ReservationError::Invalid(problems));
         };
-        let now = self.clock.now();
+        let now = self.now();
         let reservation = Reservation::create(
             ReservationId(self.random.uuid()),
             user,
@@ -170,7 +173,7 @@ impl ReservationService {
         patch: ReservationPatch,
     ) -> Result<Reservation, ReservationError> {
         let mut r = self.get(user, id).await?;
-        let now = self.clock.now();
+        let now = self.now();
         let mut problems = Vec::new();
         let title = patch
             .title
@@ -258,7 +261,7 @@ impl ReservationService {
     pub async fn cancel(&self, user: UserId, id: ReservationId) -> Result<(), ReservationError> {
         let mut r = self.get(user, id).await?;
         let before = r.status;
-        r.cancel(self.clock.now())?;
+        r.cancel(self.now())?;
         if r.status != before && !self.repo.update(&r).await? {
             return Err(ReservationError::NotFound);
         }
@@ -284,7 +287,7 @@ impl ReservationService {
     ) -> Result<ReservationRun, ReservationError> {
         let r = self.get(user, id).await?;
         r.can_run_now()?;
-        let run = ReservationRun::manual(self.random.uuid(), r.id, self.clock.now());
+        let run = ReservationRun::manual(self.random.uuid(), r.id, self.now());
         if !self.repo.enqueue(&run).await? {
             return Err(ReservationError::Conflict(
                 "a run of this reservation is already queued or running".into(),
