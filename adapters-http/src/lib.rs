@@ -55,6 +55,23 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                             .default_service(web::to(api_not_found)),
                     )
                     .configure(routes::user_data::configure)
+                    .service(
+                        resource("/reservations")
+                            .route(web::get().to(routes::reservations::list))
+                            .route(web::post().to(routes::reservations::create)),
+                    )
+                    .service(
+                        resource("/reservations/{id}")
+                            .route(web::get().to(routes::reservations::get))
+                            .route(web::patch().to(routes::reservations::patch))
+                            .route(web::delete().to(routes::reservations::cancel)),
+                    )
+                    .service(get("/reservations/{id}/runs", routes::reservations::runs))
+                    .service(post(
+                        "/reservations/{id}/run",
+                        routes::reservations::run_now,
+                    ))
+                    .service(get("/notifications", routes::reservations::notifications))
                     .default_service(web::to(api_not_found)),
             );
     }

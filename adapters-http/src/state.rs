@@ -8,9 +8,10 @@ use ttokjang_domain::chat::service::ChatService;
 use ttokjang_domain::order::OrderService;
 use ttokjang_domain::planner::context::PlanContext;
 use ttokjang_domain::planner::service::PlanService;
-use ttokjang_domain::ports::{CatalogRepository, StoreHealth};
+use ttokjang_domain::ports::{CatalogRepository, NotificationRepository, StoreHealth};
 use ttokjang_domain::preferences::PreferencesService;
 use ttokjang_domain::profile::ProfileService;
+use ttokjang_domain::reservation::service::ReservationService;
 
 use crate::jwt::AccessTokens;
 
@@ -40,6 +41,8 @@ pub struct ApiState {
     pub trust_forwarded: bool,
     /// Basket, preferences, profile and orders.
     pub user_data: UserData,
+    pub reservations: Arc<ReservationService>,
+    pub notifications: Arc<dyn NotificationRepository>,
 }
 
 /// The use cases of the shopper's own data.

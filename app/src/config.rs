@@ -98,6 +98,20 @@ pub struct Config {
     pub price_source_deadline_ms: u64,
     pub price_source_faults: String,
     pub redirect_allowlist: String,
+    pub scheduler: SchedulerConfig,
+    /// Signs webhook calls; without it webhooks are not sent.
+    pub webhook_secret: Option<Secret>,
+}
+
+/// `SCHEDULER_*`: the reservation scheduler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchedulerConfig {
+    pub enabled: bool,
+    pub poll_s: u64,
+    pub max_retries: u32,
+    pub lease_s: i64,
+    pub retry_base_s: i64,
+    pub retry_cap_s: i64,
 }
 
 fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
@@ -190,6 +204,58 @@ impl Config {
         let price_source_faults = get("PRICE_SOURCE_FAULTS").unwrap_or("").to_owned();
         crate::prices::parse_faults(&price_source_faults)?;
         let default_workers = std::thread::available_parallelism().map_or(2, usize::from);
+        let scheduler = SchedulerConfig {
+            enabled: parse_bool(
+                "SCHEDULER_ENABLED",
+                get("SCHEDULER_ENABLED").unwrap_or("true"),
+            )?,
+            poll_s: parse_int(
+                "SCHEDULER_POLL_S",
+                get("SCHEDULER_POLL_S").unwrap_or("60"),
+                1,
+                3600,
+            )?,
+            max_retries: parse_int(
+                "SCHEDULER_MAX_RETRIES",
+                get("SCHEDULER_MAX_RETRIES").unwrap_or("3"),
+                0,
+                10,
+            )?,
+            lease_s: parse_int(
+                "SCHEDULER_LEASE_S",
+                get("SCHEDULER_LEASE_S").unwrap_or("300"),
+                30,
+                3600,
+            )?,
+            retry_base_s: parse_int(
+                "SCHEDULER_RETRY_BASE_S",
+                get("SCHEDULER_RETRY_BASE_S").unwrap_or("300"),
+                1,
+                86_400,
+            )?,
+            retry_cap_s: parse_int(
+                "SCHEDULER_RETRY_CAP_S",
+                get("SCHEDULER_RETRY_CAP_S").unwrap_or("3600"),
+                1,
+                86_400,
+            )?,
+        };
+        if scheduler.retry_cap_s < scheduler.retry_base_s {
+            return Err(err(
+                "SCHEDULER_RETRY_CAP_S",
+                "must not be shorter than SCHEDULER_RETRY_BASE_S",
+            ));
+        }
+        let webhook_secret = match get("WEBHOOK_SECRET") {
+            Some(s) if s.len() < 32 => {
+                return Err(err(
+                    "WEBHOOK_SECRET",
+                    "must be at least 32 bytes of random data",
+                ))
+            }
+            Some(s) => Some(Secret(s.as_bytes().to_vec())),
+            None => None,
+        };
         Ok(Self {
             database,
             bind,
@@ -234,6 +300,8 @@ impl Config {
             )?,
             price_source_faults,
             redirect_allowlist,
+            scheduler,
+            webhook_secret,
         })
     }
 }
@@ -284,6 +352,27 @@ mod tests {
         assert_eq!(e.var, "BIND_ADDR");
         let e = Config::from_map(&map(&[("INVITES_REQUIRED", "maybe")])).expect_err("bool");
         assert_eq!(e.var, "INVITES_REQUIRED");
+    }
+
+    #[test]
+    fn scheduler_settings_default_and_are_checked() {
+        let c = Config::from_map(&map(&[])).expect("defaults");
+        assert!(c.scheduler.enabled);
+        assert_eq!(
+            (
+                c.scheduler.poll_s,
+                c.scheduler.max_retries,
+                c.scheduler.lease_s
+            ),
+            (60, 3, 300)
+        );
+        assert!(c.webhook_secret.is_none());
+        let e = Config::from_map(&map(&[("SCHEDULER_POLL_S", "0")])).expect_err("poll");
+        assert_eq!(e.var, "SCHEDULER_POLL_S");
+        let e = Config::from_map(&map(&[("WEBHOOK_SECRET", "short")])).expect_err("secret");
+        assert_eq!(e.var, "WEBHOOK_SECRET");
+        let e = Config::from_map(&map(&[("SCHEDULER_ENABLED", "sometimes")])).expect_err("bool");
+        assert_eq!(e.var, "SCHEDULER_ENABLED");
     }
 
     #[test]

@@ -62,6 +62,9 @@ async fn serve(config: &Config) -> Result<(), server::StartError> {
     // actix handles SIGINT/SIGTERM: stop accepting, finish requests in flight
     // (up to the shutdown timeout), then return.
     running.server.await?;
+    if let Some(scheduler) = running.scheduler {
+        scheduler.stop(std::time::Duration::from_secs(10)).await;
+    }
     tracing::info!("ttokjang stopped cleanly");
     Ok(())
 }

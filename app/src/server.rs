@@ -13,9 +13,11 @@ use thiserror::Error;
 use ttokjang_domain::auth::{AuthService, InvitePolicy, Registration};
 use ttokjang_domain::basket::BasketService;
 use ttokjang_domain::order::OrderService;
-use ttokjang_domain::ports::{Clock, HashError, RandomSource};
+use ttokjang_domain::ports::{Clock, HashError, RandomSource, ReservationRunner};
 use ttokjang_domain::preferences::PreferencesService;
 use ttokjang_domain::profile::ProfileService;
+use ttokjang_domain::reservation::service::ReservationService;
+use ttokjang_domain::reservation::RetryPolicy;
 use ttokjang_domain::session::SessionPolicy;
 use ttokjang_domain::throttle::{LoginThrottle, ThrottlePolicy};
 use ttokjang_domain::user::{Invite, InviteCode, Role};
@@ -25,6 +27,8 @@ use ttokjang_http::state::UserData;
 use ttokjang_http::ApiState;
 
 use crate::config::{Config, Secret};
+use crate::notify::{ChannelNotifier, WebhookNotifier};
+use crate::scheduler::{lease_owner, Scheduler, SchedulerHandle, SchedulerSettings};
 use crate::storage::{self, Stores};
 use crate::system::{shared_hasher, OsRandom, SystemClock};
 
@@ -46,6 +50,8 @@ pub enum StartError {
     Sample(String),
     #[error("import: {0}")]
     Import(String),
+    #[error("webhooks: {0}")]
+    Webhook(String),
 }
 
 /// Everything a command needs: the stores and the use cases over them.
@@ -55,6 +61,12 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
     pub user_data: UserData,
+    pub reservations: Arc<ReservationService>,
+    /// What a reservation run does: plan the stored basket (`PlanRunner`).
+    pub runner: Arc<dyn ReservationRunner>,
+    pub plans: Arc<ttokjang_domain::planner::service::PlanService>,
+    /// The shopper's stored data as planning needs it.
+    pub shopper: Arc<dyn ttokjang_domain::planner::context::PlanContext>,
 }
 
 pub async fn services(config: &Config) -> Result<Services, StartError> {
@@ -95,12 +107,49 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             random.clone(),
         )),
     };
+    let allowlist = ttokjang_domain::redirect::RedirectAllowlist::parse(&config.redirect_allowlist)
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    let gateway = Arc::new(crate::prices::DeadlineGateway::new(
+        stores.catalog.clone(),
+        crate::prices::parse_faults(&config.price_source_faults)
+            .map_err(|e| StartError::Config(e.to_string()))?,
+        std::time::Duration::from_millis(config.price_source_deadline_ms),
+    ));
+    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
+        stores.catalog.clone(),
+        gateway,
+        stores.plan_requests.clone(),
+        clock.clone(),
+        random.clone(),
+        allowlist,
+        Duration::seconds(config.plan_request_ttl_s),
+    ));
+    let shopper: Arc<dyn ttokjang_domain::planner::context::PlanContext> =
+        Arc::new(ttokjang_domain::planner::context::StoredPlanContext::new(
+            user_data.basket.clone(),
+            user_data.preferences.clone(),
+            user_data.profile.clone(),
+            user_data.orders.clone(),
+        ));
+    let runner = Arc::new(ttokjang_domain::planner::runner::PlanRunner::new(
+        plans.clone(),
+        shopper.clone(),
+    ));
+    let reservations = Arc::new(ReservationService::new(
+        stores.reservations.clone(),
+        clock.clone(),
+        random.clone(),
+    ));
     Ok(Services {
         stores,
         auth,
         clock,
         random,
         user_data,
+        reservations,
+        runner,
+        plans,
+        shopper,
     })
 }
 
@@ -235,6 +284,46 @@ pub struct Running {
     pub addr: SocketAddr,
     pub handle: ServerHandle,
     pub server: actix_web::dev::Server,
+    /// The reservation scheduler, when `SCHEDULER_ENABLED`; stop it after the server.
+    pub scheduler: Option<SchedulerHandle>,
+}
+
+/// The scheduler over the services, as configured (not yet running).
+pub fn scheduler(config: &Config, svc: &Services) -> Result<Scheduler, StartError> {
+    let c = &config.scheduler;
+    let webhook = match &config.webhook_secret {
+        Some(secret) => Some(
+            WebhookNotifier::new(secret.clone()).map_err(|e| StartError::Webhook(e.to_string()))?,
+        ),
+        None => {
+            tracing::warn!(
+                "WEBHOOK_SECRET is not set: webhook reservations are told in the inbox only"
+            );
+            None
+        }
+    };
+    let notifier = Arc::new(ChannelNotifier::new(
+        svc.stores.notifications.clone(),
+        webhook,
+        svc.clock.clone(),
+        svc.random.clone(),
+    ));
+    let mut settings = SchedulerSettings::new(lease_owner(svc.random.as_ref()));
+    settings.poll = std::time::Duration::from_secs(c.poll_s);
+    settings.lease = Duration::seconds(c.lease_s);
+    settings.retry = RetryPolicy {
+        max_retries: c.max_retries,
+        base: Duration::seconds(c.retry_base_s),
+        cap: Duration::seconds(c.retry_cap_s),
+    };
+    Ok(Scheduler::new(
+        svc.stores.run_queue.clone(),
+        svc.runner.clone(),
+        notifier,
+        svc.clock.clone(),
+        svc.random.clone(),
+        settings,
+    ))
 }
 
 /// Builds everything and binds; the returned server future must be awaited (or
@@ -254,32 +343,19 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         &config.jwt_audience,
         config.jwt_leeway_s,
     )?);
-    let allowlist = ttokjang_domain::redirect::RedirectAllowlist::parse(&config.redirect_allowlist)
-        .map_err(|e| StartError::Config(e.to_string()))?;
-    let gateway = Arc::new(crate::prices::DeadlineGateway::new(
-        svc.stores.catalog.clone(),
-        crate::prices::parse_faults(&config.price_source_faults)
-            .map_err(|e| StartError::Config(e.to_string()))?,
-        std::time::Duration::from_millis(config.price_source_deadline_ms),
-    ));
-    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
-        svc.stores.catalog.clone(),
-        gateway,
-        svc.stores.plan_requests.clone(),
-        svc.clock.clone(),
-        svc.random.clone(),
-        allowlist,
-        Duration::seconds(config.plan_request_ttl_s),
-    ));
+    let scheduler = if config.scheduler.enabled {
+        Some(Arc::new(scheduler(config, &svc)?))
+    } else {
+        None
+    };
+    let heartbeat = scheduler.as_ref().map(|s| {
+        let hb: Arc<dyn ttokjang_http::Heartbeat> = s.heartbeat();
+        hb
+    });
     let state = ApiState {
         auth: svc.auth.clone(),
-        plans,
-        shopper: Arc::new(ttokjang_domain::planner::context::StoredPlanContext::new(
-            svc.user_data.basket.clone(),
-            svc.user_data.preferences.clone(),
-            svc.user_data.profile.clone(),
-            svc.user_data.orders.clone(),
-        )),
+        plans: svc.plans.clone(),
+        shopper: svc.shopper.clone(),
         tokens,
         health: svc.stores.health.clone(),
         catalog: svc.stores.catalog.clone(),
@@ -292,7 +368,9 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
             svc.clock.clone(),
             svc.random.clone(),
         )),
-        heartbeat: None,
+        heartbeat,
+        reservations: svc.reservations.clone(),
+        notifications: svc.stores.notifications.clone(),
         invites: if config.invites_required {
             InvitePolicy::Required
         } else {
@@ -324,6 +402,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         addr,
         handle: server.handle(),
         server,
+        scheduler: scheduler.map(Scheduler::spawn),
     })
 }
 

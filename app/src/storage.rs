@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository, OrderRepository,
-    PlanRequestRepository, PreferencesRepository, ProfileRepository, SessionRepository,
-    StoreHealth, UserRepository,
+    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository,
+    NotificationRepository, OrderRepository, PlanRequestRepository, PreferencesRepository,
+    ProfileRepository, ReservationRepository, RunQueue, SessionRepository, StoreHealth,
+    UserRepository,
 };
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
@@ -27,6 +28,9 @@ pub struct Stores {
     pub preferences: Arc<dyn PreferencesRepository>,
     pub profiles: Arc<dyn ProfileRepository>,
     pub orders: Arc<dyn OrderRepository>,
+    pub reservations: Arc<dyn ReservationRepository>,
+    pub run_queue: Arc<dyn RunQueue>,
+    pub notifications: Arc<dyn NotificationRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
@@ -42,6 +46,9 @@ where
         + PreferencesRepository
         + ProfileRepository
         + OrderRepository
+        + ReservationRepository
+        + RunQueue
+        + NotificationRepository
         + 'static,
 {
     Stores {
@@ -55,6 +62,9 @@ where
         preferences: store.clone(),
         profiles: store.clone(),
         orders: store.clone(),
+        reservations: store.clone(),
+        run_queue: store.clone(),
+        notifications: store.clone(),
         health: store,
     }
 }

@@ -11,6 +11,8 @@ mod orders;
 mod plans;
 mod preferences;
 mod profile;
+mod reservations;
+mod webhook;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.
 /// `env [("VAR", "value"), …];` first sets configuration for those servers.

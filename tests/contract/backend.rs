@@ -5,12 +5,14 @@ use std::any::Any;
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository, OrderRepository,
-    PlanRequestRepository, PreferencesRepository, ProfileRepository, SessionRepository,
-    StoreHealth, UserRepository,
+    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository,
+    NotificationRepository, OrderRepository, PlanRequestRepository, PreferencesRepository,
+    ProfileRepository, ReservationRepository, RunQueue, SessionRepository, StoreHealth,
+    UserRepository,
 };
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
+type Reopen = Box<dyn Fn() -> Arc<dyn RunQueue> + Send + Sync>;
 
 pub struct Backend {
     pub name: &'static str,
@@ -25,6 +27,12 @@ pub struct Backend {
     pub preferences: Arc<dyn PreferencesRepository>,
     pub profiles: Arc<dyn ProfileRepository>,
     pub orders: Arc<dyn OrderRepository>,
+    pub reservations: Arc<dyn ReservationRepository>,
+    pub run_queue: Arc<dyn RunQueue>,
+    pub notifications: Arc<dyn NotificationRepository>,
+    /// Opens another store on the same database (its own pool), as a second
+    /// instance of the service would.
+    reopen: Reopen,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
@@ -35,11 +43,24 @@ impl Backend {
     pub fn stored_refresh_token_hashes(&self) -> Vec<String> {
         (self.raw_hashes)()
     }
+
+    /// The run queue of a second store on the same database.
+    pub fn second_run_queue(&self) -> Arc<dyn RunQueue> {
+        (self.reopen)()
+    }
 }
 
 pub fn sqlite() -> Option<Backend> {
     let (store, dir) = ttokjang_tests::sqlite_store();
     let raw = Arc::clone(&store);
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join("nested").join("ttokjang.db").display()
+    );
+    let reopen: Reopen = Box::new(move || match ttokjang_sqlite::SqliteStore::open(&url) {
+        Ok(s) => Arc::new(s),
+        Err(e) => panic!("cannot reopen sqlite store: {e}"),
+    });
     Some(Backend {
         name: "sqlite",
         users: store.clone(),
@@ -52,6 +73,10 @@ pub fn sqlite() -> Option<Backend> {
         preferences: store.clone(),
         profiles: store.clone(),
         orders: store.clone(),
+        reservations: store.clone(),
+        run_queue: store.clone(),
+        notifications: store.clone(),
+        reopen,
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
@@ -64,6 +89,11 @@ pub fn sqlite() -> Option<Backend> {
 pub fn postgres() -> Option<Backend> {
     let (store, db) = ttokjang_tests::pg_store()?;
     let raw = Arc::clone(&store);
+    let url = db.url().to_owned();
+    let reopen: Reopen = Box::new(move || match ttokjang_postgres::PgStore::open(&url) {
+        Ok(s) => Arc::new(s),
+        Err(e) => panic!("cannot open a second postgres store: {e}"),
+    });
     Some(Backend {
         name: "postgres",
         users: store.clone(),
@@ -76,6 +106,10 @@ pub fn postgres() -> Option<Backend> {
         preferences: store.clone(),
         profiles: store.clone(),
         orders: store.clone(),
+        reservations: store.clone(),
+        run_queue: store.clone(),
+        notifications: store.clone(),
+        reopen,
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,

@@ -15,6 +15,8 @@ mod orders;
 mod plan_requests;
 mod preferences;
 mod profiles;
+mod reservations;
+mod scheduler;
 mod sessions;
 mod users;
 
@@ -69,6 +71,18 @@ macro_rules! contract_tests {
                 orders::list_is_newest_first_and_pages_without_gaps,
                 orders::create_is_idempotent_per_plan_request,
                 orders::concurrent_creates_with_one_plan_request_make_one_order,
+                reservations::reservation_round_trips_for_its_owner_only,
+                reservations::list_pages_newest_first_and_limit_counts_live_ones,
+                reservations::claim_takes_due_reservations_once_and_finish_moves_them_on,
+                reservations::concurrent_claimers_take_each_occurrence_once,
+                reservations::expired_lease_is_claimed_again_without_a_second_run,
+                reservations::catch_up_runs_the_latest_and_records_missed_ones,
+                reservations::run_now_is_queued_once_and_claimed_next,
+                reservations::inbox_lists_newest_first_and_keeps_one_entry_per_run,
+                scheduler::weekly_run_walks_new_york_dst_and_month_ends,
+                scheduler::failed_runs_retry_with_backoff_then_the_reservation_fails,
+                scheduler::a_crash_during_a_run_ends_with_exactly_one_completed_run,
+                scheduler::two_schedulers_run_500_due_reservations_exactly_once,
             );
         }
     };

@@ -22,6 +22,7 @@ pub struct TestApp {
     pub client: Client,
     pub config: Config,
     handle: actix_web::dev::ServerHandle,
+    scheduler: Option<ttokjang::scheduler::SchedulerHandle>,
     dir: crate::TempDirGuard,
     pg_url: Option<String>,
 }
@@ -48,6 +49,8 @@ impl TestApp {
             ("SAMPLE_DATA", "false"),
             ("HTTP_WORKERS", "2"),
             ("WEB_DIST", "/nonexistent"),
+            // Tests that need the scheduler turn it on in their overrides.
+            ("SCHEDULER_ENABLED", "false"),
         ]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -58,6 +61,7 @@ impl TestApp {
         let config = Config::from_map(&env).expect("test config");
         let running = server::start(&config).await.expect("server starts");
         let handle = running.handle.clone();
+        let scheduler = running.scheduler;
         tokio::spawn(running.server);
         Some(Self {
             db,
@@ -65,6 +69,7 @@ impl TestApp {
             client: Client::builder().build().expect("client"),
             config,
             handle,
+            scheduler,
             dir,
             pg_url: (db == Db::Postgres).then_some(database_url),
         })
@@ -136,6 +141,9 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Stop without waiting: the runtime of the test is ending anyway.
         drop(self.handle.stop(false));
+        if let Some(s) = &self.scheduler {
+            s.signal_stop();
+        }
         if let Some(url) = self.pg_url.take() {
             crate::drop_pg_database(&url);
         }

@@ -7,6 +7,7 @@
 
 pub mod catalog_fixture;
 pub mod http;
+pub mod runner;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};

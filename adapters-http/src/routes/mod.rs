@@ -7,4 +7,5 @@ pub mod orders;
 pub mod plans;
 pub mod preferences;
 pub mod profile;
+pub mod reservations;
 pub mod user_data;

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 pub mod context;
 pub mod prices;
+pub mod runner;
 pub mod service;
 pub mod view;
 

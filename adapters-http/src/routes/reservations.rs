@@ -1,0 +1,341 @@
+//! `/api/v1/reservations/*` and `/api/v1/notifications`.
+
+use actix_web::http::header;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ttokjang_domain::notification::Notification;
+use ttokjang_domain::page::{Page, PageRequest};
+use ttokjang_domain::reservation::service::{ReservationInput, ReservationPatch};
+use ttokjang_domain::reservation::{
+    once_run_at, Reservation, ReservationError, ReservationId, ReservationRun, ScheduleInput,
+};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::guard::AuthUser;
+use crate::state::ApiState;
+
+impl From<ReservationError> for ApiError {
+    fn from(e: ReservationError) -> Self {
+        match e {
+            ReservationError::Invalid(v) => Self::from_invalid(v),
+            ReservationError::Conflict(m) => Self::new(StatusCode::CONFLICT, "CONFLICT", m),
+            ReservationError::NotFound => Self::not_found("no such reservation"),
+            ReservationError::LimitReached { max } => Self::new(
+                StatusCode::CONFLICT,
+                "CONFLICT",
+                format!("at most {max} reservations may be active or paused; cancel one first"),
+            ),
+            ReservationError::Repo(r) => r.into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+    #[serde(default)]
+    cursor: Option<String>,
+}
+
+impl ListQuery {
+    fn page(&self) -> Result<PageRequest, ApiError> {
+        PageRequest::parse(self.limit, self.cursor.as_deref()).map_err(ApiError::from_invalid)
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageDto<T> {
+    items: Vec<T>,
+    next_cursor: Option<String>,
+}
+
+fn page_dto<T, U>(page: Page<T>, f: impl FnMut(T) -> U) -> PageDto<U> {
+    let next_cursor = page.next_cursor.map(|c| c.encode());
+    PageDto {
+        items: page.items.into_iter().map(f).collect(),
+        next_cursor,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBody {
+    title: String,
+    #[serde(default)]
+    mode: Option<String>,
+    schedule_type: String,
+    #[serde(default)]
+    run_at: Option<String>,
+    #[serde(default)]
+    time_of_day: Option<String>,
+    #[serde(default)]
+    days_of_week: Option<Vec<i64>>,
+    #[serde(default)]
+    day_of_month: Option<i64>,
+    #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default)]
+    channel: Option<String>,
+    #[serde(default)]
+    webhook_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PatchBody {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    mode: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    schedule_type: Option<String>,
+    #[serde(default)]
+    run_at: Option<String>,
+    #[serde(default)]
+    time_of_day: Option<String>,
+    #[serde(default)]
+    days_of_week: Option<Vec<i64>>,
+    #[serde(default)]
+    day_of_month: Option<i64>,
+    #[serde(default)]
+    timezone: Option<String>,
+    #[serde(default)]
+    channel: Option<String>,
+    #[serde(default)]
+    webhook_url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReservationDto {
+    id: String,
+    title: String,
+    mode: &'static str,
+    schedule_type: String,
+    /// `once` only: local time with the zone's offset.
+    run_at: Option<String>,
+    time_of_day: Option<String>,
+    days_of_week: Option<Vec<i64>>,
+    day_of_month: Option<i64>,
+    timezone: String,
+    channel: &'static str,
+    webhook_url: Option<String>,
+    status: &'static str,
+    next_run_at: Option<DateTime<Utc>>,
+    last_run_at: Option<DateTime<Utc>>,
+    last_result_status: Option<&'static str>,
+    retry_count: u32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<&Reservation> for ReservationDto {
+    fn from(r: &Reservation) -> Self {
+        let s = ScheduleInput::from_schedule(&r.schedule);
+        Self {
+            id: r.id.to_string(),
+            title: r.title.as_str().to_owned(),
+            mode: r.mode.as_str(),
+            schedule_type: s.schedule_type,
+            run_at: once_run_at(&r.schedule),
+            time_of_day: s.time_of_day,
+            days_of_week: s.days_of_week,
+            day_of_month: s.day_of_month,
+            timezone: r.schedule.timezone().to_owned(),
+            channel: r.channel.kind(),
+            webhook_url: r.channel.webhook_url().map(|u| u.as_str().to_owned()),
+            status: r.status.as_str(),
+            next_run_at: r.next_run_at,
+            last_run_at: r.last_run_at,
+            last_result_status: r.last_result_status.map(|s| s.as_str()),
+            retry_count: r.retry_count,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RunDto {
+    id: String,
+    reservation_id: String,
+    scheduled_for: DateTime<Utc>,
+    trigger: &'static str,
+    attempt: u32,
+    status: &'static str,
+    summary: String,
+    started_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<&ReservationRun> for RunDto {
+    fn from(r: &ReservationRun) -> Self {
+        Self {
+            id: r.id.to_string(),
+            reservation_id: r.reservation_id.to_string(),
+            scheduled_for: r.scheduled_for,
+            trigger: r.trigger.as_str(),
+            attempt: r.attempt,
+            status: r.status.as_str(),
+            summary: r.summary.clone(),
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotificationDto {
+    id: String,
+    reservation_id: Option<String>,
+    run_id: Option<String>,
+    title: String,
+    body: String,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Notification> for NotificationDto {
+    fn from(n: Notification) -> Self {
+        Self {
+            id: n.id.to_string(),
+            reservation_id: n.reservation_id.map(|r| r.to_string()),
+            run_id: n.run_id.map(|r| r.to_string()),
+            title: n.title,
+            body: n.body,
+            created_at: n.created_at,
+        }
+    }
+}
+
+/// A malformed id names no reservation: 404, like another user's.
+fn reservation_id(raw: &str) -> Result<ReservationId, ApiError> {
+    Uuid::parse_str(raw)
+        .map(ReservationId)
+        .map_err(|_| ApiError::not_found("no such reservation"))
+}
+
+pub async fn list(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = state
+        .reservations
+        .list(auth.user.id, &query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page_dto(page, |r| ReservationDto::from(&r))))
+}
+
+pub async fn create(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    body: web::Json<CreateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let input = ReservationInput {
+        title: b.title,
+        mode: b.mode,
+        schedule: ScheduleInput {
+            schedule_type: b.schedule_type,
+            run_at: b.run_at,
+            time_of_day: b.time_of_day,
+            days_of_week: b.days_of_week,
+            day_of_month: b.day_of_month,
+            timezone: b.timezone,
+        },
+        channel: b.channel,
+        webhook_url: b.webhook_url,
+    };
+    let r = state.reservations.create(auth.user.id, input).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/reservations/{}", r.id)))
+        .json(ReservationDto::from(&r)))
+}
+
+pub async fn get(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = reservation_id(&path)?;
+    let r = state.reservations.get(auth.user.id, id).await?;
+    Ok(HttpResponse::Ok().json(ReservationDto::from(&r)))
+}
+
+pub async fn patch(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+    body: web::Json<PatchBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = reservation_id(&path)?;
+    let b = body.into_inner();
+    let patch = ReservationPatch {
+        title: b.title,
+        mode: b.mode,
+        status: b.status,
+        schedule_type: b.schedule_type,
+        run_at: b.run_at,
+        time_of_day: b.time_of_day,
+        days_of_week: b.days_of_week,
+        day_of_month: b.day_of_month,
+        timezone: b.timezone,
+        channel: b.channel,
+        webhook_url: b.webhook_url,
+    };
+    let r = state.reservations.update(auth.user.id, id, patch).await?;
+    Ok(HttpResponse::Ok().json(ReservationDto::from(&r)))
+}
+
+pub async fn cancel(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = reservation_id(&path)?;
+    state.reservations.cancel(auth.user.id, id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn runs(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = reservation_id(&path)?;
+    let page = state
+        .reservations
+        .runs(auth.user.id, id, &query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page_dto(page, |r| RunDto::from(&r))))
+}
+
+/// 202: the run is queued for the scheduler's next tick.
+pub async fn run_now(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = reservation_id(&path)?;
+    let run = state.reservations.run_now(auth.user.id, id).await?;
+    Ok(HttpResponse::Accepted().json(RunDto::from(&run)))
+}
+
+pub async fn notifications(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = state
+        .notifications
+        .list(auth.user.id, &query.page()?)
+        .await?;
+    Ok(HttpResponse::Ok().json(page_dto(page, NotificationDto::from)))
+}

@@ -1,0 +1,3 @@
+DROP TABLE notifications;
+DROP TABLE reservation_runs;
+DROP TABLE reservations;

@@ -1,0 +1,607 @@
+//! `ReservationRepository` and `RunQueue` on SQLite. Claiming and finishing
+//! runs take SQLite's write lock up front (`BEGIN IMMEDIATE`), so of any
+//! number of claimers one at a time reads the due set and changes it; the
+//! unique `(reservation_id, scheduled_for)` key backs that up.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use diesel::sqlite::Sqlite;
+use ttokjang_domain::page::{Cursor, Page, PageRequest};
+use ttokjang_domain::planner::PlanMode;
+use ttokjang_domain::ports::{
+    ClaimedRun, CreateReservationError, ReservationRepository, RunFinish, RunQueue,
+};
+use ttokjang_domain::reservation::{
+    Channel, Reservation, ReservationId, ReservationRun, ReservationStatus, ResultStatus,
+    RunStatus, RunTrigger, ScheduleInput, Title,
+};
+use ttokjang_domain::user::UserId;
+use ttokjang_domain::RepoError;
+use uuid::Uuid;
+
+use crate::error::Failure;
+use crate::rows::{micros, uuid_text};
+use crate::store::SqliteStore;
+
+diesel::table! {
+    reservations (id) {
+        id -> Text,
+        user_id -> Text,
+        title -> Text,
+        mode -> Text,
+        schedule_type -> Text,
+        schedule_rule -> Text,
+        timezone -> Text,
+        channel -> Text,
+        webhook_url -> Nullable<Text>,
+        status -> Text,
+        next_run_at -> Nullable<BigInt>,
+        last_run_at -> Nullable<BigInt>,
+        last_result_status -> Nullable<Text>,
+        retry_count -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reservation_runs (id) {
+        id -> Text,
+        reservation_id -> Text,
+        scheduled_for -> BigInt,
+        run_trigger -> Text,
+        attempt -> Integer,
+        status -> Text,
+        summary -> Text,
+        started_at -> Nullable<BigInt>,
+        finished_at -> Nullable<BigInt>,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(reservation_runs -> reservations (reservation_id));
+diesel::allow_tables_to_appear_in_same_query!(reservations, reservation_runs);
+
+fn corrupt(column: &str) -> RepoError {
+    RepoError::Corrupt(format!("reservations.{column} is not valid"))
+}
+
+fn instant(column: &str, v: i64) -> Result<DateTime<Utc>, RepoError> {
+    DateTime::<Utc>::from_timestamp_micros(v).ok_or_else(|| corrupt(column))
+}
+
+fn opt_instant(column: &str, v: Option<i64>) -> Result<Option<DateTime<Utc>>, RepoError> {
+    v.map(|v| instant(column, v)).transpose()
+}
+
+fn count(column: &str, v: i32) -> Result<u32, RepoError> {
+    u32::try_from(v).map_err(|_| corrupt(column))
+}
+
+fn small(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = reservations, check_for_backend(Sqlite))]
+struct ReservationRow {
+    id: String,
+    user_id: String,
+    title: String,
+    mode: String,
+    schedule_type: String,
+    schedule_rule: String,
+    timezone: String,
+    channel: String,
+    webhook_url: Option<String>,
+    status: String,
+    next_run_at: Option<i64>,
+    last_run_at: Option<i64>,
+    last_result_status: Option<String>,
+    retry_count: i32,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl ReservationRow {
+    fn from_domain(r: &Reservation) -> Self {
+        let s = ScheduleInput::from_schedule(&r.schedule);
+        Self {
+            id: uuid_text(r.id.0),
+            user_id: uuid_text(r.user_id.0),
+            title: r.title.as_str().to_owned(),
+            mode: r.mode.as_str().to_owned(),
+            schedule_rule: s.rule(),
+            schedule_type: s.schedule_type,
+            timezone: r.schedule.timezone().to_owned(),
+            channel: r.channel.kind().to_owned(),
+            webhook_url: r.channel.webhook_url().map(|u| u.as_str().to_owned()),
+            status: r.status.as_str().to_owned(),
+            next_run_at: r.next_run_at.map(micros),
+            last_run_at: r.last_run_at.map(micros),
+            last_result_status: r.last_result_status.map(|s| s.as_str().to_owned()),
+            retry_count: small(r.retry_count),
+            created_at: micros(r.created_at),
+            updated_at: micros(r.updated_at),
+        }
+    }
+
+    fn into_domain(self) -> Result<Reservation, RepoError> {
+        let schedule =
+            ScheduleInput::from_rule(&self.schedule_type, &self.schedule_rule, &self.timezone)
+                .parse()
+                .map_err(|_| corrupt("schedule"))?;
+        Ok(Reservation {
+            id: ReservationId(Uuid::parse_str(&self.id).map_err(|_| corrupt("id"))?),
+            user_id: UserId(Uuid::parse_str(&self.user_id).map_err(|_| corrupt("user_id"))?),
+            title: Title::parse(&self.title).map_err(|_| corrupt("title"))?,
+            mode: PlanMode::parse(&self.mode).ok_or_else(|| corrupt("mode"))?,
+            schedule,
+            channel: Channel::parse(&self.channel, self.webhook_url.as_deref())
+                .map_err(|_| corrupt("channel"))?,
+            status: ReservationStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
+            next_run_at: opt_instant("next_run_at", self.next_run_at)?,
+            last_run_at: opt_instant("last_run_at", self.last_run_at)?,
+            last_result_status: self
+                .last_result_status
+                .map(|s| ResultStatus::parse(&s).ok_or_else(|| corrupt("last_result_status")))
+                .transpose()?,
+            retry_count: count("retry_count", self.retry_count)?,
+            created_at: instant("created_at", self.created_at)?,
+            updated_at: instant("updated_at", self.updated_at)?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = reservation_runs, check_for_backend(Sqlite))]
+struct RunRow {
+    id: String,
+    reservation_id: String,
+    scheduled_for: i64,
+    run_trigger: String,
+    attempt: i32,
+    status: String,
+    summary: String,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+    lease_owner: Option<String>,
+    lease_expires_at: Option<i64>,
+}
+
+impl RunRow {
+    fn from_domain(r: &ReservationRun) -> Self {
+        Self {
+            id: uuid_text(r.id),
+            reservation_id: uuid_text(r.reservation_id.0),
+            scheduled_for: micros(r.scheduled_for),
+            run_trigger: r.trigger.as_str().to_owned(),
+            attempt: small(r.attempt),
+            status: r.status.as_str().to_owned(),
+            summary: r.summary.clone(),
+            started_at: r.started_at.map(micros),
+            finished_at: r.finished_at.map(micros),
+            lease_owner: r.lease_owner.clone(),
+            lease_expires_at: r.lease_expires_at.map(micros),
+        }
+    }
+
+    fn into_domain(self) -> Result<ReservationRun, RepoError> {
+        let bad = |c: &str| RepoError::Corrupt(format!("reservation_runs.{c} is not valid"));
+        Ok(ReservationRun {
+            id: Uuid::parse_str(&self.id).map_err(|_| bad("id"))?,
+            reservation_id: ReservationId(
+                Uuid::parse_str(&self.reservation_id).map_err(|_| bad("reservation_id"))?,
+            ),
+            scheduled_for: instant("scheduled_for", self.scheduled_for)?,
+            trigger: RunTrigger::parse(&self.run_trigger).ok_or_else(|| bad("run_trigger"))?,
+            attempt: count("attempt", self.attempt)?,
+            status: RunStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
+            summary: self.summary,
+            started_at: opt_instant("started_at", self.started_at)?,
+            finished_at: opt_instant("finished_at", self.finished_at)?,
+            lease_owner: self.lease_owner,
+            lease_expires_at: opt_instant("lease_expires_at", self.lease_expires_at)?,
+        })
+    }
+}
+
+const LIVE: [&str; 3] = ["active", "paused", "failed"];
+const OPEN: [&str; 2] = ["queued", "running"];
+
+/// Step 1 of a claim: queued runs and runs whose lease expired get a new lease.
+fn reclaim_open_runs(
+    conn: &mut SqliteConnection,
+    now: i64,
+    limit: i64,
+    owner: &str,
+    lease_until: i64,
+    out: &mut Vec<ClaimedRun>,
+) -> Result<(), Failure> {
+    use reservation_runs::dsl as r;
+    let claimable = r::status
+        .eq("queued")
+        .or(r::status.eq("running").and(r::lease_expires_at.le(now)));
+    let rows: Vec<(RunRow, ReservationRow)> = reservation_runs::table
+        .inner_join(reservations::table)
+        .filter(claimable)
+        .order(r::scheduled_for.asc())
+        .limit(limit)
+        .select((RunRow::as_select(), ReservationRow::as_select()))
+        .load(conn)?;
+    for (run, reservation) in rows {
+        if !LIVE.contains(&reservation.status.as_str()) {
+            diesel::update(reservation_runs::table.find(&run.id))
+                .set((
+                    r::status.eq("failed"),
+                    r::summary.eq("the reservation ended before the run could start"),
+                    r::finished_at.eq(now),
+                ))
+                .execute(conn)?;
+            continue;
+        }
+        diesel::update(reservation_runs::table.find(&run.id))
+            .set((
+                r::status.eq("running"),
+                r::started_at.eq(now),
+                r::lease_owner.eq(owner),
+                r::lease_expires_at.eq(lease_until),
+            ))
+            .execute(conn)?;
+        let mut run = run.into_domain()?;
+        run.status = RunStatus::Running;
+        run.started_at = instant("started_at", now).ok();
+        run.lease_owner = Some(owner.to_owned());
+        run.lease_expires_at = instant("lease_expires_at", lease_until).ok();
+        out.push(ClaimedRun {
+            run,
+            reservation: reservation.into_domain()?,
+            missed: 0,
+        });
+    }
+    Ok(())
+}
+
+/// Step 2 of a claim: due active reservations get a run row for the
+/// occurrence the catch-up policy picks; older ones are stored as missed.
+fn claim_due_reservations(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+    owner: &str,
+    lease_for: Duration,
+    out: &mut Vec<ClaimedRun>,
+) -> Result<(), Failure> {
+    use reservations::dsl as s;
+    let rows: Vec<ReservationRow> = reservations::table
+        .filter(s::status.eq("active"))
+        .filter(s::next_run_at.le(micros(now)))
+        .order(s::next_run_at.asc())
+        .limit(limit)
+        .select(ReservationRow::as_select())
+        .load(conn)?;
+    for row in rows {
+        let reservation = row.into_domain()?;
+        let Some(due) = reservation.due(now) else {
+            continue;
+        };
+        for at in &due.missed {
+            let row = RunRow::from_domain(&ReservationRun::missed(
+                Uuid::new_v4(),
+                reservation.id,
+                *at,
+                now,
+            ));
+            diesel::insert_into(reservation_runs::table)
+                .values(&row)
+                .on_conflict_do_nothing()
+                .execute(conn)?;
+        }
+        let run = ReservationRun::leased(
+            Uuid::new_v4(),
+            &reservation,
+            due.run_for,
+            owner,
+            now,
+            lease_for,
+        );
+        let inserted = diesel::insert_into(reservation_runs::table)
+            .values(&RunRow::from_domain(&run))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+        let id = uuid_text(reservation.id.0);
+        if inserted == 1 {
+            diesel::update(reservations::table.find(&id))
+                .set(s::next_run_at.eq(None::<i64>))
+                .execute(conn)?;
+            out.push(ClaimedRun {
+                run,
+                reservation,
+                missed: due.missed_total,
+            });
+            continue;
+        }
+        // Not inserted: a run is open (a "run now"; this occurrence waits for
+        // it), or this occurrence already ran — then move past it.
+        let open: i64 = reservation_runs::table
+            .filter(reservation_runs::reservation_id.eq(&id))
+            .filter(reservation_runs::status.eq_any(OPEN))
+            .count()
+            .get_result(conn)?;
+        if open == 0 {
+            let next = reservation.schedule.next_after(due.run_for);
+            let status = if next.is_some() {
+                "active"
+            } else {
+                "completed"
+            };
+            diesel::update(reservations::table.find(&id))
+                .set((s::next_run_at.eq(next.map(micros)), s::status.eq(status)))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl ReservationRepository for SqliteStore {
+    async fn create(
+        &self,
+        reservation: &Reservation,
+        max_live: u32,
+    ) -> Result<(), CreateReservationError> {
+        let row = ReservationRow::from_domain(reservation);
+        let full = self
+            .run(move |conn| {
+                conn.immediate_transaction::<_, Failure, _>(|conn| {
+                    let live: i64 = reservations::table
+                        .filter(reservations::user_id.eq(&row.user_id))
+                        .filter(reservations::status.eq_any(LIVE))
+                        .count()
+                        .get_result(conn)?;
+                    if live >= i64::from(max_live) {
+                        return Ok(true);
+                    }
+                    diesel::insert_into(reservations::table)
+                        .values(&row)
+                        .execute(conn)?;
+                    Ok(false)
+                })
+            })
+            .await
+            .map_err(RepoError::from)?;
+        if full {
+            return Err(CreateReservationError::LimitReached { max: max_live });
+        }
+        Ok(())
+    }
+
+    async fn find(
+        &self,
+        user: UserId,
+        id: ReservationId,
+    ) -> Result<Option<Reservation>, RepoError> {
+        let (user, id) = (uuid_text(user.0), uuid_text(id.0));
+        let row = self
+            .run(move |conn| {
+                Ok(reservations::table
+                    .filter(reservations::id.eq(id))
+                    .filter(reservations::user_id.eq(user))
+                    .select(ReservationRow::as_select())
+                    .first(conn)
+                    .optional()?)
+            })
+            .await?;
+        row.map(ReservationRow::into_domain).transpose()
+    }
+
+    async fn list(&self, user: UserId, page: &PageRequest) -> Result<Page<Reservation>, RepoError> {
+        use reservations::dsl as s;
+        let user = uuid_text(user.0);
+        let (after, fetch) = (page.after, page.fetch());
+        let rows = self
+            .run(move |conn| {
+                let mut q = reservations::table
+                    .filter(s::user_id.eq(user))
+                    .select(ReservationRow::as_select())
+                    .order((s::created_at.desc(), s::id.desc()))
+                    .limit(fetch)
+                    .into_boxed();
+                if let Some(c) = after {
+                    let (at, id) = (micros(c.at), uuid_text(c.id));
+                    q = q.filter(
+                        s::created_at
+                            .lt(at)
+                            .or(s::created_at.eq(at).and(s::id.lt(id))),
+                    );
+                }
+                Ok(q.load(conn)?)
+            })
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(ReservationRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(items, page, |r| Cursor {
+            at: r.created_at,
+            id: r.id.0,
+        }))
+    }
+
+    async fn update(&self, reservation: &Reservation) -> Result<bool, RepoError> {
+        use reservations::dsl as s;
+        let row = ReservationRow::from_domain(reservation);
+        let n = self
+            .run(move |conn| {
+                Ok(diesel::update(
+                    reservations::table
+                        .filter(s::id.eq(&row.id))
+                        .filter(s::user_id.eq(&row.user_id)),
+                )
+                .set((
+                    s::title.eq(&row.title),
+                    s::mode.eq(&row.mode),
+                    s::schedule_type.eq(&row.schedule_type),
+                    s::schedule_rule.eq(&row.schedule_rule),
+                    s::timezone.eq(&row.timezone),
+                    s::channel.eq(&row.channel),
+                    s::webhook_url.eq(&row.webhook_url),
+                    s::status.eq(&row.status),
+                    s::next_run_at.eq(row.next_run_at),
+                    s::retry_count.eq(row.retry_count),
+                    s::updated_at.eq(row.updated_at),
+                ))
+                .execute(conn)?)
+            })
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn runs(
+        &self,
+        user: UserId,
+        id: ReservationId,
+        page: &PageRequest,
+    ) -> Result<Page<ReservationRun>, RepoError> {
+        use reservation_runs::dsl as r;
+        let (user, id) = (uuid_text(user.0), uuid_text(id.0));
+        let (after, fetch) = (page.after, page.fetch());
+        let rows = self
+            .run(move |conn| {
+                let mut q = reservation_runs::table
+                    .inner_join(reservations::table)
+                    .filter(r::reservation_id.eq(id))
+                    .filter(reservations::user_id.eq(user))
+                    .select(RunRow::as_select())
+                    .order((r::scheduled_for.desc(), r::id.desc()))
+                    .limit(fetch)
+                    .into_boxed();
+                if let Some(c) = after {
+                    let (at, cid) = (micros(c.at), uuid_text(c.id));
+                    q = q.filter(
+                        r::scheduled_for
+                            .lt(at)
+                            .or(r::scheduled_for.eq(at).and(r::id.lt(cid))),
+                    );
+                }
+                Ok(q.load(conn)?)
+            })
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(RunRow::into_domain)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_rows(items, page, |r| Cursor {
+            at: r.scheduled_for,
+            id: r.id,
+        }))
+    }
+
+    async fn enqueue(&self, run: &ReservationRun) -> Result<bool, RepoError> {
+        let row = RunRow::from_domain(run);
+        let n = self
+            .run(move |conn| {
+                Ok(diesel::insert_into(reservation_runs::table)
+                    .values(&row)
+                    .on_conflict_do_nothing()
+                    .execute(conn)?)
+            })
+            .await?;
+        Ok(n == 1)
+    }
+}
+
+#[async_trait]
+impl RunQueue for SqliteStore {
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        lease_owner: &str,
+        lease_for: Duration,
+    ) -> Result<Vec<ClaimedRun>, RepoError> {
+        let owner = lease_owner.to_owned();
+        let claimed = self
+            .run(move |conn| {
+                conn.immediate_transaction::<_, Failure, _>(|conn| {
+                    let mut out = Vec::new();
+                    let limit = i64::from(limit);
+                    reclaim_open_runs(
+                        conn,
+                        micros(now),
+                        limit,
+                        &owner,
+                        micros(now + lease_for),
+                        &mut out,
+                    )?;
+                    let left = limit - i64::try_from(out.len()).unwrap_or(limit);
+                    if left > 0 {
+                        claim_due_reservations(conn, now, left, &owner, lease_for, &mut out)?;
+                    }
+                    Ok(out)
+                })
+            })
+            .await?;
+        Ok(claimed)
+    }
+
+    async fn finish_run(
+        &self,
+        run_id: Uuid,
+        lease_owner: &str,
+        finish: &RunFinish,
+    ) -> Result<bool, RepoError> {
+        use reservation_runs::dsl as r;
+        use reservations::dsl as s;
+        let (id, owner, finish) = (uuid_text(run_id), lease_owner.to_owned(), finish.clone());
+        let done = self
+            .run(move |conn| {
+                conn.immediate_transaction::<_, Failure, _>(|conn| {
+                    let reservation: Option<String> = diesel::update(
+                        reservation_runs::table
+                            .filter(r::id.eq(&id))
+                            .filter(r::status.eq("running"))
+                            .filter(r::lease_owner.eq(&owner)),
+                    )
+                    .set((
+                        r::status.eq(finish.status.as_str()),
+                        r::summary.eq(&finish.summary),
+                        r::finished_at.eq(micros(finish.finished_at)),
+                    ))
+                    .returning(r::reservation_id)
+                    .get_result(conn)
+                    .optional()?;
+                    let Some(reservation) = reservation else {
+                        return Ok(false);
+                    };
+                    let p = &finish.progress;
+                    diesel::update(reservations::table.find(&reservation))
+                        .set((
+                            s::last_run_at.eq(micros(p.last_run_at)),
+                            s::last_result_status.eq(p.last_result_status.as_str()),
+                            s::updated_at.eq(micros(finish.finished_at)),
+                        ))
+                        .execute(conn)?;
+                    if let Some(next) = p.next {
+                        diesel::update(
+                            reservations::table
+                                .filter(s::id.eq(&reservation))
+                                .filter(s::status.eq("active"))
+                                .filter(s::next_run_at.is_null()),
+                        )
+                        .set((
+                            s::status.eq(next.status.as_str()),
+                            s::next_run_at.eq(next.next_run_at.map(micros)),
+                            s::retry_count.eq(small(next.retry_count)),
+                        ))
+                        .execute(conn)?;
+                    }
+                    Ok(true)
+                })
+            })
+            .await?;
+        Ok(done)
+    }
+}

@@ -1,0 +1,128 @@
+//! A reservation run: plan the shopper's stored basket with their stored
+//! settings, and sum the best plan up for the notification.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::context::PlanContext;
+use super::service::{PlanService, PlanningError};
+use super::PlanMode;
+use crate::ports::ReservationRunner;
+use crate::reservation::{Reservation, ResultStatus, RunOutcome};
+
+pub struct PlanRunner {
+    plans: Arc<PlanService>,
+    context: Arc<dyn PlanContext>,
+}
+
+impl PlanRunner {
+    pub fn new(plans: Arc<PlanService>, context: Arc<dyn PlanContext>) -> Self {
+        Self { plans, context }
+    }
+}
+
+/// 12345 → "12,345".
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[async_trait]
+impl ReservationRunner for PlanRunner {
+    async fn run(&self, reservation: &Reservation) -> RunOutcome {
+        let user = reservation.user_id;
+        let defaults = match self.context.defaults(user).await {
+            Ok(d) => d,
+            // The storage adapter logs the cause; the shopper gets a plain summary.
+            Err(_) => {
+                return RunOutcome::new(
+                    ResultStatus::Failed,
+                    "저장된 장바구니를 읽지 못했어요. 잠시 후 다시 시도할게요.",
+                );
+            }
+        };
+        if defaults.lines.is_empty() {
+            return RunOutcome::new(
+                ResultStatus::Failed,
+                "장바구니가 비어 있어 플랜을 만들지 않았어요.",
+            );
+        }
+        let where_ = match reservation.mode {
+            PlanMode::Offline => "매장",
+            PlanMode::Online => "온라인",
+        };
+        match self
+            .plans
+            .generate(user, reservation.mode, &defaults.lines, &defaults.settings)
+            .await
+        {
+            Ok(answer) => {
+                let Some(best) = answer.plans.first() else {
+                    return RunOutcome::new(ResultStatus::Failed, "플랜을 만들지 못했어요.");
+                };
+                let missing = if best.missing_items.is_empty() {
+                    String::new()
+                } else {
+                    format!(", 못 구한 상품 {}개", best.missing_items.len())
+                };
+                let summary = format!(
+                    "{where_} 플랜 {}개: 최저 {}원 ({}곳{missing}) · 플랜 요청 {}",
+                    answer.plans.len(),
+                    thousands(best.total_krw),
+                    best.stops.len(),
+                    answer.plan_request_id
+                );
+                let status = if answer.meta.degraded {
+                    ResultStatus::Degraded
+                } else {
+                    ResultStatus::Success
+                };
+                RunOutcome::new(status, summary)
+            }
+            Err(PlanningError::EmptyBasket) => RunOutcome::new(
+                ResultStatus::Failed,
+                "장바구니가 비어 있어 플랜을 만들지 않았어요.",
+            ),
+            Err(PlanningError::NoPlanPossible { .. }) => RunOutcome::new(
+                ResultStatus::Failed,
+                "지금은 장바구니의 어떤 상품도 살 수 있는 곳이 없어요.",
+            ),
+            Err(PlanningError::ClarificationRequired { .. } | PlanningError::Invalid(_)) => {
+                RunOutcome::new(
+                    ResultStatus::Failed,
+                    "장바구니에 확인이 필요한 상품이 있어요.",
+                )
+            }
+            Err(PlanningError::Repo(_)) => RunOutcome::new(
+                ResultStatus::Failed,
+                "플랜을 저장하지 못했어요. 잠시 후 다시 시도할게요.",
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn won_are_grouped_by_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(12_345), "12,345");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(-4_500), "-4,500");
+    }
+}

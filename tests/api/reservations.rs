@@ -1,0 +1,456 @@
+//! The Reservations section of the contract, end to end, and the inbox.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use ttokjang_tests::http::{split, Db, TestApp};
+
+async fn req(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    split(app.call(method, path, Some(token), body).await).await
+}
+
+async fn token(app: &TestApp, name: &str) -> String {
+    let login = app.signup(&format!("{name}@example.com")).await;
+    login["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned()
+}
+
+fn saturday_morning() -> Value {
+    json!({
+        "title": "주말 장보기",
+        "mode": "online",
+        "schedule_type": "weekly",
+        "time_of_day": "09:00",
+        "days_of_week": [6],
+    })
+}
+
+async fn create(app: &TestApp, token: &str, body: Value) -> Value {
+    let (s, b) = req(app, Method::POST, "/api/v1/reservations", token, Some(body)).await;
+    assert_eq!(s, 201, "{b}");
+    b
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("id").to_owned()
+}
+
+async fn create_list_and_read_a_weekly_reservation(app: TestApp) {
+    let t = token(&app, "kim").await;
+    let r = create(&app, &t, saturday_morning()).await;
+    assert_eq!(r["title"], "주말 장보기");
+    assert_eq!(r["mode"], "online");
+    assert_eq!(r["schedule_type"], "weekly");
+    assert_eq!(r["time_of_day"], "09:00");
+    assert_eq!(r["days_of_week"], json!([6]));
+    assert_eq!(r["timezone"], "Asia/Seoul", "the default zone");
+    assert_eq!(r["channel"], "in_app");
+    assert_eq!(r["status"], "active");
+    assert_eq!(r["retry_count"], 0);
+    assert!(r["last_run_at"].is_null() && r["last_result_status"].is_null());
+    assert!(r["run_at"].is_null() && r["day_of_month"].is_null());
+    // The next run is a Saturday at 09:00 in Seoul = Saturday 00:00 UTC.
+    let next = r["next_run_at"].as_str().expect("next_run_at");
+    let next = chrono::DateTime::parse_from_rfc3339(next).expect("rfc3339");
+    assert_eq!(next.format("%a %H:%M").to_string(), "Sat 00:00");
+
+    let once = create(
+        &app,
+        &t,
+        json!({"title": "한 번", "schedule_type": "once", "run_at": "2099-12-05T09:00", "channel": "email"}),
+    )
+    .await;
+    assert_eq!(once["run_at"], "2099-12-05T09:00:00+09:00");
+    assert_eq!(once["next_run_at"], "2099-12-05T00:00:00Z");
+    assert_eq!(once["mode"], "offline", "the default mode");
+
+    let (s, list) = req(&app, Method::GET, "/api/v1/reservations?limit=1", &t, None).await;
+    assert_eq!(s, 200, "{list}");
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(list["items"][0]["id"], once["id"], "newest first");
+    let cursor = list["next_cursor"].as_str().expect("more");
+    let (s, rest) = req(
+        &app,
+        Method::GET,
+        &format!("/api/v1/reservations?limit=1&cursor={cursor}"),
+        &t,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(rest["items"][0]["id"], r["id"]);
+    assert!(rest["next_cursor"].is_null());
+
+    let (s, got) = req(
+        &app,
+        Method::GET,
+        &format!("/api/v1/reservations/{}", id(&r)),
+        &t,
+        None,
+    )
+    .await;
+    assert_eq!((s, &got), (200, &r));
+}
+
+async fn pause_resume_reschedule_and_cancel(app: TestApp) {
+    let t = token(&app, "kim").await;
+    let r = create(&app, &t, saturday_morning()).await;
+    let path = format!("/api/v1/reservations/{}", id(&r));
+    let (s, p) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"status": "paused"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["status"], "paused");
+    assert!(p["next_run_at"].is_null());
+    let (s, a) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"status": "active", "time_of_day": "18:30", "title": "저녁 장보기"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{a}");
+    assert_eq!(a["status"], "active");
+    assert_eq!(a["time_of_day"], "18:30");
+    assert_eq!(a["days_of_week"], json!([6]), "kept");
+    assert_eq!(a["title"], "저녁 장보기");
+    let next = chrono::DateTime::parse_from_rfc3339(a["next_run_at"].as_str().expect("next"))
+        .expect("rfc3339");
+    assert_eq!(next.format("%a %H:%M").to_string(), "Sat 09:30");
+
+    let (s, m) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"schedule_type": "monthly", "day_of_month": 31, "time_of_day": "08:00", "timezone": "America/New_York"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{m}");
+    assert_eq!(
+        (&m["schedule_type"], &m["day_of_month"], &m["days_of_week"]),
+        (&json!("monthly"), &json!(31), &Value::Null)
+    );
+
+    let res = app.call(Method::DELETE, &path, Some(&t), None).await;
+    assert_eq!(res.status().as_u16(), 204);
+    let res = app.call(Method::DELETE, &path, Some(&t), None).await;
+    assert_eq!(res.status().as_u16(), 204, "cancelling twice is harmless");
+    let (s, c) = req(&app, Method::GET, &path, &t, None).await;
+    assert_eq!((s, &c["status"]), (200, &json!("cancelled")));
+    let (s, e) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"status": "active"})),
+    )
+    .await;
+    assert_eq!(s, 409, "{e}");
+    assert_eq!(e["error"]["code"], "CONFLICT");
+    let (s, _) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 409);
+}
+
+async fn run_now_is_accepted_once_and_listed(app: TestApp) {
+    let t = token(&app, "kim").await;
+    let r = create(&app, &t, saturday_morning()).await;
+    let path = format!("/api/v1/reservations/{}", id(&r));
+    let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 202, "{run}");
+    assert_eq!(run["status"], "queued");
+    assert_eq!(run["trigger"], "manual");
+    assert_eq!(run["reservation_id"], r["id"]);
+    assert!(run.get("lease_owner").is_none(), "internal");
+    let (s, again) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 409, "{again}");
+    let (s, runs) = req(&app, Method::GET, &format!("{path}/runs"), &t, None).await;
+    assert_eq!(s, 200, "{runs}");
+    assert_eq!(runs["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(runs["items"][0]["id"], run["id"]);
+    assert!(runs["next_cursor"].is_null());
+}
+
+async fn another_users_reservation_is_not_found(app: TestApp) {
+    let kim = token(&app, "kim").await;
+    let lee = token(&app, "lee").await;
+    let r = create(&app, &kim, saturday_morning()).await;
+    let path = format!("/api/v1/reservations/{}", id(&r));
+    for (method, p, body) in [
+        (Method::GET, path.clone(), None),
+        (
+            Method::PATCH,
+            path.clone(),
+            Some(json!({"status": "paused"})),
+        ),
+        (Method::DELETE, path.clone(), None),
+        (Method::GET, format!("{path}/runs"), None),
+        (Method::POST, format!("{path}/run"), None),
+        (
+            Method::GET,
+            "/api/v1/reservations/not-a-uuid".to_owned(),
+            None,
+        ),
+    ] {
+        let (s, b) = req(&app, method.clone(), &p, &lee, body).await;
+        assert_eq!(s, 404, "{method} {p}: {b}");
+        assert_eq!(b["error"]["code"], "NOT_FOUND");
+    }
+    let (_, list) = req(&app, Method::GET, "/api/v1/reservations", &lee, None).await;
+    assert_eq!(list["items"], json!([]));
+    let (s, still) = req(&app, Method::GET, &path, &kim, None).await;
+    assert_eq!((s, &still["status"]), (200, &json!("active")));
+    let res = app
+        .call(Method::GET, "/api/v1/reservations", None, None)
+        .await;
+    assert_eq!(res.status().as_u16(), 401);
+}
+
+async fn bad_input_is_422_with_fields(app: TestApp) {
+    let t = token(&app, "kim").await;
+    for (body, fields) in [
+        (
+            json!({"title": "", "schedule_type": "weekly", "time_of_day": "9시", "timezone": "Mars/Base"}),
+            vec!["days_of_week", "time_of_day", "timezone", "title"],
+        ),
+        (
+            json!({"title": "x", "schedule_type": "once", "run_at": "2001-01-01T09:00"}),
+            vec!["run_at"],
+        ),
+        (
+            json!({"title": "x", "schedule_type": "daily", "time_of_day": "09:00", "channel": "webhook", "webhook_url": "http://hooks.example.com"}),
+            vec!["webhook_url"],
+        ),
+        (
+            json!({"title": "x", "schedule_type": "monthly", "time_of_day": "09:00", "day_of_month": 32, "mode": "drone"}),
+            vec!["day_of_month", "mode"],
+        ),
+        (
+            json!({"title": "가".repeat(61), "schedule_type": "daily", "time_of_day": "09:00", "channel": "sms"}),
+            vec!["channel", "title"],
+        ),
+    ] {
+        let (s, b) = req(
+            &app,
+            Method::POST,
+            "/api/v1/reservations",
+            &t,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(s, 422, "{body}: {b}");
+        assert_eq!(b["error"]["code"], "VALIDATION_FAILED");
+        let mut got: Vec<&str> = b["error"]["fields"]
+            .as_object()
+            .expect("fields")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, fields, "{body}");
+    }
+    let mut with_user = saturday_morning();
+    with_user["user_id"] = json!("someone-else");
+    let (s, b) = req(
+        &app,
+        Method::POST,
+        "/api/v1/reservations",
+        &t,
+        Some(with_user),
+    )
+    .await;
+    assert_eq!(
+        (s, &b["error"]["code"]),
+        (422, &json!("VALIDATION_FAILED")),
+        "{b}"
+    );
+    let r = create(&app, &t, saturday_morning()).await;
+    let (s, b) = req(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/reservations/{}", id(&r)),
+        &t,
+        Some(json!({"status": "cancelled"})),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b["error"]["fields"]["status"].is_string());
+    let (s, _) = req(
+        &app,
+        Method::GET,
+        "/api/v1/reservations?limit=500",
+        &t,
+        None,
+    )
+    .await;
+    assert_eq!(s, 422);
+    let (s, _) = req(
+        &app,
+        Method::GET,
+        "/api/v1/reservations?cursor=nonsense",
+        &t,
+        None,
+    )
+    .await;
+    assert_eq!(s, 422);
+}
+
+async fn at_most_twenty_live_reservations(app: TestApp) {
+    let t = token(&app, "kim").await;
+    let mut first = Value::Null;
+    for i in 0..20 {
+        let mut body = saturday_morning();
+        body["title"] = json!(format!("장보기 {i}"));
+        let r = create(&app, &t, body).await;
+        if i == 0 {
+            first = r;
+        }
+    }
+    let (s, b) = req(
+        &app,
+        Method::POST,
+        "/api/v1/reservations",
+        &t,
+        Some(saturday_morning()),
+    )
+    .await;
+    assert_eq!(s, 409, "{b}");
+    let res = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/reservations/{}", id(&first)),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 204);
+    create(&app, &t, saturday_morning()).await;
+}
+
+async fn inbox_starts_empty(app: TestApp) {
+    let t = token(&app, "kim").await;
+    let (s, b) = req(&app, Method::GET, "/api/v1/notifications", &t, None).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b, json!({"items": [], "next_cursor": null}));
+}
+
+crate::on_both_backends!(
+    create_list_and_read_a_weekly_reservation,
+    pause_resume_reschedule_and_cancel,
+    run_now_is_accepted_once_and_listed,
+    another_users_reservation_is_not_found,
+    bad_input_is_422_with_fields,
+    at_most_twenty_live_reservations,
+    inbox_starts_empty,
+);
+
+/// Waits until the run `run_id` of the reservation at `path` has finished.
+async fn finished_run(app: &TestApp, t: &str, path: &str, run_id: &Value) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        let (_, runs) = req(app, Method::GET, &format!("{path}/runs"), t, None).await;
+        if let Some(r) = runs["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|r| &r["id"] == run_id))
+        {
+            if r["finished_at"].is_string() {
+                return r.clone();
+            }
+        }
+        last = runs;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the run did not finish: {last}");
+}
+
+/// With the scheduler on (polling every second): a "run now" is carried out by
+/// the plan runner — it fails on an empty basket and plans a stored one — and
+/// lands in the inbox; `/readyz` reports the scheduler's heartbeat.
+async fn scheduler_carries_out_run_now(db: Db) {
+    let Some(app) = TestApp::start(
+        db,
+        &[("SCHEDULER_ENABLED", "true"), ("SCHEDULER_POLL_S", "1")],
+    )
+    .await
+    else {
+        return;
+    };
+    let t = token(&app, "kim").await;
+    let r = create(&app, &t, saturday_morning()).await;
+    let path = format!("/api/v1/reservations/{}", id(&r));
+    let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 202);
+    let finished = finished_run(&app, &t, &path, &run["id"]).await;
+    assert_eq!(finished["status"], "failed");
+    assert_eq!(
+        finished["summary"],
+        "장바구니가 비어 있어 플랜을 만들지 않았어요."
+    );
+    let (_, after) = req(&app, Method::GET, &path, &t, None).await;
+    assert_eq!(after["last_result_status"], "failed");
+    assert_eq!(
+        after["status"], "active",
+        "a manual run does not retry or fail the reservation"
+    );
+    assert_eq!(after["next_run_at"], r["next_run_at"]);
+    let (_, inbox) = req(&app, Method::GET, "/api/v1/notifications", &t, None).await;
+    assert_eq!(inbox["items"].as_array().map(Vec::len), Some(1), "{inbox}");
+    assert_eq!(inbox["items"][0]["run_id"], run["id"]);
+
+    // With a stored basket the run plans it.
+    let svc = app.services().await;
+    ttokjang_tests::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
+    let (s, b) = req(
+        &app,
+        Method::PUT,
+        "/api/v1/basket",
+        &t,
+        Some(json!({"items": [
+            {"product_id": "milk", "name": "서울우유 1L", "quantity": 2},
+            {"product_id": "eggs", "name": "계란 30구", "quantity": 1}
+        ]})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 202, "{run}");
+    let finished = finished_run(&app, &t, &path, &run["id"]).await;
+    assert_eq!(finished["status"], "success", "{finished}");
+    let summary = finished["summary"].as_str().expect("summary");
+    assert!(
+        summary.contains("플랜") && summary.contains("최저"),
+        "{summary}"
+    );
+    let (_, after) = req(&app, Method::GET, &path, &t, None).await;
+    assert_eq!(after["last_result_status"], "success");
+    let (_, inbox) = req(&app, Method::GET, "/api/v1/notifications", &t, None).await;
+    assert_eq!(inbox["items"].as_array().map(Vec::len), Some(2), "{inbox}");
+    let (s, ready) = split(app.call(Method::GET, "/readyz", None, None).await).await;
+    assert_eq!(s, 200, "{ready}");
+    assert!(ready["scheduler"]["last_beat_s"].is_u64(), "{ready}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduler_carries_out_run_now_on_sqlite() {
+    scheduler_carries_out_run_now(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduler_carries_out_run_now_on_postgres() {
+    scheduler_carries_out_run_now(Db::Postgres).await;
+}

@@ -1,0 +1,486 @@
+//! `ReservationRepository`, `RunQueue` and `NotificationRepository`: storage
+//! of reservations, atomic claims with leases, and the inbox.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use ttokjang_domain::notification::Notification;
+use ttokjang_domain::page::PageRequest;
+use ttokjang_domain::planner::PlanMode;
+use ttokjang_domain::ports::{ClaimedRun, CreateReservationError, RunFinish};
+use ttokjang_domain::reservation::{
+    Channel, NewReservation, Reservation, ReservationId, ReservationRun, ReservationStatus,
+    ResultStatus, RetryPolicy, RunOutcome, RunStatus, ScheduleInput, Title, WebhookUrl,
+};
+use ttokjang_domain::user::User;
+use uuid::Uuid;
+
+use crate::fixtures::{t0, user};
+use crate::Backend;
+
+pub fn weekly(owner: &User, title: &str, at: DateTime<Utc>) -> Reservation {
+    Reservation::create(
+        ReservationId(Uuid::new_v4()),
+        owner.id,
+        NewReservation {
+            title: Title::parse(title).expect("title"),
+            mode: PlanMode::Offline,
+            schedule: ScheduleInput {
+                schedule_type: "weekly".into(),
+                time_of_day: Some("09:00".into()),
+                days_of_week: Some(vec![6]),
+                ..ScheduleInput::default()
+            }
+            .parse()
+            .expect("schedule"),
+            channel: Channel::InApp,
+        },
+        at,
+    )
+    .expect("reservation")
+}
+
+async fn kim(b: &Backend) -> User {
+    let u = user(&format!("kim{}@example.com", Uuid::new_v4().simple()), t0());
+    b.users.create(&u, None, t0()).await.expect("user");
+    u
+}
+
+/// A reservation due at its `next_run_at`, stored.
+async fn stored(b: &Backend, owner: &User, title: &str) -> Reservation {
+    let r = weekly(owner, title, t0());
+    b.reservations.create(&r, 1000).await.expect("create");
+    r
+}
+
+fn finish(claimed: &ClaimedRun, status: ResultStatus, at: DateTime<Utc>) -> RunFinish {
+    RunFinish {
+        status: status.into(),
+        summary: "요약".into(),
+        finished_at: at,
+        progress: claimed.reservation.after_run(
+            &claimed.run,
+            status,
+            at,
+            &RetryPolicy::default(),
+            0.5,
+        ),
+    }
+}
+
+pub async fn reservation_round_trips_for_its_owner_only(b: &Backend) {
+    let kim = kim(b).await;
+    let lee = self::kim(b).await;
+    let mut r = weekly(&kim, "주말 장보기", t0());
+    r.channel = Channel::Webhook(WebhookUrl::parse("https://hooks.example.com/t").expect("url"));
+    b.reservations.create(&r, 20).await.expect("create");
+    assert_eq!(
+        b.reservations.find(kim.id, r.id).await.expect("find"),
+        Some(r.clone())
+    );
+    assert_eq!(
+        b.reservations.find(lee.id, r.id).await.expect("find"),
+        None,
+        "{}",
+        b.name
+    );
+
+    let mut changed = r.clone();
+    changed.pause(t0() + Duration::minutes(1)).expect("pause");
+    changed.title = Title::parse("평일 장보기").expect("title");
+    assert!(b.reservations.update(&changed).await.expect("update"));
+    assert_eq!(
+        b.reservations.find(kim.id, r.id).await.expect("find"),
+        Some(changed.clone())
+    );
+    let mut stranger = changed.clone();
+    stranger.user_id = lee.id;
+    assert!(
+        !b.reservations.update(&stranger).await.expect("update"),
+        "not lee's"
+    );
+}
+
+pub async fn list_pages_newest_first_and_limit_counts_live_ones(b: &Backend) {
+    let kim = kim(b).await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let r = weekly(&kim, &format!("장보기 {i}"), t0() + Duration::seconds(i));
+        b.reservations.create(&r, 5).await.expect("create");
+        ids.push(r.id);
+    }
+    let sixth = weekly(&kim, "하나 더", t0());
+    assert_eq!(
+        b.reservations.create(&sixth, 5).await,
+        Err(CreateReservationError::LimitReached { max: 5 })
+    );
+    let mut seen = Vec::new();
+    let mut page = PageRequest {
+        limit: 2,
+        after: None,
+    };
+    loop {
+        let p = b.reservations.list(kim.id, &page).await.expect("list");
+        seen.extend(p.items.iter().map(|r| r.id));
+        match p.next_cursor {
+            Some(c) => page.after = Some(c),
+            None => break,
+        }
+    }
+    ids.reverse();
+    assert_eq!(seen, ids, "newest first, each once");
+    // A cancelled reservation frees a place.
+    let mut first = b
+        .reservations
+        .find(kim.id, ids[0])
+        .await
+        .expect("find")
+        .expect("some");
+    first.cancel(t0()).expect("cancel");
+    b.reservations.update(&first).await.expect("update");
+    b.reservations.create(&sixth, 5).await.expect("room again");
+}
+
+pub async fn claim_takes_due_reservations_once_and_finish_moves_them_on(b: &Backend) {
+    let kim = kim(b).await;
+    let r = stored(b, &kim, "토요일").await;
+    let due_at = r.next_run_at.expect("next");
+    let early = b
+        .run_queue
+        .claim_due(
+            due_at - Duration::seconds(1),
+            10,
+            "w1",
+            Duration::minutes(5),
+        )
+        .await
+        .expect("claim");
+    assert!(early.is_empty(), "not due yet");
+    let claimed = b
+        .run_queue
+        .claim_due(due_at, 10, "w1", Duration::minutes(5))
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 1);
+    let c = &claimed[0];
+    assert_eq!(
+        (c.run.scheduled_for, c.run.status, c.run.attempt),
+        (due_at, RunStatus::Running, 1)
+    );
+    assert_eq!(c.run.lease_owner.as_deref(), Some("w1"));
+    let again = b
+        .run_queue
+        .claim_due(
+            due_at + Duration::minutes(1),
+            10,
+            "w2",
+            Duration::minutes(5),
+        )
+        .await
+        .expect("claim");
+    assert!(again.is_empty(), "claimed already");
+
+    let done_at = due_at + Duration::seconds(5);
+    let f = finish(c, ResultStatus::Success, done_at);
+    assert!(
+        !b.run_queue
+            .finish_run(c.run.id, "w2", &f)
+            .await
+            .expect("finish"),
+        "not w2's lease"
+    );
+    assert!(b
+        .run_queue
+        .finish_run(c.run.id, "w1", &f)
+        .await
+        .expect("finish"));
+    assert!(
+        !b.run_queue
+            .finish_run(c.run.id, "w1", &f)
+            .await
+            .expect("finish"),
+        "only once"
+    );
+    let after = b
+        .reservations
+        .find(kim.id, r.id)
+        .await
+        .expect("find")
+        .expect("some");
+    assert_eq!(after.next_run_at, Some(due_at + Duration::days(7)));
+    assert_eq!(after.last_result_status, Some(ResultStatus::Success));
+    assert_eq!(after.last_run_at, Some(done_at));
+    let runs = b
+        .reservations
+        .runs(kim.id, r.id, &PageRequest::default())
+        .await
+        .expect("runs");
+    assert_eq!(runs.items.len(), 1);
+    assert_eq!(
+        (runs.items[0].status, runs.items[0].summary.as_str()),
+        (RunStatus::Success, "요약")
+    );
+    let lee = self::kim(b).await;
+    let theirs = b
+        .reservations
+        .runs(lee.id, r.id, &PageRequest::default())
+        .await
+        .expect("runs");
+    assert!(
+        theirs.items.is_empty(),
+        "another user's runs are not listed"
+    );
+}
+
+pub async fn concurrent_claimers_take_each_occurrence_once(b: &Backend) {
+    let kim = kim(b).await;
+    let lee = self::kim(b).await;
+    let mut all = HashSet::new();
+    for i in 0..30 {
+        let owner = if i % 2 == 0 { &kim } else { &lee };
+        let r = weekly(owner, &format!("r{i}"), t0());
+        b.reservations.create(&r, 1000).await.expect("create");
+        all.insert(r.id);
+    }
+    let due = weekly(&kim, "x", t0()).next_run_at.expect("next") + Duration::minutes(1);
+    let second = b.second_run_queue();
+    let mut tasks = Vec::new();
+    for (i, q) in [
+        b.run_queue.clone(),
+        second,
+        b.run_queue.clone(),
+        b.second_run_queue(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let c = q
+                    .claim_due(due, 4, &format!("w{i}"), Duration::minutes(5))
+                    .await
+                    .expect("claim");
+                if c.is_empty() {
+                    break;
+                }
+                got.extend(c);
+            }
+            got
+        }));
+    }
+    let mut claimed = Vec::new();
+    for t in tasks {
+        claimed.extend(t.await.expect("task"));
+    }
+    let ids: Vec<ReservationId> = claimed.iter().map(|c| c.reservation.id).collect();
+    let unique: HashSet<_> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), 30, "{}: each claimed once", b.name);
+    assert_eq!(unique, all);
+}
+
+pub async fn expired_lease_is_claimed_again_without_a_second_run(b: &Backend) {
+    let kim = kim(b).await;
+    let r = stored(b, &kim, "크래시").await;
+    let due_at = r.next_run_at.expect("next");
+    let lease = Duration::minutes(5);
+    let a = b
+        .run_queue
+        .claim_due(due_at, 10, "a", lease)
+        .await
+        .expect("claim");
+    assert_eq!(a.len(), 1);
+    // Worker a dies. Before its lease ends nobody takes the run over.
+    let early = b
+        .run_queue
+        .claim_due(due_at + Duration::minutes(4), 10, "b", lease)
+        .await
+        .expect("claim");
+    assert!(early.is_empty());
+    let later = due_at + Duration::minutes(6);
+    let taken = b
+        .second_run_queue()
+        .claim_due(later, 10, "b", lease)
+        .await
+        .expect("claim");
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].run.id, a[0].run.id, "the same run row");
+    assert_eq!(taken[0].run.lease_owner.as_deref(), Some("b"));
+    assert_eq!(taken[0].run.lease_expires_at, Some(later + lease));
+    // a comes back to life: its result no longer counts.
+    let f = finish(&a[0], ResultStatus::Success, later);
+    assert!(!b
+        .run_queue
+        .finish_run(a[0].run.id, "a", &f)
+        .await
+        .expect("finish"));
+    assert!(b
+        .run_queue
+        .finish_run(taken[0].run.id, "b", &f)
+        .await
+        .expect("finish"));
+    let runs = b
+        .reservations
+        .runs(kim.id, r.id, &PageRequest::default())
+        .await
+        .expect("runs");
+    assert_eq!(runs.items.len(), 1, "{}: no duplicate run", b.name);
+    assert_eq!(runs.items[0].status, RunStatus::Success);
+}
+
+pub async fn catch_up_runs_the_latest_and_records_missed_ones(b: &Backend) {
+    let kim = kim(b).await;
+    let r = stored(b, &kim, "긴 정전").await;
+    let first = r.next_run_at.expect("next");
+    // Down for three Saturdays.
+    let now = first + Duration::days(14) + Duration::hours(1);
+    let c = b
+        .run_queue
+        .claim_due(now, 10, "w", Duration::minutes(5))
+        .await
+        .expect("claim");
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].run.scheduled_for, first + Duration::days(14));
+    assert_eq!(c[0].missed, 2);
+    let runs = b
+        .reservations
+        .runs(kim.id, r.id, &PageRequest::default())
+        .await
+        .expect("runs");
+    let statuses: Vec<_> = runs
+        .items
+        .iter()
+        .map(|r| (r.scheduled_for, r.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (first + Duration::days(14), RunStatus::Running),
+            (first + Duration::days(7), RunStatus::Missed),
+            (first, RunStatus::Missed),
+        ]
+    );
+}
+
+pub async fn run_now_is_queued_once_and_claimed_next(b: &Backend) {
+    let kim = kim(b).await;
+    let r = stored(b, &kim, "지금").await;
+    let now = t0() + Duration::hours(1);
+    let run = ReservationRun::manual(Uuid::new_v4(), r.id, now);
+    assert!(b.reservations.enqueue(&run).await.expect("enqueue"));
+    let twice = ReservationRun::manual(Uuid::new_v4(), r.id, now + Duration::seconds(1));
+    assert!(
+        !b.reservations.enqueue(&twice).await.expect("enqueue"),
+        "one open run at a time"
+    );
+    let c = b
+        .run_queue
+        .claim_due(now, 10, "w", Duration::minutes(5))
+        .await
+        .expect("claim");
+    assert_eq!(c.len(), 1);
+    assert_eq!((c[0].run.id, c[0].run.status), (run.id, RunStatus::Running));
+    let f = finish(&c[0], ResultStatus::Failed, now);
+    assert!(b
+        .run_queue
+        .finish_run(run.id, "w", &f)
+        .await
+        .expect("finish"));
+    let after = b
+        .reservations
+        .find(kim.id, r.id)
+        .await
+        .expect("find")
+        .expect("some");
+    assert_eq!(
+        after.next_run_at, r.next_run_at,
+        "a manual run leaves the schedule alone"
+    );
+    assert_eq!(
+        (after.retry_count, after.last_result_status),
+        (0, Some(ResultStatus::Failed))
+    );
+    // A cancelled reservation's queued run is closed, not run.
+    let later = ReservationRun::manual(Uuid::new_v4(), r.id, now + Duration::minutes(1));
+    assert!(b.reservations.enqueue(&later).await.expect("enqueue"));
+    let mut cancelled = after.clone();
+    cancelled.cancel(now).expect("cancel");
+    b.reservations.update(&cancelled).await.expect("update");
+    let c = b
+        .run_queue
+        .claim_due(now + Duration::minutes(2), 10, "w", Duration::minutes(5))
+        .await
+        .expect("claim");
+    assert!(c.is_empty());
+    let runs = b
+        .reservations
+        .runs(kim.id, r.id, &PageRequest::default())
+        .await
+        .expect("runs");
+    assert_eq!(runs.items[0].status, RunStatus::Failed);
+    assert_eq!(cancelled.status, ReservationStatus::Cancelled);
+}
+
+pub async fn inbox_lists_newest_first_and_keeps_one_entry_per_run(b: &Backend) {
+    let kim = kim(b).await;
+    let lee = self::kim(b).await;
+    let r = stored(b, &kim, "알림").await;
+    let outcome = RunOutcome::new(ResultStatus::Success, "2곳, 31,200원");
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let run = ReservationRun::manual(Uuid::new_v4(), r.id, t0());
+        let n = Notification::for_run(
+            Uuid::new_v4(),
+            &r,
+            &run,
+            &outcome,
+            t0() + Duration::seconds(i),
+        );
+        assert!(b.notifications.add(&n).await.expect("add"));
+        let again = Notification {
+            id: Uuid::new_v4(),
+            ..n.clone()
+        };
+        assert!(!b.notifications.add(&again).await.expect("add"), "same run");
+        ids.push(n.id);
+    }
+    let page = b
+        .notifications
+        .list(
+            kim.id,
+            &PageRequest {
+                limit: 2,
+                after: None,
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(
+        page.items.iter().map(|n| n.id).collect::<Vec<_>>(),
+        [ids[2], ids[1]]
+    );
+    assert_eq!(page.items[0].body, "2곳, 31,200원");
+    let rest = b
+        .notifications
+        .list(
+            kim.id,
+            &PageRequest {
+                limit: 2,
+                after: page.next_cursor,
+            },
+        )
+        .await
+        .expect("list");
+    assert_eq!(
+        rest.items.iter().map(|n| n.id).collect::<Vec<_>>(),
+        [ids[0]]
+    );
+    assert_eq!(rest.next_cursor, None);
+    assert!(b
+        .notifications
+        .list(lee.id, &PageRequest::default())
+        .await
+        .expect("list")
+        .items
+        .is_empty());
+}
