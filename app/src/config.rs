@@ -95,6 +95,8 @@ pub struct Config {
     pub sample_data: bool,
     pub http_workers: usize,
     pub plan_request_ttl_s: i64,
+    /// How long catalog answers are cached in memory (0: no cache).
+    pub catalog_cache_ttl_s: u64,
     pub price_source_deadline_ms: u64,
     pub price_source_faults: String,
     pub redirect_allowlist: String,
@@ -285,6 +287,12 @@ impl Config {
                 get("HTTP_WORKERS").unwrap_or(&default_workers.to_string()),
                 1,
                 256,
+            )?,
+            catalog_cache_ttl_s: parse_int(
+                "CATALOG_CACHE_TTL_S",
+                get("CATALOG_CACHE_TTL_S").unwrap_or("60"),
+                0,
+                86_400,
             )?,
             plan_request_ttl_s: parse_int(
                 "PLAN_REQUEST_TTL_S",

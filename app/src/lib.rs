@@ -1,6 +1,7 @@
 //! The Ttokjang application: configuration, backend choice, wiring of ports
 //! to use cases, the HTTP server and the operator's commands.
 
+pub mod catalog_cache;
 pub mod cli;
 pub mod config;
 pub mod import;

@@ -70,7 +70,13 @@ pub struct Services {
 }
 
 pub async fn services(config: &Config) -> Result<Services, StartError> {
-    let stores = storage::open(&config.database).await?;
+    let mut stores = storage::open(&config.database).await?;
+    if config.catalog_cache_ttl_s > 0 {
+        stores.catalog = Arc::new(crate::catalog_cache::CachedCatalog::new(
+            stores.catalog.clone(),
+            std::time::Duration::from_secs(config.catalog_cache_ttl_s),
+        ));
+    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let random: Arc<dyn RandomSource> = Arc::new(OsRandom);
     let hasher = tokio::task::spawn_blocking(shared_hasher)

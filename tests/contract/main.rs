@@ -6,6 +6,7 @@
 
 mod backend;
 mod baskets;
+mod cache;
 mod catalog;
 mod chat;
 mod fixtures;

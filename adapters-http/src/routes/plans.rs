@@ -143,7 +143,10 @@ async fn inputs(
     user: &AuthUser,
     body: GenerateBody,
 ) -> Result<(Vec<PlanLine>, PlanSettings), ApiError> {
-    let stored = state.shopper.defaults(user.user.id).await?;
+    let stored = state
+        .shopper
+        .defaults(user.user.id, body.basket.is_none())
+        .await?;
     let lines = match body.basket {
         Some(lines) => {
             if lines.len() > MAX_LINES {

@@ -40,7 +40,9 @@ pub enum RecordError {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait PlanContext: Send + Sync {
-    async fn defaults(&self, user: UserId) -> Result<PlanDefaults, RepoError>;
+    /// The stored settings, and the stored basket's lines when `with_basket`
+    /// (a request that brings its own basket does not pay for reading it).
+    async fn defaults(&self, user: UserId, with_basket: bool) -> Result<PlanDefaults, RepoError>;
     /// Records the selected plan as an order, idempotently: selecting the same
     /// plan of a request again returns the order made the first time.
     async fn record_order(&self, user: UserId, selection: &Selection)
@@ -73,24 +75,29 @@ impl StoredPlanContext {
 
 #[async_trait]
 impl PlanContext for StoredPlanContext {
-    async fn defaults(&self, user: UserId) -> Result<PlanDefaults, RepoError> {
-        let basket = self.baskets.get(user).await?;
+    async fn defaults(&self, user: UserId, with_basket: bool) -> Result<PlanDefaults, RepoError> {
+        let lines = if with_basket {
+            self.baskets
+                .get(user)
+                .await?
+                .items()
+                .iter()
+                .map(|i| PlanLine {
+                    id: i.id.0.to_string(),
+                    product_id: i.product_id.as_ref().map(|p| p.as_str().to_owned()),
+                    name: i.name.as_str().to_owned(),
+                    quantity: u32::try_from(i.quantity.get()).unwrap_or(1),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let prefs = self.preferences.get(user).await?.preferences;
         let location = match self.profiles.get(user).await {
             Ok(p) => p.planning_location(),
             Err(ProfileError::Repo(e)) => return Err(e),
             Err(_) => crate::profile::Location::DEFAULT,
         };
-        let lines = basket
-            .items()
-            .iter()
-            .map(|i| PlanLine {
-                id: i.id.0.to_string(),
-                product_id: i.product_id.as_ref().map(|p| p.as_str().to_owned()),
-                name: i.name.as_str().to_owned(),
-                quantity: u32::try_from(i.quantity.get()).unwrap_or(1),
-            })
-            .collect();
         let origin = GeoPoint::new(location.lat(), location.lng())
             .map_err(|e| RepoError::Corrupt(format!("stored location: {e}")))?;
         // The longest route the shopper's travel budget allows.

@@ -43,7 +43,7 @@ fn thousands(n: i64) -> String {
 impl ReservationRunner for PlanRunner {
     async fn run(&self, reservation: &Reservation) -> RunOutcome {
         let user = reservation.user_id;
-        let defaults = match self.context.defaults(user).await {
+        let defaults = match self.context.defaults(user, true).await {
             Ok(d) => d,
             // The storage adapter logs the cause; the shopper gets a plain summary.
             Err(_) => {

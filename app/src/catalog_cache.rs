@@ -1,0 +1,245 @@
+//! A read-through cache in front of the catalog port.
+//!
+//! Plans read the same products, stores and offers over and over; the catalog
+//! changes rarely (imports, sample loading). Answers are kept for `ttl` and
+//! all of them are dropped when this process writes the catalog. An import run
+//! by another process is seen at the latest after `ttl` (default 60 s).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use ttokjang_domain::catalog::search::ProductQuery;
+use ttokjang_domain::catalog::{
+    CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, Offer, Product, ProductId, Store, StoreId,
+};
+use ttokjang_domain::ports::CatalogRepository;
+use ttokjang_domain::RepoError;
+
+/// Entries per table before the oldest half is dropped.
+const MAX_ENTRIES: usize = 20_000;
+
+struct Table<K, V> {
+    entries: HashMap<K, (Instant, V)>,
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
+    fn new() -> Self {
+        Self {
+            entries: HashMap::new(),
+        }
+    }
+
+    fn get(&self, k: &K, ttl: Duration) -> Option<V> {
+        self.entries
+            .get(k)
+            .filter(|(at, _)| at.elapsed() < ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    fn put(&mut self, k: K, v: V) {
+        if self.entries.len() >= MAX_ENTRIES {
+            let mut ages: Vec<Instant> = self.entries.values().map(|(at, _)| *at).collect();
+            ages.sort();
+            let cut = ages[ages.len() / 2];
+            self.entries.retain(|_, (at, _)| *at > cut);
+        }
+        self.entries.insert(k, (Instant::now(), v));
+    }
+}
+
+type NearKey = (i64, i64, i64, usize, usize);
+
+struct Tables {
+    searches: Table<(String, usize, usize), Vec<Product>>,
+    products: Table<String, Option<Product>>,
+    near: Table<NearKey, Vec<NearbyStore>>,
+    malls: Table<(), Vec<Store>>,
+    /// (store, product) → the latest offer, or `None` when there is none.
+    offers: Table<(String, String), Option<Offer>>,
+}
+
+impl Tables {
+    fn new() -> Self {
+        Self {
+            searches: Table::new(),
+            products: Table::new(),
+            near: Table::new(),
+            malls: Table::new(),
+            offers: Table::new(),
+        }
+    }
+}
+
+pub struct CachedCatalog {
+    inner: Arc<dyn CatalogRepository>,
+    ttl: Duration,
+    tables: Mutex<Tables>,
+}
+
+impl CachedCatalog {
+    pub fn new(inner: Arc<dyn CatalogRepository>, ttl: Duration) -> Self {
+        Self {
+            inner,
+            ttl,
+            tables: Mutex::new(Tables::new()),
+        }
+    }
+
+    fn tables(&self) -> std::sync::MutexGuard<'_, Tables> {
+        self.tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Coordinates keyed to about 1 m.
+#[allow(clippy::cast_possible_truncation)]
+fn micro_degrees(x: f64) -> i64 {
+    (x * 100_000.0).round() as i64
+}
+
+#[async_trait]
+impl CatalogRepository for CachedCatalog {
+    async fn search_products(
+        &self,
+        query: &ProductQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Product>, RepoError> {
+        let key = (query.as_str().to_owned(), offset, limit);
+        if let Some(hit) = self.tables().searches.get(&key, self.ttl) {
+            return Ok(hit);
+        }
+        let found = self.inner.search_products(query, offset, limit).await?;
+        self.tables().searches.put(key, found.clone());
+        Ok(found)
+    }
+
+    async fn get_products(&self, ids: &[ProductId]) -> Result<Vec<Product>, RepoError> {
+        let (mut found, mut missing) = (Vec::new(), Vec::new());
+        {
+            let t = self.tables();
+            for id in ids {
+                match t.products.get(&id.as_str().to_owned(), self.ttl) {
+                    Some(Some(p)) => found.push(p),
+                    Some(None) => {}
+                    None => missing.push(id.clone()),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let fetched = self.inner.get_products(&missing).await?;
+            let mut t = self.tables();
+            for id in &missing {
+                let p = fetched.iter().find(|p| p.id() == id).cloned();
+                t.products.put(id.as_str().to_owned(), p.clone());
+                found.extend(p);
+            }
+        }
+        found.sort_by(|a, b| a.id().cmp(b.id()));
+        found.dedup_by(|a, b| a.id() == b.id());
+        Ok(found)
+    }
+
+    async fn list_stores_near(
+        &self,
+        point: GeoPoint,
+        radius_m: f64,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<NearbyStore>, RepoError> {
+        #[allow(clippy::cast_possible_truncation)]
+        let key = (
+            micro_degrees(point.lat()),
+            micro_degrees(point.lng()),
+            radius_m.round() as i64,
+            offset,
+            limit,
+        );
+        if let Some(hit) = self.tables().near.get(&key, self.ttl) {
+            return Ok(hit);
+        }
+        let found = self
+            .inner
+            .list_stores_near(point, radius_m, offset, limit)
+            .await?;
+        self.tables().near.put(key, found.clone());
+        Ok(found)
+    }
+
+    async fn list_online_malls(&self) -> Result<Vec<Store>, RepoError> {
+        if let Some(hit) = self.tables().malls.get(&(), self.ttl) {
+            return Ok(hit);
+        }
+        let found = self.inner.list_online_malls().await?;
+        self.tables().malls.put((), found.clone());
+        Ok(found)
+    }
+
+    async fn offers_for(
+        &self,
+        product_ids: &[ProductId],
+        store_ids: &[StoreId],
+    ) -> Result<Vec<Offer>, RepoError> {
+        let mut found = Vec::new();
+        let mut missing_products = Vec::new();
+        {
+            let t = self.tables();
+            for p in product_ids {
+                let mut complete = true;
+                let mut row = Vec::new();
+                for s in store_ids {
+                    match t
+                        .offers
+                        .get(&(s.as_str().to_owned(), p.as_str().to_owned()), self.ttl)
+                    {
+                        Some(o) => row.extend(o),
+                        None => {
+                            complete = false;
+                            break;
+                        }
+                    }
+                }
+                if complete {
+                    found.extend(row);
+                } else {
+                    missing_products.push(p.clone());
+                }
+            }
+        }
+        if !missing_products.is_empty() {
+            let fetched = self.inner.offers_for(&missing_products, store_ids).await?;
+            let mut t = self.tables();
+            for p in &missing_products {
+                for s in store_ids {
+                    let o = fetched
+                        .iter()
+                        .find(|o| &o.product_id == p && &o.store_id == s)
+                        .cloned();
+                    t.offers
+                        .put((s.as_str().to_owned(), p.as_str().to_owned()), o);
+                }
+            }
+            found.extend(fetched);
+        }
+        // The port's order: by product, then store.
+        found.sort_by(|a, b| {
+            (a.product_id.as_str(), a.store_id.as_str())
+                .cmp(&(b.product_id.as_str(), b.store_id.as_str()))
+        });
+        Ok(found)
+    }
+
+    async fn upsert_catalog(&self, batch: &CatalogBatch) -> Result<CatalogCounts, RepoError> {
+        let counts = self.inner.upsert_catalog(batch).await;
+        *self.tables() = Tables::new();
+        counts
+    }
+
+    async fn catalog_counts(&self) -> Result<CatalogCounts, RepoError> {
+        self.inner.catalog_counts().await
+    }
+}
