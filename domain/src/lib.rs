@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod chat;
 pub mod error;
 pub mod order;
+pub mod payment;
 pub mod plan;
 pub mod planner;
 pub mod ports;
