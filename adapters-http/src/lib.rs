@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod guard;
+pub mod idempotency;
 pub mod json;
 pub mod jwt;
 pub mod request_id;
@@ -55,6 +56,7 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                             .default_service(web::to(api_not_found)),
                     )
                     .configure(routes::user_data::configure)
+                    .configure(routes::payments::configure)
                     .default_service(web::to(api_not_found)),
             );
     }

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod housekeeping;
 pub mod import;
 pub mod logging;
 pub mod prices;

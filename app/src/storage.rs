@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository, OrderRepository,
+    BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
+    InviteRepository, OrderRepository, PaymentIntentRepository, PaymentMethodRepository,
     PlanRequestRepository, PreferencesRepository, ProfileRepository, SessionRepository,
     StoreHealth, UserRepository,
 };
@@ -27,6 +28,9 @@ pub struct Stores {
     pub preferences: Arc<dyn PreferencesRepository>,
     pub profiles: Arc<dyn ProfileRepository>,
     pub orders: Arc<dyn OrderRepository>,
+    pub payment_methods: Arc<dyn PaymentMethodRepository>,
+    pub payment_intents: Arc<dyn PaymentIntentRepository>,
+    pub idempotency: Arc<dyn IdempotencyRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
@@ -42,6 +46,9 @@ where
         + PreferencesRepository
         + ProfileRepository
         + OrderRepository
+        + PaymentMethodRepository
+        + PaymentIntentRepository
+        + IdempotencyRepository
         + 'static,
 {
     Stores {
@@ -55,6 +62,9 @@ where
         preferences: store.clone(),
         profiles: store.clone(),
         orders: store.clone(),
+        payment_methods: store.clone(),
+        payment_intents: store.clone(),
+        idempotency: store.clone(),
         health: store,
     }
 }
