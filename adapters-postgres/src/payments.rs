@@ -283,7 +283,16 @@ impl PaymentIntentRepository for PgStore {
                 // One transaction; the order row is locked before it is checked,
                 // so two intents of one order cannot both pay it.
                 conn.transaction::<_, Failure, _>(|conn| {
-                    let Some(row) = find_intent(conn, &uid, &iid)? else {
+                    // The intent row is locked first: a concurrent confirmation
+                    // waits here and then sees it is no longer pending.
+                    let locked: Option<IntentRow> = payment_intents::table
+                        .find(&iid)
+                        .filter(payment_intents::user_id.eq(&uid))
+                        .select(IntentRow::as_select())
+                        .for_update()
+                        .first(conn)
+                        .optional()?;
+                    let Some(row) = locked else {
                         return Ok((None, Step::NotFound));
                     };
                     if row.status != IntentStatus::RequiresConfirmation.as_str() {

@@ -5,7 +5,8 @@ use std::any::Any;
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository, OrderRepository,
+    BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
+    InviteRepository, OrderRepository, PaymentIntentRepository, PaymentMethodRepository,
     PlanRequestRepository, PreferencesRepository, ProfileRepository, SessionRepository,
     StoreHealth, UserRepository,
 };
@@ -25,6 +26,9 @@ pub struct Backend {
     pub preferences: Arc<dyn PreferencesRepository>,
     pub profiles: Arc<dyn ProfileRepository>,
     pub orders: Arc<dyn OrderRepository>,
+    pub payment_methods: Arc<dyn PaymentMethodRepository>,
+    pub payment_intents: Arc<dyn PaymentIntentRepository>,
+    pub idempotency: Arc<dyn IdempotencyRepository>,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
@@ -52,6 +56,9 @@ pub fn sqlite() -> Option<Backend> {
         preferences: store.clone(),
         profiles: store.clone(),
         orders: store.clone(),
+        payment_methods: store.clone(),
+        payment_intents: store.clone(),
+        idempotency: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
@@ -76,6 +83,9 @@ pub fn postgres() -> Option<Backend> {
         preferences: store.clone(),
         profiles: store.clone(),
         orders: store.clone(),
+        payment_methods: store.clone(),
+        payment_intents: store.clone(),
+        idempotency: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,

@@ -10,8 +10,10 @@ mod catalog;
 mod chat;
 mod fixtures;
 mod health;
+mod idempotency;
 mod invites;
 mod orders;
+mod payments;
 mod plan_requests;
 mod preferences;
 mod profiles;
@@ -69,6 +71,20 @@ macro_rules! contract_tests {
                 orders::list_is_newest_first_and_pages_without_gaps,
                 orders::create_is_idempotent_per_plan_request,
                 orders::concurrent_creates_with_one_plan_request_make_one_order,
+                payments::payment_methods_are_per_user_and_deletable,
+                payments::intents_round_trip_for_their_owner_only,
+                payments::success_marks_the_order_paid_in_the_same_step,
+                payments::decline_fails_the_intent_and_leaves_the_order,
+                payments::a_paid_order_cannot_be_paid_by_another_intent,
+                payments::concurrent_confirmations_have_one_winner,
+                payments::budget_counts_only_recent_successes,
+                idempotency::first_claim_is_new_then_in_progress_then_replayed,
+                idempotency::another_request_with_the_key_is_a_mismatch,
+                idempotency::keys_are_per_user,
+                idempotency::a_stale_claim_is_taken_over_after_the_lock_timeout,
+                idempotency::release_lets_a_retry_run_again,
+                idempotency::prune_deletes_only_old_keys,
+                idempotency::concurrent_claims_of_one_key_have_one_winner,
             );
         }
     };
