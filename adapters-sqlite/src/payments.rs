@@ -249,6 +249,25 @@ impl PaymentIntentRepository for SqliteStore {
         row.map(IntentRow::into_domain).transpose()
     }
 
+    async fn list_for_order(
+        &self,
+        user: UserId,
+        order: OrderId,
+    ) -> Result<Vec<PaymentIntent>, RepoError> {
+        let (uid, oid) = (id(user.0), id(order.0));
+        let rows = self
+            .run(move |conn| {
+                Ok(payment_intents::table
+                    .filter(payment_intents::user_id.eq(uid))
+                    .filter(payment_intents::order_id.eq(oid))
+                    .order((payment_intents::created_at, payment_intents::id))
+                    .select(IntentRow::as_select())
+                    .load(conn)?)
+            })
+            .await?;
+        rows.into_iter().map(IntentRow::into_domain).collect()
+    }
+
     async fn succeeded_total_since(
         &self,
         user: UserId,

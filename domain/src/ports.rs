@@ -335,6 +335,12 @@ pub trait PaymentIntentRepository: Send + Sync {
     async fn create(&self, intent: &PaymentIntent) -> Result<(), RepoError>;
     /// The user's intent with that id; another user's is `None`.
     async fn find(&self, user: UserId, id: IntentId) -> Result<Option<PaymentIntent>, RepoError>;
+    /// The user's intents for one order, oldest first.
+    async fn list_for_order(
+        &self,
+        user: UserId,
+        order: OrderId,
+    ) -> Result<Vec<PaymentIntent>, RepoError>;
     /// Σ `amount_krw` of the user's succeeded intents whose `updated_at` is at
     /// or after `since`.
     async fn succeeded_total_since(

@@ -118,6 +118,14 @@ pub async fn intents_round_trip_for_their_owner_only(b: &Backend) {
     );
     assert_eq!(b.payment_intents.find(lee.id, i.id).await, Ok(None));
     assert_eq!(
+        b.payment_intents.list_for_order(kim.id, o.id).await,
+        Ok(vec![i.clone()])
+    );
+    assert_eq!(
+        b.payment_intents.list_for_order(lee.id, o.id).await,
+        Ok(vec![])
+    );
+    assert_eq!(
         b.payment_intents
             .complete(lee.id, i.id, &outcome(SandboxCard::Ok), t0())
             .await,
