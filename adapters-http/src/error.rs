@@ -127,6 +127,22 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The JSON body this error answers with (for answers that are stored and
+    /// replayed, e.g. under an `Idempotency-Key`).
+    pub fn envelope(&self) -> serde_json::Value {
+        serde_json::to_value(Envelope {
+            error: Body {
+                code: self.code,
+                message: &self.message,
+                request_id: request_id::current().unwrap_or_default(),
+                fields: self.fields.as_ref(),
+            },
+        })
+        .unwrap_or(serde_json::Value::Null)
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -69,6 +69,12 @@ pub fn optional_body<T: DeserializeOwned>(bytes: &web::Bytes) -> Result<Option<T
         .map_err(|e| from_serde(&e))
 }
 
+/// A required JSON body read from raw bytes (for handlers that also need the
+/// bytes, e.g. to fingerprint an idempotent request).
+pub fn required_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| from_serde(&e))
+}
+
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(BODY_LIMIT)

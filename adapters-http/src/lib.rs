@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod guard;
+pub mod idempotency;
 pub mod json;
 pub mod jwt;
 pub mod request_id;
@@ -72,6 +73,7 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                         routes::reservations::run_now,
                     ))
                     .service(get("/notifications", routes::reservations::notifications))
+                    .configure(routes::payments::configure)
                     .default_service(web::to(api_not_found)),
             );
     }

@@ -6,9 +6,12 @@ use ttokjang_domain::auth::{AuthService, InvitePolicy};
 use ttokjang_domain::basket::BasketService;
 use ttokjang_domain::chat::service::ChatService;
 use ttokjang_domain::order::OrderService;
+use ttokjang_domain::payment::PaymentService;
 use ttokjang_domain::planner::context::PlanContext;
 use ttokjang_domain::planner::service::PlanService;
-use ttokjang_domain::ports::{CatalogRepository, NotificationRepository, StoreHealth};
+use ttokjang_domain::ports::{
+    CatalogRepository, IdempotencyRepository, NotificationRepository, StoreHealth,
+};
 use ttokjang_domain::preferences::PreferencesService;
 use ttokjang_domain::profile::ProfileService;
 use ttokjang_domain::reservation::service::ReservationService;
@@ -43,6 +46,18 @@ pub struct ApiState {
     pub user_data: UserData,
     pub reservations: Arc<ReservationService>,
     pub notifications: Arc<dyn NotificationRepository>,
+    /// Payment methods, intents and the idempotency store.
+    pub payments: Payments,
+}
+
+/// The payment use cases and the `Idempotency-Key` store that guards their POSTs.
+#[derive(Clone)]
+pub struct Payments {
+    pub service: Arc<PaymentService>,
+    pub idempotency: Arc<dyn IdempotencyRepository>,
+    /// An unanswered claim older than this belongs to a request that died and
+    /// may be claimed again.
+    pub lock_timeout: chrono::Duration,
 }
 
 /// The use cases of the shopper's own data.

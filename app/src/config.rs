@@ -103,6 +103,12 @@ pub struct Config {
     pub scheduler: SchedulerConfig,
     /// Signs webhook calls; without it webhooks are not sent.
     pub webhook_secret: Option<Secret>,
+    /// Per-user cap on succeeded payments in a rolling 30 days (원).
+    pub payment_budget_cap_krw: i64,
+    /// Idempotency keys are kept this long (at least 24 h), then pruned.
+    pub idempotency_key_ttl_s: i64,
+    /// An unanswered idempotency claim older than this may be claimed again.
+    pub idempotency_lock_timeout_s: i64,
 }
 
 /// `SCHEDULER_*`: the reservation scheduler.
@@ -310,6 +316,24 @@ impl Config {
             redirect_allowlist,
             scheduler,
             webhook_secret,
+            payment_budget_cap_krw: parse_int(
+                "PAYMENT_BUDGET_CAP_KRW",
+                get("PAYMENT_BUDGET_CAP_KRW").unwrap_or("1000000"),
+                0,
+                1_000_000_000,
+            )?,
+            idempotency_key_ttl_s: parse_int(
+                "IDEMPOTENCY_KEY_TTL_S",
+                get("IDEMPOTENCY_KEY_TTL_S").unwrap_or("86400"),
+                86_400,
+                2_592_000,
+            )?,
+            idempotency_lock_timeout_s: parse_int(
+                "IDEMPOTENCY_LOCK_TIMEOUT_S",
+                get("IDEMPOTENCY_LOCK_TIMEOUT_S").unwrap_or("60"),
+                5,
+                3_600,
+            )?,
         })
     }
 }
@@ -360,6 +384,13 @@ mod tests {
         assert_eq!(e.var, "BIND_ADDR");
         let e = Config::from_map(&map(&[("INVITES_REQUIRED", "maybe")])).expect_err("bool");
         assert_eq!(e.var, "INVITES_REQUIRED");
+        let e = Config::from_map(&map(&[("IDEMPOTENCY_KEY_TTL_S", "3600")])).expect_err("ttl");
+        assert_eq!(
+            e.var, "IDEMPOTENCY_KEY_TTL_S",
+            "keys are kept at least 24 h"
+        );
+        let e = Config::from_map(&map(&[("PAYMENT_BUDGET_CAP_KRW", "-1")])).expect_err("cap");
+        assert_eq!(e.var, "PAYMENT_BUDGET_CAP_KRW");
     }
 
     #[test]

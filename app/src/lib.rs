@@ -4,6 +4,7 @@
 pub mod catalog_cache;
 pub mod cli;
 pub mod config;
+pub mod housekeeping;
 pub mod import;
 pub mod logging;
 pub mod notify;

@@ -384,7 +384,13 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         },
         trust_forwarded: config.trust_forwarded,
         user_data: svc.user_data.clone(),
+        payments: crate::housekeeping::payments(config, &svc),
     };
+    crate::housekeeping::spawn_idempotency_pruning(
+        svc.stores.idempotency.clone(),
+        svc.clock.clone(),
+        Duration::seconds(config.idempotency_key_ttl_s),
+    );
     let web_dist = config.web_dist.clone();
     let api = ttokjang_http::configure(state);
     let server = HttpServer::new(move || {

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository,
-    NotificationRepository, OrderRepository, PlanRequestRepository, PreferencesRepository,
-    ProfileRepository, ReservationRepository, RunQueue, SessionRepository, StoreHealth,
-    UserRepository,
+    BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
+    InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
+    PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
+    ReservationRepository, RunQueue, SessionRepository, StoreHealth, UserRepository,
 };
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
@@ -31,6 +31,9 @@ pub struct Stores {
     pub reservations: Arc<dyn ReservationRepository>,
     pub run_queue: Arc<dyn RunQueue>,
     pub notifications: Arc<dyn NotificationRepository>,
+    pub payment_methods: Arc<dyn PaymentMethodRepository>,
+    pub payment_intents: Arc<dyn PaymentIntentRepository>,
+    pub idempotency: Arc<dyn IdempotencyRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
@@ -49,6 +52,9 @@ where
         + ReservationRepository
         + RunQueue
         + NotificationRepository
+        + PaymentMethodRepository
+        + PaymentIntentRepository
+        + IdempotencyRepository
         + 'static,
 {
     Stores {
@@ -65,6 +71,9 @@ where
         reservations: store.clone(),
         run_queue: store.clone(),
         notifications: store.clone(),
+        payment_methods: store.clone(),
+        payment_intents: store.clone(),
+        idempotency: store.clone(),
         health: store,
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod notification;
 pub mod order;
 pub mod page;
+pub mod payment;
 pub mod plan;
 pub mod planner;
 pub mod ports;

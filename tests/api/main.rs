@@ -8,6 +8,7 @@ mod chat;
 mod envelope;
 mod import;
 mod orders;
+mod payments;
 mod plans;
 mod preferences;
 mod profile;

@@ -5,10 +5,10 @@ use std::any::Any;
 use std::sync::Arc;
 
 use ttokjang_domain::ports::{
-    BasketRepository, CatalogRepository, ChatHistoryRepository, InviteRepository,
-    NotificationRepository, OrderRepository, PlanRequestRepository, PreferencesRepository,
-    ProfileRepository, ReservationRepository, RunQueue, SessionRepository, StoreHealth,
-    UserRepository,
+    BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
+    InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
+    PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
+    ReservationRepository, RunQueue, SessionRepository, StoreHealth, UserRepository,
 };
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
@@ -33,6 +33,9 @@ pub struct Backend {
     /// Opens another store on the same database (its own pool), as a second
     /// instance of the service would.
     reopen: Reopen,
+    pub payment_methods: Arc<dyn PaymentMethodRepository>,
+    pub payment_intents: Arc<dyn PaymentIntentRepository>,
+    pub idempotency: Arc<dyn IdempotencyRepository>,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
@@ -77,6 +80,9 @@ pub fn sqlite() -> Option<Backend> {
         run_queue: store.clone(),
         notifications: store.clone(),
         reopen,
+        payment_methods: store.clone(),
+        payment_intents: store.clone(),
+        idempotency: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
@@ -110,6 +116,9 @@ pub fn postgres() -> Option<Backend> {
         run_queue: store.clone(),
         notifications: store.clone(),
         reopen,
+        payment_methods: store.clone(),
+        payment_intents: store.clone(),
+        idempotency: store.clone(),
         health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,

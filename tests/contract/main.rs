@@ -11,8 +11,10 @@ mod catalog;
 mod chat;
 mod fixtures;
 mod health;
+mod idempotency;
 mod invites;
 mod orders;
+mod payments;
 mod plan_requests;
 mod preferences;
 mod profiles;
@@ -84,6 +86,20 @@ macro_rules! contract_tests {
                 scheduler::failed_runs_retry_with_backoff_then_the_reservation_fails,
                 scheduler::a_crash_during_a_run_ends_with_exactly_one_completed_run,
                 scheduler::two_schedulers_run_500_due_reservations_exactly_once,
+                payments::payment_methods_are_per_user_and_deletable,
+                payments::intents_round_trip_for_their_owner_only,
+                payments::success_marks_the_order_paid_in_the_same_step,
+                payments::decline_fails_the_intent_and_leaves_the_order,
+                payments::a_paid_order_cannot_be_paid_by_another_intent,
+                payments::concurrent_confirmations_have_one_winner,
+                payments::budget_counts_only_recent_successes,
+                idempotency::first_claim_is_new_then_in_progress_then_replayed,
+                idempotency::another_request_with_the_key_is_a_mismatch,
+                idempotency::keys_are_per_user,
+                idempotency::a_stale_claim_is_taken_over_after_the_lock_timeout,
+                idempotency::release_lets_a_retry_run_again,
+                idempotency::prune_deletes_only_old_keys,
+                idempotency::concurrent_claims_of_one_key_have_one_winner,
             );
         }
     };

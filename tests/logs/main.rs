@@ -116,3 +116,35 @@ async fn no_secret_reaches_the_logs() {
     // No access token fragment of any kind.
     assert!(!out.contains("eyJ"), "a JWT leaked:\n{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_numbers_never_reach_the_logs() {
+    let logs = ttokjang::logging::capture_global().expect("no other global subscriber");
+    let app = TestApp::start(Db::Sqlite, &[]).await.expect("sqlite app");
+    let t = s(&app.signup("card-logs@example.com").await, "access_token");
+    for body in [
+        json!({"token": "4111 1111 1111 1111"}),
+        json!({"token": "pm_card_ok", "label": "4111-1111-1111-1111"}),
+        json!({"token": 4_111_111_111_111_111_i64}),
+    ] {
+        let res = app
+            .call(
+                Method::POST,
+                "/api/v1/users/me/payment-methods",
+                Some(&t),
+                Some(body),
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 422);
+    }
+    drop(app);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let out = logs.contents();
+    assert!(
+        out.contains("/api/v1/users/me/payment-methods"),
+        "the requests were logged:\n{out}"
+    );
+    for leaked in ["4111 1111", "4111-1111", "41111111"] {
+        assert!(!out.contains(leaked), "{leaked:?} leaked into logs:\n{out}");
+    }
+}

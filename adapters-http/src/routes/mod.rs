@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod chat;
 pub mod health;
 pub mod orders;
+pub mod payments;
 pub mod plans;
 pub mod preferences;
 pub mod profile;

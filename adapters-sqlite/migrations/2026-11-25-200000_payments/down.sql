@@ -1,0 +1,3 @@
+DROP TABLE idempotency_keys;
+DROP TABLE payment_intents;
+DROP TABLE payment_methods;
