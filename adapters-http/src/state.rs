@@ -8,6 +8,7 @@ use ttokjang_domain::planner::service::PlanService;
 use ttokjang_domain::ports::{CatalogRepository, StoreHealth};
 
 use crate::jwt::AccessTokens;
+use crate::metrics::Metrics;
 
 /// Liveness of background work that `/readyz` reports (the scheduler, later
 /// others). `None` means the component is not running in this process.
@@ -32,4 +33,8 @@ pub struct ApiState {
     /// Take the client address from `X-Forwarded-For`/`Forwarded` (only behind a
     /// trusted proxy); otherwise the TCP peer address is used.
     pub trust_forwarded: bool,
+    /// This server's Prometheus registry (`GET /metrics`).
+    pub metrics: Arc<Metrics>,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Arc<str>>,
 }

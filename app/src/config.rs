@@ -98,6 +98,8 @@ pub struct Config {
     pub price_source_deadline_ms: u64,
     pub price_source_faults: String,
     pub redirect_allowlist: String,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Secret>,
 }
 
 fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
@@ -189,6 +191,19 @@ impl Config {
         }
         let price_source_faults = get("PRICE_SOURCE_FAULTS").unwrap_or("").to_owned();
         crate::prices::parse_faults(&price_source_faults)?;
+        let metrics_token = match get("METRICS_TOKEN") {
+            Some(t) if t.trim().len() < 16 => {
+                return Err(err("METRICS_TOKEN", "must be at least 16 characters"))
+            }
+            Some(t) if !t.trim().bytes().all(|b| b.is_ascii_graphic()) => {
+                return Err(err(
+                    "METRICS_TOKEN",
+                    "must be printable ASCII without spaces",
+                ))
+            }
+            Some(t) => Some(Secret(t.trim().as_bytes().to_vec())),
+            None => None,
+        };
         let default_workers = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Self {
             database,
@@ -234,6 +249,7 @@ impl Config {
             )?,
             price_source_faults,
             redirect_allowlist,
+            metrics_token,
         })
     }
 }
@@ -284,6 +300,8 @@ mod tests {
         assert_eq!(e.var, "BIND_ADDR");
         let e = Config::from_map(&map(&[("INVITES_REQUIRED", "maybe")])).expect_err("bool");
         assert_eq!(e.var, "INVITES_REQUIRED");
+        let e = Config::from_map(&map(&[("METRICS_TOKEN", "short")])).expect_err("token");
+        assert_eq!(e.var, "METRICS_TOKEN");
     }
 
     #[test]

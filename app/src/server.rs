@@ -17,7 +17,7 @@ use ttokjang_domain::throttle::{LoginThrottle, ThrottlePolicy};
 use ttokjang_domain::user::{Invite, InviteCode, Role};
 use ttokjang_domain::RepoError;
 use ttokjang_http::jwt::{AccessTokens, KeyError};
-use ttokjang_http::ApiState;
+use ttokjang_http::{ApiState, Heartbeat, Metrics};
 
 use crate::config::{Config, Secret};
 use crate::storage::{self, Stores};
@@ -211,11 +211,27 @@ pub struct Running {
     pub addr: SocketAddr,
     pub handle: ServerHandle,
     pub server: actix_web::dev::Server,
+    /// The server's metrics registry, for work running beside it.
+    pub metrics: Arc<Metrics>,
+}
+
+/// What a caller may plug into the server beside its configuration: tests
+/// inject fakes here; background work started outside `start` reports here.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Liveness of background work for `/readyz` and `/metrics`.
+    pub heartbeat: Option<Arc<dyn Heartbeat>>,
 }
 
 /// Builds everything and binds; the returned server future must be awaited (or
 /// spawned) to serve. Binding `:0` picks a free port (tests).
 pub async fn start(config: &Config) -> Result<Running, StartError> {
+    start_with(config, Hooks::default()).await
+}
+
+/// [`start`] with hooks.
+pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartError> {
+    let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION")));
     let svc = services(config).await?;
     if config.demo_account {
         ensure_demo_account(&svc).await?;
@@ -232,11 +248,14 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     )?);
     let allowlist = ttokjang_domain::redirect::RedirectAllowlist::parse(&config.redirect_allowlist)
         .map_err(|e| StartError::Config(e.to_string()))?;
-    let gateway = Arc::new(crate::prices::DeadlineGateway::new(
-        svc.stores.catalog.clone(),
-        crate::prices::parse_faults(&config.price_source_faults)
-            .map_err(|e| StartError::Config(e.to_string()))?,
-        std::time::Duration::from_millis(config.price_source_deadline_ms),
+    let gateway = Arc::new(crate::prices::MeteredGateway::new(
+        Arc::new(crate::prices::DeadlineGateway::new(
+            svc.stores.catalog.clone(),
+            crate::prices::parse_faults(&config.price_source_faults)
+                .map_err(|e| StartError::Config(e.to_string()))?,
+            std::time::Duration::from_millis(config.price_source_deadline_ms),
+        )),
+        metrics.clone(),
     ));
     let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
         svc.stores.catalog.clone(),
@@ -254,13 +273,18 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         tokens,
         health: svc.stores.health.clone(),
         catalog: svc.stores.catalog.clone(),
-        heartbeat: None,
+        heartbeat: hooks.heartbeat.clone(),
         invites: if config.invites_required {
             InvitePolicy::Required
         } else {
             InvitePolicy::Optional
         },
         trust_forwarded: config.trust_forwarded,
+        metrics: metrics.clone(),
+        metrics_token: config
+            .metrics_token
+            .as_ref()
+            .map(|t| Arc::from(String::from_utf8_lossy(&t.0).as_ref())),
     };
     let web_dist = config.web_dist.clone();
     let api = ttokjang_http::configure(state);
@@ -285,6 +309,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         addr,
         handle: server.handle(),
         server,
+        metrics,
     })
 }
 

@@ -5,6 +5,7 @@ mod auth;
 mod catalog;
 mod envelope;
 mod import;
+mod ops;
 mod plans;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.
