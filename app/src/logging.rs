@@ -972,8 +972,15 @@ mod tests {
                 latency_ms = 1.5,
                 "request"
             );
-            tracing::warn!(body = r#"{"password":"hunter2","refresh_token":"q3Vb8Zr0xN1mPaK7sT2uW9yC4dE6fG5hJ-kL_oQ8rSt"}"#, "odd body");
-            tracing::info!(name = "line one\nline two\r\n{\"forged\":true}", phone = "010-9876-5432", "injected");
+            tracing::warn!(
+                body = r#"{"password":"hunter2","refresh_token":"q3Vb8Zr0xN1mPaK7sT2uW9yC4dE6fG5hJ-kL_oQ8rSt"}"#,
+                "odd body"
+            );
+            tracing::info!(
+                name = "line one\nline two\r\n{\"forged\":true}",
+                phone = "010-9876-5432",
+                "injected"
+            );
             tracing::debug!("filtered out at info");
         });
         let lines = logs.lines();
@@ -983,7 +990,10 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(line)
                 .unwrap_or_else(|e| panic!("not one JSON object per line ({e}): {line}"));
             assert!(v.is_object(), "{line}");
-            assert!(v["timestamp"].is_string() && v["level"].is_string(), "{line}");
+            assert!(
+                v["timestamp"].is_string() && v["level"].is_string(),
+                "{line}"
+            );
             events.push(v);
         }
         assert_eq!(events[0]["fields"]["message"], "request");
