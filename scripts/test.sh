@@ -26,6 +26,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (unit, contract on sqlite+postgres, HTTP)"
 cargo test --workspace --locked
 
+step "ops: dashboard, alert rules, runbook anchors"
+scripts/check-ops-docs.sh
+
+step "backups and the SQLite -> PostgreSQL move, end to end"
+scripts/test-sqlite-to-postgres.sh
+
 step "web: unit tests and build"
 scripts/build-web.sh
 (cd web && npm test --silent)

@@ -6,6 +6,7 @@ pub mod guard;
 pub mod idempotency;
 pub mod json;
 pub mod jwt;
+pub mod metrics;
 pub mod request_id;
 pub mod routes;
 pub mod state;
@@ -14,6 +15,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 pub use error::ApiError;
+pub use metrics::Metrics;
 pub use state::{ApiState, Heartbeat};
 
 /// Mounts the API (`/api/v1/...`) and the health endpoints.
@@ -27,6 +29,7 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
             .app_data(web::PayloadConfig::default().limit(json::BODY_LIMIT))
             .route("/healthz", web::get().to(routes::health::healthz))
             .route("/readyz", web::get().to(routes::health::readyz))
+            .route("/metrics", web::get().to(routes::metrics::metrics))
             .service(
                 web::scope("/api/v1")
                     .service(

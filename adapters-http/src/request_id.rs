@@ -1,5 +1,6 @@
 //! Request ids: echo a sane client id or make one, expose it to error bodies
-//! through a task-local, and write one log line per request.
+//! through a task-local, write one log line per request and count it in the
+//! metrics.
 
 use std::time::Instant;
 
@@ -46,6 +47,9 @@ pub async fn middleware(
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_owned();
+    let metrics = req
+        .app_data::<actix_web::web::Data<crate::ApiState>>()
+        .map(|s| s.metrics.clone());
     let res = REQUEST_ID.scope(id.clone(), next.call(req)).await;
     // Handler and extractor errors were already turned into responses inside
     // the scope; what is left here is a middleware failure, answered by actix.
@@ -54,11 +58,16 @@ pub async fn middleware(
     let route = res
         .request()
         .match_pattern()
-        .unwrap_or_else(|| "<unmatched>".to_owned());
+        .unwrap_or_else(|| crate::metrics::UNMATCHED.to_owned());
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(HeaderName::from_static(HEADER), v);
     }
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed().as_secs_f64();
+    if let Some(m) = metrics {
+        // The template, never the raw path: ids in paths would mint series.
+        m.http_request(method.as_str(), &route, status.as_u16(), elapsed);
+    }
+    let latency_ms = elapsed * 1000.0;
     if status.is_server_error() {
         tracing::error!(request_id = %id, %method, %path, %route, status = status.as_u16(), latency_ms, "request");
     } else {

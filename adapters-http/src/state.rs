@@ -17,6 +17,7 @@ use ttokjang_domain::profile::ProfileService;
 use ttokjang_domain::reservation::service::ReservationService;
 
 use crate::jwt::AccessTokens;
+use crate::metrics::Metrics;
 
 /// Liveness of background work that `/readyz` reports (the scheduler, later
 /// others). `None` means the component is not running in this process.
@@ -48,6 +49,10 @@ pub struct ApiState {
     pub notifications: Arc<dyn NotificationRepository>,
     /// Payment methods, intents and the idempotency store.
     pub payments: Payments,
+    /// This server's Prometheus registry (`GET /metrics`).
+    pub metrics: Arc<Metrics>,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 /// The payment use cases and the `Idempotency-Key` store that guards their POSTs.

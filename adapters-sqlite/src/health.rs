@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use diesel::connection::SimpleConnection;
 use diesel_migrations::MigrationHarness;
-use ttokjang_domain::ports::StoreHealth;
+use ttokjang_domain::ports::{PoolState, StoreHealth};
 use ttokjang_domain::RepoError;
 
 use crate::error::unavailable;
@@ -22,6 +22,15 @@ impl StoreHealth for SqliteStore {
         })
         .await
         .map_err(Into::into)
+    }
+
+    fn pool_state(&self) -> Option<PoolState> {
+        let state = self.pool.state();
+        Some(PoolState {
+            connections: state.connections,
+            idle: state.idle_connections,
+            max: self.pool.max_size(),
+        })
     }
 
     fn backend(&self) -> &'static str {

@@ -109,6 +109,8 @@ pub struct Config {
     pub idempotency_key_ttl_s: i64,
     /// An unanswered idempotency claim older than this may be claimed again.
     pub idempotency_lock_timeout_s: i64,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Secret>,
 }
 
 /// `SCHEDULER_*`: the reservation scheduler.
@@ -211,6 +213,19 @@ impl Config {
         }
         let price_source_faults = get("PRICE_SOURCE_FAULTS").unwrap_or("").to_owned();
         crate::prices::parse_faults(&price_source_faults)?;
+        let metrics_token = match get("METRICS_TOKEN") {
+            Some(t) if t.trim().len() < 16 => {
+                return Err(err("METRICS_TOKEN", "must be at least 16 characters"))
+            }
+            Some(t) if !t.trim().bytes().all(|b| b.is_ascii_graphic()) => {
+                return Err(err(
+                    "METRICS_TOKEN",
+                    "must be printable ASCII without spaces",
+                ))
+            }
+            Some(t) => Some(Secret(t.trim().as_bytes().to_vec())),
+            None => None,
+        };
         let default_workers = std::thread::available_parallelism().map_or(2, usize::from);
         let scheduler = SchedulerConfig {
             enabled: parse_bool(
@@ -334,6 +349,7 @@ impl Config {
                 5,
                 3_600,
             )?,
+            metrics_token,
         })
     }
 }
@@ -412,6 +428,8 @@ mod tests {
         assert_eq!(e.var, "WEBHOOK_SECRET");
         let e = Config::from_map(&map(&[("SCHEDULER_ENABLED", "sometimes")])).expect_err("bool");
         assert_eq!(e.var, "SCHEDULER_ENABLED");
+        let e = Config::from_map(&map(&[("METRICS_TOKEN", "short")])).expect_err("token");
+        assert_eq!(e.var, "METRICS_TOKEN");
     }
 
     #[test]

@@ -958,6 +958,58 @@ mod tests {
         assert!(line.contains(r#""phone":"[REDACTED_PHONE]""#), "{line}");
     }
 
+    /// `LOG_FORMAT=json`: every event is exactly one line holding one JSON
+    /// object, whatever its fields contain, and the masking still applies.
+    #[test]
+    fn json_format_is_one_parseable_masked_line_per_event() {
+        let (subscriber, logs) = capture_with(LogFormat::Json, "info");
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!(
+                request_id = "r-1",
+                method = "POST",
+                route = "/api/v1/auth/login",
+                status = 401u16,
+                latency_ms = 1.5,
+                "request"
+            );
+            tracing::warn!(
+                body = r#"{"password":"hunter2","refresh_token":"q3Vb8Zr0xN1mPaK7sT2uW9yC4dE6fG5hJ-kL_oQ8rSt"}"#,
+                "odd body"
+            );
+            tracing::info!(
+                name = "line one\nline two\r\n{\"forged\":true}",
+                phone = "010-9876-5432",
+                "injected"
+            );
+            tracing::debug!("filtered out at info");
+        });
+        let lines = logs.lines();
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        let mut events = Vec::new();
+        for line in &lines {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not one JSON object per line ({e}): {line}"));
+            assert!(v.is_object(), "{line}");
+            assert!(
+                v["timestamp"].is_string() && v["level"].is_string(),
+                "{line}"
+            );
+            events.push(v);
+        }
+        assert_eq!(events[0]["fields"]["message"], "request");
+        assert_eq!(events[0]["fields"]["route"], "/api/v1/auth/login");
+        assert_eq!(events[0]["fields"]["status"], 401);
+        assert_eq!(events[1]["level"], "WARN");
+        let out = logs.contents();
+        for secret in ["hunter2", REFRESH, "9876-5432"] {
+            assert!(!out.contains(secret), "leaked {secret:?}: {out}");
+        }
+        assert_eq!(events[2]["fields"]["phone"], "[REDACTED_PHONE]");
+        assert!(events[2]["fields"]["name"]
+            .as_str()
+            .is_some_and(|n| n.contains("line one\nline two")));
+    }
+
     #[test]
     fn filter_falls_back_to_default() {
         assert!(env_filter("").1);

@@ -209,6 +209,37 @@ impl PriceGateway for DeadlineGateway {
     }
 }
 
+/// Counts every source's outcome and latency in the metrics, then hands the
+/// reports on unchanged.
+pub struct MeteredGateway {
+    inner: Arc<dyn PriceGateway>,
+    metrics: Arc<ttokjang_http::Metrics>,
+}
+
+impl MeteredGateway {
+    pub fn new(inner: Arc<dyn PriceGateway>, metrics: Arc<ttokjang_http::Metrics>) -> Self {
+        Self { inner, metrics }
+    }
+}
+
+#[async_trait]
+impl PriceGateway for MeteredGateway {
+    async fn gather(&self, malls: &[StoreId], products: &[ProductId]) -> Vec<SourceReport> {
+        let reports = self.inner.gather(malls, products).await;
+        for r in &reports {
+            let status = match r.status {
+                SourceStatus::Ok => "ok",
+                SourceStatus::Timeout => "timeout",
+                SourceStatus::Error => "error",
+            };
+            #[allow(clippy::cast_precision_loss)]
+            let seconds = r.latency_ms as f64 / 1000.0;
+            self.metrics.price_source(&r.source_id, status, seconds);
+        }
+        reports
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

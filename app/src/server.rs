@@ -24,7 +24,7 @@ use ttokjang_domain::user::{Invite, InviteCode, Role};
 use ttokjang_domain::RepoError;
 use ttokjang_http::jwt::{AccessTokens, KeyError};
 use ttokjang_http::state::UserData;
-use ttokjang_http::ApiState;
+use ttokjang_http::{ApiState, Heartbeat, Metrics};
 
 use crate::config::{Config, Secret};
 use crate::notify::{ChannelNotifier, WebhookNotifier};
@@ -67,6 +67,8 @@ pub struct Services {
     pub plans: Arc<ttokjang_domain::planner::service::PlanService>,
     /// The shopper's stored data as planning needs it.
     pub shopper: Arc<dyn ttokjang_domain::planner::context::PlanContext>,
+    /// The process's metrics registry (one per server).
+    pub metrics: Arc<Metrics>,
 }
 
 pub async fn services(config: &Config) -> Result<Services, StartError> {
@@ -115,11 +117,15 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
     };
     let allowlist = ttokjang_domain::redirect::RedirectAllowlist::parse(&config.redirect_allowlist)
         .map_err(|e| StartError::Config(e.to_string()))?;
-    let gateway = Arc::new(crate::prices::DeadlineGateway::new(
-        stores.catalog.clone(),
-        crate::prices::parse_faults(&config.price_source_faults)
-            .map_err(|e| StartError::Config(e.to_string()))?,
-        std::time::Duration::from_millis(config.price_source_deadline_ms),
+    let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION")));
+    let gateway = Arc::new(crate::prices::MeteredGateway::new(
+        Arc::new(crate::prices::DeadlineGateway::new(
+            stores.catalog.clone(),
+            crate::prices::parse_faults(&config.price_source_faults)
+                .map_err(|e| StartError::Config(e.to_string()))?,
+            std::time::Duration::from_millis(config.price_source_deadline_ms),
+        )),
+        metrics.clone(),
     ));
     let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
         stores.catalog.clone(),
@@ -156,6 +162,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         runner,
         plans,
         shopper,
+        metrics,
     })
 }
 
@@ -292,6 +299,17 @@ pub struct Running {
     pub server: actix_web::dev::Server,
     /// The reservation scheduler, when `SCHEDULER_ENABLED`; stop it after the server.
     pub scheduler: Option<SchedulerHandle>,
+    /// The server's metrics registry, for work running beside it.
+    pub metrics: Arc<Metrics>,
+}
+
+/// What a caller may plug into the server beside its configuration: tests
+/// inject fakes here; background work started outside `start` reports here.
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Liveness of background work for `/readyz` and `/metrics` (overrides the
+    /// scheduler's own heartbeat).
+    pub heartbeat: Option<Arc<dyn Heartbeat>>,
 }
 
 /// The scheduler over the services, as configured (not yet running).
@@ -335,7 +353,12 @@ pub fn scheduler(config: &Config, svc: &Services) -> Result<Scheduler, StartErro
 /// Builds everything and binds; the returned server future must be awaited (or
 /// spawned) to serve. Binding `:0` picks a free port (tests).
 pub async fn start(config: &Config) -> Result<Running, StartError> {
+    start_with(config, Hooks::default()).await
+}
+
+pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartError> {
     let svc = services(config).await?;
+    let metrics = svc.metrics.clone();
     if config.demo_account {
         ensure_demo_account(&svc).await?;
     }
@@ -354,9 +377,11 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
     } else {
         None
     };
-    let heartbeat = scheduler.as_ref().map(|s| {
-        let hb: Arc<dyn ttokjang_http::Heartbeat> = s.heartbeat();
-        hb
+    let heartbeat = hooks.heartbeat.clone().or_else(|| {
+        scheduler.as_ref().map(|s| {
+            let hb: Arc<dyn Heartbeat> = s.heartbeat();
+            hb
+        })
     });
     let state = ApiState {
         auth: svc.auth.clone(),
@@ -385,6 +410,11 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         trust_forwarded: config.trust_forwarded,
         user_data: svc.user_data.clone(),
         payments: crate::housekeeping::payments(config, &svc),
+        metrics: metrics.clone(),
+        metrics_token: config
+            .metrics_token
+            .as_ref()
+            .map(|t| Arc::from(String::from_utf8_lossy(&t.0).as_ref())),
     };
     crate::housekeeping::spawn_idempotency_pruning(
         svc.stores.idempotency.clone(),
@@ -415,6 +445,7 @@ pub async fn start(config: &Config) -> Result<Running, StartError> {
         handle: server.handle(),
         server,
         scheduler: scheduler.map(Scheduler::spawn),
+        metrics,
     })
 }
 

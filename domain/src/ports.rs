@@ -144,6 +144,21 @@ pub trait StoreHealth: Send + Sync {
     async fn check(&self) -> Result<(), RepoError>;
     /// A short name for logs and metrics: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
+    /// The connection pool's figures for metrics; `None` when there is no pool.
+    fn pool_state(&self) -> Option<PoolState> {
+        None
+    }
+}
+
+/// A snapshot of a store's connection pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    /// Open connections (in use + idle).
+    pub connections: u32,
+    /// Open connections waiting for work.
+    pub idle: u32,
+    /// The most connections the pool will open.
+    pub max: u32,
 }
 
 /// Stored plan requests (the answers of plan generation), one per generate call.

@@ -7,6 +7,7 @@ mod catalog;
 mod chat;
 mod envelope;
 mod import;
+mod ops;
 mod orders;
 mod payments;
 mod plans;

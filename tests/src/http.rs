@@ -33,6 +33,15 @@ impl TestApp {
     /// Starts a server. `None` when the backend is PostgreSQL and no server
     /// answers outside CI (inside CI that panics instead).
     pub async fn start(db: Db, overrides: &[(&str, &str)]) -> Option<Self> {
+        Self::start_with(db, overrides, server::Hooks::default()).await
+    }
+
+    /// [`TestApp::start`] with hooks (e.g. a fake scheduler heartbeat).
+    pub async fn start_with(
+        db: Db,
+        overrides: &[(&str, &str)],
+        hooks: server::Hooks,
+    ) -> Option<Self> {
         let dir = crate::TempDirGuard::new();
         let database_url = match db {
             Db::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),
@@ -59,7 +68,9 @@ impl TestApp {
             env.insert((*k).to_owned(), (*v).to_owned());
         }
         let config = Config::from_map(&env).expect("test config");
-        let running = server::start(&config).await.expect("server starts");
+        let running = server::start_with(&config, hooks)
+            .await
+            .expect("server starts");
         let handle = running.handle.clone();
         let scheduler = running.scheduler;
         tokio::spawn(running.server);

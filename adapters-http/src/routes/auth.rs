@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use ttokjang_domain::auth::{IssuedSession, Registration};
+use ttokjang_domain::auth::{IssuedSession, LoginError, RefreshError, Registration};
 use ttokjang_domain::user::{Role, User};
 
 use crate::error::ApiError;
@@ -157,6 +157,11 @@ pub async fn login(
         Ok(i) => i,
         Err(e) => {
             tracing::info!(reason = %e, "login refused");
+            match &e {
+                LoginError::RateLimited { .. } => state.metrics.rate_limited("login"),
+                LoginError::InvalidCredentials => state.metrics.login_failed("invalid_credentials"),
+                LoginError::Hash(_) | LoginError::Repo(_) => state.metrics.login_failed("error"),
+            }
             return Err(e.into());
         }
     };
@@ -172,6 +177,9 @@ pub async fn refresh(
         Ok(i) => i,
         Err(e) => {
             tracing::info!(reason = %e, "refresh refused");
+            if matches!(e, RefreshError::Reused) {
+                state.metrics.refresh_reused();
+            }
             return Err(e.into());
         }
     };

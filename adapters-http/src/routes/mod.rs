@@ -3,6 +3,7 @@ pub mod basket;
 pub mod catalog;
 pub mod chat;
 pub mod health;
+pub mod metrics;
 pub mod orders;
 pub mod payments;
 pub mod plans;

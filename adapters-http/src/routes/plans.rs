@@ -11,6 +11,7 @@ use ttokjang_domain::planner::PlanMode;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
+use crate::metrics::plan_outcome;
 use crate::routes::orders::OrderDto;
 use crate::state::ApiState;
 
@@ -199,11 +200,20 @@ async fn generate(
 ) -> Result<HttpResponse, ApiError> {
     let (lines, settings) = inputs(state, user, body).await?;
     let started = std::time::Instant::now();
-    let answer = state
+    let result = state
         .plans
         .generate(user.user.id, mode, &lines, &settings)
-        .await
-        .map_err(planning_error)?;
+        .await;
+    let outcome = match &result {
+        Ok(a) if a.meta.degraded => plan_outcome::DEGRADED,
+        Ok(_) => plan_outcome::OK,
+        Err(PlanningError::NoPlanPossible { .. } | PlanningError::Repo(_)) => plan_outcome::ERROR,
+        Err(_) => plan_outcome::REJECTED,
+    };
+    state
+        .metrics
+        .plan_generated(mode.as_str(), outcome, started.elapsed().as_secs_f64());
+    let answer = result.map_err(planning_error)?;
     tracing::info!(
         mode = mode.as_str(),
         lines = lines.len(),
