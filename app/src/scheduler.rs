@@ -134,6 +134,8 @@ pub struct Scheduler {
     random: Arc<dyn RandomSource>,
     settings: SchedulerSettings,
     heartbeat: Arc<SchedulerHeartbeat>,
+    /// Runs, outcomes and lag for `/metrics`, when a server is beside it.
+    metrics: Option<Arc<ttokjang_http::Metrics>>,
 }
 
 /// Stops the loop: the tick in progress finishes first.
@@ -177,7 +179,15 @@ impl Scheduler {
             random,
             settings,
             heartbeat,
+            metrics: None,
         }
+    }
+
+    /// Reports runs, outcomes and lag to the server's metrics.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<ttokjang_http::Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     pub fn heartbeat(&self) -> Arc<SchedulerHeartbeat> {
@@ -249,6 +259,10 @@ impl Scheduler {
         } = c;
         let started = run.started_at.unwrap_or_else(|| self.clock.now());
         let lag_s = (started - run.scheduled_for).num_seconds().max(0);
+        if let Some(m) = &self.metrics {
+            #[allow(clippy::cast_precision_loss)]
+            m.scheduler_lag_seconds(lag_s as f64);
+        }
         tracing::info!(
             reservation = %reservation.id,
             run = %run.id,
@@ -295,6 +309,9 @@ impl Scheduler {
             .await
         {
             Ok(true) => {
+                if let Some(m) = &self.metrics {
+                    m.scheduler_run(outcome.status.as_str());
+                }
                 let level_failed = outcome.status == ResultStatus::Failed;
                 let next = finish.progress.next;
                 if level_failed {

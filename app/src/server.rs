@@ -347,7 +347,8 @@ pub fn scheduler(config: &Config, svc: &Services) -> Result<Scheduler, StartErro
         svc.clock.clone(),
         svc.random.clone(),
         settings,
-    ))
+    )
+    .with_metrics(svc.metrics.clone()))
 }
 
 /// Builds everything and binds; the returned server future must be awaited (or

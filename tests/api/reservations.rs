@@ -443,6 +443,22 @@ async fn scheduler_carries_out_run_now(db: Db) {
     let (s, ready) = split(app.call(Method::GET, "/readyz", None, None).await).await;
     assert_eq!(s, 200, "{ready}");
     assert!(ready["scheduler"]["last_beat_s"].is_u64(), "{ready}");
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    for line in [
+        "ttokjang_scheduler_runs_total{outcome=\"failed\"} 1",
+        "ttokjang_scheduler_runs_total{outcome=\"success\"} 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} missing in:\n{metrics}");
+    }
+    assert!(metrics.contains("ttokjang_scheduler_lag_seconds"), "{metrics}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
