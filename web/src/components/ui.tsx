@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { isUnavailable } from '../api/unavailable';
+import { Icon } from './icons';
 import { useI18n } from '../i18n';
 import { errorMessage } from '../lib/errors';
 
@@ -8,8 +9,8 @@ export function Unavailable({ what, testId = 'unavailable' }: { what: string; te
   const { t } = useI18n();
   return (
     <div className="card soon" data-testid={testId} role="status">
-      <p className="soon-emoji" aria-hidden="true">
-        🛠️
+      <p className="soon-icon" aria-hidden="true">
+        <Icon name="tools" />
       </p>
       <p className="soon-title">{t('unavailable.title', { what })}</p>
       <p className="muted">{t('unavailable.body')}</p>

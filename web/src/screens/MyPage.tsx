@@ -61,12 +61,12 @@ export function MyPage() {
       <ul className="menu">
         <li>
           <Link to="/orders" data-testid="to-orders">
-            🧾 {t('orders.title')}
+            {t('orders.title')}
           </Link>
         </li>
         <li>
           <Link to="/me/payment-methods" data-testid="to-payment-methods">
-            💳 {t('pay.methodsTitle')}
+            {t('pay.methodsTitle')}
           </Link>
         </li>
       </ul>

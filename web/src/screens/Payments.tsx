@@ -75,7 +75,7 @@ export function PaymentMethodsScreen({ api = defaultPaymentsApi }: { api?: Payme
                 <ul className="list">
                   {methods.map((m) => (
                     <li key={m.id} className="row" data-testid="payment-method">
-                      <span className="row-main">💳 {methodLabel(m, t)}</span>
+                      <span className="row-main">{methodLabel(m, t)}</span>
                       <button type="button" className="btn-small btn-ghost" disabled={busy} onClick={() => void run(() => api.removeMethod(m.id))}>
                         {t('basket.remove')}
                       </button>

@@ -224,13 +224,13 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
         <CheckoutLinks links={selection.result.checkout} fallbackUrl={selection.result.fallback_url} storeName={storeName} />
       )}
 
-      <ErrorBox
-        error={error}
-        testId="select-error"
-        message={error instanceof ApiError && error.status === 409 ? t('detail.otherSelected') : null}
-      />
       {!selection && (
         <div className="sticky-cta">
+          <ErrorBox
+            error={error}
+            testId="select-error"
+            message={error instanceof ApiError && error.status === 409 ? t('detail.otherSelected') : null}
+          />
           <button type="button" className="btn btn-primary" onClick={() => void select()} disabled={busy} data-testid="select-plan">
             {busy ? t('detail.selecting') : t(mode === 'offline' ? 'detail.goShopping' : 'detail.orderOnline')}
           </button>
