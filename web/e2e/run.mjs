@@ -356,6 +356,39 @@ async function main() {
     { needs: [S.select] },
   );
 
+  await step(
+    page,
+    'the other screens render (준비 중 where this server lacks the endpoint)',
+    async () => {
+      // online plans: generate, open the detail (no select: that would record an order)
+      await page.getByTestId('tab-plans').click();
+      await page.getByTestId('mode-online').click();
+      const { status } = await withResponse(page, '/online/plans/generate', () => page.getByTestId('generate').click());
+      if (status !== 200 && status !== 206) throw new Error(`online generate answered ${status}`);
+      await page.getByTestId('plan-card').first().waitFor({ state: 'visible' });
+      await shot(page, '09-online-plans');
+      await page.getByTestId('plan-card').first().locator('a').click();
+      await page.getByTestId('plan-detail').waitFor({ state: 'visible' });
+      const cta = (await page.getByTestId('select-plan').textContent())?.trim();
+      if (cta !== '온라인으로 주문하기') throw new Error(`online CTA reads "${cta}"`);
+      await shot(page, '10-online-detail');
+      for (const [tab, testId, name] of [
+        ['tab-reservations', 'reservations-screen', '11-reservations'],
+        ['tab-chat', 'chat-screen', '12-chat'],
+      ]) {
+        await page.getByTestId(tab).click();
+        await page.getByTestId(testId).waitFor({ state: 'visible' });
+        await page.waitForFunction((id) => !document.querySelector(`[data-testid="${id}"] .spinner`), testId);
+        if (await page.getByTestId('unavailable').isVisible()) log(`NOTE: ${testId}: endpoint absent → 준비 중`);
+        await shot(page, name);
+      }
+      await page.goto(`${BASE_URL}/me/payment-methods`, { waitUntil: 'domcontentloaded' });
+      await page.getByTestId('sandbox-notice').waitFor({ state: 'visible' });
+      await shot(page, '13-payment-methods');
+    },
+    { needs: [S.basket] },
+  );
+
   await step(page, 'log out from my page → login screen', async () => {
     await page.getByTestId('tab-me').click();
     await page.getByTestId('logout').click();

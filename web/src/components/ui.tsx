@@ -5,8 +5,16 @@ import { useI18n } from '../i18n';
 import { errorMessage } from '../lib/errors';
 
 /** The friendly "준비 중" state for an endpoint this server does not offer yet. */
-export function Unavailable({ what, testId = 'unavailable' }: { what: string; testId?: string }) {
+export function Unavailable({ what, testId = 'unavailable', compact = false }: { what: string; testId?: string; compact?: boolean }) {
   const { t } = useI18n();
+  if (compact) {
+    return (
+      <div className="card soon-compact" data-testid={testId} role="status">
+        <strong>{what}</strong>
+        <span className="muted small">{t('unavailable.inline')}</span>
+      </div>
+    );
+  }
   return (
     <div className="card soon" data-testid={testId} role="status">
       <p className="soon-icon" aria-hidden="true">

@@ -1,9 +1,11 @@
 // Plan wording helpers.
 import type { MessageKey } from '../i18n';
 import { hasMessage } from '../i18n';
-import type { Plan, PlanLabel } from '../types';
+import type { Plan, PlanLabel, PlanMode } from '../types';
 
-export function labelKey(label: PlanLabel): MessageKey | null {
+export function labelKey(label: PlanLabel, mode: PlanMode = 'offline'): MessageKey | null {
+  const byMode = `plan.label.${mode}.${label}`;
+  if (hasMessage(byMode)) return byMode;
   const k = `plan.label.${label}`;
   return hasMessage(k) ? k : null;
 }

@@ -28,7 +28,7 @@ interface ProfileForm {
 }
 
 export function ProfileCard({ api = defaultUserApi }: { api?: UserApi }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { reloadUser } = useAuth();
   const [status, setStatus] = useState<Status>('loading');
   const [form, setForm] = useState<ProfileForm>({ display_name: '', phone: '', address: '' });
@@ -74,7 +74,12 @@ export function ProfileCard({ api = defaultUserApi }: { api?: UserApi }) {
       setSaved(true);
       void reloadUser().catch(() => undefined);
     } catch (err) {
-      if (err instanceof ApiError) setFields(err.fields);
+      if (err instanceof ApiError) {
+        // Korean first: our own sentence for the phone rule, the server's text otherwise
+        const f = { ...err.fields };
+        if (f.phone && lang === 'ko') f.phone = t('profile.phoneInvalid');
+        setFields(f);
+      }
       setError(err);
     } finally {
       setBusy(false);
@@ -82,7 +87,7 @@ export function ProfileCard({ api = defaultUserApi }: { api?: UserApi }) {
   }
 
   if (status === 'loading') return <Spinner label={t('common.loading')} />;
-  if (status === 'unavailable') return <Unavailable what={t('profile.title')} testId="profile-unavailable" />;
+  if (status === 'unavailable') return <Unavailable what={t('profile.title')} testId="profile-unavailable" compact />;
   if (status === 'error') return <ErrorBox error={error} />;
 
   const set = (k: keyof ProfileForm) => (e: React.ChangeEvent<HTMLInputElement>) => setForm((f) => ({ ...f, [k]: e.target.value }));
@@ -190,7 +195,7 @@ export function PreferencesCard({ api = defaultUserApi }: { api?: UserApi }) {
   }, [api]);
 
   if (status === 'loading') return <Spinner label={t('common.loading')} />;
-  if (status === 'unavailable') return <Unavailable what={t('prefs.title')} testId="prefs-unavailable" />;
+  if (status === 'unavailable') return <Unavailable what={t('prefs.title')} testId="prefs-unavailable" compact />;
   if (status === 'error' || !form) return <ErrorBox error={error} />;
 
   async function onSubmit(e: FormEvent) {

@@ -189,7 +189,7 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
       </Link>
       <div className="card">
         <div className="plan-top">
-          <LabelChips plan={plan} />
+          <LabelChips plan={plan} mode={mode} />
           <span className="plan-total" data-testid="detail-total">
             {formatKrw(plan.total_krw)}
           </span>

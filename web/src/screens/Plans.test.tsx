@@ -101,9 +101,8 @@ describe('PlansScreen', () => {
     }),
   } as unknown as BasketApi;
 
-  it('generates with the in-memory basket, shows loading, then a 206 notice', async () => {
-    let resolve: (r: GenerateResult) => void = () => undefined;
-    const generate = vi.fn(() => new Promise<GenerateResult>((r) => (resolve = r)));
+  it('asks for products first when the basket is empty', async () => {
+    const generate = vi.fn();
     const api = { generate } as unknown as PlansApi;
     render(
       <I18nProvider>
@@ -116,8 +115,9 @@ describe('PlansScreen', () => {
         </MemoryRouter>
       </I18nProvider>,
     );
-    // empty basket in memory → a hint to go and add products
     expect(await screen.findByTestId('plans-empty')).toBeTruthy();
+    expect(screen.queryByTestId('generate')).toBeNull();
+    expect(generate).not.toHaveBeenCalled();
   });
 
   it('sends the memory basket and renders the answer', async () => {

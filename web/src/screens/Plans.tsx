@@ -52,12 +52,12 @@ export function DegradedNotice({ sources }: { sources: SourceOutcome[] }) {
   );
 }
 
-export function LabelChips({ plan }: { plan: Plan }) {
+export function LabelChips({ plan, mode = 'offline' }: { plan: Plan; mode?: PlanMode }) {
   const { t } = useI18n();
   return (
     <span className="chips">
       {planLabels(plan).map((l) => {
-        const k = labelKey(l);
+        const k = labelKey(l, mode);
         return (
           <span key={l} className={`chip chip-${l}`} data-testid="plan-label">
             {k ? t(k) : l}
@@ -93,7 +93,7 @@ export function PlanCard({ plan, mode }: { plan: Plan; mode: PlanMode }) {
     <li className="card plan-card" data-testid="plan-card">
       <Link to={`/plans/${mode}/${encodeURIComponent(plan.plan_id)}`} className="plan-link" data-testid={`open-plan-${plan.plan_id}`}>
         <div className="plan-top">
-          <LabelChips plan={plan} />
+          <LabelChips plan={plan} mode={mode} />
           <span className="plan-total" data-testid="plan-total">
             {formatKrw(plan.total_krw)}
           </span>
