@@ -5,15 +5,25 @@ import { Spinner } from '../components/Layout';
 import { ErrorBox, PageHeader, Stepper } from '../components/ui';
 import { useI18n } from '../i18n';
 import { useDebounced } from '../lib/hooks';
+import { formatKrw } from '../lib/format';
+import { priceCache } from '../api/priceCache';
 import { MAX_QUANTITY, useBasket } from '../state/basket';
 import type { Product } from '../types';
 
-function productMeta(p: Product): string {
-  return [p.category, p.name_en].filter(Boolean).join(' · ');
+/** English name in English mode; in Korean the cheapest price we saw recently, if any. */
+function useProductMeta() {
+  const { t, lang } = useI18n();
+  return (p: Product): string => {
+    const seen = priceCache.forProduct(p.id)[0];
+    const price = seen ? t('basket.seenPrice', { price: formatKrw(seen.price_krw) }) : '';
+    const name = lang === 'en' && p.name_en ? p.name_en : '';
+    return [name, price].filter(Boolean).join(' · ');
+  };
 }
 
 export function ProductSearch({ api = defaultCatalogApi }: { api?: CatalogApi }) {
   const { t } = useI18n();
+  const productMeta = useProductMeta();
   const basket = useBasket();
   const [q, setQ] = useState('');
   const query = useDebounced(q.trim(), 300);
@@ -100,7 +110,7 @@ export function ProductSearch({ api = defaultCatalogApi }: { api?: CatalogApi })
           )}
         </p>
       )}
-      {results.length > 0 && (
+      {results.length > 0 && q.trim() !== '' && (
         <ul className="list results" data-testid="search-results">
           {results.map((p) => (
             <li key={p.id} className="row">

@@ -1,7 +1,9 @@
 // The shopper's basket as app state, loaded from the server.
 //
-// - `source: 'server'`: GET/POST/PATCH/DELETE /basket…, every write sends
-//   `If-Match: "<version>"`; a 409 reloads the basket and sets `notice = 'conflict'`.
+// - `source: 'server'`: GET/POST/PATCH/DELETE /basket…. Quantity changes and removals send
+//   `If-Match: "<version>"` (they are computed from what the shopper saw); a 409 reloads the
+//   basket and sets `notice = 'conflict'`. Additions are sent without If-Match: the server
+//   merges them into whatever is stored, so they are never lost.
 //   Writes are queued one after another so our own quick taps never conflict.
 // - `source: 'memory'`: the server has no /basket yet (404). The basket lives in memory
 //   (never in Web Storage) and plan generation sends it as `basket`.
@@ -136,7 +138,8 @@ export function BasketProvider({ children, api = defaultBasketApi }: { children:
     (p: Pick<Product, 'id' | 'name'>, quantity = 1) =>
       write(
         null,
-        (v) => api.add({ product_id: p.id, name: p.name, quantity }, v),
+        // additions merge on the server: no If-Match, so a concurrent change never loses them
+        () => api.add({ product_id: p.id, name: p.name, quantity }),
         (items) => {
           const hit = items.find((i) => i.product_id === p.id);
           if (hit) return items.map((i) => (i === hit ? { ...i, quantity: clampQty(i.quantity + quantity) } : i));
@@ -150,7 +153,7 @@ export function BasketProvider({ children, api = defaultBasketApi }: { children:
     (name: string, quantity = 1) =>
       write(
         null,
-        (v) => api.add({ name: name.trim(), quantity }, v),
+        () => api.add({ name: name.trim(), quantity }),
         (items) => {
           const hit = items.find((i) => !i.product_id && sameName(i.name, name));
           if (hit) return items.map((i) => (i === hit ? { ...i, quantity: clampQty(i.quantity + quantity) } : i));
