@@ -11,6 +11,7 @@ import { PaymentMethodsScreen, PaymentScreen } from './screens/Payments';
 import { PlanDetailScreen } from './screens/PlanDetail';
 import { PlansScreen } from './screens/Plans';
 import { ReservationsScreen } from './screens/Reservations';
+import { userApi } from './api/user';
 import { BasketProvider } from './state/basket';
 import { PlansProvider } from './state/plans';
 import { PrivacyScreen, TermsScreen } from './screens/Legal';
@@ -80,7 +81,7 @@ export function AppRoutes() {
       >
         <Route index element={<Navigate to="/basket" replace />} />
         <Route path="/basket" element={<BasketScreen />} />
-        <Route path="/plans" element={<PlansScreen />} />
+        <Route path="/plans" element={<PlansScreen prefsApi={userApi} />} />
         <Route path="/plans/:mode/:planId" element={<PlanDetailScreen />} />
         <Route path="/reservations" element={<ReservationsScreen />} />
         <Route path="/chat" element={<ChatScreen />} />

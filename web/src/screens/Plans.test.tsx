@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it, vi } from 'vitest';
 import type { BasketApi } from '../api/basket';
@@ -148,5 +148,35 @@ describe('PlansScreen', () => {
     expect(body.basket).toHaveLength(1);
     expect(body.basket[0]).toMatchObject({ product_id: 'p0101', name: '서울우유 1L', quantity: 1 });
     expect(screen.getAllByTestId('plan-card')).toHaveLength(2);
+  });
+});
+
+describe('PlansScreen default mode', () => {
+  it('starts in the preferred mode from /preferences', async () => {
+    const basketApi = {
+      get: vi.fn(async () => ({ items: [{ id: 'l1', name: '우유', quantity: 1 }], updated_at: null, version: 1 })),
+    } as unknown as BasketApi;
+    const prefsApi = {
+      preferences: vi.fn(async () => ({
+        max_stores: 3,
+        max_distance_m: 3000,
+        travel_cost_krw_per_km: 500,
+        preferred_chains: [],
+        excluded_chains: [],
+        default_mode: 'online' as const,
+      })),
+    };
+    render(
+      <I18nProvider>
+        <MemoryRouter>
+          <BasketProvider api={basketApi}>
+            <PlansProvider>
+              <PlansScreen api={{} as PlansApi} prefsApi={prefsApi} />
+            </PlansProvider>
+          </BasketProvider>
+        </MemoryRouter>
+      </I18nProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('mode-online').getAttribute('aria-selected')).toBe('true'));
   });
 });

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { UserApi } from '../api/user';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../api/http';
 import { plansApi as defaultPlansApi, type GenerateResult, type PlansApi } from '../api/plans';
@@ -155,10 +156,25 @@ function rememberPrices(r: GenerateResult) {
   );
 }
 
-export function PlansScreen({ api = defaultPlansApi }: { api?: PlansApi }) {
+export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansApi; prefsApi?: Pick<UserApi, 'preferences'> }) {
   const { t } = useI18n();
   const basket = useBasket();
-  const { mode, setMode, results, setResult } = usePlans();
+  const { mode, setMode, modeChosen, applyDefaultMode, results, setResult } = usePlans();
+
+  // Start in the shopper's preferred mode (GET /preferences), unless they already chose.
+  useEffect(() => {
+    if (modeChosen || !prefsApi) return;
+    let alive = true;
+    prefsApi
+      .preferences()
+      .then((p) => {
+        if (alive && (p.default_mode === 'offline' || p.default_mode === 'online')) applyDefaultMode(p.default_mode);
+      })
+      .catch(() => undefined); // absent or failing: keep 매장 방문
+    return () => {
+      alive = false;
+    };
+  }, [modeChosen, prefsApi, applyDefaultMode]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const result = results[mode];

@@ -1,7 +1,7 @@
 // The last plan answers (per mode) and selections, kept while the shopper moves
 // between the plan list and a plan's detail. Memory only; gone on logout.
 
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { GenerateResult } from '../api/plans';
 import type { PlanMode, SelectOfflineResponse, SelectOnlineResponse } from '../types';
 
@@ -12,6 +12,10 @@ export type Selection =
 interface PlansCtx {
   mode: PlanMode;
   setMode: (m: PlanMode) => void;
+  /** the shopper picked a mode (or the preference was applied) */
+  modeChosen: boolean;
+  /** apply the preferred default mode unless the shopper already chose */
+  applyDefaultMode: (m: PlanMode) => void;
   results: Partial<Record<PlanMode, GenerateResult>>;
   setResult: (r: GenerateResult) => void;
   /** key: `${plan_request_id}/${plan_id}` */
@@ -22,7 +26,18 @@ interface PlansCtx {
 const Ctx = createContext<PlansCtx | null>(null);
 
 export function PlansProvider({ children, initialMode = 'offline' }: { children: ReactNode; initialMode?: PlanMode }) {
-  const [mode, setMode] = useState<PlanMode>(initialMode);
+  const [mode, setModeState] = useState<PlanMode>(initialMode);
+  const [modeChosen, setModeChosen] = useState(false);
+  const chosen = useRef(false);
+  const setMode = useCallback((m: PlanMode) => {
+    chosen.current = true;
+    setModeChosen(true);
+    setModeState(m);
+  }, []);
+  const applyDefaultMode = useCallback((m: PlanMode) => {
+    if (chosen.current) return;
+    setMode(m);
+  }, [setMode]);
   const [results, setResults] = useState<Partial<Record<PlanMode, GenerateResult>>>({});
   const [selections, setSelections] = useState<Record<string, Selection>>({});
   const setResult = useCallback((r: GenerateResult) => setResults((prev) => ({ ...prev, [r.mode]: r })), []);
@@ -32,8 +47,8 @@ export function PlansProvider({ children, initialMode = 'offline' }: { children:
     [],
   );
   const value = useMemo(
-    () => ({ mode, setMode, results, setResult, selections, setSelection }),
-    [mode, results, setResult, selections, setSelection],
+    () => ({ mode, setMode, modeChosen, applyDefaultMode, results, setResult, selections, setSelection }),
+    [mode, setMode, modeChosen, applyDefaultMode, results, setResult, selections, setSelection],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
