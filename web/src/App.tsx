@@ -3,7 +3,17 @@ import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react
 import { AuthProvider, useAuth } from './auth';
 import { Spinner } from './components/Layout';
 import { I18nProvider, useI18n } from './i18n';
-import { ComingSoon, HomeShell } from './screens/Home';
+import { HomeShell } from './screens/Home';
+import { BasketScreen } from './screens/Basket';
+import { ChatScreen } from './screens/Chat';
+import { OrdersScreen } from './screens/Orders';
+import { PaymentMethodsScreen, PaymentScreen } from './screens/Payments';
+import { PlanDetailScreen } from './screens/PlanDetail';
+import { PlansScreen } from './screens/Plans';
+import { ReservationsScreen } from './screens/Reservations';
+import { userApi } from './api/user';
+import { BasketProvider } from './state/basket';
+import { PlansProvider } from './state/plans';
 import { PrivacyScreen, TermsScreen } from './screens/Legal';
 import { LoginScreen } from './screens/Login';
 import { MyPage } from './screens/MyPage';
@@ -58,13 +68,27 @@ export function AppRoutes() {
       <Route path="/register" element={<PublicOnly><RegisterScreen /></PublicOnly>} />
       <Route path="/terms" element={<TermsScreen />} />
       <Route path="/privacy" element={<PrivacyScreen />} />
-      <Route element={<RequireAuth><HomeShell /></RequireAuth>}>
+      <Route
+        element={
+          <RequireAuth>
+            <BasketProvider>
+              <PlansProvider>
+                <HomeShell />
+              </PlansProvider>
+            </BasketProvider>
+          </RequireAuth>
+        }
+      >
         <Route index element={<Navigate to="/basket" replace />} />
-        <Route path="/basket" element={<ComingSoon titleKey="tab.basket" />} />
-        <Route path="/plans" element={<ComingSoon titleKey="tab.plans" />} />
-        <Route path="/reservations" element={<ComingSoon titleKey="tab.reservations" />} />
-        <Route path="/chat" element={<ComingSoon titleKey="tab.chat" />} />
+        <Route path="/basket" element={<BasketScreen />} />
+        <Route path="/plans" element={<PlansScreen prefsApi={userApi} />} />
+        <Route path="/plans/:mode/:planId" element={<PlanDetailScreen />} />
+        <Route path="/reservations" element={<ReservationsScreen />} />
+        <Route path="/chat" element={<ChatScreen />} />
+        <Route path="/orders" element={<OrdersScreen />} />
         <Route path="/me" element={<MyPage />} />
+        <Route path="/me/payment-methods" element={<PaymentMethodsScreen />} />
+        <Route path="/payment/:orderId" element={<PaymentScreen />} />
       </Route>
       <Route path="*" element={<NotFound />} />
     </Routes>

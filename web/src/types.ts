@@ -33,6 +33,8 @@ export type KnownErrorCode =
   | 'DEPENDENCY_FAILURE'
   | 'BUDGET_CAP_EXCEEDED'
   | 'MALL_NOT_ALLOWED'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNAVAILABLE'
   // client-side codes (never sent by the server)
   | 'NETWORK_ERROR'
   | 'BAD_RESPONSE';
@@ -110,11 +112,16 @@ export type StoreKind = 'offline' | 'online';
 export interface Product {
   id: string;
   name: string;
-  name_en?: string;
-  unit?: string;
-  size?: string;
-  category?: string;
+  name_en?: string | null;
+  aliases?: string[];
+  /** G | ML | EA … */
+  unit?: string | null;
+  size?: number | string | null;
+  category?: string | null;
 }
+
+/** A product as embedded in a plan line. */
+export type ProductRef = Pick<Product, 'id' | 'name'> & Partial<Product>;
 
 export interface Store {
   id: string;
@@ -122,9 +129,10 @@ export interface Store {
   chain?: string;
   kind: StoreKind;
   store_type?: string;
-  lat?: number;
-  lng?: number;
-  address?: string;
+  location?: Location | null;
+  address?: string | null;
+  /** online malls: where the cart/checkout lives */
+  checkout_url?: string | null;
   distance_m?: number;
   min_order_krw?: number;
   delivery_fee_krw?: number;
@@ -145,6 +153,24 @@ export interface BasketItem {
 export interface Basket {
   items: BasketItem[];
   updated_at: Timestamp | null;
+  /** grows by one with each stored change; sent back as `If-Match: "<version>"` */
+  version: number;
+}
+
+/** POST /basket/items */
+export interface NewBasketItem {
+  product_id?: string | null;
+  name: string;
+  quantity: number;
+  unit?: string | null;
+  note?: string | null;
+}
+
+/** PATCH /basket/items/{id} */
+export interface BasketItemPatch {
+  quantity?: number;
+  unit?: string | null;
+  note?: string | null;
 }
 
 // ---------------------------------------------------------------- plans
@@ -155,7 +181,7 @@ export type TravelMode = 'walk' | 'transit' | 'car';
 
 export interface PlanItem {
   basket_item_id: string;
-  product: Product;
+  product: ProductRef;
   quantity: number;
   unit_price_krw: number;
   subtotal_krw: number;
@@ -167,20 +193,31 @@ export interface Stop {
   subtotal_krw: number;
   /** online stops: delivery fee charged by this mall */
   delivery_krw?: number;
-  /** offline stops: leg distance/duration to reach this stop */
-  distance_m?: number;
+  /** offline stops: distance of the leg that reaches this stop */
+  leg_distance_m?: number;
   travel_s?: number;
 }
+
+export type MissingReason =
+  | 'unknown_product'
+  | 'not_sold'
+  | 'out_of_stock'
+  | 'out_of_range'
+  | 'not_covered_by_plan'
+  | (string & {});
 
 export interface MissingItem {
   basket_item_id: string;
   name: string;
-  reason?: string;
+  quantity?: number;
+  reason?: MissingReason;
 }
 
 export interface Plan {
   plan_id: string;
   label: PlanLabel;
+  /** one plan can be best for several criteria */
+  labels?: PlanLabel[];
   total_krw: number;
   goods_krw: number;
   /** offline plans */
@@ -207,6 +244,7 @@ export interface GeneratePlansRequest {
 
 export interface GeneratePlansResponse {
   plan_request_id: string;
+  mode?: PlanMode;
   plans: Plan[];
   meta: ResponseMeta;
 }
@@ -222,9 +260,115 @@ export interface CheckoutLink {
   redirect_url: string;
 }
 
+export interface SelectOfflineResponse {
+  order_id: string;
+  order?: Order;
+  /** the chosen plan, as a shopping checklist */
+  checklist?: Plan;
+}
+
 export interface SelectOnlineResponse {
   order_id: string;
+  order?: Order;
   checkout: CheckoutLink[];
+  fallback_url?: string | null;
+}
+
+// ---------------------------------------------------------------- orders
+
+export type OrderSource = 'manual' | 'offline_plan' | 'online_plan' | (string & {});
+export type OrderStatus = 'placed' | 'checkout_pending' | 'paid' | 'cancelled' | (string & {});
+
+export interface OrderLine {
+  name: string;
+  product_id?: string | null;
+  store_id?: string | null;
+  store_name?: string | null;
+  quantity: number;
+  unit_price_krw: number;
+  subtotal_krw: number;
+}
+
+export interface Order {
+  id: string;
+  source: OrderSource;
+  plan_request_id?: string | null;
+  plan_id?: string | null;
+  status: OrderStatus;
+  lines: OrderLine[];
+  goods_krw: number;
+  fees_krw: number;
+  total_krw: number;
+  created_at: Timestamp;
+}
+
+// ---------------------------------------------------------------- profile, preferences
+
+export interface Profile {
+  display_name: string;
+  phone?: string | null;
+  address?: string | null;
+  location?: Location | null;
+  updated_at?: Timestamp | null;
+}
+
+export interface Preferences {
+  max_stores: number;
+  max_distance_m: number;
+  travel_cost_krw_per_km: number;
+  preferred_chains: string[];
+  excluded_chains: string[];
+  default_mode: PlanMode;
+  travel_mode?: TravelMode;
+  max_travel_minutes?: number;
+  updated_at?: Timestamp | null;
+}
+
+// ---------------------------------------------------------------- chat
+
+export type ChatAction =
+  | { type: 'add'; product_id?: string | null; name: string; quantity: number }
+  | { type: 'remove'; item_id: string; name: string }
+  | { type: 'set_quantity'; item_id: string; name: string; quantity: number }
+  | { type: 'clear' }
+  | { type: 'show' }
+  | { type: 'plan'; mode: PlanMode };
+
+export interface ChatReply {
+  reply: string;
+  actions: ChatAction[];
+  basket?: Basket | null;
+}
+
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  actions?: ChatAction[];
+  created_at: Timestamp;
+}
+
+// ---------------------------------------------------------------- payments (sandbox)
+
+export interface PaymentMethod {
+  id: string;
+  /** sandbox token, e.g. pm_card_ok */
+  token?: string;
+  brand?: string | null;
+  last4?: string | null;
+  label?: string | null;
+  created_at?: Timestamp;
+}
+
+export type PaymentIntentStatus = 'requires_confirmation' | 'succeeded' | 'failed' | 'canceled' | (string & {});
+
+export interface PaymentIntent {
+  id: string;
+  order_id: string;
+  amount_krw: number;
+  status: PaymentIntentStatus;
+  failure_code?: string | null;
+  created_at?: Timestamp;
 }
 
 // ---------------------------------------------------------------- reservations

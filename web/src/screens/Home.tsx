@@ -1,13 +1,14 @@
 import { NavLink, Outlet } from 'react-router-dom';
 import { Brand, LangToggle } from '../components/Layout';
+import { Icon, type IconName } from '../components/icons';
 import { useI18n, type MessageKey } from '../i18n';
 
-export const TABS: ReadonlyArray<{ path: string; key: MessageKey; id: string; icon: string }> = [
-  { path: '/basket', key: 'tab.basket', id: 'basket', icon: '🧺' },
-  { path: '/plans', key: 'tab.plans', id: 'plans', icon: '🗺️' },
-  { path: '/reservations', key: 'tab.reservations', id: 'reservations', icon: '⏰' },
-  { path: '/chat', key: 'tab.chat', id: 'chat', icon: '💬' },
-  { path: '/me', key: 'tab.me', id: 'me', icon: '🙂' },
+export const TABS: ReadonlyArray<{ path: string; key: MessageKey; id: string; icon: IconName }> = [
+  { path: '/basket', key: 'tab.basket', id: 'basket', icon: 'basket' },
+  { path: '/plans', key: 'tab.plans', id: 'plans', icon: 'route' },
+  { path: '/reservations', key: 'tab.reservations', id: 'reservations', icon: 'clock' },
+  { path: '/chat', key: 'tab.chat', id: 'chat', icon: 'chat' },
+  { path: '/me', key: 'tab.me', id: 'me', icon: 'user' },
 ];
 
 /** The logged-in shell: top bar, content, bottom tab bar. */
@@ -34,7 +35,7 @@ export function HomeShell() {
             data-testid={`tab-${tab.id}`}
           >
             <span className="tab-icon" aria-hidden="true">
-              {tab.icon}
+              <Icon name={tab.icon} />
             </span>
             <span className="tab-label">{t(tab.key)}</span>
           </NavLink>

@@ -88,13 +88,23 @@ describe('Login screen', () => {
     expect(sessionStorage.getItem('ttokjang.session.rt')).toBeNull();
   });
 
-  it('other tabs show the coming-soon placeholder', async () => {
-    vi.stubGlobal('fetch', mockFetch(() => json(200, USER)).fn);
+  it('tabs whose endpoints the server lacks show a friendly 준비 중 state, never an error', async () => {
+    vi.stubGlobal(
+      'fetch',
+      mockFetch((call) => (call.url.endsWith('/auth/me') ? json(200, USER) : errorEnvelope(404, 'NOT_FOUND', 'no such endpoint'))).fn,
+    );
     http.session.setTokens({ access_token: 'a', refresh_token: 'r', user: USER });
     renderApp('/plans');
-    expect(await screen.findByText('곧 제공됩니다')).toBeTruthy();
+    // no /basket yet: the basket lives in memory, and it is empty
+    expect(await screen.findByTestId('plans-empty')).toBeTruthy();
     fireEvent.click(screen.getByTestId('tab-chat'));
-    expect(await screen.findByRole('heading', { name: '채팅' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '채팅으로 담기' })).toBeTruthy();
+    expect((await screen.findByTestId('unavailable')).textContent).toContain('준비 중');
+    fireEvent.click(screen.getByTestId('tab-reservations'));
+    expect((await screen.findByTestId('unavailable')).textContent).toContain('예약 장보기 기능은 준비 중');
+    fireEvent.click(screen.getByTestId('tab-basket'));
+    expect(await screen.findByTestId('basket-memory')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('goes back to login with a notice when the refresh token is refused', async () => {

@@ -5,6 +5,7 @@ import { Spinner } from '../components/Layout';
 import { useI18n } from '../i18n';
 import { errorMessage } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
+import { PreferencesCard, ProfileCard } from './Account';
 
 export function MyPage() {
   const { t, lang } = useI18n();
@@ -56,6 +57,22 @@ export function MyPage() {
           </p>
         )}
       </div>
+
+      <ul className="menu">
+        <li>
+          <Link to="/orders" data-testid="to-orders">
+            {t('orders.title')}
+          </Link>
+        </li>
+        <li>
+          <Link to="/me/payment-methods" data-testid="to-payment-methods">
+            {t('pay.methodsTitle')}
+          </Link>
+        </li>
+      </ul>
+
+      <ProfileCard />
+      <PreferencesCard />
 
       <p className="notice">{t('beta.sandbox')}</p>
 

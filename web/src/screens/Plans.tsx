@@ -1,0 +1,243 @@
+import { useEffect, useState } from 'react';
+import type { UserApi } from '../api/user';
+import { Link } from 'react-router-dom';
+import { ApiError } from '../api/http';
+import { plansApi as defaultPlansApi, type GenerateResult, type PlansApi } from '../api/plans';
+import { priceCache } from '../api/priceCache';
+import { Spinner } from '../components/Layout';
+import { ErrorBox, PageHeader } from '../components/ui';
+import { useI18n } from '../i18n';
+import { formatDistance, formatKrw } from '../lib/format';
+import { itemCount, labelKey, planLabels, reasonKey } from '../lib/plan';
+import { useBasket } from '../state/basket';
+import { usePlans } from '../state/plans';
+import type { MissingItem, Plan, PlanMode, SourceOutcome } from '../types';
+
+export function ModeToggle({ mode, onChange }: { mode: PlanMode; onChange: (m: PlanMode) => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="segmented" role="tablist" aria-label={t('plans.mode')}>
+      {(['offline', 'online'] as const).map((m) => (
+        <button
+          key={m}
+          type="button"
+          role="tab"
+          aria-selected={mode === m}
+          className={`seg${mode === m ? ' seg-on' : ''}`}
+          onClick={() => onChange(m)}
+          data-testid={`mode-${m}`}
+        >
+          {t(m === 'offline' ? 'plans.offline' : 'plans.online')}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function DegradedNotice({ sources }: { sources: SourceOutcome[] }) {
+  const { t } = useI18n();
+  return (
+    <div className="notice notice-warn" role="status" data-testid="degraded-notice">
+      <strong>{t('plans.degradedTitle')}</strong>
+      <p className="small">{t('plans.degradedBody')}</p>
+      {sources.length > 0 && (
+        <ul className="small" data-testid="degraded-sources">
+          {sources.map((s) => (
+            <li key={s.id}>
+              {s.id} — {t(s.status === 'timeout' ? 'plans.sourceTimeout' : 'plans.sourceError')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function LabelChips({ plan, mode = 'offline' }: { plan: Plan; mode?: PlanMode }) {
+  const { t } = useI18n();
+  return (
+    <span className="chips">
+      {planLabels(plan).map((l) => {
+        const k = labelKey(l, mode);
+        return (
+          <span key={l} className={`chip chip-${l}`} data-testid="plan-label">
+            {k ? t(k) : l}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
+export function MissingList({ items }: { items: MissingItem[] }) {
+  const { t } = useI18n();
+  if (items.length === 0) return null;
+  return (
+    <div className="missing" data-testid="missing-items">
+      <strong className="small">{t('plans.missing', { n: items.length })}</strong>
+      <ul className="small">
+        {items.map((m) => (
+          <li key={m.basket_item_id}>
+            {m.name}
+            {m.quantity ? ` ×${m.quantity}` : ''} — <span className="muted">{t(reasonKey(m.reason))}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function PlanCard({ plan, mode }: { plan: Plan; mode: PlanMode }) {
+  const { t } = useI18n();
+  const fee = mode === 'offline' ? plan.travel_krw ?? 0 : plan.delivery_krw ?? 0;
+  return (
+    <li className="card plan-card" data-testid="plan-card">
+      <Link to={`/plans/${mode}/${encodeURIComponent(plan.plan_id)}`} className="plan-link" data-testid={`open-plan-${plan.plan_id}`}>
+        <div className="plan-top">
+          <LabelChips plan={plan} mode={mode} />
+          <span className="plan-total" data-testid="plan-total">
+            {formatKrw(plan.total_krw)}
+          </span>
+        </div>
+        <p className="plan-stores">{plan.stops.map((s) => s.store.name).join(' → ')}</p>
+        <dl className="plan-facts small">
+          <div>
+            <dt>{t('plans.goods')}</dt>
+            <dd>{formatKrw(plan.goods_krw)}</dd>
+          </div>
+          <div>
+            <dt>{t(mode === 'offline' ? 'plans.travel' : 'plans.delivery')}</dt>
+            <dd>{formatKrw(fee)}</dd>
+          </div>
+          <div>
+            <dt>{t(mode === 'offline' ? 'plans.stops' : 'plans.malls')}</dt>
+            <dd>{t('plans.stopCount', { n: plan.stops.length })}</dd>
+          </div>
+          {mode === 'offline' && (
+            <div>
+              <dt>{t('plans.distance')}</dt>
+              <dd>{formatDistance(plan.distance_m)}</dd>
+            </div>
+          )}
+        </dl>
+        <p className="small muted">{t('plans.itemsCovered', { n: itemCount(plan) })}</p>
+        <MissingList items={plan.missing_items} />
+        <span className="plan-more" aria-hidden="true">
+          {t('plans.details')} ›
+        </span>
+      </Link>
+    </li>
+  );
+}
+
+export function PlanList({ result }: { result: GenerateResult }) {
+  const { t } = useI18n();
+  return (
+    <div data-testid="plan-list">
+      {result.degraded && <DegradedNotice sources={result.failedSources} />}
+      {result.plans.length === 0 ? (
+        <p className="empty">{t('plans.none')}</p>
+      ) : (
+        <ul className="plain-list">
+          {result.plans.map((p) => (
+            <PlanCard key={p.plan_id} plan={p} mode={result.mode} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function rememberPrices(r: GenerateResult) {
+  priceCache.putMany(
+    r.plans.flatMap((p) =>
+      p.stops.flatMap((s) => s.items.map((i) => ({ product_id: i.product.id, store_id: s.store.id, price_krw: i.unit_price_krw }))),
+    ),
+  );
+}
+
+export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansApi; prefsApi?: Pick<UserApi, 'preferences'> }) {
+  const { t } = useI18n();
+  const basket = useBasket();
+  const { mode, setMode, modeChosen, applyDefaultMode, results, setResult } = usePlans();
+
+  // Start in the shopper's preferred mode (GET /preferences), unless they already chose.
+  useEffect(() => {
+    if (modeChosen || !prefsApi) return;
+    let alive = true;
+    prefsApi
+      .preferences()
+      .then((p) => {
+        if (alive && (p.default_mode === 'offline' || p.default_mode === 'online')) applyDefaultMode(p.default_mode);
+      })
+      .catch(() => undefined); // absent or failing: keep 매장 방문
+    return () => {
+      alive = false;
+    };
+  }, [modeChosen, prefsApi, applyDefaultMode]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const result = results[mode];
+
+  async function generate() {
+    setBusy(true);
+    setError(null);
+    try {
+      const b = basket.planBasket();
+      const r = await api.generate(mode, b === undefined ? {} : { basket: b });
+      setResult(r);
+      rememberPrices(r);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const empty = basket.source !== 'loading' && basket.items.length === 0;
+  const fieldProblems = error instanceof ApiError ? Object.values(error.fields) : [];
+
+  return (
+    <section data-testid="plans-screen">
+      <PageHeader title={t('plans.title')} />
+      <ModeToggle mode={mode} onChange={(m) => { setMode(m); setError(null); }} />
+      <p className="muted small">{t(mode === 'offline' ? 'plans.offlineHint' : 'plans.onlineHint')}</p>
+      {empty ? (
+        <div className="card soon" data-testid="plans-empty">
+          <p className="soon-title">{t('plans.emptyBasket')}</p>
+          <Link to="/basket" className="btn btn-outline">
+            {t('plans.toBasket')}
+          </Link>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => void generate()}
+          disabled={busy || basket.source === 'loading'}
+          data-testid="generate"
+        >
+          {busy ? t('plans.generating') : result ? t('plans.regenerate') : t('plans.generate')}
+        </button>
+      )}
+      {busy && (
+        <div className="loading-card" data-testid="plans-loading">
+          <Spinner label={t('plans.generatingLong')} />
+        </div>
+      )}
+      {error !== null && (
+        <div data-testid="plans-error">
+          <ErrorBox error={error} />
+          {fieldProblems.length > 0 && (
+            <ul className="small field-error">
+              {fieldProblems.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {!busy && result && <PlanList result={result} />}
+    </section>
+  );
+}

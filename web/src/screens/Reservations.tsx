@@ -1,0 +1,220 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from '../api/http';
+import { reservationsApi as defaultApi, type ReservationsApi } from '../api/reservations';
+import { isUnavailable } from '../api/unavailable';
+import { Field, Spinner } from '../components/Layout';
+import { ErrorBox, PageHeader, Unavailable } from '../components/ui';
+import { hasMessage, useI18n } from '../i18n';
+import { formatDateTime } from '../lib/format';
+import type { DayOfWeek, FieldErrors, PlanMode, Reservation, ReservationRun } from '../types';
+
+const DAYS: DayOfWeek[] = [1, 2, 3, 4, 5, 6, 0];
+
+function Runs({ api, id }: { api: ReservationsApi; id: string }) {
+  const { t, lang } = useI18n();
+  const [runs, setRuns] = useState<ReservationRun[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api
+      .runs(id)
+      .then((p) => setRuns(p.items))
+      .catch(setError);
+  }, [api, id]);
+  if (error) return isUnavailable(error) ? <p className="small muted">{t('unavailable.inline')}</p> : <ErrorBox error={error} />;
+  if (!runs) return <Spinner label={t('common.loading')} />;
+  if (runs.length === 0) return <p className="small muted">{t('resv.noRuns')}</p>;
+  const loc = lang === 'ko' ? 'ko-KR' : 'en-US';
+  return (
+    <ul className="small runs" data-testid="runs">
+      {runs.map((r) => {
+        const k = `resv.result.${r.status}`;
+        return (
+          <li key={r.id}>
+            {formatDateTime(r.started_at ?? r.scheduled_for, loc)} — {hasMessage(k) ? t(k) : r.status}
+            {r.error_code ? ` (${r.error_code})` : ''}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function ReservationCard({ r, api, onChange }: { r: Reservation; api: ReservationsApi; onChange: (r: Reservation | null) => void }) {
+  const { t, lang } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const loc = lang === 'ko' ? 'ko-KR' : 'en-US';
+  const act = async (fn: () => Promise<Reservation | null>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      onChange(await fn());
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const days = (r.days_of_week ?? []).map((d) => t(`resv.day.${d}` as 'resv.day.0')).join('·');
+  const statusKey = `resv.status.${r.status}`;
+  return (
+    <li className="card" data-testid="reservation">
+      <div className="plan-top">
+        <strong>{r.title}</strong>
+        <span className={`chip chip-status-${r.status}`}>{hasMessage(statusKey) ? t(statusKey) : r.status}</span>
+      </div>
+      <p className="small">
+        {t(r.mode === 'online' ? 'plans.online' : 'plans.offline')} · {r.schedule_type === 'weekly' ? `${t('resv.weekly')} ${days}` : r.schedule_type}{' '}
+        {r.time_of_day ?? ''}
+      </p>
+      <p className="small muted">
+        {t('resv.next')}: {r.next_run_at ? formatDateTime(r.next_run_at, loc) : '-'}
+        {r.last_run_at && (
+          <>
+            {' · '}
+            {t('resv.last')}: {formatDateTime(r.last_run_at, loc)}
+          </>
+        )}
+      </p>
+      <ErrorBox error={error} />
+      <div className="row-actions">
+        {r.status === 'active' && (
+          <button type="button" className="btn-small btn-outline" disabled={busy} onClick={() => void act(() => api.pause(r.id))} data-testid="resv-pause">
+            {t('resv.pause')}
+          </button>
+        )}
+        {r.status === 'paused' && (
+          <button type="button" className="btn-small btn-outline" disabled={busy} onClick={() => void act(() => api.resume(r.id))} data-testid="resv-resume">
+            {t('resv.resume')}
+          </button>
+        )}
+        <button type="button" className="btn-small btn-outline" disabled={busy} onClick={() => void act(async () => { await api.runNow(r.id); setOpen(true); return null; })}>
+          {t('resv.runNow')}
+        </button>
+        <button type="button" className="btn-small btn-ghost" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+          {t('resv.history')}
+        </button>
+      </div>
+      {open && <Runs api={api} id={r.id} />}
+    </li>
+  );
+}
+
+export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi }) {
+  const { t } = useI18n();
+  const [items, setItems] = useState<Reservation[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [title, setTitle] = useState('주말 장보기');
+  const [mode, setMode] = useState<PlanMode>('offline');
+  const [days, setDays] = useState<DayOfWeek[]>([6]);
+  const [time, setTime] = useState('09:00');
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(() => {
+    setError(null);
+    api
+      .list()
+      .then((p) => setItems(p.items))
+      .catch((e: unknown) => setError(e));
+  }, [api]);
+  useEffect(load, [load]);
+
+  async function create(e: FormEvent) {
+    e.preventDefault();
+    const local: FieldErrors = {};
+    if (!title.trim()) local.title = t('resv.titleRequired');
+    if (days.length === 0) local.days_of_week = t('resv.daysRequired');
+    if (!/^\d{2}:\d{2}$/.test(time)) local.time_of_day = t('resv.timeInvalid');
+    setFields(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    setFormError(null);
+    try {
+      const r = await api.create({
+        title: title.trim(),
+        mode,
+        schedule_type: 'weekly',
+        days_of_week: [...days].sort(),
+        time_of_day: time,
+        timezone: 'Asia/Seoul',
+        channel: 'in_app',
+      });
+      setItems((prev) => [r, ...(prev ?? [])]);
+    } catch (err) {
+      if (err instanceof ApiError) setFields(err.fields);
+      setFormError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (isUnavailable(error)) {
+    return (
+      <section data-testid="reservations-screen">
+        <PageHeader title={t('resv.title')} />
+        <p className="muted">{t('resv.intro')}</p>
+        <Unavailable what={t('resv.title')} />
+      </section>
+    );
+  }
+
+  return (
+    <section data-testid="reservations-screen">
+      <PageHeader title={t('resv.title')} />
+      <p className="muted small">{t('resv.intro')}</p>
+      <form className="card form" onSubmit={create} noValidate data-testid="resv-form">
+        <h2 className="card-title">{t('resv.new')}</h2>
+        <Field id="resv-title" label={t('resv.name')} value={title} onChange={(e) => setTitle(e.target.value)} error={fields.title} maxLength={80} />
+        <fieldset className="days">
+          <legend>{t('resv.days')}</legend>
+          {DAYS.map((d) => (
+            <label key={d} className={`day${days.includes(d) ? ' day-on' : ''}`}>
+              <input
+                type="checkbox"
+                checked={days.includes(d)}
+                onChange={(e) => setDays((cur) => (e.target.checked ? [...cur, d] : cur.filter((x) => x !== d)))}
+              />
+              {t(`resv.day.${d}` as 'resv.day.0')}
+            </label>
+          ))}
+          {fields.days_of_week && <small className="field-error">{fields.days_of_week}</small>}
+        </fieldset>
+        <div className="grid-2">
+          <Field id="resv-time" label={t('resv.time')} type="time" value={time} onChange={(e) => setTime(e.target.value)} error={fields.time_of_day} />
+          <div className="field">
+            <label htmlFor="resv-mode">{t('plans.mode')}</label>
+            <select id="resv-mode" className="input" value={mode} onChange={(e) => setMode(e.target.value === 'online' ? 'online' : 'offline')}>
+              <option value="offline">{t('plans.offline')}</option>
+              <option value="online">{t('plans.online')}</option>
+            </select>
+          </div>
+        </div>
+        <p className="small muted">{t('resv.tz')}</p>
+        <ErrorBox error={formError} />
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="resv-create">
+          {busy ? t('common.saving') : t('resv.create')}
+        </button>
+      </form>
+      <ErrorBox error={error} onRetry={load} />
+      {!items && !error && <Spinner label={t('common.loading')} />}
+      {items && items.length === 0 && <p className="empty">{t('resv.empty')}</p>}
+      {items && items.length > 0 && (
+        <ul className="plain-list" data-testid="reservations-list">
+          {items.map((r) => (
+            <ReservationCard
+              key={r.id}
+              r={r}
+              api={api}
+              onChange={(next) => {
+                if (next) setItems((prev) => (prev ?? []).map((x) => (x.id === next.id ? next : x)));
+              }}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
