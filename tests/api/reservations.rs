@@ -456,9 +456,15 @@ async fn scheduler_carries_out_run_now(db: Db) {
         "ttokjang_scheduler_runs_total{outcome=\"failed\"} 1",
         "ttokjang_scheduler_runs_total{outcome=\"success\"} 1",
     ] {
-        assert!(metrics.lines().any(|l| l == line), "{line} missing in:\n{metrics}");
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "{line} missing in:\n{metrics}"
+        );
     }
-    assert!(metrics.contains("ttokjang_scheduler_lag_seconds"), "{metrics}");
+    assert!(
+        metrics.contains("ttokjang_scheduler_lag_seconds"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
