@@ -10,7 +10,7 @@ use actix_web::middleware::{from_fn, Compress};
 use actix_web::{App, HttpResponse, HttpServer};
 use chrono::Duration;
 use thiserror::Error;
-use ttokjang_domain::auth::{AuthService, InvitePolicy, Registration};
+use ttokjang_domain::auth::{AuthService, InvitePolicy, RegisterError, Registration};
 use ttokjang_domain::basket::BasketService;
 use ttokjang_domain::order::OrderService;
 use ttokjang_domain::ports::{Clock, HashError, RandomSource, ReservationRunner};
@@ -229,7 +229,8 @@ pub async fn ensure_demo_account(svc: &Services) -> Result<(), StartError> {
         .ok()
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| readable_secret(svc.random.as_ref(), 16));
-    svc.auth
+    let registered = svc
+        .auth
         .register(
             Registration {
                 email: DEMO_EMAIL.to_owned(),
@@ -240,8 +241,13 @@ pub async fn ensure_demo_account(svc: &Services) -> Result<(), StartError> {
             InvitePolicy::Optional,
             Role::Shopper,
         )
-        .await
-        .map_err(|e| StartError::Demo(e.to_string()))?;
+        .await;
+    match registered {
+        Ok(_) => {}
+        // Another instance starting on the same database created it first.
+        Err(RegisterError::EmailTaken) => return Ok(()),
+        Err(e) => return Err(StartError::Demo(e.to_string())),
+    }
     let invite = create_invite(svc, None).await?;
     // Printed to the terminal on purpose, once; never through the log pipeline.
     println!(
