@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: format and lint gates, Rust unit tests, the port contract
 # suite on SQLite and PostgreSQL, black-box HTTP tests, the web app's unit tests
-# and build, and the end-to-end test in headless Chromium against the real binary.
+# and build, the end-to-end test in headless Chromium against the real binary,
+# the crash-safety test (SIGKILL during writes) and two instances on one PostgreSQL.
 #
 # With CI=true nothing that needs PostgreSQL, the browser or the web build is
 # skipped: a missing piece fails the run.
@@ -38,5 +39,11 @@ scripts/build-web.sh
 
 step "end-to-end in headless Chromium"
 scripts/e2e.sh
+
+step "crash safety: SIGKILL during writes on SQLite"
+scripts/crash-test.sh
+
+step "two instances on one PostgreSQL"
+scripts/two-instances-test.sh
 
 step "all tests passed"
