@@ -50,11 +50,11 @@ export TI_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
 python3 scripts/two_instances_test.py &
 driver=$!
 # Watchdog: the driver and both servers die within 4 minutes whatever happens.
-( sleep 240; echo "two-instances: watchdog fired" >&2; kill -9 "$driver" 2>/dev/null
+( sleep 240 >/dev/null 2>&1 </dev/null; echo "two-instances: watchdog fired" >&2; kill -9 "$driver" 2>/dev/null
   for f in "$work"/server*.pid; do kill -9 "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; done ) &
 watchdog=$!
 cleanup() {
-  pkill -P "$watchdog" 2>/dev/null || true; kill "$watchdog" 2>/dev/null || true
+  kill "$watchdog" 2>/dev/null || true
   for f in "$work"/server*.pid; do kill -9 "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; done
   "$psql_bin" -X -q "$admin_url" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 \
     || echo "two-instances: could not drop database $db" >&2
