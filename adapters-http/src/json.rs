@@ -2,7 +2,7 @@
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest};
+use actix_web::{web, HttpMessage, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -58,21 +58,57 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
     ApiError::validation([("query", clean(&err.to_string()))]).into()
 }
 
+/// What `web::Json` checks before parsing, for handlers that read raw bytes:
+/// a non-empty body must be sent as `application/json` (or `…+json`), else 415.
+fn require_json_type(req: &HttpRequest, bytes: &[u8]) -> Result<(), ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    let is_json = req
+        .mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the body as Content-Type: application/json",
+        ))
+    }
+}
+
+/// serde lets a struct be written as a JSON array of its fields (so `[]` is an
+/// empty struct when every field is optional); the contract's bodies are objects.
+fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: T = serde_json::from_slice(bytes).map_err(|e| from_serde(&e))?;
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::validation([("body", "must be a JSON object")]));
+    }
+    Ok(value)
+}
+
 /// For endpoints whose body is optional: empty → `None`, otherwise it must be
-/// valid JSON of the given shape.
-pub fn optional_body<T: DeserializeOwned>(bytes: &web::Bytes) -> Result<Option<T>, ApiError> {
+/// a JSON object of the given shape, sent as JSON.
+pub fn optional_body<T: DeserializeOwned>(
+    req: &HttpRequest,
+    bytes: &web::Bytes,
+) -> Result<Option<T>, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(bytes)
-        .map(Some)
-        .map_err(|e| from_serde(&e))
+    require_json_type(req, bytes)?;
+    from_slice(bytes).map(Some)
 }
 
 /// A required JSON body read from raw bytes (for handlers that also need the
-/// bytes, e.g. to fingerprint an idempotent request).
-pub fn required_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| from_serde(&e))
+/// bytes, e.g. to fingerprint an idempotent request), with the checks of
+/// `web::Json` (content type) plus "a JSON object".
+pub fn required_body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, ApiError> {
+    require_json_type(req, bytes)?;
+    from_slice(bytes)
 }
 
 pub fn json_config() -> web::JsonConfig {

@@ -6,6 +6,7 @@ mod basket;
 mod catalog;
 mod chat;
 mod envelope;
+mod hostile;
 mod import;
 mod ops;
 mod orders;

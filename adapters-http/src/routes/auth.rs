@@ -194,7 +194,7 @@ pub async fn logout(
     state: web::Data<ApiState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let body: LogoutBody = optional_body(&body)?.unwrap_or_default();
+    let body: LogoutBody = optional_body(&req, &body)?.unwrap_or_default();
     let now = state.auth.now();
     let from_access = match bearer(&req) {
         Some(token) => match state.tokens.verify(token, now) {

@@ -192,12 +192,13 @@ pub async fn list_methods(
 }
 
 pub async fn add_method(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<ApiState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     refuse_card_numbers(&body)?;
-    let b: MethodBody = required_body(&body)?;
+    let b: MethodBody = required_body(&req, &body)?;
     let m = state
         .payments
         .service
@@ -238,7 +239,7 @@ pub async fn create_intent(
     refuse_card_numbers(&body)?;
     let uid = user.user.id;
     idempotent(&req, &state, uid, &body, || async {
-        let b: IntentBody = required_body(&body)?;
+        let b: IntentBody = required_body(&req, &body)?;
         let intent = state
             .payments
             .service
@@ -263,7 +264,7 @@ pub async fn confirm_intent(
     refuse_card_numbers(&body)?;
     let (uid, intent_id) = (user.user.id, id.into_inner());
     idempotent(&req, &state, uid, &body, || async {
-        let b: ConfirmBody = required_body(&body)?;
+        let b: ConfirmBody = required_body(&req, &body)?;
         match state
             .payments
             .service

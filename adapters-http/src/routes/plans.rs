@@ -156,6 +156,15 @@ async fn inputs(
                     format!("at most {MAX_LINES} items"),
                 )]));
             }
+            if let Some(i) = lines
+                .iter()
+                .position(|l| l.name.chars().any(char::is_control))
+            {
+                return Err(ApiError::validation([(
+                    format!("basket[{i}].name"),
+                    "must not contain control characters",
+                )]));
+            }
             lines
                 .into_iter()
                 .enumerate()
@@ -231,11 +240,12 @@ async fn generate(
 }
 
 pub async fn generate_offline(
+    req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
     user: AuthUser,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let body: GenerateBody = crate::json::optional_body(&body)?.unwrap_or_default();
+    let body: GenerateBody = crate::json::optional_body(&req, &body)?.unwrap_or_default();
     if body.mode.is_some() {
         return Err(ApiError::validation([(
             "mode",
@@ -246,11 +256,12 @@ pub async fn generate_offline(
 }
 
 pub async fn generate_online(
+    req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
     user: AuthUser,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let body: GenerateBody = crate::json::optional_body(&body)?.unwrap_or_default();
+    let body: GenerateBody = crate::json::optional_body(&req, &body)?.unwrap_or_default();
     if body.mode.is_some() {
         return Err(ApiError::validation([(
             "mode",

@@ -90,11 +90,13 @@ pub async fn get(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpRespo
 }
 
 pub async fn put(
+    req: actix_web::HttpRequest,
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<PreferencesBody>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
+    // Raw bytes so that `[]` (serde's "struct as a sequence") is refused.
+    let b: PreferencesBody = crate::json::required_body(&req, &body)?;
     let p = state
         .user_data
         .preferences

@@ -269,13 +269,16 @@ pub async fn get(
 }
 
 pub async fn patch(
+    req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
     auth: AuthUser,
     path: web::Path<String>,
-    body: web::Json<PatchBody>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let id = reservation_id(&path)?;
-    let b = body.into_inner();
+    // Raw bytes so that `[]` (serde's "struct as a sequence") is refused like
+    // any other non-object; an empty patch must be written `{}`.
+    let b: PatchBody = crate::json::required_body(&req, &body)?;
     let patch = ReservationPatch {
         title: b.title,
         mode: b.mode,
