@@ -15,6 +15,7 @@ use ttokjang_domain::RepoError;
 use uuid::Uuid;
 
 use crate::error::Failure;
+use crate::rows::corrupt;
 use crate::schema::orders;
 use crate::shopper_rows::{at, id, Id, Instant};
 use crate::store::PgStore;
@@ -45,10 +46,6 @@ diesel::table! {
 }
 
 type Conn = diesel::PgConnection;
-
-fn corrupt(column: &str) -> RepoError {
-    RepoError::Corrupt(format!("{column} is not valid"))
-}
 
 fn to_uuid(_column: &str, v: &Id) -> Result<Uuid, RepoError> {
     Ok(*v)

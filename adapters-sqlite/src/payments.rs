@@ -15,6 +15,7 @@ use ttokjang_domain::RepoError;
 use uuid::Uuid;
 
 use crate::error::Failure;
+use crate::rows::corrupt;
 use crate::schema::orders;
 use crate::shopper_rows::{at, id, Id, Instant};
 use crate::store::SqliteStore;
@@ -45,10 +46,6 @@ diesel::table! {
 }
 
 type Conn = diesel::SqliteConnection;
-
-fn corrupt(column: &str) -> RepoError {
-    RepoError::Corrupt(format!("{column} is not valid"))
-}
 
 fn to_uuid(column: &str, v: &Id) -> Result<Uuid, RepoError> {
     Uuid::parse_str(v).map_err(|_| corrupt(column))

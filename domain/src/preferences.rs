@@ -183,16 +183,23 @@ fn chains(
 impl Preferences {
     pub const MAX_CHAINS: usize = 20;
 
+    /// Allowed stops per offline plan (also for a plan request's override).
+    pub const MAX_STORES_RANGE: (i64, i64) = (1, 5);
+    /// Allowed search radius in metres (also for a plan request's override).
+    pub const MAX_DISTANCE_M_RANGE: (i64, i64) = (100, 30_000);
+
     /// Checks every field, reporting all problems together.
     pub fn parse(input: PreferencesInput) -> Result<Self, Vec<InvalidValue>> {
         let d = Preferences::default();
         let mut p = Vec::new();
-        let max_stores = ranged("max_stores", input.max_stores, 1, 5, d.max_stores, &mut p);
+        let (lo, hi) = Preferences::MAX_STORES_RANGE;
+        let max_stores = ranged("max_stores", input.max_stores, lo, hi, d.max_stores, &mut p);
+        let (lo, hi) = Preferences::MAX_DISTANCE_M_RANGE;
         let max_distance_m = ranged(
             "max_distance_m",
             input.max_distance_m,
-            100,
-            30_000,
+            lo,
+            hi,
             d.max_distance_m,
             &mut p,
         );

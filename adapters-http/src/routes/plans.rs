@@ -8,6 +8,7 @@ use ttokjang_domain::catalog::GeoPoint;
 use ttokjang_domain::planner::context::RecordError;
 use ttokjang_domain::planner::service::{PlanLine, PlanSettings, PlanningError, SelectError};
 use ttokjang_domain::planner::PlanMode;
+use ttokjang_domain::preferences::Preferences;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
@@ -183,17 +184,23 @@ async fn inputs(
         settings.origin =
             GeoPoint::new(loc.lat, loc.lng).map_err(|e| ApiError::from_invalid(vec![e]))?;
     }
+    // The same bounds as the stored preferences.
     if let Some(k) = body.max_stores {
-        if !(1..=5).contains(&k) {
-            return Err(ApiError::validation([("max_stores", "must be 1 to 5")]));
+        let (lo, hi) = Preferences::MAX_STORES_RANGE;
+        if !(lo..=hi).contains(&i64::from(k)) {
+            return Err(ApiError::validation([(
+                "max_stores",
+                format!("must be {lo} to {hi}"),
+            )]));
         }
         settings.max_stores = k;
     }
     if let Some(d) = body.max_distance_m {
-        if !(100..=30_000).contains(&d) {
+        let (lo, hi) = Preferences::MAX_DISTANCE_M_RANGE;
+        if !(lo..=hi).contains(&d) {
             return Err(ApiError::validation([(
                 "max_distance_m",
-                "must be 100 to 30000",
+                format!("must be {lo} to {hi}"),
             )]));
         }
         settings.max_distance_m = d;

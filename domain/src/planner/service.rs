@@ -254,10 +254,11 @@ impl PlanService {
         let mut unclear = Vec::new();
         for l in lines {
             // The basket's own limit, so that every plan can become an order.
-            if !(1..=99).contains(&l.quantity) {
+            let (lo, hi) = (crate::basket::Quantity::MIN, crate::basket::Quantity::MAX);
+            if !(lo..=hi).contains(&i64::from(l.quantity)) {
                 problems.push(InvalidValue::new(
                     "quantity",
-                    format!("item {} must be 1 to 99", l.id),
+                    format!("item {} must be {lo} to {hi}", l.id),
                 ));
             }
             if l.product_id.is_none() && l.name.trim().chars().count() < MIN_NAME_CHARS {
