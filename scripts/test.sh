@@ -2,7 +2,8 @@
 # Runs every test: format and lint gates, Rust unit tests, the port contract
 # suite on SQLite and PostgreSQL, black-box HTTP tests, the web app's unit tests
 # and build, the end-to-end test in headless Chromium against the real binary,
-# the crash-safety test (SIGKILL during writes) and two instances on one PostgreSQL.
+# schemathesis fuzzing of the running binary against its OpenAPI document, the
+# crash-safety test (SIGKILL during writes) and two instances on one PostgreSQL.
 #
 # With CI=true nothing that needs PostgreSQL, the browser or the web build is
 # skipped: a missing piece fails the run.
@@ -39,6 +40,9 @@ scripts/build-web.sh
 
 step "end-to-end in headless Chromium"
 scripts/e2e.sh
+
+step "API fuzzing: schemathesis against the OpenAPI document"
+scripts/fuzz-api.sh
 
 step "crash safety: SIGKILL during writes on SQLite"
 scripts/crash-test.sh

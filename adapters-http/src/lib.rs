@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod json;
 pub mod jwt;
 pub mod metrics;
+pub mod openapi;
 pub mod request_id;
 pub mod routes;
 pub mod state;
@@ -18,67 +19,73 @@ pub use error::ApiError;
 pub use metrics::Metrics;
 pub use state::{ApiState, Heartbeat};
 
-/// Mounts the API (`/api/v1/...`) and the health endpoints.
+/// Mounts the API (`/api/v1/...`), the health endpoints and the OpenAPI
+/// document (`/api-docs/openapi.json`, Swagger UI at `/api-docs/ui/`).
 pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
     let data = web::Data::new(state);
+    let document = openapi::document();
     move |cfg: &mut web::ServiceConfig| {
-        cfg.app_data(data.clone())
-            .app_data(json::json_config())
-            .app_data(web::PathConfig::default().error_handler(json::path_error))
-            .app_data(web::QueryConfig::default().error_handler(json::query_error))
-            .app_data(web::PayloadConfig::default().limit(json::BODY_LIMIT))
-            .route("/healthz", web::get().to(routes::health::healthz))
-            .route("/readyz", web::get().to(routes::health::readyz))
-            .route("/metrics", web::get().to(routes::metrics::metrics))
-            .service(
-                web::scope("/api/v1")
-                    .service(
-                        web::scope("/auth")
-                            .service(post("/register", routes::auth::register))
-                            .service(post("/login", routes::auth::login))
-                            .service(post("/refresh", routes::auth::refresh))
-                            .service(post("/logout", routes::auth::logout))
-                            .service(get("/me", routes::auth::me))
-                            .default_service(web::to(api_not_found)),
-                    )
-                    .service(post(
-                        "/offline/plans/generate",
-                        routes::plans::generate_offline,
-                    ))
-                    .service(post("/offline/plans/select", routes::plans::select_offline))
-                    .service(post(
-                        "/online/plans/generate",
-                        routes::plans::generate_online,
-                    ))
-                    .service(post("/online/plans/select", routes::plans::select_online))
-                    .service(post("/plans/generate", routes::plans::generate_legacy))
-                    .service(
-                        web::scope("/catalog")
-                            .service(get("/products", routes::catalog::products))
-                            .service(get("/stores", routes::catalog::stores))
-                            .default_service(web::to(api_not_found)),
-                    )
-                    .configure(routes::user_data::configure)
-                    .service(
-                        resource("/reservations")
-                            .route(web::get().to(routes::reservations::list))
-                            .route(web::post().to(routes::reservations::create)),
-                    )
-                    .service(
-                        resource("/reservations/{id}")
-                            .route(web::get().to(routes::reservations::get))
-                            .route(web::patch().to(routes::reservations::patch))
-                            .route(web::delete().to(routes::reservations::cancel)),
-                    )
-                    .service(get("/reservations/{id}/runs", routes::reservations::runs))
-                    .service(post(
-                        "/reservations/{id}/run",
-                        routes::reservations::run_now,
-                    ))
-                    .service(get("/notifications", routes::reservations::notifications))
-                    .configure(routes::payments::configure)
-                    .default_service(web::to(api_not_found)),
-            );
+        cfg.service(
+            utoipa_swagger_ui::SwaggerUi::new("/api-docs/ui/{_:.*}")
+                .url("/api-docs/openapi.json", document.clone()),
+        )
+        .app_data(data.clone())
+        .app_data(json::json_config())
+        .app_data(web::PathConfig::default().error_handler(json::path_error))
+        .app_data(web::QueryConfig::default().error_handler(json::query_error))
+        .app_data(web::PayloadConfig::default().limit(json::BODY_LIMIT))
+        .service(get("/healthz", routes::health::healthz))
+        .service(get("/readyz", routes::health::readyz))
+        .service(get("/metrics", routes::metrics::metrics))
+        .service(
+            web::scope("/api/v1")
+                .service(
+                    web::scope("/auth")
+                        .service(post("/register", routes::auth::register))
+                        .service(post("/login", routes::auth::login))
+                        .service(post("/refresh", routes::auth::refresh))
+                        .service(post("/logout", routes::auth::logout))
+                        .service(get("/me", routes::auth::me))
+                        .default_service(web::to(api_not_found)),
+                )
+                .service(post(
+                    "/offline/plans/generate",
+                    routes::plans::generate_offline,
+                ))
+                .service(post("/offline/plans/select", routes::plans::select_offline))
+                .service(post(
+                    "/online/plans/generate",
+                    routes::plans::generate_online,
+                ))
+                .service(post("/online/plans/select", routes::plans::select_online))
+                .service(post("/plans/generate", routes::plans::generate_legacy))
+                .service(
+                    web::scope("/catalog")
+                        .service(get("/products", routes::catalog::products))
+                        .service(get("/stores", routes::catalog::stores))
+                        .default_service(web::to(api_not_found)),
+                )
+                .configure(routes::user_data::configure)
+                .service(
+                    resource("/reservations")
+                        .route(web::get().to(routes::reservations::list))
+                        .route(web::post().to(routes::reservations::create)),
+                )
+                .service(
+                    resource("/reservations/{id}")
+                        .route(web::get().to(routes::reservations::get))
+                        .route(web::patch().to(routes::reservations::patch))
+                        .route(web::delete().to(routes::reservations::cancel)),
+                )
+                .service(get("/reservations/{id}/runs", routes::reservations::runs))
+                .service(post(
+                    "/reservations/{id}/run",
+                    routes::reservations::run_now,
+                ))
+                .service(get("/notifications", routes::reservations::notifications))
+                .configure(routes::payments::configure)
+                .default_service(web::to(api_not_found)),
+        );
     }
 }
 
@@ -106,12 +113,24 @@ where
     resource(path).route(web::get().to(handler))
 }
 
-pub async fn method_not_allowed() -> HttpResponse {
-    actix_web::ResponseError::error_response(&ApiError::new(
+/// 405 in the contract's shape, with the `Allow` header RFC 9110 asks for:
+/// the methods come from the OpenAPI document, the one list of what each
+/// route accepts.
+pub async fn method_not_allowed(req: actix_web::HttpRequest) -> HttpResponse {
+    let mut res = actix_web::ResponseError::error_response(&ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "METHOD_NOT_ALLOWED",
         "this endpoint does not accept that method",
-    ))
+    ));
+    let allow = req
+        .match_pattern()
+        .and_then(|pattern| openapi::allowed_methods(&pattern))
+        .and_then(|methods| actix_web::http::header::HeaderValue::from_str(methods).ok());
+    if let Some(allow) = allow {
+        res.headers_mut()
+            .insert(actix_web::http::header::ALLOW, allow);
+    }
+    res
 }
 
 /// Unknown paths under `/api/v1` (and wrong methods on known ones) answer in

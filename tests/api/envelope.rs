@@ -94,6 +94,63 @@ async fn unknown_routes_and_methods(app: TestApp) {
     .await;
     assert_eq!(s, 405, "{b}");
     assert_envelope(&b, "METHOD_NOT_ALLOWED");
+    // RFC 9110: a 405 names what the resource accepts (from the OpenAPI document).
+    for (method, path, allow) in [
+        (Method::GET, "/api/v1/auth/login", "POST"),
+        (Method::POST, "/api/v1/basket", "GET, PUT"),
+        (
+            Method::GET,
+            "/api/v1/basket/items/7f1f6fb4-7a0e-4d6c-9d55-0b8f7d6b1c11",
+            "DELETE, PATCH",
+        ),
+        (Method::TRACE, "/healthz", "GET"),
+        (Method::POST, "/metrics", "GET"),
+    ] {
+        let res = app.call(method.clone(), path, None, None).await;
+        let got = res
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let (s, b) = split(res).await;
+        assert_eq!(s, 405, "{method} {path}: {b}");
+        assert_envelope(&b, "METHOD_NOT_ALLOWED");
+        assert_eq!(got.as_deref(), Some(allow), "{method} {path}");
+    }
+}
+
+/// The OpenAPI document and Swagger UI are served by the binary itself.
+async fn the_openapi_document_is_served(app: TestApp) {
+    let (s, doc) = split(
+        app.call(Method::GET, "/api-docs/openapi.json", None, None)
+            .await,
+    )
+    .await;
+    assert_eq!(s, 200, "{doc}");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{doc}"
+    );
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/offline/plans/generate",
+        "/api/v1/payments/intents/{id}/confirm",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is not documented");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let res = app
+        .client
+        .get(app.url("/api-docs/ui/"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.expect("body");
+    assert!(html.contains("swagger-ui"), "{html}");
 }
 
 async fn request_ids_are_echoed_or_made(app: TestApp) {
@@ -136,6 +193,7 @@ crate::on_both_backends!(
     wrong_shapes_are_validation_failures,
     wrong_content_type_and_huge_body,
     unknown_routes_and_methods,
+    the_openapi_document_is_served,
     request_ids_are_echoed_or_made,
     health_and_readiness,
 );

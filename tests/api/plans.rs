@@ -229,7 +229,8 @@ async fn bad_baskets_get_clear_errors(app: TestApp) {
     )
     .await;
     assert_eq!(st, 422, "{b}");
-    // Nothing can be bought: 503 DEPENDENCY_FAILURE with the reasons.
+    // Nothing can be bought (no source failed): 422 NO_PLAN_POSSIBLE with the
+    // reasons, not a 5xx: nothing is wrong on the server's side.
     let (st, b) = post(
         &app,
         "/api/v1/offline/plans/generate",
@@ -239,9 +240,10 @@ async fn bad_baskets_get_clear_errors(app: TestApp) {
     .await;
     assert_eq!(
         (st, b["error"]["code"].as_str()),
-        (503, Some("DEPENDENCY_FAILURE")),
+        (422, Some("NO_PLAN_POSSIBLE")),
         "{b}"
     );
+    assert!(b["error"]["fields"]["basket.r"].is_string(), "{b}");
     let (st, _) = split(
         app.call(
             Method::POST,

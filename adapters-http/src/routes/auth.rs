@@ -14,37 +14,42 @@ use crate::json::optional_body;
 use crate::jwt::TokenError;
 use crate::state::ApiState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
+    #[schema(max_length = 254, example = "shopper@example.com")]
     email: String,
+    /// 10 to 128 characters; not the e-mail's local part, not a common password.
+    #[schema(min_length = 10, max_length = 128)]
     password: String,
+    #[schema(min_length = 1, max_length = 40)]
     display_name: String,
     #[serde(default)]
+    /// Required while the closed beta needs invites.
     invite_code: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
     email: String,
     password: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshBody {
     refresh_token: String,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogoutBody {
     #[serde(default)]
     refresh_token: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserDto {
     pub id: String,
     pub email: String,
@@ -65,12 +70,16 @@ impl From<&User> for UserDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenPairDto {
     access_token: String,
+    #[schema(example = "Bearer")]
     token_type: &'static str,
+    /// Seconds until the access token expires.
     expires_in: i64,
+    /// Opaque; rotated on every use.
     refresh_token: String,
+    /// Seconds until the refresh token expires unused.
     refresh_expires_in: i64,
     user: UserDto,
 }
@@ -125,6 +134,14 @@ fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
     }
 }
 
+/// Creates an account (closed beta: with an unused invite code unless invites are off).
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", operation_id = "register",
+    security(()), request_body = RegisterBody,
+    responses(
+        (status = 201, description = "The new account", body = UserDto),
+        (status = 409, description = "CONFLICT: the e-mail is taken", body = crate::openapi::ErrorResponse),
+        (status = 429, description = "RATE_LIMITED, with Retry-After", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn register(
     state: web::Data<ApiState>,
     body: web::Json<RegisterBody>,
@@ -147,6 +164,14 @@ pub async fn register(
     Ok(HttpResponse::Created().json(UserDto::from(&user)))
 }
 
+/// Signs in. Unknown e-mail and wrong password answer the same.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
+    security(()), request_body = LoginBody,
+    responses(
+        (status = 200, description = "A token pair", body = TokenPairDto),
+        (status = 401, description = "INVALID_CREDENTIALS", body = crate::openapi::ErrorResponse),
+        (status = 429, description = "RATE_LIMITED (per account and per address), with Retry-After", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<ApiState>,
@@ -169,6 +194,13 @@ pub async fn login(
     token_pair(&state, &issued)
 }
 
+/// Rotates the refresh token: answers a new pair; the old token is spent.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", operation_id = "refresh",
+    security(()), request_body = RefreshBody,
+    responses(
+        (status = 200, description = "A new token pair", body = TokenPairDto),
+        (status = 401, description = "UNAUTHENTICATED (unknown or expired token), REFRESH_TOKEN_REUSED (the session family is revoked)", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn refresh(
     state: web::Data<ApiState>,
     body: web::Json<RefreshBody>,
@@ -189,6 +221,13 @@ pub async fn refresh(
 /// Ends the session of the access token and/or of the refresh token given.
 /// With a valid access token the refresh token is optional; with only a
 /// refresh token (the access token has expired) that token's session ends.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", operation_id = "logout",
+    security((), ("bearer" = [])),
+    request_body(content = LogoutBody, description = "Optional (may be empty); needed when the access token has expired"),
+    responses(
+        (status = 204, description = "The session has ended; its access token no longer works"),
+        (status = 401, description = "Neither a valid access token nor a refresh token of a live session", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<ApiState>,
@@ -222,6 +261,9 @@ pub async fn logout(
     Ok(no_store(StatusCode::NO_CONTENT).finish())
 }
 
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", operation_id = "me",
+    responses((status = 200, description = "The user of the access token", body = UserDto)))]
 pub async fn me(user: AuthUser) -> HttpResponse {
     no_store(StatusCode::OK).json(UserDto::from(&user.user))
 }

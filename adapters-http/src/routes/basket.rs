@@ -19,37 +19,51 @@ use crate::error::ApiError;
 use crate::guard::AuthUser;
 use crate::state::ApiState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = BasketLineBody)]
 #[serde(deny_unknown_fields)]
 pub struct LineBody {
+    /// Keeps a line's id across a whole-basket PUT.
     #[serde(default)]
     id: Option<Uuid>,
     #[serde(default)]
+    #[schema(max_length = 64)]
     product_id: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
+    #[schema(minimum = 1, maximum = 99)]
     quantity: i64,
     #[serde(default)]
+    #[schema(max_length = 20)]
     unit: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BasketBody {
+    #[schema(max_items = 100)]
     items: Vec<LineBody>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewItemBody {
+    /// A catalog product's id (from `/catalog/products`), or none for a free-text line.
     #[serde(default)]
+    #[schema(max_length = 64)]
     product_id: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
+    #[schema(minimum = 1, maximum = 99)]
     quantity: i64,
     #[serde(default)]
+    #[schema(max_length = 20)]
     unit: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     note: Option<String>,
 }
 
@@ -62,18 +76,25 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = BasketItemPatch)]
 #[serde(deny_unknown_fields)]
 pub struct PatchBody {
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 99)]
     quantity: Option<i64>,
+    /// Absent keeps, `null` clears, a value sets.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, required = false, max_length = 20)]
     unit: Option<Option<String>>,
+    /// Absent keeps, `null` clears, a value sets.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, required = false, max_length = 200)]
     note: Option<Option<String>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = BasketItemDto)]
 pub struct ItemDto {
     id: String,
     product_id: Option<String>,
@@ -96,7 +117,7 @@ impl From<&BasketItem> for ItemDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BasketDto {
     items: Vec<ItemDto>,
     updated_at: Option<DateTime<Utc>>,
@@ -162,11 +183,23 @@ pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     s.parse().map(Some).map_err(|_| bad())
 }
 
+/// The whole basket; `ETag` carries its version.
+#[utoipa::path(get, path = "/api/v1/basket", tag = "shopper", operation_id = "getBasket",
+    responses((status = 200, description = "The basket", body = BasketDto,
+        headers(("ETag" = String, description = "The basket's version, for If-Match")))))]
 pub async fn get(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     let b = state.user_data.basket.get(user.user.id).await?;
     Ok(answer(StatusCode::OK, &b).json(BasketDto::from(&b)))
 }
 
+/// Replaces the whole basket.
+#[utoipa::path(put, path = "/api/v1/basket", tag = "shopper", operation_id = "putBasket",
+    request_body = BasketBody, params(("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$", description = "The basket's ETag (e.g. \"3\"); 409 when the basket changed since")),
+    responses(
+        (status = 200, description = "The saved basket", body = BasketDto,
+            headers(("ETag" = String, description = "The basket's new version"))),
+        (status = 409, description = "CONFLICT: the basket changed since If-Match", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn put(
     req: HttpRequest,
     user: AuthUser,
@@ -197,6 +230,15 @@ pub async fn put(
 
 /// 201 with `Location` when a new line was made, 200 when the quantity went
 /// onto the line already holding the same product (or name).
+#[utoipa::path(post, path = "/api/v1/basket/items", tag = "shopper", operation_id = "addBasketItem",
+    request_body = NewItemBody, params(("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$", description = "The basket's ETag (e.g. \"3\"); 409 when the basket changed since")),
+    responses(
+        (status = 201, description = "A new line; `Location` names it", body = BasketDto,
+            headers(("ETag" = String, description = "The basket's new version"))),
+        (status = 200, description = "The quantity went onto the line with the same product", body = BasketDto,
+            headers(("ETag" = String, description = "The basket's new version"))),
+        (status = 409, description = "CONFLICT: the basket changed since If-Match", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn add_item(
     req: HttpRequest,
     user: AuthUser,
@@ -230,6 +272,16 @@ pub async fn add_item(
     Ok(res.json(BasketDto::from(&basket)))
 }
 
+/// Changes a line's quantity, unit or note.
+#[utoipa::path(patch, path = "/api/v1/basket/items/{id}", tag = "shopper", operation_id = "patchBasketItem",
+    request_body = PatchBody,
+    params(("id" = uuid::Uuid, Path, description = "The line's id"), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$", description = "The basket's ETag (e.g. \"3\"); 409 when the basket changed since")),
+    responses(
+        (status = 200, description = "The basket", body = BasketDto,
+            headers(("ETag" = String, description = "The basket's new version"))),
+        (status = 404, description = "NOT_FOUND: no such line in this basket", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: the basket changed since If-Match", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn patch_item(
     req: HttpRequest,
     user: AuthUser,
@@ -256,6 +308,15 @@ pub async fn patch_item(
     Ok(answer(StatusCode::OK, &b).json(BasketDto::from(&b)))
 }
 
+/// Removes a line.
+#[utoipa::path(delete, path = "/api/v1/basket/items/{id}", tag = "shopper", operation_id = "deleteBasketItem",
+    params(("id" = uuid::Uuid, Path, description = "The line's id"), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$", description = "The basket's ETag (e.g. \"3\"); 409 when the basket changed since")),
+    responses(
+        (status = 200, description = "The basket", body = BasketDto,
+            headers(("ETag" = String, description = "The basket's new version"))),
+        (status = 404, description = "NOT_FOUND: no such line in this basket", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: the basket changed since If-Match", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn delete_item(
     req: HttpRequest,
     user: AuthUser,

@@ -79,7 +79,7 @@ fn page_params(
     (limit, offset)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
@@ -96,14 +96,20 @@ fn page<T>(mut fetched: Vec<T>, offset: usize, limit: usize) -> Page<T> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProductParams {
+    /// Korean or English words, aliases welcome (우유, milk, 달걀).
+    #[param(required = true, value_type = String, min_length = 1, max_length = 100)]
     q: Option<String>,
+    /// 1 to 100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProductDto {
     pub id: String,
     pub name: String,
@@ -111,6 +117,7 @@ pub struct ProductDto {
     pub aliases: Vec<String>,
     pub category: String,
     /// `G`, `ML` or `EA`.
+    #[schema(value_type = String, example = "ML")]
     pub unit: &'static str,
     pub size: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,6 +139,10 @@ impl From<&Product> for ProductDto {
     }
 }
 
+/// Searches products by Korean or English name and aliases, typo-tolerant.
+#[utoipa::path(get, path = "/api/v1/catalog/products", tag = "catalog", operation_id = "searchProducts",
+    params(ProductParams),
+    responses((status = 200, description = "A page of products, best match first", body = Page<ProductDto>)))]
 pub async fn products(
     _user: AuthUser,
     state: web::Data<ApiState>,
@@ -162,37 +173,47 @@ pub async fn products(
     Ok(HttpResponse::Ok().json(page(items, offset, limit)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StoreParams {
+    /// Latitude of the point (default 강남역); with `lng`.
+    #[param(value_type = Option<f64>, minimum = -90, maximum = 90)]
     lat: Option<String>,
+    /// Longitude of the point; with `lat`.
+    #[param(value_type = Option<f64>, minimum = -180, maximum = 180)]
     lng: Option<String>,
+    /// 1 to 50000 metres (default 3000); offline only.
+    #[param(value_type = Option<f64>, minimum = 1, maximum = 50000)]
     radius_m: Option<String>,
+    /// `offline` (default, also when empty: stores near the point, nearest
+    /// first) or `online` (malls).
+    #[param(value_type = Option<String>, pattern = "^(offline|online)?$")]
     kind: Option<String>,
+    /// 1 to 100 (default 20).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<String>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct LocationDto {
     pub lat: f64,
     pub lng: f64,
 }
 
-#[derive(Debug, Serialize)]
-pub struct MallDto {
-    pub delivery_fee_krw: i64,
-    /// `null`: delivery always costs the fee.
-    pub free_delivery_threshold_krw: Option<i64>,
-    pub min_order_krw: i64,
-    pub checkout_url: String,
-}
-
-#[derive(Debug, Serialize)]
+/// A mart (`kind: offline`) or an online mall (`kind: online`, with the
+/// delivery fields).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StoreDto {
     pub id: String,
     pub chain: String,
     pub name: String,
+    /// `offline` or `online`.
+    #[schema(value_type = String)]
     pub kind: &'static str,
+    /// `large_mart`, `supermarket`, `convenience`, `traditional_market`, `department` or `online_mall`.
+    #[schema(value_type = String)]
     pub format: &'static str,
     pub location: Option<LocationDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,8 +221,19 @@ pub struct StoreDto {
     pub address: Option<String>,
     /// `"24h"` or `"HH:MM-HH:MM"`, local time (Asia/Seoul); `null` when unknown.
     pub opening_hours: Option<String>,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub mall: Option<MallDto>,
+    /// Malls only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_fee_krw: Option<i64>,
+    /// Malls only; `null`: delivery always costs the fee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>, required = false)]
+    pub free_delivery_threshold_krw: Option<Option<i64>>,
+    /// Malls only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_order_krw: Option<i64>,
+    /// Malls only: where the shopper pays.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
 }
 
 impl StoreDto {
@@ -219,12 +251,10 @@ impl StoreDto {
             distance_m: distance_m.map(|d| d.round() as i64),
             address: s.address().map(str::to_owned),
             opening_hours: s.hours().map(|h| h.to_string()),
-            mall: s.mall().map(|m| MallDto {
-                delivery_fee_krw: m.delivery_fee_krw(),
-                free_delivery_threshold_krw: m.free_delivery_threshold_krw(),
-                min_order_krw: m.min_order_krw(),
-                checkout_url: m.checkout_url().to_owned(),
-            }),
+            delivery_fee_krw: s.mall().map(|m| m.delivery_fee_krw()),
+            free_delivery_threshold_krw: s.mall().map(|m| m.free_delivery_threshold_krw()),
+            min_order_krw: s.mall().map(|m| m.min_order_krw()),
+            checkout_url: s.mall().map(|m| m.checkout_url().to_owned()),
         }
     }
 }
@@ -245,6 +275,10 @@ fn number(
     }
 }
 
+/// Stores near a point (nearest first), or the online malls.
+#[utoipa::path(get, path = "/api/v1/catalog/stores", tag = "catalog", operation_id = "listStores",
+    params(StoreParams),
+    responses((status = 200, description = "A page of stores or malls", body = Page<StoreDto>)))]
 pub async fn stores(
     _user: AuthUser,
     state: web::Data<ApiState>,

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use ttokjang_domain::chat::assistant::ChatAction;
 use ttokjang_domain::chat::service::ChatError;
 
 use super::basket::BasketDto;
@@ -11,26 +12,52 @@ use crate::error::ApiError;
 use crate::guard::AuthUser;
 use crate::state::ApiState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChatBody {
+    /// Korean or English, e.g. "우유 2개랑 계란 한 판 담아줘".
+    #[schema(min_length = 1, max_length = 500)]
     message: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
+    /// 1 to 200 (default 50).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
-struct MessageDto {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ChatMessage)]
+pub struct MessageDto {
     id: String,
+    /// `user` or `assistant`.
+    #[schema(value_type = String)]
     role: &'static str,
     text: String,
+    /// What the assistant did for this message (`[]` for the shopper's own).
+    #[schema(value_type = Vec<ChatAction>)]
     actions: Value,
     created_at: DateTime<Utc>,
+}
+
+/// The assistant's answer and the basket after its edits.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ChatReply {
+    reply: String,
+    actions: Vec<ChatAction>,
+    basket: BasketDto,
+}
+
+/// The history, oldest first (one page: at most `limit` messages, newest kept).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ChatHistory {
+    items: Vec<MessageDto>,
+    /// Always `null`: the history is one page.
+    next_cursor: Option<String>,
 }
 
 impl From<ChatError> for ApiError {
@@ -46,19 +73,27 @@ impl From<ChatError> for ApiError {
     }
 }
 
+/// Edits the basket by chat: adds, removes, sets quantities, or asks back.
+#[utoipa::path(post, path = "/api/v1/chat", tag = "chat", operation_id = "chat",
+    request_body = ChatBody,
+    responses((status = 200, description = "The reply, the actions taken and the basket", body = ChatReply)))]
 pub async fn send(
     user: AuthUser,
     state: web::Data<ApiState>,
     body: web::Json<ChatBody>,
 ) -> Result<HttpResponse, ApiError> {
     let turn = state.chat.send(user.user.id, &body.message).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "reply": turn.reply,
-        "actions": turn.actions,
-        "basket": BasketDto::from(&turn.basket),
-    })))
+    Ok(HttpResponse::Ok().json(ChatReply {
+        reply: turn.reply,
+        actions: turn.actions,
+        basket: BasketDto::from(&turn.basket),
+    }))
 }
 
+/// This shopper's chat history.
+#[utoipa::path(get, path = "/api/v1/chat/history", tag = "chat", operation_id = "chatHistory",
+    params(HistoryQuery),
+    responses((status = 200, description = "The messages", body = ChatHistory)))]
 pub async fn history(
     user: AuthUser,
     state: web::Data<ApiState>,
@@ -82,9 +117,15 @@ pub async fn history(
             created_at: m.created_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
+    Ok(HttpResponse::Ok().json(ChatHistory {
+        items,
+        next_cursor: None,
+    }))
 }
 
+/// Forgets this shopper's chat history.
+#[utoipa::path(delete, path = "/api/v1/chat/history", tag = "chat", operation_id = "clearChatHistory",
+    responses((status = 204, description = "Cleared")))]
 pub async fn clear(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     state.chat.clear(user.user.id).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,5 +1,6 @@
 //! `/healthz` (alive) and `/readyz` (able to serve).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -11,6 +12,18 @@ use crate::state::ApiState;
 /// A database that does not answer within this long counts as down.
 const DB_CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// `{"status": "ok"}` for liveness probes.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // a schema only
+pub struct Health {
+    #[schema(example = "ok")]
+    status: String,
+}
+
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "operations", operation_id = "healthz",
+    security(()),
+    responses((status = 200, description = "Alive", body = Health)))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok"}))
 }
@@ -84,6 +97,27 @@ pub async fn readiness(state: &ApiState) -> Readiness {
 
 /// 200 when every check passes, else 503 with the contract's error envelope;
 /// both carry each check's status under `checks`.
+/// Readiness: `status` (`ready`/`not_ready`), the backend, the scheduler's
+/// state and each check; when not ready also the contract's `error`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // a schema only
+pub struct Ready {
+    #[schema(example = "ready")]
+    status: String,
+    /// `sqlite` or `postgres`.
+    database: String,
+    /// `{"last_beat_s": n}`, `"not_running"` or `"stale"`.
+    scheduler: serde_json::Value,
+    /// Each check by name (`database`, `scheduler`) with its own status.
+    checks: BTreeMap<String, serde_json::Value>,
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "operations", operation_id = "readyz",
+    security(()),
+    responses(
+        (status = 200, description = "The database answers, migrations are applied, the scheduler beats", body = Ready),
+        (status = 503, description = "Not ready: the body is `Ready` plus the contract's `error`", body = Ready),
+    ))]
 pub async fn readyz(state: web::Data<ApiState>) -> HttpResponse {
     let r = readiness(&state).await;
     // Kept from the first version of this answer: the backend and the

@@ -21,6 +21,13 @@ fn same_secret(given: &[u8], expected: &[u8]) -> bool {
     diff == 0
 }
 
+/// Prometheus text exposition format.
+#[utoipa::path(get, path = "/metrics", tag = "operations", operation_id = "metrics",
+    security((), ("metrics_token" = [])),
+    responses(
+        (status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain; version=0.0.4"),
+        (status = 401, description = "METRICS_TOKEN is set and the request did not send it", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn metrics(
     req: HttpRequest,
     state: web::Data<ApiState>,

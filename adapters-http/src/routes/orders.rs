@@ -12,39 +12,54 @@ use crate::error::ApiError;
 use crate::guard::AuthUser;
 use crate::state::ApiState;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    /// 1 to 100 (default 20).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
+    /// `next_cursor` of the previous page.
     #[serde(default)]
     cursor: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = OrderLineBody)]
 #[serde(deny_unknown_fields)]
 pub struct LineBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
     #[serde(default)]
+    #[schema(max_length = 64)]
     product_id: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 64)]
     store_id: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     store_name: Option<String>,
+    #[schema(minimum = 1, maximum = 99)]
     quantity: i64,
+    #[schema(minimum = 0, maximum = 100000000)]
     unit_price_krw: i64,
 }
 
 /// A manual purchase; subtotals and totals are computed by the server.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderBody {
+    #[schema(min_items = 1, max_items = 200)]
     lines: Vec<LineBody>,
+    /// Delivery or other fees.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100000000)]
     fees_krw: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = OrderLineDto)]
 pub struct LineDto {
     name: String,
     product_id: Option<String>,
@@ -55,9 +70,10 @@ pub struct LineDto {
     subtotal_krw: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OrderDto {
     id: String,
+    /// `plan` or `manual`.
     source: &'static str,
     plan_request_id: Option<String>,
     plan_id: Option<String>,
@@ -98,7 +114,8 @@ impl From<&Order> for OrderDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = OrderPage)]
 pub struct PageDto {
     items: Vec<OrderDto>,
     next_cursor: Option<String>,
@@ -119,6 +136,10 @@ fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
     b
 }
 
+/// The shopper's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/users/me/orders", tag = "shopper", operation_id = "listOrders",
+    params(ListQuery),
+    responses((status = 200, description = "A page of orders", body = PageDto)))]
 pub async fn list(
     user: AuthUser,
     state: web::Data<ApiState>,
@@ -136,6 +157,10 @@ pub async fn list(
     }))
 }
 
+/// Records a manual purchase (a selected plan records its order itself).
+#[utoipa::path(post, path = "/api/v1/users/me/orders", tag = "shopper", operation_id = "createOrder",
+    request_body = OrderBody,
+    responses((status = 201, description = "The order; `Location` names it", body = OrderDto)))]
 pub async fn create(
     user: AuthUser,
     state: web::Data<ApiState>,
@@ -173,6 +198,12 @@ pub async fn create(
         .json(OrderDto::from(&order)))
 }
 
+#[utoipa::path(get, path = "/api/v1/users/me/orders/{id}", tag = "shopper", operation_id = "getOrder",
+    params(("id" = uuid::Uuid, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The order", body = OrderDto),
+        (status = 404, description = "NOT_FOUND: no such order of this shopper", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn get(
     user: AuthUser,
     state: web::Data<ApiState>,

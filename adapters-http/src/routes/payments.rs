@@ -32,37 +32,60 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(resource("/payments/intents/{id}/confirm").route(web::post().to(confirm_intent)));
 }
 
-#[derive(Debug, Deserialize)]
+/// A sandbox payment method.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PaymentMethodBody)]
 #[serde(deny_unknown_fields)]
-struct MethodBody {
+pub struct MethodBody {
+    /// A sandbox token: `pm_card_ok`, `pm_card_declined`, `pm_card_insufficient_funds`, …
+    #[schema(example = "pm_card_ok")]
     token: String,
     #[serde(default)]
+    #[schema(max_length = 40)]
     label: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PaymentIntentBody)]
 #[serde(deny_unknown_fields)]
-struct IntentBody {
+pub struct IntentBody {
     order_id: Uuid,
+    /// The order's unpaid total.
+    #[schema(minimum = 1, maximum = 100000000)]
     amount_krw: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PaymentConfirmBody)]
 #[serde(deny_unknown_fields)]
-struct ConfirmBody {
+pub struct ConfirmBody {
+    /// A stored method's id or a sandbox token.
     payment_method: String,
 }
 
-#[derive(Debug, Serialize)]
-struct MethodDto {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = PaymentMethod)]
+pub struct MethodDto {
     id: String,
     /// The sandbox token (test cards only; never a card number).
+    #[schema(value_type = String)]
     token: &'static str,
+    #[schema(value_type = String)]
     brand: &'static str,
+    #[schema(value_type = String)]
     last4: &'static str,
     label: String,
     sandbox: bool,
     created_at: DateTime<Utc>,
+}
+
+/// The shopper's methods: one page (a shopper has a handful).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = PaymentMethodPage)]
+pub struct MethodPage {
+    items: Vec<MethodDto>,
+    /// Always `null`.
+    next_cursor: Option<String>,
 }
 
 impl From<&PaymentMethod> for MethodDto {
@@ -79,15 +102,20 @@ impl From<&PaymentMethod> for MethodDto {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct IntentDto {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = PaymentIntent)]
+pub struct IntentDto {
     id: String,
     order_id: String,
     amount_krw: i64,
+    #[schema(value_type = String, example = "KRW")]
     currency: &'static str,
+    /// `requires_confirmation`, `succeeded`, `failed` or `canceled`.
+    #[schema(value_type = String)]
     status: &'static str,
     /// The stored method's id, or the sandbox token when one was given directly.
     payment_method: Option<String>,
+    #[schema(value_type = Option<String>)]
     decline_code: Option<&'static str>,
     sandbox: bool,
     created_at: DateTime<Utc>,
@@ -180,17 +208,23 @@ fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
+#[utoipa::path(get, path = "/api/v1/users/me/payment-methods", tag = "payments", operation_id = "listPaymentMethods",
+    responses((status = 200, description = "The shopper's sandbox methods (one page)", body = MethodPage)))]
 pub async fn list_methods(
     user: AuthUser,
     state: web::Data<ApiState>,
 ) -> Result<HttpResponse, ApiError> {
     let methods = state.payments.service.list_methods(user.user.id).await?;
-    Ok(no_store(StatusCode::OK).json(serde_json::json!({
-        "items": methods.iter().map(MethodDto::from).collect::<Vec<_>>(),
-        "next_cursor": null,
-    })))
+    Ok(no_store(StatusCode::OK).json(MethodPage {
+        items: methods.iter().map(MethodDto::from).collect(),
+        next_cursor: None,
+    }))
 }
 
+/// Adds a sandbox method; anything that looks like a real card number is refused.
+#[utoipa::path(post, path = "/api/v1/users/me/payment-methods", tag = "payments", operation_id = "addPaymentMethod",
+    request_body = MethodBody,
+    responses((status = 201, description = "The method; `Location` names it", body = MethodDto)))]
 pub async fn add_method(
     req: HttpRequest,
     user: AuthUser,
@@ -213,6 +247,10 @@ pub async fn add_method(
         .json(MethodDto::from(&m)))
 }
 
+#[utoipa::path(delete, path = "/api/v1/users/me/payment-methods/{id}", tag = "payments", operation_id = "deletePaymentMethod",
+    params(("id" = uuid::Uuid, Path, description = "The method's id")),
+    responses((status = 204, description = "Removed"),
+        (status = 404, description = "NOT_FOUND: no such method of this shopper", body = crate::openapi::ErrorResponse)))]
 pub async fn delete_method(
     user: AuthUser,
     state: web::Data<ApiState>,
@@ -230,6 +268,16 @@ pub async fn delete_method(
     }
 }
 
+/// Creates a payment intent for an order of this shopper.
+#[utoipa::path(post, path = "/api/v1/payments/intents", tag = "payments", operation_id = "createPaymentIntent",
+    request_body = IntentBody, params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 255, pattern = "^[!-~]([ -~]*[!-~])?$", description = "Required: 1–255 printable ASCII characters; the same key and body replay the first answer (with `Idempotent-Replayed: true`)")),
+    responses(
+        (status = 201, description = "The intent (`requires_confirmation`)", body = IntentDto),
+        (status = 404, description = "NOT_FOUND: no such order of this shopper", body = crate::openapi::ErrorResponse),
+        (status = 400, description = "VALIDATION_FAILED: `Idempotency-Key` missing or malformed; or INVALID_JSON", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: a request with this key is still running, or the order/intent is not in a payable state", body = crate::openapi::ErrorResponse),
+        (status = 422, description = "VALIDATION_FAILED; IDEMPOTENCY_KEY_REUSED (same key, other request); BUDGET_CAP_EXCEEDED; a body that carries a real card number", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn create_intent(
     req: HttpRequest,
     user: AuthUser,
@@ -254,6 +302,18 @@ pub async fn create_intent(
     .await
 }
 
+/// Confirms with a sandbox method: succeeds (the order is paid) or is declined.
+#[utoipa::path(post, path = "/api/v1/payments/intents/{id}/confirm", tag = "payments", operation_id = "confirmPaymentIntent",
+    request_body = ConfirmBody,
+    params(("id" = uuid::Uuid, Path, description = "The intent's id"), ("Idempotency-Key" = String, Header, min_length = 1, max_length = 255, pattern = "^[!-~]([ -~]*[!-~])?$", description = "Required: 1–255 printable ASCII characters; the same key and body replay the first answer (with `Idempotent-Replayed: true`)")),
+    responses(
+        (status = 200, description = "`succeeded`", body = IntentDto),
+        (status = 402, description = "CARD_DECLINED; `error` also has `decline_code` and the failed `payment_intent`", body = crate::openapi::ErrorResponse),
+        (status = 404, description = "NOT_FOUND: no such intent of this shopper", body = crate::openapi::ErrorResponse),
+        (status = 400, description = "VALIDATION_FAILED: `Idempotency-Key` missing or malformed; or INVALID_JSON", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: a request with this key is still running, or the order/intent is not in a payable state", body = crate::openapi::ErrorResponse),
+        (status = 422, description = "VALIDATION_FAILED; IDEMPOTENCY_KEY_REUSED (same key, other request); BUDGET_CAP_EXCEEDED; a body that carries a real card number", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn confirm_intent(
     req: HttpRequest,
     user: AuthUser,
@@ -297,6 +357,10 @@ pub async fn confirm_intent(
     .await
 }
 
+#[utoipa::path(get, path = "/api/v1/payments/intents/{id}", tag = "payments", operation_id = "getPaymentIntent",
+    params(("id" = uuid::Uuid, Path, description = "The intent's id")),
+    responses((status = 200, description = "The intent", body = IntentDto),
+        (status = 404, description = "NOT_FOUND: no such intent of this shopper", body = crate::openapi::ErrorResponse)))]
 pub async fn get_intent(
     user: AuthUser,
     state: web::Data<ApiState>,

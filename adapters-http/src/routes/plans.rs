@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ttokjang_domain::catalog::GeoPoint;
 use ttokjang_domain::planner::context::RecordError;
 use ttokjang_domain::planner::service::{PlanLine, PlanSettings, PlanningError, SelectError};
+use ttokjang_domain::planner::view::{PlanAnswer, PlanView};
 use ttokjang_domain::planner::PlanMode;
 use ttokjang_domain::preferences::Preferences;
 
@@ -19,53 +20,91 @@ use crate::state::ApiState;
 /// Most lines one request may plan.
 pub const MAX_LINES: usize = 100;
 
-#[derive(Debug, Deserialize)]
+/// One line to plan instead of the stored basket's.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlanLineBody)]
 #[serde(deny_unknown_fields)]
 pub struct LineBody {
     #[serde(default)]
+    #[schema(max_length = 64)]
     id: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 64)]
     product_id: Option<String>,
+    /// At least two letters, to match a product.
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
+    #[schema(minimum = 1, maximum = 99)]
     quantity: u32,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy)]
+#[derive(Debug, Deserialize, Clone, Copy, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LatLngBody {
+    #[schema(minimum = -90, maximum = 90)]
     lat: f64,
+    #[schema(minimum = -180, maximum = 180)]
     lng: f64,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Every field is optional: the stored basket, profile location and
+/// preferences fill in what is absent.
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GenerateBody {
+    /// Lines to plan instead of the stored basket.
     #[serde(default)]
+    #[schema(max_items = 100)]
     basket: Option<Vec<LineBody>>,
     #[serde(default)]
     location: Option<LatLngBody>,
+    /// Stops per offline plan.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 5)]
     max_stores: Option<u8>,
+    /// Metres from the location (offline).
     #[serde(default)]
+    #[schema(minimum = 100, maximum = 30000)]
     max_distance_m: Option<i64>,
-    /// Legacy route only.
+    /// Legacy route only (and required there): `offline` or `online`.
     #[serde(default)]
+    #[schema(pattern = "^(offline|online)$")]
     mode: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SelectBody {
     plan_request_id: String,
     plan_id: String,
+    /// Where the mall should send the shopper back: an https URL on the allowlist.
     #[serde(default)]
     return_url: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CheckoutDto {
     store_id: String,
+    /// An https URL on the redirect allowlist.
     redirect_url: String,
+}
+
+/// The chosen offline plan as a shopping checklist, and its order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OfflineSelection {
+    order_id: String,
+    order: OrderDto,
+    checklist: PlanView,
+}
+
+/// The chosen online plan's checkout links, and its order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OnlineSelection {
+    order_id: String,
+    order: OrderDto,
+    checkout: Vec<CheckoutDto>,
+    /// The first mall's checkout page, for browsers that block opening several tabs.
+    fallback_url: Option<String>,
 }
 
 fn planning_error(e: PlanningError) -> ApiError {
@@ -87,12 +126,20 @@ fn planning_error(e: PlanningError) -> ApiError {
             err
         }
         PlanningError::Invalid(v) => ApiError::from_invalid(v),
-        PlanningError::NoPlanPossible { missing } => {
-            let mut err = ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "DEPENDENCY_FAILURE",
-                "no store or mall can supply any item of the basket right now",
-            );
+        PlanningError::NoPlanPossible { missing, degraded } => {
+            let mut err = if degraded {
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "DEPENDENCY_FAILURE",
+                    "price sources failed and no store or mall that answered can supply any item of the basket; try again shortly",
+                )
+            } else {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "NO_PLAN_POSSIBLE",
+                    "no store or mall can supply any item of the basket (`fields` says why for each)",
+                )
+            };
             err.fields = Some(
                 missing
                     .into_iter()
@@ -223,7 +270,9 @@ async fn generate(
     let outcome = match &result {
         Ok(a) if a.meta.degraded => plan_outcome::DEGRADED,
         Ok(_) => plan_outcome::OK,
-        Err(PlanningError::NoPlanPossible { .. } | PlanningError::Repo(_)) => plan_outcome::ERROR,
+        Err(PlanningError::NoPlanPossible { degraded: true, .. } | PlanningError::Repo(_)) => {
+            plan_outcome::ERROR
+        }
         Err(_) => plan_outcome::REJECTED,
     };
     state
@@ -246,6 +295,17 @@ async fn generate(
     Ok(HttpResponse::build(status).json(answer))
 }
 
+/// Plans for buying the basket at marts: ≤ `max_stores` stops in route order,
+/// minimising goods + travel; labelled alternatives.
+#[utoipa::path(post, path = "/api/v1/offline/plans/generate", tag = "plans", operation_id = "generateOfflinePlans",
+    request_body(content = GenerateBody, description = "Optional (may be empty): overrides of the stored basket, location and preferences"),
+    responses(
+        (status = 200, description = "Plans, best first", body = PlanAnswer),
+        (status = 206, description = "Degraded: a price source failed or missed its deadline (`meta.degraded`); the plans use what arrived", body = PlanAnswer),
+        (status = 400, description = "EMPTY_BASKET, or INVALID_JSON", body = crate::openapi::ErrorResponse),
+        (status = 422, description = "VALIDATION_FAILED; ITEM_CLARIFICATION_REQUIRED (`fields` names the lines); NO_PLAN_POSSIBLE: no line can be bought anywhere (`fields` gives each line's reason)", body = crate::openapi::ErrorResponse),
+        (status = 503, description = "DEPENDENCY_FAILURE: price sources failed and what arrived supplies no line (`fields` gives each line's reason); or UNAVAILABLE", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn generate_offline(
     req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
@@ -262,6 +322,17 @@ pub async fn generate_offline(
     generate(&state, &user, PlanMode::Offline, body).await
 }
 
+/// Plans for buying the basket across online malls, minimising goods +
+/// delivery fees with minimum orders and free-delivery thresholds.
+#[utoipa::path(post, path = "/api/v1/online/plans/generate", tag = "plans", operation_id = "generateOnlinePlans",
+    request_body(content = GenerateBody, description = "Optional (may be empty): overrides of the stored basket, location and preferences"),
+    responses(
+        (status = 200, description = "Plans, best first", body = PlanAnswer),
+        (status = 206, description = "Degraded: a price source failed or missed its deadline (`meta.degraded`); the plans use what arrived", body = PlanAnswer),
+        (status = 400, description = "EMPTY_BASKET, or INVALID_JSON", body = crate::openapi::ErrorResponse),
+        (status = 422, description = "VALIDATION_FAILED; ITEM_CLARIFICATION_REQUIRED (`fields` names the lines); NO_PLAN_POSSIBLE: no line can be bought anywhere (`fields` gives each line's reason)", body = crate::openapi::ErrorResponse),
+        (status = 503, description = "DEPENDENCY_FAILURE: price sources failed and what arrived supplies no line (`fields` gives each line's reason); or UNAVAILABLE", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn generate_online(
     req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
@@ -279,6 +350,15 @@ pub async fn generate_online(
 }
 
 /// The legacy route: `mode` picks the new route's behaviour; the answer is the same.
+#[utoipa::path(post, path = "/api/v1/plans/generate", tag = "plans", operation_id = "generatePlansLegacy",
+    request_body(content = GenerateBody, description = "`mode` is required here"),
+    responses(
+        (status = 200, description = "Plans, best first", body = PlanAnswer),
+        (status = 206, description = "Degraded: a price source failed or missed its deadline (`meta.degraded`); the plans use what arrived", body = PlanAnswer),
+        (status = 400, description = "EMPTY_BASKET, or INVALID_JSON", body = crate::openapi::ErrorResponse),
+        (status = 422, description = "VALIDATION_FAILED; ITEM_CLARIFICATION_REQUIRED (`fields` names the lines); NO_PLAN_POSSIBLE: no line can be bought anywhere (`fields` gives each line's reason)", body = crate::openapi::ErrorResponse),
+        (status = 503, description = "DEPENDENCY_FAILURE: price sources failed and what arrived supplies no line (`fields` gives each line's reason); or UNAVAILABLE", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn generate_legacy(
     state: web::Data<ApiState>,
     user: AuthUser,
@@ -298,6 +378,17 @@ pub async fn generate_legacy(
     generate(&state, &user, mode, body).await
 }
 
+/// Selects an offline plan: the checklist and an order (idempotent: selecting
+/// the same plan again answers the same order).
+#[utoipa::path(post, path = "/api/v1/offline/plans/select", tag = "plans", operation_id = "selectOfflinePlan",
+    request_body = SelectBody,
+    responses(
+        (status = 200, description = "The checklist and the order", body = OfflineSelection),
+        (status = 400, description = "INVALID_SELECTION (no such plan in the request, or another mode), INVALID_REDIRECT_URL, INVALID_JSON", body = crate::openapi::ErrorResponse),
+        (status = 404, description = "NOT_FOUND: no such plan request of this shopper", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: another plan of this request was already selected", body = crate::openapi::ErrorResponse),
+        (status = 410, description = "PLAN_EXPIRED: generate plans again", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn select_offline(
     state: web::Data<ApiState>,
     user: AuthUser,
@@ -325,13 +416,23 @@ pub async fn select_offline(
         .record_order(user.user.id, &selection)
         .await
         .map_err(record_error)?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "order_id": order.id.to_string(),
-        "order": OrderDto::from(&order),
-        "checklist": selection.plan,
-    })))
+    Ok(HttpResponse::Ok().json(OfflineSelection {
+        order_id: order.id.to_string(),
+        order: OrderDto::from(&order),
+        checklist: selection.plan,
+    }))
 }
 
+/// Selects an online plan: checkout links per mall and an order (idempotent).
+#[utoipa::path(post, path = "/api/v1/online/plans/select", tag = "plans", operation_id = "selectOnlinePlan",
+    request_body = SelectBody,
+    responses(
+        (status = 200, description = "Checkout links and the order", body = OnlineSelection),
+        (status = 400, description = "INVALID_SELECTION (no such plan in the request, or another mode), INVALID_REDIRECT_URL, INVALID_JSON", body = crate::openapi::ErrorResponse),
+        (status = 404, description = "NOT_FOUND: no such plan request of this shopper", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: another plan of this request was already selected", body = crate::openapi::ErrorResponse),
+        (status = 410, description = "PLAN_EXPIRED: generate plans again", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn select_online(
     state: web::Data<ApiState>,
     user: AuthUser,
@@ -369,12 +470,17 @@ pub async fn select_online(
             redirect_url: l.redirect_url,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "order_id": order.id.to_string(),
-        "order": OrderDto::from(&order),
-        "checkout": checkout,
-        // If the shopper's browser blocks opening several tabs, the web app
-        // shows these as plain links.
-        "fallback_url": selection.plan.stops.first().and_then(|s| s.store.checkout_url.clone()),
-    })))
+    // If the shopper's browser blocks opening several tabs, the web app
+    // shows these as plain links.
+    let fallback_url = selection
+        .plan
+        .stops
+        .first()
+        .and_then(|s| s.store.checkout_url.clone());
+    Ok(HttpResponse::Ok().json(OnlineSelection {
+        order_id: order.id.to_string(),
+        order: OrderDto::from(&order),
+        checkout,
+        fallback_url,
+    }))
 }

@@ -13,28 +13,41 @@ use crate::guard::AuthUser;
 use crate::state::ApiState;
 
 /// A whole replacement; an absent (or null) field takes its default.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PreferencesBody {
     #[serde(default)]
+    /// Stores per offline plan (default 3).
+    #[schema(minimum = 1, maximum = 5)]
     max_stores: Option<i64>,
+    /// Metres from the shopper (default 3000).
     #[serde(default)]
+    #[schema(minimum = 100, maximum = 30000)]
     max_distance_m: Option<i64>,
+    /// What a kilometre of route costs the shopper.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 5000)]
     travel_cost_krw_per_km: Option<i64>,
+    /// Chain names (at most 20, each up to 40 characters).
     #[serde(default)]
+    #[schema(max_items = 20)]
     preferred_chains: Option<Vec<String>>,
+    /// Chain names never planned; none may also be preferred.
     #[serde(default)]
+    #[schema(max_items = 20)]
     excluded_chains: Option<Vec<String>>,
     #[serde(default)]
+    #[schema(pattern = "^(offline|online)$")]
     default_mode: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(walk|transit|car)$")]
     travel_mode: Option<String>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 120)]
     max_travel_minutes: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PreferencesDto {
     max_stores: u8,
     max_distance_m: u32,
@@ -84,11 +97,18 @@ fn ok(p: &StoredPreferences) -> HttpResponse {
         .json(PreferencesDto::from(p))
 }
 
+/// The preferences, or the defaults until the shopper saves.
+#[utoipa::path(get, path = "/api/v1/preferences", tag = "shopper", operation_id = "getPreferences",
+    responses((status = 200, description = "The preferences", body = PreferencesDto)))]
 pub async fn get(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     let p = state.user_data.preferences.get(user.user.id).await?;
     Ok(ok(&p))
 }
 
+/// Replaces the preferences; an absent or null field takes its default.
+#[utoipa::path(put, path = "/api/v1/preferences", tag = "shopper", operation_id = "putPreferences",
+    request_body = PreferencesBody,
+    responses((status = 200, description = "The saved preferences", body = PreferencesDto)))]
 pub async fn put(
     req: actix_web::HttpRequest,
     user: AuthUser,

@@ -10,27 +10,32 @@ use crate::error::ApiError;
 use crate::guard::AuthUser;
 use crate::state::ApiState;
 
-#[derive(Debug, Deserialize, Serialize, Clone, Copy)]
+#[derive(Debug, Deserialize, Serialize, Clone, Copy, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocationBody {
+    #[schema(minimum = -90, maximum = 90)]
     lat: f64,
+    #[schema(minimum = -180, maximum = 180)]
     lng: f64,
 }
 
 /// A whole replacement: an absent or null `phone`, `address` or `location` is cleared.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileBody {
+    #[schema(min_length = 1, max_length = 40)]
     display_name: String,
+    /// A Korean mobile number (010-1234-5678, 01012345678, +82 10 …); stored normalised.
     #[serde(default)]
     phone: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     address: Option<String>,
     #[serde(default)]
     location: Option<LocationBody>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ProfileDto {
     display_name: String,
     phone: Option<String>,
@@ -70,11 +75,17 @@ fn ok(p: &Profile) -> HttpResponse {
         .json(ProfileDto::from(p))
 }
 
+#[utoipa::path(get, path = "/api/v1/users/me/profile", tag = "shopper", operation_id = "getProfile",
+    responses((status = 200, description = "The profile", body = ProfileDto)))]
 pub async fn get(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpResponse, ApiError> {
     let p = state.user_data.profile.get(user.user.id).await?;
     Ok(ok(&p))
 }
 
+/// Replaces the profile.
+#[utoipa::path(put, path = "/api/v1/users/me/profile", tag = "shopper", operation_id = "putProfile",
+    request_body = ProfileBody,
+    responses((status = 200, description = "The saved profile", body = ProfileDto)))]
 pub async fn put(
     user: AuthUser,
     state: web::Data<ApiState>,

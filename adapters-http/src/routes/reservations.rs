@@ -33,11 +33,15 @@ impl From<ReservationError> for ApiError {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    /// 1 to 100 (default 20).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<i64>,
+    /// `next_cursor` of the previous page.
     #[serde(default)]
     cursor: Option<String>,
 }
@@ -48,7 +52,7 @@ impl ListQuery {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PageDto<T> {
     items: Vec<T>,
     next_cursor: Option<String>,
@@ -62,61 +66,100 @@ fn page_dto<T, U>(page: Page<T>, f: impl FnMut(T) -> U) -> PageDto<U> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A new reservation. `once` needs `run_at` (local date-time, e.g.
+/// `2026-12-01T09:00`); `daily` `time_of_day` (`HH:MM`); `weekly` also
+/// `days_of_week` (1 = Monday … 7 = Sunday); `monthly` `day_of_month` (1–31,
+/// the last day in shorter months).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReservationCreate)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBody {
+    #[schema(min_length = 1, max_length = 60)]
     title: String,
+    /// Default `offline`.
     #[serde(default)]
+    #[schema(pattern = "^(offline|online)$")]
     mode: Option<String>,
+    #[schema(pattern = "^(once|daily|weekly|monthly)$")]
     schedule_type: String,
     #[serde(default)]
     run_at: Option<String>,
+    /// `HH:MM`, local.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{2}:[0-9]{2}$")]
     time_of_day: Option<String>,
     #[serde(default)]
-    days_of_week: Option<Vec<i64>>,
+    #[schema(min_items = 1, max_items = 7, inline)]
+    days_of_week: Option<Vec<DayOfWeek>>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 31)]
     day_of_month: Option<i64>,
+    /// IANA zone; default `Asia/Seoul`.
     #[serde(default)]
     timezone: Option<String>,
+    /// `in_app` (default), `webhook` (with `webhook_url`) or `email`.
     #[serde(default)]
+    #[schema(pattern = "^(in_app|webhook|email)$")]
     channel: Option<String>,
+    /// An https URL, for channel `webhook`.
     #[serde(default)]
+    #[schema(max_length = 2048)]
     webhook_url: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// 1 = Monday … 7 = Sunday.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+#[schema(minimum = 1, maximum = 7)]
+pub struct DayOfWeek(i64);
+
+/// Changes: `status` `paused`/`active` pauses or resumes; schedule fields reschedule.
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = ReservationPatch)]
 #[serde(deny_unknown_fields)]
 pub struct PatchBody {
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 60)]
     title: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(offline|online)$")]
     mode: Option<String>,
+    /// `paused` pauses, `active` resumes.
     #[serde(default)]
+    #[schema(pattern = "^(active|paused)$")]
     status: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(once|daily|weekly|monthly)$")]
     schedule_type: Option<String>,
     #[serde(default)]
     run_at: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{2}:[0-9]{2}$")]
     time_of_day: Option<String>,
     #[serde(default)]
-    days_of_week: Option<Vec<i64>>,
+    #[schema(min_items = 1, max_items = 7, inline)]
+    days_of_week: Option<Vec<DayOfWeek>>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 31)]
     day_of_month: Option<i64>,
     #[serde(default)]
     timezone: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(in_app|webhook|email)$")]
     channel: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 2048)]
     webhook_url: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReservationDto {
     id: String,
     title: String,
+    /// `offline` or `online`.
+    #[schema(value_type = String)]
     mode: &'static str,
+    /// `once`, `daily`, `weekly` or `monthly`.
     schedule_type: String,
     /// `once` only: local time with the zone's offset.
     run_at: Option<String>,
@@ -124,11 +167,17 @@ pub struct ReservationDto {
     days_of_week: Option<Vec<i64>>,
     day_of_month: Option<i64>,
     timezone: String,
+    /// `in_app`, `webhook` or `email`.
+    #[schema(value_type = String)]
     channel: &'static str,
     webhook_url: Option<String>,
+    /// `active`, `paused`, `completed`, `failed` or `cancelled`.
+    #[schema(value_type = String)]
     status: &'static str,
     next_run_at: Option<DateTime<Utc>>,
     last_run_at: Option<DateTime<Utc>>,
+    /// `success`, `degraded`, `failed` or `null`.
+    #[schema(value_type = Option<String>)]
     last_result_status: Option<&'static str>,
     retry_count: u32,
     created_at: DateTime<Utc>,
@@ -161,13 +210,18 @@ impl From<&Reservation> for ReservationDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ReservationRunDto)]
 pub struct RunDto {
     id: String,
     reservation_id: String,
     scheduled_for: DateTime<Utc>,
+    /// `schedule` or `manual`.
+    #[schema(value_type = String)]
     trigger: &'static str,
     attempt: u32,
+    /// `queued`, `running`, `success`, `degraded`, `failed` or `missed`.
+    #[schema(value_type = String)]
     status: &'static str,
     summary: String,
     started_at: Option<DateTime<Utc>>,
@@ -190,7 +244,7 @@ impl From<&ReservationRun> for RunDto {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NotificationDto {
     id: String,
     reservation_id: Option<String>,
@@ -213,6 +267,10 @@ impl From<Notification> for NotificationDto {
     }
 }
 
+fn days(d: Vec<DayOfWeek>) -> Vec<i64> {
+    d.into_iter().map(|DayOfWeek(n)| n).collect()
+}
+
 /// A malformed id names no reservation: 404, like another user's.
 fn reservation_id(raw: &str) -> Result<ReservationId, ApiError> {
     Uuid::parse_str(raw)
@@ -220,6 +278,9 @@ fn reservation_id(raw: &str) -> Result<ReservationId, ApiError> {
         .map_err(|_| ApiError::not_found("no such reservation"))
 }
 
+#[utoipa::path(get, path = "/api/v1/reservations", tag = "reservations", operation_id = "listReservations",
+    params(ListQuery),
+    responses((status = 200, description = "A page of reservations", body = PageDto<ReservationDto>)))]
 pub async fn list(
     state: web::Data<ApiState>,
     auth: AuthUser,
@@ -232,6 +293,12 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page_dto(page, |r| ReservationDto::from(&r))))
 }
 
+#[utoipa::path(post, path = "/api/v1/reservations", tag = "reservations", operation_id = "createReservation",
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The reservation; `Location` names it", body = ReservationDto),
+        (status = 409, description = "CONFLICT: too many active or paused reservations", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn create(
     state: web::Data<ApiState>,
     auth: AuthUser,
@@ -245,7 +312,7 @@ pub async fn create(
             schedule_type: b.schedule_type,
             run_at: b.run_at,
             time_of_day: b.time_of_day,
-            days_of_week: b.days_of_week,
+            days_of_week: b.days_of_week.map(days),
             day_of_month: b.day_of_month,
             timezone: b.timezone,
         },
@@ -258,6 +325,9 @@ pub async fn create(
         .json(ReservationDto::from(&r)))
 }
 
+#[utoipa::path(get, path = "/api/v1/reservations/{id}", tag = "reservations", operation_id = "getReservation",
+    params(("id" = uuid::Uuid, Path, description = "The reservation's id")),
+    responses((status = 200, description = "The reservation", body = ReservationDto), (status = 404, description = "NOT_FOUND: no such reservation of this shopper", body = crate::openapi::ErrorResponse)))]
 pub async fn get(
     state: web::Data<ApiState>,
     auth: AuthUser,
@@ -268,6 +338,13 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(ReservationDto::from(&r)))
 }
 
+/// Pauses, resumes, renames or reschedules.
+#[utoipa::path(patch, path = "/api/v1/reservations/{id}", tag = "reservations", operation_id = "patchReservation",
+    params(("id" = uuid::Uuid, Path, description = "The reservation's id")), request_body = PatchBody,
+    responses(
+        (status = 200, description = "The reservation", body = ReservationDto), (status = 404, description = "NOT_FOUND: no such reservation of this shopper", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: the change does not fit the reservation's state (e.g. resuming a cancelled one)", body = crate::openapi::ErrorResponse),
+    ))]
 pub async fn patch(
     req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
@@ -286,7 +363,7 @@ pub async fn patch(
         schedule_type: b.schedule_type,
         run_at: b.run_at,
         time_of_day: b.time_of_day,
-        days_of_week: b.days_of_week,
+        days_of_week: b.days_of_week.map(days),
         day_of_month: b.day_of_month,
         timezone: b.timezone,
         channel: b.channel,
@@ -296,6 +373,11 @@ pub async fn patch(
     Ok(HttpResponse::Ok().json(ReservationDto::from(&r)))
 }
 
+/// Cancels; the reservation and its runs stay readable.
+#[utoipa::path(delete, path = "/api/v1/reservations/{id}", tag = "reservations", operation_id = "cancelReservation",
+    params(("id" = uuid::Uuid, Path, description = "The reservation's id")),
+    responses((status = 204, description = "Cancelled"), (status = 404, description = "NOT_FOUND: no such reservation of this shopper", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: already finished", body = crate::openapi::ErrorResponse)))]
 pub async fn cancel(
     state: web::Data<ApiState>,
     auth: AuthUser,
@@ -306,6 +388,10 @@ pub async fn cancel(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// What each run did, newest first.
+#[utoipa::path(get, path = "/api/v1/reservations/{id}/runs", tag = "reservations", operation_id = "listReservationRuns",
+    params(("id" = uuid::Uuid, Path, description = "The reservation's id"), ListQuery),
+    responses((status = 200, description = "A page of runs", body = PageDto<RunDto>), (status = 404, description = "NOT_FOUND: no such reservation of this shopper", body = crate::openapi::ErrorResponse)))]
 pub async fn runs(
     state: web::Data<ApiState>,
     auth: AuthUser,
@@ -321,6 +407,10 @@ pub async fn runs(
 }
 
 /// 202: the run is queued for the scheduler's next tick.
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/run", tag = "reservations", operation_id = "runReservationNow",
+    params(("id" = uuid::Uuid, Path, description = "The reservation's id")),
+    responses((status = 202, description = "Queued for the scheduler's next tick", body = RunDto), (status = 404, description = "NOT_FOUND: no such reservation of this shopper", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: the reservation is not active, or a run is already queued", body = crate::openapi::ErrorResponse)))]
 pub async fn run_now(
     state: web::Data<ApiState>,
     auth: AuthUser,
@@ -331,6 +421,10 @@ pub async fn run_now(
     Ok(HttpResponse::Accepted().json(RunDto::from(&run)))
 }
 
+/// The in-app inbox: what reservation runs told the shopper, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "reservations", operation_id = "listNotifications",
+    params(ListQuery),
+    responses((status = 200, description = "A page of notifications", body = PageDto<NotificationDto>)))]
 pub async fn notifications(
     state: web::Data<ApiState>,
     auth: AuthUser,

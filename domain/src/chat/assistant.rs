@@ -17,6 +17,7 @@ use crate::ports::CatalogRepository;
 use crate::RepoError;
 
 /// What the assistant decided to do; the basket changes are applied together.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ChatAction {

@@ -8,6 +8,7 @@ use thiserror::Error;
 
 use crate::catalog::{Offer, ProductId, StoreId};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceStatus {

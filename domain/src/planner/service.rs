@@ -57,8 +57,14 @@ pub enum PlanningError {
     ClarificationRequired { lines: Vec<(String, String)> },
     #[error("invalid request")]
     Invalid(Vec<InvalidValue>),
+    /// No line can be bought. `degraded`: a price source failed or missed
+    /// its deadline, so the cause may be on our side (the HTTP adapter answers
+    /// 503 then, and 422 when the basket itself cannot be supplied).
     #[error("no store or mall can supply any item of the basket")]
-    NoPlanPossible { missing: Vec<MissingView> },
+    NoPlanPossible {
+        missing: Vec<MissingView>,
+        degraded: bool,
+    },
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -176,6 +182,7 @@ impl PlanService {
             .iter()
             .map(|l| (l.id.as_str(), l.name.as_str()))
             .collect();
+        let degraded = sources.iter().any(|s| s.status != SourceStatus::Ok);
         let plans = match plans {
             Ok(plans) => plans,
             Err(PlanError::NoPlanPossible { missing }) => {
@@ -197,10 +204,16 @@ impl PlanService {
                         });
                     }
                 }
-                return Err(PlanningError::NoPlanPossible { missing: all });
+                return Err(PlanningError::NoPlanPossible {
+                    missing: all,
+                    degraded,
+                });
             }
             Err(PlanError::EmptyBasket) => {
-                return Err(PlanningError::NoPlanPossible { missing: unknown });
+                return Err(PlanningError::NoPlanPossible {
+                    missing: unknown,
+                    degraded,
+                });
             }
             Err(e) => {
                 return Err(PlanningError::Invalid(vec![InvalidValue::new(
@@ -214,7 +227,6 @@ impl PlanService {
             .enumerate()
             .map(|(i, p)| plan_view(i, p, &stores, &names, &line_names, &unknown))
             .collect();
-        let degraded = sources.iter().any(|s| s.status != SourceStatus::Ok);
         let answer = PlanAnswer {
             plan_request_id: self.random.uuid().to_string(),
             mode,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::prices::SourceStatus;
 use super::PlanMode;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoreView {
     pub id: String,
@@ -22,18 +23,21 @@ pub struct StoreView {
     pub checkout_url: Option<String>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LatLng {
     pub lat: f64,
     pub lng: f64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductView {
     pub id: String,
     pub name: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemView {
     pub basket_item_id: String,
@@ -43,6 +47,7 @@ pub struct ItemView {
     pub subtotal_krw: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StopView {
     pub store: StoreView,
@@ -53,6 +58,7 @@ pub struct StopView {
     pub leg_distance_m: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MissingView {
     pub basket_item_id: String,
@@ -62,6 +68,7 @@ pub struct MissingView {
     pub reason: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanView {
     pub plan_id: String,
@@ -77,6 +84,7 @@ pub struct PlanView {
     pub missing_items: Vec<MissingView>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceView {
     pub id: String,
@@ -84,6 +92,7 @@ pub struct SourceView {
     pub latency_ms: u64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MetaView {
     pub degraded: bool,
@@ -93,6 +102,7 @@ pub struct MetaView {
 }
 
 /// What `generate` answers: 206 when `meta.degraded`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanAnswer {
     pub plan_request_id: String,

@@ -1,0 +1,363 @@
+//! The OpenAPI 3.1 document of the HTTP API, generated from the handlers'
+//! `#[utoipa::path]` attributes and the DTOs' `ToSchema` derives, served at
+//! `/api-docs/openapi.json` with Swagger UI (vendored, no CDN) at `/api-docs/`.
+//!
+//! The errors every operation can answer are added here in one place
+//! ([`StandardErrors`]) from what the operation is: guarded operations can
+//! answer 401, operations with a body 400/413/415/422, operations with
+//! parameters 422, and every operation 503 when the database is away.
+//! Errors particular to an operation (404, 409, 410, 402, 429 …) are written
+//! on the handler itself.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi as Document, RefOr, Required, Response, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::routes;
+
+/// The contract's error envelope: `{"error": {"code", "message", "request_id", "fields"?}}`.
+#[derive(ToSchema)]
+#[allow(dead_code)] // a schema only: errors are written by `ApiError`
+pub struct ErrorResponse {
+    error: ErrorDetail,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorDetail {
+    /// A stable machine-readable code, e.g. `VALIDATION_FAILED`, `NOT_FOUND`.
+    #[schema(example = "VALIDATION_FAILED")]
+    code: String,
+    /// Human text; never carries internals.
+    message: String,
+    /// The `X-Request-Id` of the request.
+    request_id: String,
+    /// `VALIDATION_FAILED` (and a few others): field → problem.
+    #[schema(required = false)]
+    fields: Option<BTreeMap<String, String>>,
+}
+
+/// Where the operations live (the contract's tables).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Ttokjang API",
+        description = "Grocery shopping plans for Korea: basket, catalog, offline/online plans, \
+            reservations, chat, orders and a sandbox payment flow. The contract is \
+            shared/API.md; this document is generated from the code.",
+        version = "1.0.0",
+        license(name = "MIT"),
+    ),
+    paths(
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::metrics::metrics,
+        routes::auth::register,
+        routes::auth::login,
+        routes::auth::refresh,
+        routes::auth::logout,
+        routes::auth::me,
+        routes::profile::get,
+        routes::profile::put,
+        routes::orders::list,
+        routes::orders::create,
+        routes::orders::get,
+        routes::preferences::get,
+        routes::preferences::put,
+        routes::basket::get,
+        routes::basket::put,
+        routes::basket::add_item,
+        routes::basket::patch_item,
+        routes::basket::delete_item,
+        routes::catalog::products,
+        routes::catalog::stores,
+        routes::plans::generate_offline,
+        routes::plans::select_offline,
+        routes::plans::generate_online,
+        routes::plans::select_online,
+        routes::plans::generate_legacy,
+        routes::reservations::list,
+        routes::reservations::create,
+        routes::reservations::get,
+        routes::reservations::patch,
+        routes::reservations::cancel,
+        routes::reservations::runs,
+        routes::reservations::run_now,
+        routes::reservations::notifications,
+        routes::chat::send,
+        routes::chat::history,
+        routes::chat::clear,
+        routes::payments::list_methods,
+        routes::payments::add_method,
+        routes::payments::delete_method,
+        routes::payments::create_intent,
+        routes::payments::confirm_intent,
+        routes::payments::get_intent,
+    ),
+    components(schemas(ErrorResponse, ErrorDetail)),
+    modifiers(&SecurityScheme_, &StandardErrors),
+    security(("bearer" = [])),
+    tags(
+        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "auth", description = "Accounts, sessions and tokens"),
+        (name = "shopper", description = "The shopper's own data: profile, preferences, basket, orders"),
+        (name = "catalog", description = "Products and stores"),
+        (name = "plans", description = "Offline (marts) and online (malls) shopping plans"),
+        (name = "reservations", description = "Scheduled plans and the in-app inbox"),
+        (name = "chat", description = "Editing the basket by chat"),
+        (name = "payments", description = "Sandbox payments: test tokens only"),
+    ),
+)]
+pub struct ApiDoc;
+
+/// The document, built once per call (cheap; the server builds it at start).
+pub fn document() -> Document {
+    ApiDoc::openapi()
+}
+
+/// The methods a documented route accepts, as an `Allow` header value
+/// (`"GET, PUT"`), by the route's pattern (`/api/v1/basket/items/{id}`).
+pub fn allowed_methods(pattern: &str) -> Option<&'static str> {
+    static ALLOWED: OnceLock<HashMap<String, String>> = OnceLock::new();
+    ALLOWED
+        .get_or_init(|| {
+            document()
+                .paths
+                .paths
+                .into_iter()
+                .map(|(path, item)| {
+                    let methods: Vec<&str> = [
+                        ("GET", item.get.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                    ]
+                    .into_iter()
+                    .filter_map(|(m, present)| present.then_some(m))
+                    .collect();
+                    (path, methods.join(", "))
+                })
+                .collect()
+        })
+        .get(pattern)
+        .map(String::as_str)
+}
+
+#[allow(non_camel_case_types)]
+struct SecurityScheme_;
+
+impl Modify for SecurityScheme_ {
+    fn modify(&self, openapi: &mut Document) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "The access token from /api/v1/auth/login or /api/v1/auth/refresh",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("METRICS_TOKEN, when the operator set one"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Adds the errors that follow from an operation's shape (see the module
+/// docs) and the `X-Request-Id` header to every answer.
+struct StandardErrors;
+
+fn error(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    "ErrorResponse",
+                )))),
+            )
+            .build(),
+    )
+}
+
+fn add(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| error(description));
+}
+
+/// Operations whose body may be left out entirely (an empty body).
+const OPTIONAL_BODIES: [&str; 3] = ["generateOfflinePlans", "generateOnlinePlans", "logout"];
+
+impl Modify for StandardErrors {
+    fn modify(&self, openapi: &mut Document) {
+        let global_security = openapi.security.clone().unwrap_or_default();
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/");
+            for op in [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if OPTIONAL_BODIES.contains(&op.operation_id.as_deref().unwrap_or_default()) {
+                    if let Some(RefOr::T(body)) = op.request_body.as_mut() {
+                        body.required = Some(Required::False);
+                    }
+                }
+                let guarded = match &op.security {
+                    Some(reqs) => reqs.iter().any(|r| *r != SecurityRequirement::default()),
+                    None => !global_security.is_empty(),
+                };
+                if guarded {
+                    add(
+                        op,
+                        "401",
+                        "UNAUTHENTICATED, TOKEN_EXPIRED: no valid access token or the session ended",
+                    );
+                }
+                if op.request_body.is_some() {
+                    add(op, "400", "INVALID_JSON: the body is not JSON");
+                    add(op, "413", "PAYLOAD_TOO_LARGE: the body is over 1 MiB");
+                    add(
+                        op,
+                        "415",
+                        "UNSUPPORTED_MEDIA_TYPE: the body was not sent as application/json",
+                    );
+                }
+                let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                if op.request_body.is_some() || has_params {
+                    add(
+                        op,
+                        "422",
+                        "VALIDATION_FAILED: `fields` names each invalid field",
+                    );
+                }
+                if api {
+                    add(
+                        op,
+                        "503",
+                        "UNAVAILABLE: the database is not reachable right now",
+                    );
+                }
+                for response in op.responses.responses.values_mut() {
+                    if let RefOr::T(r) = response {
+                        r.headers
+                            .entry("X-Request-Id".to_owned())
+                            .or_insert_with(|| {
+                                RefOr::T(
+                                HeaderBuilder::new()
+                                    .description(Some(
+                                        "The request's id (the client's when it sent a sane one)",
+                                    ))
+                                    .build(),
+                            )
+                            });
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_of_the_contract_is_documented() {
+        let doc = document();
+        let paths: Vec<&str> = doc.paths.paths.keys().map(String::as_str).collect();
+        for p in [
+            "/api/v1/auth/register",
+            "/api/v1/auth/login",
+            "/api/v1/auth/refresh",
+            "/api/v1/auth/logout",
+            "/api/v1/auth/me",
+            "/api/v1/users/me/profile",
+            "/api/v1/users/me/orders",
+            "/api/v1/preferences",
+            "/api/v1/basket",
+            "/api/v1/basket/items",
+            "/api/v1/basket/items/{id}",
+            "/api/v1/catalog/products",
+            "/api/v1/catalog/stores",
+            "/api/v1/offline/plans/generate",
+            "/api/v1/offline/plans/select",
+            "/api/v1/online/plans/generate",
+            "/api/v1/online/plans/select",
+            "/api/v1/plans/generate",
+            "/api/v1/reservations",
+            "/api/v1/reservations/{id}",
+            "/api/v1/reservations/{id}/runs",
+            "/api/v1/reservations/{id}/run",
+            "/api/v1/chat",
+            "/api/v1/chat/history",
+            "/api/v1/users/me/payment-methods",
+            "/api/v1/payments/intents",
+            "/api/v1/payments/intents/{id}/confirm",
+            "/api/v1/payments/intents/{id}",
+            "/healthz",
+            "/readyz",
+            "/metrics",
+        ] {
+            assert!(paths.contains(&p), "{p} is missing from the document");
+        }
+    }
+
+    #[test]
+    fn allow_lists_the_documented_methods() {
+        assert_eq!(allowed_methods("/api/v1/basket"), Some("GET, PUT"));
+        assert_eq!(
+            allowed_methods("/api/v1/basket/items/{id}"),
+            Some("DELETE, PATCH")
+        );
+        assert_eq!(allowed_methods("/healthz"), Some("GET"));
+        assert_eq!(allowed_methods("/nope"), None);
+    }
+
+    #[test]
+    fn operation_ids_are_unique_and_guarded_operations_answer_401() {
+        let doc = document();
+        let mut ids = std::collections::BTreeSet::new();
+        for (path, item) in &doc.paths.paths {
+            for op in [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+                .into_iter()
+                .flatten()
+            {
+                let id = op.operation_id.clone().unwrap_or_default();
+                assert!(ids.insert(id.clone()), "duplicate operationId {id}");
+                let public = op
+                    .security
+                    .as_ref()
+                    .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
+                assert!(
+                    public || op.responses.responses.contains_key("401"),
+                    "{path} {id}"
+                );
+            }
+        }
+    }
+}
