@@ -83,9 +83,9 @@ rc=0
   --header "Authorization: Bearer $token" \
   --checks all --exclude-checks positive_data_acceptance \
   --exclude-path /api/v1/auth/logout \
-  --phases examples,coverage,fuzzing \
+  --phases examples,coverage,fuzzing,stateful \
   --max-examples "${FUZZ_EXAMPLES:-50}" \
-  --workers 2 --request-timeout 30 \
+  --workers 1 --request-timeout 30 \
   --suppress-health-check all \
   "${seed[@]}" >"$out" 2>&1 || rc=$?
 tail -n 40 "$out"

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, RefOr, Required, Response, ResponseBuilder};
@@ -100,7 +101,7 @@ pub struct ErrorDetail {
         routes::payments::get_intent,
     ),
     components(schemas(ErrorResponse, ErrorDetail)),
-    modifiers(&SecurityScheme_, &StandardErrors),
+    modifiers(&SecurityScheme_, &StandardErrors, &Links),
     security(("bearer" = [])),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
@@ -282,6 +283,178 @@ impl Modify for StandardErrors {
     }
 }
 
+/// OpenAPI links: how the answer of one operation feeds the next (a client
+/// generator's hints, and what lets a stateful fuzzer reach past 404s).
+struct Links;
+
+/// (from operationId, status, link name, to operationId, parameters, request body)
+type LinkSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Option<fn() -> serde_json::Value>,
+);
+
+const LINKS: &[LinkSpec] = &[
+    (
+        "createReservation",
+        "201",
+        "GetReservation",
+        "getReservation",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "createReservation",
+        "201",
+        "PatchReservation",
+        "patchReservation",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "createReservation",
+        "201",
+        "ListRuns",
+        "listReservationRuns",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "createReservation",
+        "201",
+        "RunNow",
+        "runReservationNow",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "createReservation",
+        "201",
+        "CancelReservation",
+        "cancelReservation",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "createOrder",
+        "201",
+        "GetOrder",
+        "getOrder",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "createOrder",
+        "201",
+        "PayOrder",
+        "createPaymentIntent",
+        &[],
+        Some(
+            || serde_json::json!({"order_id": "$response.body#/id", "amount_krw": "$response.body#/total_krw"}),
+        ),
+    ),
+    (
+        "createPaymentIntent",
+        "201",
+        "GetIntent",
+        "getPaymentIntent",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "createPaymentIntent",
+        "201",
+        "ConfirmIntent",
+        "confirmPaymentIntent",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "addPaymentMethod",
+        "201",
+        "DeleteMethod",
+        "deletePaymentMethod",
+        &[("id", "$response.body#/id")],
+        None,
+    ),
+    (
+        "addBasketItem",
+        "201",
+        "PatchItem",
+        "patchBasketItem",
+        &[("id", "$response.body#/items/0/id")],
+        None,
+    ),
+    (
+        "addBasketItem",
+        "201",
+        "DeleteItem",
+        "deleteBasketItem",
+        &[("id", "$response.body#/items/0/id")],
+        None,
+    ),
+    (
+        "generateOfflinePlans",
+        "200",
+        "SelectPlan",
+        "selectOfflinePlan",
+        &[],
+        Some(
+            || serde_json::json!({"plan_request_id": "$response.body#/plan_request_id", "plan_id": "$response.body#/plans/0/plan_id"}),
+        ),
+    ),
+    (
+        "generateOnlinePlans",
+        "200",
+        "SelectPlan",
+        "selectOnlinePlan",
+        &[],
+        Some(
+            || serde_json::json!({"plan_request_id": "$response.body#/plan_request_id", "plan_id": "$response.body#/plans/0/plan_id"}),
+        ),
+    ),
+];
+
+impl Modify for Links {
+    fn modify(&self, openapi: &mut Document) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let id = op.operation_id.clone().unwrap_or_default();
+                for (from, status, name, to, params, body) in LINKS {
+                    if *from != id {
+                        continue;
+                    }
+                    let Some(RefOr::T(response)) = op.responses.responses.get_mut(*status) else {
+                        continue;
+                    };
+                    let mut link = LinkBuilder::new().operation_id(*to);
+                    for (param, expr) in *params {
+                        link = link.parameter(*param, *expr);
+                    }
+                    if let Some(body) = body {
+                        link = link.request_body(Some(body()));
+                    }
+                    response
+                        .links
+                        .insert((*name).to_owned(), RefOr::T(link.build()));
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,6 +497,29 @@ mod tests {
             "/metrics",
         ] {
             assert!(paths.contains(&p), "{p} is missing from the document");
+        }
+    }
+
+    #[test]
+    fn every_link_joins_two_documented_operations() {
+        let doc = document();
+        let ops: std::collections::BTreeMap<String, &Operation> = doc
+            .paths
+            .paths
+            .values()
+            .flat_map(|i| [&i.get, &i.put, &i.post, &i.delete, &i.patch])
+            .flatten()
+            .map(|o| (o.operation_id.clone().unwrap_or_default(), o))
+            .collect();
+        for (from, status, name, to, _, _) in LINKS {
+            assert!(ops.contains_key(*to), "{to} is not an operation");
+            let op = ops
+                .get(*from)
+                .unwrap_or_else(|| panic!("{from} is not an operation"));
+            let Some(RefOr::T(r)) = op.responses.responses.get(*status) else {
+                panic!("{from} has no {status} answer");
+            };
+            assert!(r.links.contains_key(*name), "{from} {status} lacks {name}");
         }
     }
 

@@ -59,8 +59,10 @@ fn page_params(
     cursor: Option<&str>,
     problems: &mut Problems,
 ) -> (usize, usize) {
+    // A given but blank `limit` is refused like any other non-number (the
+    // document says integer); only an absent one takes the default.
     let limit = match limit.map(str::trim) {
-        None | Some("") => DEFAULT_LIMIT,
+        None => DEFAULT_LIMIT,
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
             _ => {
@@ -265,7 +267,8 @@ fn number(
     problems: &mut Problems,
     message: &str,
 ) -> Option<f64> {
-    let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
+    // Absent → `None`; given, it must be a number (blank included).
+    let raw = raw.map(str::trim)?;
     match raw.parse::<f64>() {
         Ok(v) if v.is_finite() => Some(v),
         _ => {
@@ -304,8 +307,8 @@ pub async fn stores(
         &mut problems,
         "must be a number",
     );
-    let lat_given = params.lat.as_deref().is_some_and(|s| !s.trim().is_empty());
-    let lng_given = params.lng.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let lat_given = params.lat.is_some();
+    let lng_given = params.lng.is_some();
     if lat_given != lng_given {
         let missing = if lat_given { "lng" } else { "lat" };
         problems.add(missing, "is required together with the other coordinate");
