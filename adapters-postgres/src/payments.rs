@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::error::Failure;
 use crate::rows::corrupt;
-use crate::schema::orders;
+use crate::schema::{orders, users};
 use crate::shopper_rows::{at, id, Id, Instant};
 use crate::store::PgStore;
 
@@ -332,6 +332,28 @@ impl PaymentIntentRepository for PgStore {
                         if !payable {
                             return Ok((Some(row), Step::OrderNotPayable));
                         }
+                        if let Some(budget) = outcome.budget {
+                            // One user's confirmations queue here, so the budget
+                            // below sees every payment recorded before this one.
+                            users::table
+                                .find(&uid)
+                                .select(users::id)
+                                .for_update()
+                                .first::<Id>(conn)
+                                .optional()?;
+                            let paid: Vec<i64> = payment_intents::table
+                                .filter(payment_intents::user_id.eq(&uid))
+                                .filter(
+                                    payment_intents::status.eq(IntentStatus::Succeeded.as_str()),
+                                )
+                                .filter(payment_intents::updated_at.ge(at(budget.since)))
+                                .select(payment_intents::amount_krw)
+                                .load(conn)?;
+                            let spent_krw = paid.into_iter().fold(0i64, i64::saturating_add);
+                            if !budget.allows(spent_krw, row.amount_krw) {
+                                return Ok((Some(row), Step::OverBudget(spent_krw)));
+                            }
+                        }
                     }
                     // Conditional: only a pending intent moves, exactly once.
                     let moved = diesel::update(payment_intents::table.find(&iid).filter(
@@ -364,6 +386,7 @@ impl PaymentIntentRepository for PgStore {
             (Step::Completed, Some(i)) => Completion::Completed(outcome.apply(&i, now)),
             (Step::NotPending, Some(i)) => Completion::NotPending(i),
             (Step::OrderNotPayable, _) => Completion::OrderNotPayable,
+            (Step::OverBudget(spent_krw), _) => Completion::OverBudget { spent_krw },
             _ => Completion::NotFound,
         })
     }
@@ -374,5 +397,6 @@ enum Step {
     Completed,
     NotPending,
     OrderNotPayable,
+    OverBudget(i64),
     NotFound,
 }

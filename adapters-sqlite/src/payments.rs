@@ -321,6 +321,22 @@ impl PaymentIntentRepository for SqliteStore {
                         if !payable {
                             return Ok((Some(row), Step::OrderNotPayable));
                         }
+                        if let Some(budget) = outcome.budget {
+                            // BEGIN IMMEDIATE holds the write lock: no other
+                            // confirmation can record a payment until this one ends.
+                            let paid: Vec<i64> = payment_intents::table
+                                .filter(payment_intents::user_id.eq(&uid))
+                                .filter(
+                                    payment_intents::status.eq(IntentStatus::Succeeded.as_str()),
+                                )
+                                .filter(payment_intents::updated_at.ge(at(budget.since)))
+                                .select(payment_intents::amount_krw)
+                                .load(conn)?;
+                            let spent_krw = paid.into_iter().fold(0i64, i64::saturating_add);
+                            if !budget.allows(spent_krw, row.amount_krw) {
+                                return Ok((Some(row), Step::OverBudget(spent_krw)));
+                            }
+                        }
                     }
                     // Conditional: only a pending intent moves, exactly once.
                     let moved = diesel::update(payment_intents::table.find(&iid).filter(
@@ -353,6 +369,7 @@ impl PaymentIntentRepository for SqliteStore {
             (Step::Completed, Some(i)) => Completion::Completed(outcome.apply(&i, now)),
             (Step::NotPending, Some(i)) => Completion::NotPending(i),
             (Step::OrderNotPayable, _) => Completion::OrderNotPayable,
+            (Step::OverBudget(spent_krw), _) => Completion::OverBudget { spent_krw },
             _ => Completion::NotFound,
         })
     }
@@ -363,5 +380,6 @@ enum Step {
     Completed,
     NotPending,
     OrderNotPayable,
+    OverBudget(i64),
     NotFound,
 }

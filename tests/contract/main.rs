@@ -92,6 +92,7 @@ macro_rules! contract_tests {
                 payments::decline_fails_the_intent_and_leaves_the_order,
                 payments::a_paid_order_cannot_be_paid_by_another_intent,
                 payments::concurrent_confirmations_have_one_winner,
+                payments::concurrent_confirmations_stay_within_the_budget,
                 payments::budget_counts_only_recent_successes,
                 idempotency::first_claim_is_new_then_in_progress_then_replayed,
                 idempotency::another_request_with_the_key_is_a_mismatch,

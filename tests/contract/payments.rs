@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use ttokjang_domain::basket::{ItemName, Quantity};
 use ttokjang_domain::order::{Order, OrderId, OrderLine, OrderParts, OrderSource, OrderStatus};
 use ttokjang_domain::payment::{
-    Completion, ConfirmOutcome, DeclineCode, IntentId, IntentStatus, PaymentIntent, PaymentMethod,
-    PaymentMethodId, SandboxCard,
+    BudgetLimit, Completion, ConfirmOutcome, DeclineCode, IntentId, IntentStatus, PaymentIntent,
+    PaymentMethod, PaymentMethodId, SandboxCard,
 };
 use ttokjang_domain::user::UserId;
 use uuid::Uuid;
@@ -63,6 +63,7 @@ fn outcome(card: SandboxCard) -> ConfirmOutcome {
         card,
         payment_method_id: None,
         result: card.charge(),
+        budget: None,
     }
 }
 
@@ -237,6 +238,67 @@ pub async fn concurrent_confirmations_have_one_winner(b: &Backend) {
         }
     }
     assert_eq!(wins, 1);
+}
+
+/// The cap is checked inside the recording transaction: of concurrent
+/// confirmations of different intents, only as many succeed as the cap allows
+/// (a check before recording would let all of them through).
+pub async fn concurrent_confirmations_stay_within_the_budget(b: &Backend) {
+    let kim = stored_user(b, "pi-cap-race@example.com").await;
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        let o = stored_order(b, kim.id, 3_000).await;
+        let i = pending(kim.id, &o, t0());
+        b.payment_intents.create(&i).await.expect("create");
+        ids.push(i.id);
+    }
+    let capped = ConfirmOutcome {
+        budget: Some(BudgetLimit {
+            cap_krw: 10_000,
+            since: t0() - Duration::days(30),
+        }),
+        ..outcome(SandboxCard::Ok)
+    };
+    let repo = Arc::clone(&b.payment_intents);
+    let tasks: Vec<_> = ids
+        .iter()
+        .map(|&id| {
+            let repo = Arc::clone(&repo);
+            tokio::spawn(async move { repo.complete(kim.id, id, &capped, t0()).await })
+        })
+        .collect();
+    let (mut paid, mut refused) = (0, 0);
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(Completion::Completed(_)) => paid += 1,
+            Ok(Completion::OverBudget { spent_krw }) => {
+                assert_eq!(spent_krw, 9_000, "refused once three were paid");
+                refused += 1;
+            }
+            other => panic!("unexpected: {other:?}"),
+        }
+    }
+    assert_eq!((paid, refused), (3, 5), "3 × 3,000 fit in 10,000");
+    assert_eq!(
+        b.payment_intents
+            .succeeded_total_since(kim.id, t0() - Duration::days(30))
+            .await,
+        Ok(9_000)
+    );
+    // A refused intent is left as it was: still waiting for confirmation.
+    let mut pending_left = 0;
+    for id in ids {
+        let i = b
+            .payment_intents
+            .find(kim.id, id)
+            .await
+            .expect("find")
+            .expect("intent");
+        if i.status == IntentStatus::RequiresConfirmation {
+            pending_left += 1;
+        }
+    }
+    assert_eq!(pending_left, 5);
 }
 
 pub async fn budget_counts_only_recent_successes(b: &Backend) {

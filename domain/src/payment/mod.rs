@@ -247,6 +247,25 @@ pub struct ConfirmOutcome {
     pub payment_method_id: Option<PaymentMethodId>,
     /// `Ok` when charged, else why it was declined.
     pub result: Result<(), DeclineCode>,
+    /// The spending cap a successful charge must stay within, checked inside
+    /// the recording transaction (so two concurrent confirmations cannot both
+    /// pass a check made before either was recorded). `None`: no cap.
+    pub budget: Option<BudgetLimit>,
+}
+
+/// The user's succeeded payments updated at or after `since`, plus this one,
+/// must not exceed `cap_krw`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BudgetLimit {
+    pub cap_krw: i64,
+    pub since: DateTime<Utc>,
+}
+
+impl BudgetLimit {
+    /// True when paying `amount_krw` on top of `spent_krw` stays within the cap.
+    pub fn allows(&self, spent_krw: i64, amount_krw: i64) -> bool {
+        spent_krw.saturating_add(amount_krw) <= self.cap_krw
+    }
 }
 
 impl ConfirmOutcome {
@@ -279,6 +298,10 @@ pub enum Completion {
     NotPending(PaymentIntent),
     /// The order is already paid or cancelled; nothing changed.
     OrderNotPayable,
+    /// The charge succeeded at the processor but would take the user over
+    /// `outcome.budget`: nothing changed. `spent_krw` is what was already paid
+    /// in the window.
+    OverBudget { spent_krw: i64 },
     /// No such intent for this user.
     NotFound,
 }

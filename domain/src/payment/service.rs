@@ -9,8 +9,8 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use super::{
-    card, card_refused, unknown_token, Completion, ConfirmOutcome, DeclineCode, IntentId,
-    IntentStatus, MethodRef, PaymentIntent, PaymentMethod, PaymentMethodId, SandboxCard,
+    card, card_refused, unknown_token, BudgetLimit, Completion, ConfirmOutcome, DeclineCode,
+    IntentId, IntentStatus, MethodRef, PaymentIntent, PaymentMethod, PaymentMethodId, SandboxCard,
 };
 use crate::error::RepoError;
 use crate::order::{OrderId, OrderStatus};
@@ -251,6 +251,10 @@ impl PaymentService {
             card,
             payment_method_id,
             result: card.charge(),
+            budget: Some(BudgetLimit {
+                cap_krw: self.budget.cap_krw,
+                since: now - self.budget.window,
+            }),
         };
         match self.intents.complete(user, id, &outcome, now).await? {
             Completion::Completed(i) => match i.decline_code {
@@ -262,6 +266,11 @@ impl PaymentService {
             },
             Completion::NotPending(i) => Err(PaymentError::NotConfirmable(i.status)),
             Completion::OrderNotPayable => Err(PaymentError::OrderNotPayable),
+            Completion::OverBudget { spent_krw } => Err(PaymentError::BudgetCapExceeded {
+                cap_krw: self.budget.cap_krw,
+                spent_krw,
+                window_days: self.budget.window_days(),
+            }),
             Completion::NotFound => Err(PaymentError::IntentNotFound),
         }
     }

@@ -129,6 +129,7 @@ fn outcome_applies_status_card_and_decline_code() {
         card: SandboxCard::Ok,
         payment_method_id: None,
         result: SandboxCard::Ok.charge(),
+        budget: None,
     }
     .apply(&pending, later);
     assert_eq!(
@@ -139,6 +140,7 @@ fn outcome_applies_status_card_and_decline_code() {
         card: SandboxCard::InsufficientFunds,
         payment_method_id: None,
         result: SandboxCard::InsufficientFunds.charge(),
+        budget: None,
     }
     .apply(&pending, later);
     assert_eq!(
