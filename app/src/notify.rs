@@ -13,7 +13,9 @@ use serde::Serialize;
 use sha2::Sha256;
 use ttokjang_domain::notification::Notification;
 use ttokjang_domain::ports::{Clock, NotificationRepository, Notifier, NotifyError, RandomSource};
-use ttokjang_domain::reservation::{Channel, Reservation, ReservationRun, RunOutcome};
+use ttokjang_domain::reservation::{
+    is_public_ip, Channel, Reservation, ReservationRun, RunOutcome,
+};
 use ttokjang_domain::user::UserId;
 
 use crate::config::Secret;
@@ -54,19 +56,61 @@ pub struct RunEvent<'a> {
     pub trigger: &'static str,
 }
 
+/// Resolves webhook hosts like the system does, then keeps only public
+/// addresses: a name that points (or is re-pointed, DNS rebinding) at
+/// loopback, a private network or a cloud metadata address is refused, and
+/// the connection goes to the very addresses that were checked.
+struct PublicOnlyResolver;
+
+impl reqwest::dns::Resolve for PublicOnlyResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let all: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<std::net::SocketAddr> =
+                all.into_iter().filter(|a| is_public_ip(a.ip())).collect();
+            if public.is_empty() {
+                return Err(Box::new(PrivateHost) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the webhook host resolves to no public address")]
+struct PrivateHost;
+
 /// Signed POSTs with a timeout and a few attempts.
 pub struct WebhookNotifier {
     client: reqwest::Client,
     secret: Secret,
     attempts: u32,
     backoff: Duration,
+    private_hosts: bool,
 }
 
 impl WebhookNotifier {
     pub const TIMEOUT: Duration = Duration::from_secs(5);
 
+    /// A notifier that sends only to public addresses (see [`PublicOnlyResolver`]).
     pub fn new(secret: Secret) -> Result<Self, NotifyError> {
-        let client = reqwest::Client::builder()
+        Self::build(secret, false)
+    }
+
+    /// A notifier that may also send to loopback and private addresses: for
+    /// tests against a local receiver, never for the server.
+    pub fn allowing_private_hosts(secret: Secret) -> Result<Self, NotifyError> {
+        Self::build(secret, true)
+    }
+
+    fn build(secret: Secret, private_hosts: bool) -> Result<Self, NotifyError> {
+        let mut builder = reqwest::Client::builder();
+        if !private_hosts {
+            builder = builder.dns_resolver(Arc::new(PublicOnlyResolver));
+        }
+        let client = builder
             .timeout(Self::TIMEOUT)
             .connect_timeout(Self::TIMEOUT)
             // A redirect could lead the server to a host the URL check refused.
@@ -79,6 +123,7 @@ impl WebhookNotifier {
             secret,
             attempts: 3,
             backoff: Duration::from_millis(500),
+            private_hosts,
         })
     }
 
@@ -92,6 +137,20 @@ impl WebhookNotifier {
     /// POSTs `body` to `url`, signed. Retries network failures, 429 and 5xx
     /// (waiting `backoff`, then twice that); other answers are final.
     pub async fn deliver(&self, url: &str, run_id: &str, body: Vec<u8>) -> Result<(), NotifyError> {
+        // An address written in the URL is not resolved, so it is checked here.
+        let literal = reqwest::Url::parse(url)
+            .map_err(|_| NotifyError::Delivery("the webhook URL is not valid".into()))?
+            .host()
+            .and_then(|h| match h {
+                url::Host::Ipv4(ip) => Some(std::net::IpAddr::V4(ip)),
+                url::Host::Ipv6(ip) => Some(std::net::IpAddr::V6(ip)),
+                url::Host::Domain(_) => None,
+            });
+        if !self.private_hosts && literal.is_some_and(|ip| !is_public_ip(ip)) {
+            return Err(NotifyError::Delivery(
+                "the webhook host is not a public address".into(),
+            ));
+        }
         let sig = signature(&self.secret.0, &body);
         let mut last = String::new();
         for attempt in 1..=self.attempts {
@@ -119,6 +178,10 @@ impl WebhookNotifier {
                 }
                 // The error's text may carry the URL; keep only its kind.
                 Err(e) if e.is_timeout() => last = "timed out".into(),
+                Err(e) if is_private_host(&e) => {
+                    // Not retried: the answer will not change in a second.
+                    return Err(NotifyError::Delivery(PrivateHost.to_string()));
+                }
                 Err(e) if e.is_connect() => last = "could not connect".into(),
                 Err(_) => last = "request failed".into(),
             }
@@ -126,6 +189,18 @@ impl WebhookNotifier {
         }
         Err(NotifyError::Delivery(last))
     }
+}
+
+/// Whether a request failed because its host resolves to no public address.
+fn is_private_host(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<PrivateHost>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// Tells the shopper on the reservation's channel; the inbox gets every run.

@@ -124,7 +124,7 @@ impl WebhookUrl {
             Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
             None => return Err(bad("must name a host")),
         };
-        if host.is_some_and(|ip| !is_public(ip)) {
+        if host.is_some_and(|ip| !is_public_ip(ip)) {
             return Err(bad("must name a public host"));
         }
         Ok(Self(url.as_str().to_owned()))
@@ -135,26 +135,43 @@ impl WebhookUrl {
     }
 }
 
-fn is_public(ip: IpAddr) -> bool {
+/// Whether a webhook may be sent to `ip`: not loopback, private, link-local,
+/// carrier-grade NAT, multicast, reserved or documentation space (IPv4, and
+/// IPv6 incl. unique-local, IPv4-mapped and NAT64 forms of those). Used for IP
+/// literals in URLs and, at delivery, for every address a host name resolves to.
+pub fn is_public_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
             !(v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
                 || v4.is_unspecified()
                 || v4.is_broadcast()
                 || v4.is_documentation()
-                || v4.octets()[0] == 100 && (64..128).contains(&v4.octets()[1]))
+                || v4.is_multicast()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && c == 0)
+                || (a == 198 && (b == 18 || b == 19)))
         }
         IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
+            let seg = v6.segments();
+            let embedded_v4 = |v4: std::net::Ipv4Addr| !is_public_ip(IpAddr::V4(v4));
             !(v6.is_loopback()
                 || v6.is_unspecified()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || v6
-                    .to_ipv4_mapped()
-                    .is_some_and(|v4| !is_public(IpAddr::V4(v4))))
+                || v6.is_multicast()
+                || (seg[0] & 0xfe00) == 0xfc00
+                || (seg[0] & 0xffc0) == 0xfe80
+                || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+                || v6.to_ipv4_mapped().is_some_and(embedded_v4)
+                || (seg[0] == 0x0064 && seg[1] == 0xff9b && seg[2..6] == [0, 0, 0, 0] && {
+                    let [.., hi, lo] = seg;
+                    embedded_v4(std::net::Ipv4Addr::from(
+                        (u32::from(hi) << 16) | u32::from(lo),
+                    ))
+                }))
         }
     }
 }

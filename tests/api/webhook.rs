@@ -62,10 +62,46 @@ async fn receiver(statuses: Vec<u16>) -> (String, Arc<Mutex<Seen>>, actix_web::d
     (format!("http://{addr}/hook"), seen, handle)
 }
 
+/// The receivers here listen on loopback, which the server's notifier refuses.
 fn notifier() -> WebhookNotifier {
-    WebhookNotifier::new(Secret(SECRET.to_vec()))
+    WebhookNotifier::allowing_private_hosts(Secret(SECRET.to_vec()))
         .expect("client")
         .with_backoff(Duration::from_millis(20))
+}
+
+/// The server's notifier never calls loopback or private addresses, whether
+/// written in the URL or reached through a name that resolves to one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_addresses_are_never_called() {
+    let (url, seen, handle) = receiver(vec![200]).await;
+    let port = url
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches("/hook")
+        .to_owned();
+    let server_side = WebhookNotifier::new(Secret(SECRET.to_vec()))
+        .expect("client")
+        .with_backoff(Duration::from_millis(20));
+    for target in [
+        url.clone(),
+        format!("http://localhost:{port}/hook"),
+        format!("http://[::ffff:127.0.0.1]:{port}/hook"),
+        "http://169.254.169.254/latest/meta-data".to_owned(),
+        "http://10.0.0.1/hook".to_owned(),
+    ] {
+        let e = server_side
+            .deliver(&target, "run-5", b"{}".to_vec())
+            .await
+            .expect_err("refused");
+        assert!(e.to_string().contains("public"), "{target}: {e}");
+    }
+    assert!(
+        seen.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .calls
+            .is_empty(),
+        "the receiver was never called"
+    );
+    drop(handle.stop(false));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

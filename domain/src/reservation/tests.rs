@@ -551,3 +551,48 @@ async fn unknown_reservations_are_not_found_and_run_now_conflicts_when_busy() {
     ));
     let _: Option<Page<Reservation>> = None;
 }
+
+#[test]
+fn only_public_addresses_may_receive_webhooks() {
+    use crate::reservation::is_public_ip;
+    use std::net::IpAddr;
+    for private in [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "0.1.2.3",
+        "224.0.0.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "192.0.0.8",
+        "198.18.0.1",
+        "192.0.2.1",
+        "::1",
+        "::",
+        "fc00::1",
+        "fd12::1",
+        "fe80::1",
+        "ff02::1",
+        "2001:db8::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "64:ff9b::a9fe:a9fe",
+    ] {
+        let ip: IpAddr = private.parse().expect("ip");
+        assert!(!is_public_ip(ip), "{private} must be refused");
+    }
+    for public in [
+        "8.8.8.8",
+        "1.1.1.1",
+        "211.45.27.1",
+        "2606:4700::1111",
+        "64:ff9b::808:808",
+    ] {
+        let ip: IpAddr = public.parse().expect("ip");
+        assert!(is_public_ip(ip), "{public} is public");
+    }
+}
