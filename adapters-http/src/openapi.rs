@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::link::LinkBuilder;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, RefOr, Required, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -180,6 +180,19 @@ impl Modify for SecurityScheme_ {
     }
 }
 
+/// The operations of a path item, whatever their method.
+fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// Adds the errors that follow from an operation's shape (see the module
 /// docs) and the `X-Request-Id` header to every answer.
 struct StandardErrors;
@@ -213,16 +226,7 @@ impl Modify for StandardErrors {
         let global_security = openapi.security.clone().unwrap_or_default();
         for (path, item) in openapi.paths.paths.iter_mut() {
             let api = path.starts_with("/api/");
-            for op in [
-                item.get.as_mut(),
-                item.put.as_mut(),
-                item.post.as_mut(),
-                item.delete.as_mut(),
-                item.patch.as_mut(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for op in operations_mut(item) {
                 if OPTIONAL_BODIES.contains(&op.operation_id.as_deref().unwrap_or_default()) {
                     if let Some(RefOr::T(body)) = op.request_body.as_mut() {
                         body.required = Some(Required::False);
@@ -421,16 +425,7 @@ const LINKS: &[LinkSpec] = &[
 impl Modify for Links {
     fn modify(&self, openapi: &mut Document) {
         for item in openapi.paths.paths.values_mut() {
-            for op in [
-                item.get.as_mut(),
-                item.put.as_mut(),
-                item.post.as_mut(),
-                item.delete.as_mut(),
-                item.patch.as_mut(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for op in operations_mut(item) {
                 let id = op.operation_id.clone().unwrap_or_default();
                 for (from, status, name, to, params, body) in LINKS {
                     if *from != id {

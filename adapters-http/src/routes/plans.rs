@@ -14,6 +14,7 @@ use ttokjang_domain::preferences::Preferences;
 use crate::error::ApiError;
 use crate::guard::AuthUser;
 use crate::metrics::plan_outcome;
+use crate::openapi::ErrorResponse;
 use crate::routes::orders::OrderDto;
 use crate::state::ApiState;
 
@@ -295,17 +296,36 @@ async fn generate(
     Ok(HttpResponse::build(status).json(answer))
 }
 
+/// What the three generate routes answer (one list for the document).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only
+enum GenerateAnswers {
+    /// Plans, best first.
+    #[response(status = 200)]
+    Plans(PlanAnswer),
+    /// Degraded: a price source failed or missed its deadline
+    /// (`meta.degraded`); the plans use what arrived.
+    #[response(status = 206)]
+    Degraded(PlanAnswer),
+    /// EMPTY_BASKET, or INVALID_JSON.
+    #[response(status = 400)]
+    Empty(ErrorResponse),
+    /// VALIDATION_FAILED; ITEM_CLARIFICATION_REQUIRED (`fields` names the
+    /// lines); NO_PLAN_POSSIBLE: no line can be bought anywhere (`fields`
+    /// gives each line's reason).
+    #[response(status = 422)]
+    Invalid(ErrorResponse),
+    /// DEPENDENCY_FAILURE: price sources failed and what arrived supplies no
+    /// line (`fields` gives each line's reason); or UNAVAILABLE.
+    #[response(status = 503)]
+    Unavailable(ErrorResponse),
+}
+
 /// Plans for buying the basket at marts: ≤ `max_stores` stops in route order,
 /// minimising goods + travel; labelled alternatives.
 #[utoipa::path(post, path = "/api/v1/offline/plans/generate", tag = "plans", operation_id = "generateOfflinePlans",
     request_body(content = GenerateBody, description = "Optional (may be empty): overrides of the stored basket, location and preferences"),
-    responses(
-        (status = 200, description = "Plans, best first", body = PlanAnswer),
-        (status = 206, description = "Degraded: a price source failed or missed its deadline (`meta.degraded`); the plans use what arrived", body = PlanAnswer),
-        (status = 400, description = "EMPTY_BASKET, or INVALID_JSON", body = crate::openapi::ErrorResponse),
-        (status = 422, description = "VALIDATION_FAILED; ITEM_CLARIFICATION_REQUIRED (`fields` names the lines); NO_PLAN_POSSIBLE: no line can be bought anywhere (`fields` gives each line's reason)", body = crate::openapi::ErrorResponse),
-        (status = 503, description = "DEPENDENCY_FAILURE: price sources failed and what arrived supplies no line (`fields` gives each line's reason); or UNAVAILABLE", body = crate::openapi::ErrorResponse),
-    ))]
+    responses(GenerateAnswers))]
 pub async fn generate_offline(
     req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
@@ -326,13 +346,7 @@ pub async fn generate_offline(
 /// delivery fees with minimum orders and free-delivery thresholds.
 #[utoipa::path(post, path = "/api/v1/online/plans/generate", tag = "plans", operation_id = "generateOnlinePlans",
     request_body(content = GenerateBody, description = "Optional (may be empty): overrides of the stored basket, location and preferences"),
-    responses(
-        (status = 200, description = "Plans, best first", body = PlanAnswer),
-        (status = 206, description = "Degraded: a price source failed or missed its deadline (`meta.degraded`); the plans use what arrived", body = PlanAnswer),
-        (status = 400, description = "EMPTY_BASKET, or INVALID_JSON", body = crate::openapi::ErrorResponse),
-        (status = 422, description = "VALIDATION_FAILED; ITEM_CLARIFICATION_REQUIRED (`fields` names the lines); NO_PLAN_POSSIBLE: no line can be bought anywhere (`fields` gives each line's reason)", body = crate::openapi::ErrorResponse),
-        (status = 503, description = "DEPENDENCY_FAILURE: price sources failed and what arrived supplies no line (`fields` gives each line's reason); or UNAVAILABLE", body = crate::openapi::ErrorResponse),
-    ))]
+    responses(GenerateAnswers))]
 pub async fn generate_online(
     req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
@@ -352,13 +366,7 @@ pub async fn generate_online(
 /// The legacy route: `mode` picks the new route's behaviour; the answer is the same.
 #[utoipa::path(post, path = "/api/v1/plans/generate", tag = "plans", operation_id = "generatePlansLegacy",
     request_body(content = GenerateBody, description = "`mode` is required here"),
-    responses(
-        (status = 200, description = "Plans, best first", body = PlanAnswer),
-        (status = 206, description = "Degraded: a price source failed or missed its deadline (`meta.degraded`); the plans use what arrived", body = PlanAnswer),
-        (status = 400, description = "EMPTY_BASKET, or INVALID_JSON", body = crate::openapi::ErrorResponse),
-        (status = 422, description = "VALIDATION_FAILED; ITEM_CLARIFICATION_REQUIRED (`fields` names the lines); NO_PLAN_POSSIBLE: no line can be bought anywhere (`fields` gives each line's reason)", body = crate::openapi::ErrorResponse),
-        (status = 503, description = "DEPENDENCY_FAILURE: price sources failed and what arrived supplies no line (`fields` gives each line's reason); or UNAVAILABLE", body = crate::openapi::ErrorResponse),
-    ))]
+    responses(GenerateAnswers))]
 pub async fn generate_legacy(
     state: web::Data<ApiState>,
     user: AuthUser,
