@@ -139,6 +139,14 @@ impl BasketService {
             .into_iter()
             .map(|c| self.check(c))
             .collect::<Result<Vec<_>, _>>()?;
+        // A change that does not read the stored lines (replace or clear the
+        // whole basket) without `If-Match` is "last write wins": written
+        // unconditionally, it never loses a race. Other changes build on the
+        // stored lines, so they compare-and-set and re-apply when they lose.
+        let blind = expected_version.is_none()
+            && checked
+                .iter()
+                .all(|c| matches!(c, Checked::Replace(_) | Checked::Clear));
         for _ in 0..Self::MAX_ATTEMPTS {
             let mut basket = self.baskets.get(user).await?;
             if expected_version.is_some_and(|v| v != basket.version) {
@@ -148,12 +156,8 @@ impl BasketService {
                 .iter()
                 .map(|c| run(&mut basket, c))
                 .collect::<Result<Vec<_>, _>>()?;
-            let based_on = basket.version;
-            match self
-                .baskets
-                .save(&basket, Some(based_on), self.clock.now())
-                .await
-            {
+            let based_on = (!blind).then_some(basket.version);
+            match self.baskets.save(&basket, based_on, self.clock.now()).await {
                 Ok(basket) => return Ok(Applied { basket, outcomes }),
                 Err(SaveBasketError::Stale) if expected_version.is_none() => continue,
                 Err(SaveBasketError::Stale) => return Err(BasketUseError::Stale),

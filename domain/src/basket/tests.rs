@@ -361,3 +361,33 @@ async fn an_empty_patch_is_refused() {
         .await;
     assert!(matches!(got, Err(BasketUseError::Invalid(_))));
 }
+
+/// A whole-basket replace without `If-Match` is "last write wins": however
+/// many writers interfere, it is written (unconditionally) on the first try.
+#[tokio::test]
+async fn replace_without_if_match_never_loses_a_race() {
+    let repo = Arc::new(Memory::default());
+    let svc = service(repo.clone());
+    svc.add(user(), None, input(None, "두부", 1))
+        .await
+        .expect("add");
+    for v in 2..=(2 + BasketService::MAX_ATTEMPTS as i64) {
+        let mut other = repo.get(user()).await.expect("get");
+        other.version = v;
+        repo.interfere.lock().expect("lock").push(other);
+    }
+    let b = svc
+        .replace(user(), None, vec![input(None, "대파", 2)])
+        .await
+        .expect("last write wins");
+    let names: Vec<_> = b.items().iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["대파"]);
+    // With If-Match the same race is a conflict, as before.
+    let mut other = repo.get(user()).await.expect("get");
+    other.version += 1;
+    repo.interfere.lock().expect("lock").push(other);
+    let got = svc
+        .replace(user(), Some(b.version), vec![input(None, "양파", 1)])
+        .await;
+    assert_eq!(got.map(|_| ()), Err(BasketUseError::Stale));
+}
