@@ -43,7 +43,7 @@
 
 mod search;
 
-use super::geo::travel_cost_krw;
+use super::geo::{travel_cost_krw, GeoPoint};
 use super::model::{
     limits, BasketLine, MissingReason, OfflineInput, Plan, PlanError, PlanLabel, Stop,
     StoreCandidate,
@@ -139,6 +139,7 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
     // Distance matrix over [origin, candidates...].
     let points: Vec<_> = std::iter::once(origin)
         .chain(cands.iter().map(|(s, _)| s.location))
+        .map(GeoPoint::prepared)
         .collect();
     let dim = n + 1;
     let mut dist = vec![0i64; dim * dim];

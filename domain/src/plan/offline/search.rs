@@ -19,7 +19,7 @@
 //!   shorter: triangle inequality);
 //! - a set whose lower bounds cannot beat the best of any label is not routed.
 
-use std::ops::{Add, BitAnd, BitOr, Not};
+use std::ops::{Add, BitAnd, BitOr, Not, Sub};
 
 use super::super::geo::travel_cost_krw;
 use super::super::prep::INF;
@@ -31,7 +31,13 @@ const BLOCK: usize = 8;
 
 /// The integer type of the line pass.
 pub(super) trait Lane:
-    Copy + Ord + Add<Output = Self> + BitAnd<Output = Self> + BitOr<Output = Self> + Not<Output = Self>
+    Copy
+    + Ord
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + BitAnd<Output = Self>
+    + BitOr<Output = Self>
+    + Not<Output = Self>
 {
     const ZERO: Self;
     /// Bits usable by non-negative values.
@@ -167,8 +173,22 @@ struct Search<'a, T> {
     /// Level d: the one-hot bit of the chosen position supplying each line
     /// (0 when none does).
     owners: Vec<T>,
+    /// `savings[a * n + c]`: an upper bound on what adding store c saves on
+    /// the goods of any set that contains store a (see [`Self::new`]).
+    savings: Vec<i64>,
     chosen: [usize; MAX_K],
     best: [Option<Found>; 3],
+}
+
+/// What a level hands down to its children.
+#[derive(Clone, Copy)]
+struct Parent {
+    /// Distance from the origin to the farthest chosen store.
+    radius: i64,
+    /// Goods of the chosen set (all its lines at their cheapest chosen store).
+    goods: i64,
+    /// The chosen set's shortest route, when known (else 0).
+    route_m: i64,
 }
 
 impl<'a, T: Lane> Search<'a, T> {
@@ -190,6 +210,11 @@ impl<'a, T: Lane> Search<'a, T> {
         for m in &mut mins[..p.l] {
             *m = inf;
         }
+        let savings = if p.k > 1 {
+            savings(&cost, p.n, lp, inf)
+        } else {
+            Vec::new()
+        };
         Self {
             p,
             lp,
@@ -197,17 +222,23 @@ impl<'a, T: Lane> Search<'a, T> {
             cost,
             mins,
             owners: vec![T::ZERO; (p.k + 1) * lp],
+            savings,
             chosen: [0; MAX_K],
             best: [None; 3],
         }
     }
 
     fn run(mut self) -> [Option<Found>; 3] {
-        self.dfs(0, 0, 0);
+        let root = Parent {
+            radius: 0,
+            goods: 0,
+            route_m: 0,
+        };
+        self.dfs(0, 0, root);
         self.best
     }
 
-    fn dfs(&mut self, depth: usize, start: usize, radius: i64) {
+    fn dfs(&mut self, depth: usize, start: usize, parent: Parent) {
         let lp = self.lp;
         let leaf = depth + 1 == self.p.k;
         let factor = if self.p.round_trip { 2 } else { 1 };
@@ -215,10 +246,24 @@ impl<'a, T: Lane> Search<'a, T> {
         let earlier = T::from_i64((1 << depth) - 1);
         let me = T::from_i64(1 << depth);
         for s in start..self.p.n {
-            let radius = radius.max(self.p.dist[s + 1]);
+            let radius = parent.radius.max(self.p.dist[s + 1]);
             // Any route visits the farthest store (and comes back).
             if self.p.beyond_limit(factor * radius) {
                 continue;
+            }
+            if leaf && depth > 0 {
+                // Skip the pass when even the most store s could save, with
+                // the shortest route the set could have, beats no label.
+                let n = self.p.n;
+                let saving = self.chosen[..depth]
+                    .iter()
+                    .map(|a| self.savings[a * n + s])
+                    .min()
+                    .unwrap_or(0);
+                let route_lb = (factor * radius).max(parent.route_m) - self.p.slack();
+                if self.cannot_improve(depth + 1, parent.goods - saving, route_lb) {
+                    continue;
+                }
             }
             let row = &self.cost[s * lp..(s + 1) * lp];
             let (sum, kept, took) = if leaf {
@@ -254,7 +299,12 @@ impl<'a, T: Lane> Search<'a, T> {
                 if route.is_some_and(|r| self.p.beyond_limit(r)) {
                     continue;
                 }
-                self.dfs(depth + 1, s + 1, radius);
+                let here = Parent {
+                    radius,
+                    goods,
+                    route_m: route.unwrap_or(0),
+                };
+                self.dfs(depth + 1, s + 1, here);
             }
         }
     }
@@ -271,8 +321,10 @@ impl<'a, T: Lane> Search<'a, T> {
         has_supersets: bool,
     ) -> Option<i64> {
         let improves = self.may_improve(len, coverage, goods, radius);
-        let prune_with_route = has_supersets && self.p.max_route_m.is_some() && len <= 3;
-        if !improves && !prune_with_route {
+        // Small sets with supersets are routed anyway: their route bounds
+        // the supersets' (route limit, leaf bounds).
+        let route_anyway = has_supersets && len <= 3;
+        if !improves && !route_anyway {
             return None;
         }
         let mut perm = [0usize; MAX_K];
@@ -330,6 +382,25 @@ impl<'a, T: Lane> Search<'a, T> {
             || route_lb <= closest.route_m
     }
 
+    /// Whether a set of `len` stores with goods of at least `goods_lb` and a
+    /// route of at least `route_lb` metres cannot beat the best of any label
+    /// (nor tie it: ties go to the set found first). Only once every coverable
+    /// line is covered: a set that covers more always wins.
+    fn cannot_improve(&self, len: usize, goods_lb: i64, route_lb: i64) -> bool {
+        let [Some(cheapest), Some(fewest), Some(closest)] = self.best else {
+            return false;
+        };
+        if cheapest.coverage < self.p.l {
+            return false;
+        }
+        let route_lb = route_lb.max(0);
+        let total_lb = goods_lb + travel_cost_krw(route_lb, self.p.krw_per_km);
+        total_lb >= cheapest.total
+            && (len > fewest.len || (len == fewest.len && total_lb >= fewest.total))
+            && (route_lb > closest.route_m
+                || (route_lb == closest.route_m && total_lb >= closest.total))
+    }
+
     fn route_m(&self, order: &[usize]) -> i64 {
         let dim = self.p.dim;
         let mut at = 0usize;
@@ -343,6 +414,42 @@ impl<'a, T: Lane> Search<'a, T> {
         }
         total
     }
+}
+
+/// `savings[a * n + c]` = Σ over lines of max(0, A_l − c_l), where A_l is store
+/// a's cost of line l, or the line's dearest cost anywhere when a lacks it,
+/// and lines store c lacks count 0. For any set S containing a, with per-line
+/// minima p_l ≤ A_l on the lines S covers, adding c saves
+/// Σ max(0, p_l − c_l) ≤ savings[a * n + c] on them; lines S does not cover
+/// only add cost.
+fn savings<T: Lane>(cost: &[T], n: usize, lp: usize, inf: T) -> Vec<i64> {
+    // The dearest finite cost of each line (0 for padding).
+    let mut dearest = vec![T::ZERO; lp];
+    for row in cost.chunks_exact(lp) {
+        for (d, &c) in dearest.iter_mut().zip(row) {
+            if c < inf {
+                *d = (*d).max(c);
+            }
+        }
+    }
+    let mut capped = Vec::with_capacity(n * lp);
+    for row in cost.chunks_exact(lp) {
+        capped.extend(row.iter().zip(&dearest).map(|(&c, &d)| c.min(d)));
+    }
+    // Only a < c is ever asked for (earlier positions first).
+    let mut out = vec![0; n * n];
+    for a in 0..n {
+        let from = &capped[a * lp..(a + 1) * lp];
+        for c in (a + 1)..n {
+            let mut sum = T::ZERO;
+            // A missing line of c costs `inf`, above any A_l: it counts 0.
+            for (&x, &y) in from.iter().zip(&cost[c * lp..(c + 1) * lp]) {
+                sum = sum + (x - y).max(T::ZERO);
+            }
+            out[a * n + c] = sum.to_i64();
+        }
+    }
+    out
 }
 
 /// One store added to a set that has no further supersets: the sum of the
