@@ -22,7 +22,7 @@ impl BasketRepository for SqliteStore {
                     let head = baskets::table
                         .find(&uid)
                         .select(BasketRow::as_select())
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     let items = basket_items::table
                         .filter(basket_items::user_id.eq(&uid))

@@ -69,7 +69,7 @@ fn claim_in(
         .filter(k::user_id.eq(&row.user_id))
         .filter(k::idem_key.eq(&row.idem_key))
         .select((k::request_hash, k::response_status, k::response_body))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     Ok(match found {
         None => Claim::InProgress,

@@ -29,7 +29,7 @@ impl InviteRepository for SqliteStore {
                 Ok(invites::table
                     .find(code)
                     .select(InviteRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;

@@ -63,7 +63,7 @@ impl OrderRepository for SqliteStore {
                         .filter(orders::user_id.eq(&head.user_id))
                         .filter(orders::plan_request_id.eq(&head.plan_request_id))
                         .select(OrderRow::as_select())
-                        .first(conn)?;
+                        .get_result(conn)?;
                     let l = lines_of(conn, std::slice::from_ref(&existing.id))?
                         .remove(&existing.id)
                         .unwrap_or_default();
@@ -86,7 +86,7 @@ impl OrderRepository for SqliteStore {
                         .find(&oid)
                         .filter(orders::user_id.eq(&uid))
                         .select(OrderRow::as_select())
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     let Some(head) = head else {
                         return Ok(None);

@@ -153,7 +153,7 @@ fn find_intent(conn: &mut Conn, user: &Id, intent: &Id) -> QueryResult<Option<In
         .find(intent)
         .filter(payment_intents::user_id.eq(user))
         .select(IntentRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -197,7 +197,7 @@ impl PaymentMethodRepository for SqliteStore {
                     .find(mid)
                     .filter(payment_methods::user_id.eq(uid))
                     .select(MethodRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;
@@ -309,7 +309,7 @@ impl PaymentIntentRepository for SqliteStore {
                             .find(&row.order_id)
                             .filter(orders::user_id.eq(&uid))
                             .select(orders::status)
-                            .first(conn)
+                            .get_result(conn)
                             .optional()?;
                         let payable =
                             status

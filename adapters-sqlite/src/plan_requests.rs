@@ -86,7 +86,7 @@ impl PlanRequestRepository for SqliteStore {
                     .filter(plan_requests::id.eq(id))
                     .filter(plan_requests::user_id.eq(user))
                     .select(PlanRequestRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;

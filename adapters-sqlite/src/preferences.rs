@@ -19,7 +19,7 @@ impl PreferencesRepository for SqliteStore {
                 Ok(preferences::table
                     .find(uid)
                     .select(PreferencesRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;

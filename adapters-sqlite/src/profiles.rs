@@ -21,7 +21,7 @@ impl ProfileRepository for SqliteStore {
                     let name: Option<String> = users::table
                         .find(&uid)
                         .select(users::display_name)
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     let Some(name) = name else {
                         return Ok(None);
@@ -29,7 +29,7 @@ impl ProfileRepository for SqliteStore {
                     let row = profiles::table
                         .find(&uid)
                         .select(ProfileRow::as_select())
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     Ok(Some((name, row)))
                 })

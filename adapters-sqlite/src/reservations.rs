@@ -390,7 +390,7 @@ impl ReservationRepository for SqliteStore {
                     .filter(reservations::id.eq(id))
                     .filter(reservations::user_id.eq(user))
                     .select(ReservationRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;

@@ -49,7 +49,7 @@ impl SessionRepository for SqliteStore {
                 Ok(sessions::table
                     .find(id)
                     .select(SessionRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;
@@ -67,7 +67,7 @@ impl SessionRepository for SqliteStore {
                     .inner_join(sessions::table)
                     .filter(refresh_tokens::token_hash.eq(hash))
                     .select((SessionRow::as_select(), refresh_tokens::spent_at))
-                    .first::<(SessionRow, Option<i64>)>(conn)
+                    .get_result::<(SessionRow, Option<i64>)>(conn)
                     .optional()?)
             })
             .await?;

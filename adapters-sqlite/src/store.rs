@@ -1,4 +1,9 @@
 //! The store: opening, connection set-up and the blocking-pool helper.
+//!
+//! Look-ups by a unique key in this crate use `get_result`, not diesel's
+//! `first()`: `first()` adds `LIMIT ?`, and SQLite (3.50) plans a bound LIMIT
+//! with its value, so such a statement is compiled again every time it runs.
+//! `first()` stays where the limit matters.
 
 use std::path::Path;
 use std::time::Duration;
@@ -81,8 +86,11 @@ impl SqliteStore {
         })?;
         drop(first);
 
+        // A local file connection does not go stale: no `SELECT 1` before
+        // every use (r2d2's default), a broken one is still dropped on return.
         let pool = Pool::builder()
             .max_size(POOL_SIZE)
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(path))

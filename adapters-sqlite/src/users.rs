@@ -68,7 +68,7 @@ impl UserRepository for SqliteStore {
                 Ok(users::table
                     .filter(users::email.eq(email))
                     .select(UserRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;
@@ -82,7 +82,7 @@ impl UserRepository for SqliteStore {
                 Ok(users::table
                     .find(id)
                     .select(UserRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;

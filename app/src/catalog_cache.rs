@@ -57,8 +57,68 @@ struct Tables {
     products: Table<String, Option<Product>>,
     near: Table<NearKey, Vec<NearbyStore>>,
     malls: Table<(), Vec<Store>>,
-    /// (store, product) → the latest offer, or `None` when there is none.
-    offers: Table<(String, String), Option<Offer>>,
+    offers: OfferTable,
+}
+
+/// product → store → (when fetched, the latest offer or `None` when there is
+/// none). Keyed by product first so that a plan's look-ups (every product of
+/// the basket × every candidate store) allocate nothing.
+#[derive(Default)]
+struct OfferTable {
+    by_product: HashMap<String, HashMap<String, (Instant, Option<Offer>)>>,
+    entries: usize,
+}
+
+impl OfferTable {
+    /// The offers of `product` at `stores` (sorted), or `None` when some pair
+    /// is not cached or too old.
+    fn get(
+        &self,
+        product: &str,
+        stores: &[&StoreId],
+        fresh_after: Option<Instant>,
+        out: &mut Vec<Offer>,
+    ) -> bool {
+        let Some(by_store) = self.by_product.get(product) else {
+            return false;
+        };
+        let start = out.len();
+        for s in stores {
+            match by_store.get(s.as_str()) {
+                Some((at, o)) if fresh_after.is_none_or(|f| *at > f) => {
+                    out.extend(o.iter().cloned());
+                }
+                _ => {
+                    out.truncate(start);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn put(&mut self, product: &str, store: &str, offer: Option<Offer>, ttl: Duration) {
+        if self.entries >= MAX_ENTRIES {
+            // Drop what has expired; if that is not enough, start afresh.
+            for by_store in self.by_product.values_mut() {
+                by_store.retain(|_, (at, _)| at.elapsed() < ttl);
+            }
+            self.by_product.retain(|_, by_store| !by_store.is_empty());
+            self.entries = self.by_product.values().map(HashMap::len).sum();
+            if self.entries >= MAX_ENTRIES {
+                self.by_product.clear();
+                self.entries = 0;
+            }
+        }
+        let previous = self
+            .by_product
+            .entry(product.to_owned())
+            .or_default()
+            .insert(store.to_owned(), (Instant::now(), offer));
+        if previous.is_none() {
+            self.entries += 1;
+        }
+    }
 }
 
 impl Tables {
@@ -68,7 +128,7 @@ impl Tables {
             products: Table::new(),
             near: Table::new(),
             malls: Table::new(),
-            offers: Table::new(),
+            offers: OfferTable::default(),
         }
     }
 }
@@ -184,29 +244,23 @@ impl CatalogRepository for CachedCatalog {
         product_ids: &[ProductId],
         store_ids: &[StoreId],
     ) -> Result<Vec<Offer>, RepoError> {
+        // The port's order (by product, then store) falls out of sorted ids.
+        let mut products: Vec<&ProductId> = product_ids.iter().collect();
+        products.sort();
+        products.dedup();
+        let mut stores: Vec<&StoreId> = store_ids.iter().collect();
+        stores.sort();
+        stores.dedup();
         let mut found = Vec::new();
         let mut missing_products = Vec::new();
         {
+            // One clock read for the whole look-up, not one per pair (`None`:
+            // the clock started less than `ttl` ago, so everything is fresh).
+            let fresh_after = Instant::now().checked_sub(self.ttl);
             let t = self.tables();
-            for p in product_ids {
-                let mut complete = true;
-                let mut row = Vec::new();
-                for s in store_ids {
-                    match t
-                        .offers
-                        .get(&(s.as_str().to_owned(), p.as_str().to_owned()), self.ttl)
-                    {
-                        Some(o) => row.extend(o),
-                        None => {
-                            complete = false;
-                            break;
-                        }
-                    }
-                }
-                if complete {
-                    found.extend(row);
-                } else {
-                    missing_products.push(p.clone());
+            for p in &products {
+                if !t.offers.get(p.as_str(), &stores, fresh_after, &mut found) {
+                    missing_products.push((*p).clone());
                 }
             }
         }
@@ -214,22 +268,20 @@ impl CatalogRepository for CachedCatalog {
             let fetched = self.inner.offers_for(&missing_products, store_ids).await?;
             let mut t = self.tables();
             for p in &missing_products {
-                for s in store_ids {
+                for s in &stores {
                     let o = fetched
                         .iter()
-                        .find(|o| &o.product_id == p && &o.store_id == s)
+                        .find(|o| &o.product_id == p && &o.store_id == *s)
                         .cloned();
-                    t.offers
-                        .put((s.as_str().to_owned(), p.as_str().to_owned()), o);
+                    t.offers.put(p.as_str(), s.as_str(), o, self.ttl);
                 }
             }
             found.extend(fetched);
+            found.sort_by(|a, b| {
+                (a.product_id.as_str(), a.store_id.as_str())
+                    .cmp(&(b.product_id.as_str(), b.store_id.as_str()))
+            });
         }
-        // The port's order: by product, then store.
-        found.sort_by(|a, b| {
-            (a.product_id.as_str(), a.store_id.as_str())
-                .cmp(&(b.product_id.as_str(), b.store_id.as_str()))
-        });
         Ok(found)
     }
 

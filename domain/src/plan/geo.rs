@@ -51,10 +51,34 @@ impl GeoPoint {
     /// Great-circle (haversine) distance, rounded to whole metres. Every
     /// distance the engine uses comes from here; routes add these integers.
     pub fn distance_m(self, other: GeoPoint) -> i64 {
-        let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
-        let dp = p2 - p1;
+        self.prepared().distance_m(other.prepared())
+    }
+
+    /// The point with its latitude's cosine worked out once, for a matrix of
+    /// distances (the same arithmetic as [`Self::distance_m`], so the same
+    /// metres).
+    pub(crate) fn prepared(self) -> PreparedPoint {
+        let lat_rad = self.lat.to_radians();
+        PreparedPoint {
+            lat_rad,
+            lng: self.lng,
+            cos_lat: lat_rad.cos(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PreparedPoint {
+    lat_rad: f64,
+    lng: f64,
+    cos_lat: f64,
+}
+
+impl PreparedPoint {
+    pub(crate) fn distance_m(self, other: PreparedPoint) -> i64 {
+        let dp = other.lat_rad - self.lat_rad;
         let dl = (other.lng - self.lng).to_radians();
-        let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        let h = (dp / 2.0).sin().powi(2) + self.cos_lat * other.cos_lat * (dl / 2.0).sin().powi(2);
         let c = 2.0 * h.sqrt().min(1.0).asin();
         // At most half the Earth's circumference (~2·10⁷ m): the cast is exact.
         (EARTH_RADIUS_M * c).round() as i64

@@ -76,6 +76,24 @@ pub(crate) fn check_prices(
     Ok(())
 }
 
+/// [`line_cost`] that also checks the price row it reads (as [`check_prices`]).
+pub(crate) fn checked_line_cost(
+    store: &StoreId,
+    prices: &HashMap<ProductKey, UnitPrice>,
+    line: &BasketLine,
+) -> Result<i64, PlanError> {
+    match prices.get(&line.product) {
+        Some(p) if p.price_krw < 1 || p.price_krw > limits::MAX_UNIT_PRICE_KRW => {
+            Err(PlanError::InvalidPrice {
+                store_id: store.clone(),
+                product: line.product.clone(),
+            })
+        }
+        Some(p) if p.in_stock => Ok(p.price_krw * i64::from(line.quantity)),
+        _ => Ok(INF),
+    }
+}
+
 pub(crate) fn check_fee(field: &'static str, value: i64) -> Result<(), PlanError> {
     if !(0..=limits::MAX_FEE_KRW).contains(&value) {
         return Err(PlanError::param(

@@ -240,8 +240,12 @@ impl PlanService {
         };
         let id = Uuid::parse_str(&answer.plan_request_id)
             .map_err(|_| RepoError::Corrupt("plan request id".into()))?;
-        let payload = serde_json::to_string(&answer)
+        // Sized for a usual answer (~15 KB for 30 lines), so it does not regrow.
+        let mut payload = Vec::with_capacity(32 * 1024);
+        serde_json::to_writer(&mut payload, &answer)
             .map_err(|e| RepoError::Corrupt(format!("plan answer not serialisable: {e}")))?;
+        let payload = String::from_utf8(payload)
+            .map_err(|_| RepoError::Corrupt("plan answer not UTF-8".into()))?;
         self.requests
             .save(&StoredPlanRequest {
                 id,
@@ -348,7 +352,7 @@ impl PlanService {
         } else {
             self.catalog.offers_for(products, &store_ids).await?
         };
-        let prices = price_table(&offers);
+        let mut prices = price_table(&offers);
         let origin = engine_point(settings.origin)?;
         let mut candidates = Vec::with_capacity(stores.len());
         for s in &stores {
@@ -357,7 +361,7 @@ impl PlanService {
                 id: s.id().as_str().into(),
                 name: s.name().to_owned(),
                 location: engine_point(loc)?,
-                prices: prices.get(s.id().as_str()).cloned().unwrap_or_default(),
+                prices: prices.remove(s.id().as_str()).unwrap_or_default(),
             });
         }
         let mut input = plan::OfflineInput::new(origin, lines.to_vec(), candidates);
@@ -414,7 +418,7 @@ impl PlanService {
             .iter()
             .flat_map(|r| r.offers.iter().cloned())
             .collect();
-        let prices = price_table(&offers);
+        let mut prices = price_table(&offers);
         let answered: std::collections::HashSet<&str> = reports
             .iter()
             .filter(|r| r.status == SourceStatus::Ok)
@@ -428,7 +432,7 @@ impl PlanService {
                 Some(plan::MallCandidate {
                     id: m.id().as_str().into(),
                     name: m.name().to_owned(),
-                    prices: prices.get(m.id().as_str()).cloned().unwrap_or_default(),
+                    prices: prices.remove(m.id().as_str()).unwrap_or_default(),
                     delivery_fee_krw: terms.delivery_fee_krw(),
                     free_delivery_threshold_krw: terms.free_delivery_threshold_krw(),
                     min_order_krw: Some(terms.min_order_krw()).filter(|m| *m > 0),
@@ -551,21 +555,30 @@ fn engine_point(p: GeoPoint) -> Result<plan::GeoPoint, PlanningError> {
 /// store id → product id → price row.
 fn price_table(offers: &[Offer]) -> HashMap<String, HashMap<plan::ProductKey, plan::UnitPrice>> {
     let mut table: HashMap<String, HashMap<plan::ProductKey, plan::UnitPrice>> = HashMap::new();
+    // Rows are sized for every product (offers come by product) so that
+    // they never rehash while they fill.
+    let products = 1 + offers
+        .windows(2)
+        .filter(|w| w[0].product_id != w[1].product_id)
+        .count();
     for o in offers {
         // Outliers are flagged by the catalog and kept out of plans.
         if o.flagged_outlier {
             continue;
         }
-        table
-            .entry(o.store_id.as_str().to_owned())
-            .or_default()
-            .insert(
-                o.product_id.as_str().into(),
-                plan::UnitPrice {
-                    price_krw: o.price.krw(),
-                    in_stock: o.in_stock,
-                },
-            );
+        let price = plan::UnitPrice {
+            price_krw: o.price.krw(),
+            in_stock: o.in_stock,
+        };
+        let product = plan::ProductKey::from(o.product_id.as_str());
+        // No key allocation for a store already in the table.
+        if let Some(row) = table.get_mut(o.store_id.as_str()) {
+            row.insert(product, price);
+        } else {
+            let mut row = HashMap::with_capacity(products);
+            row.insert(product, price);
+            table.insert(o.store_id.as_str().to_owned(), row);
+        }
     }
     table
 }

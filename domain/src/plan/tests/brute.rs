@@ -4,13 +4,18 @@
 use super::*;
 
 /// The brute-force best of one offline label:
-/// (coverage, total, stops, route_m).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// (coverage, total, stops, route_m) and the stores in route order.
+///
+/// Ties go to the store set whose id-sorted sequence comes first
+/// (lexicographically, a prefix before its extensions), then to the first
+/// visiting order in lexicographic order: the engine's documented rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OfflineBest {
     pub coverage: usize,
     pub total: i64,
     pub stops: usize,
     pub route_m: i64,
+    pub route: Vec<StoreId>,
 }
 
 fn permutations(items: &[usize]) -> Vec<Vec<usize>> {
@@ -44,7 +49,7 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
         .collect();
     cands.sort_by(|a, b| a.id.cmp(&b.id));
     let n = cands.len();
-    let mut best: [Option<OfflineBest>; 3] = [None; 3];
+    let mut best: [Option<(OfflineBest, Vec<usize>)>; 3] = [None, None, None];
     for mask in 1u32..(1 << n) {
         let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
         if set.len() > usize::from(input.max_stores) {
@@ -73,6 +78,10 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
         if wins.contains(&0) {
             continue;
         }
+        // A set is visited in its shortest order (the first one in
+        // lexicographic order among equally short ones): no other order is
+        // better for any label.
+        let mut shortest: Option<(i64, Vec<usize>)> = None;
         for order in permutations(&set) {
             let mut at = origin;
             let mut route = 0;
@@ -83,6 +92,11 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
             if input.round_trip {
                 route += at.distance_m(origin);
             }
+            if shortest.as_ref().is_none_or(|(r, _)| route < *r) {
+                shortest = Some((route, order));
+            }
+        }
+        if let Some((route, order)) = shortest {
             if input.max_route_m.is_some_and(|max| route > max) {
                 continue;
             }
@@ -91,6 +105,7 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
                 total: goods + travel_cost_krw(route, input.travel_cost_krw_per_km),
                 stops: set.len(),
                 route_m: route,
+                route: order.iter().map(|s| cands[*s].id.clone()).collect(),
             };
             let keys = |b: &OfflineBest| {
                 let u = usize::MAX - b.coverage;
@@ -101,14 +116,17 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
                 ]
             };
             for (label, slot) in best.iter_mut().enumerate() {
-                if slot.is_none_or(|b| keys(&cand)[label] < keys(&b)[label]) {
-                    *slot = Some(cand);
+                let better = slot
+                    .as_ref()
+                    .is_none_or(|(b, b_set)| (keys(&cand)[label], &set) < (keys(b)[label], b_set));
+                if better {
+                    *slot = Some((cand.clone(), set.clone()));
                 }
             }
         }
     }
     match best {
-        [Some(a), Some(b), Some(c)] => Some([a, b, c]),
+        [Some(a), Some(b), Some(c)] => Some([a.0, b.0, c.0]),
         _ => None,
     }
 }

@@ -32,8 +32,8 @@ fn to_prices(rows: &[Option<(i64, bool)>], unit: i64) -> HashMap<ProductKey, Uni
         .collect()
 }
 
-fn lines_strategy() -> impl Strategy<Value = Vec<BasketLine>> {
-    prop::collection::vec((0..PRODUCTS, 1u32..=3), 1..=6).prop_map(|v| {
+fn lines_strategy(max_lines: usize) -> impl Strategy<Value = Vec<BasketLine>> {
+    prop::collection::vec((0..PRODUCTS, 1u32..=3), 1..=max_lines).prop_map(|v| {
         v.into_iter()
             .enumerate()
             .map(|(i, (p, q))| BasketLine::new(format!("l{i}"), format!("p{p}").as_str(), q))
@@ -42,14 +42,17 @@ fn lines_strategy() -> impl Strategy<Value = Vec<BasketLine>> {
 }
 
 prop_compose! {
-    fn offline_input()(
-        lines in lines_strategy(),
+    /// Up to `max_lines` lines and 7 stores; prices in multiples of one of
+    /// `units` 원; a route limit with probability `route_weight`.
+    fn offline_input(max_lines: usize, units: Vec<i64>, route_weight: f64)(
+        lines in lines_strategy(max_lines),
         stores in prop::collection::vec((-20i32..=20, -20i32..=20, price_rows()), 1..=7),
         max_stores in 1u8..=5,
         travel in prop::sample::select(vec![0i64, 100, 300, 1_000, 3_000]),
         round_trip in any::<bool>(),
         max_distance_m in prop::option::weighted(0.3, 500i64..=2_500),
-        max_route_m in prop::option::weighted(0.2, 1_000i64..=8_000),
+        max_route_m in prop::option::weighted(route_weight, 1_000i64..=8_000),
+        unit in prop::sample::select(units),
     ) -> OfflineInput {
         let stores = stores
             .into_iter()
@@ -58,7 +61,7 @@ prop_compose! {
                 id: StoreId(format!("s{i}")),
                 name: format!("store {i}"),
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
-                prices: to_prices(&rows, 100),
+                prices: to_prices(&rows, unit),
             })
             .collect();
         OfflineInput {
@@ -76,7 +79,7 @@ prop_compose! {
 
 prop_compose! {
     fn online_input()(
-        lines in lines_strategy(),
+        lines in lines_strategy(6),
         malls in prop::collection::vec((
             price_rows(),
             prop::sample::select(vec![0i64, 2_500, 3_000]),
@@ -104,51 +107,83 @@ fn coverage(input_lines: usize, plan: &Plan) -> usize {
     input_lines - plan.missing.len()
 }
 
+fn offline_agrees_with_brute_force(input: &OfflineInput) -> Result<(), TestCaseError> {
+    let brute = brute::offline(input);
+    match plan_offline(input) {
+        Ok(plans) => {
+            let best = brute.expect("brute force finds a plan too");
+            let n = input.lines.len();
+            for plan in &plans {
+                check_offline_plan(input, plan);
+            }
+            let c = by_label(&plans, PlanLabel::Cheapest);
+            prop_assert_eq!(
+                (coverage(n, c), c.total_krw),
+                (best[0].coverage, best[0].total)
+            );
+            let f = by_label(&plans, PlanLabel::FewestStops);
+            prop_assert_eq!(
+                (coverage(n, f), f.stops.len(), f.total_krw),
+                (best[1].coverage, best[1].stops, best[1].total)
+            );
+            let d = by_label(&plans, PlanLabel::Closest);
+            prop_assert_eq!(
+                (coverage(n, d), d.distance_m, d.total_krw),
+                (best[2].coverage, best[2].route_m, best[2].total)
+            );
+            // The same stores in the same order: ties are broken alike.
+            for (label, b) in [
+                PlanLabel::Cheapest,
+                PlanLabel::FewestStops,
+                PlanLabel::Closest,
+            ]
+            .into_iter()
+            .zip(&best)
+            {
+                let ids: Vec<&str> = b.route.iter().map(|s| s.0.as_str()).collect();
+                prop_assert_eq!(stop_ids(by_label(&plans, label)), ids, "{:?}", label);
+            }
+            // Deduplicated: no two plans with the same store set.
+            let mut sets: Vec<Vec<&str>> = plans
+                .iter()
+                .map(|p| {
+                    let mut s = stop_ids(p);
+                    s.sort_unstable();
+                    s
+                })
+                .collect();
+            sets.sort();
+            sets.dedup();
+            prop_assert_eq!(sets.len(), plans.len());
+        }
+        Err(PlanError::NoPlanPossible { missing }) => {
+            prop_assert!(brute.is_none());
+            prop_assert_eq!(missing.len(), input.lines.len());
+        }
+        Err(e) => prop_assert!(false, "unexpected error {e}"),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn offline_matches_brute_force(input in offline_input()) {
-        let brute = brute::offline(&input);
-        match plan_offline(&input) {
-            Ok(plans) => {
-                let best = brute.expect("brute force finds a plan too");
-                let n = input.lines.len();
-                for plan in &plans {
-                    check_offline_plan(&input, plan);
-                }
-                let c = by_label(&plans, PlanLabel::Cheapest);
-                prop_assert_eq!((coverage(n, c), c.total_krw), (best[0].coverage, best[0].total));
-                let f = by_label(&plans, PlanLabel::FewestStops);
-                prop_assert_eq!(
-                    (coverage(n, f), f.stops.len(), f.total_krw),
-                    (best[1].coverage, best[1].stops, best[1].total)
-                );
-                let d = by_label(&plans, PlanLabel::Closest);
-                prop_assert_eq!(
-                    (coverage(n, d), d.distance_m, d.total_krw),
-                    (best[2].coverage, best[2].route_m, best[2].total)
-                );
-                // Deduplicated: no two plans with the same store set.
-                let mut sets: Vec<Vec<&str>> = plans.iter().map(|p| {
-                    let mut s = stop_ids(p);
-                    s.sort_unstable();
-                    s
-                }).collect();
-                sets.sort();
-                sets.dedup();
-                prop_assert_eq!(sets.len(), plans.len());
-            }
-            Err(PlanError::NoPlanPossible { missing }) => {
-                prop_assert!(brute.is_none());
-                prop_assert_eq!(missing.len(), input.lines.len());
-            }
-            Err(e) => prop_assert!(false, "unexpected error {e}"),
-        }
+    fn offline_matches_brute_force(input in offline_input(6, vec![100], 0.2)) {
+        offline_agrees_with_brute_force(&input)?;
+    }
+
+    /// Longer baskets (several vector blocks of lines), prices large enough
+    /// for the wide integer pass, and mostly a route limit that prunes.
+    #[test]
+    fn offline_matches_brute_force_wide(
+        input in offline_input(20, vec![100, 5_000_000], 0.7),
+    ) {
+        offline_agrees_with_brute_force(&input)?;
     }
 
     #[test]
-    fn offline_ignores_input_order(input in offline_input()) {
+    fn offline_ignores_input_order(input in offline_input(6, vec![100], 0.2)) {
         let mut reversed = input.clone();
         reversed.lines.reverse();
         reversed.stores.reverse();

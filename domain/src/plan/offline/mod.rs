@@ -1,0 +1,314 @@
+//! Offline plans: the Traveling Purchaser Problem for up to k stores, solved
+//! exactly by enumerating store subsets.
+//!
+//! # Problem
+//! Choose a set S of at most k candidate stores and a visiting order from the
+//! origin (and back, on a round trip). Every basket line is bought at the
+//! cheapest store of S that has it in stock (ties: the smaller store id). Every
+//! store of S must supply at least one line: a store that supplies nothing is
+//! not a stop. A plan is *feasible* when its route is within `max_route_m`.
+//!
+//! # Objectives (lexicographic)
+//! Every label first maximises **coverage** (the number of basket lines
+//! bought): a plan that buys more of the basket always beats a cheaper plan
+//! that buys less, because a missing line is not free, just unpriced. Then:
+//! - `cheapest`: minimal total = goods + travel_cost(route length);
+//! - `fewest_stops`: fewest stores, then minimal total;
+//! - `closest`: shortest route, then minimal total.
+//!
+//! Remaining ties go to the store set that comes first when sets are listed as
+//! increasing sequences of (id-sorted) store positions, so results are stable.
+//!
+//! # Why the search is exact
+//! For a fixed set S, goods are fixed (cheapest per line) and the travel cost
+//! grows with the route length, so the best order is the shortest one: we try
+//! all |S|! orders (≤ 6 for k = 3). The sets are enumerated depth-first in
+//! increasing position order, carrying per-line "best cost so far" arrays, so
+//! each set costs one pass over the lines ([`search`]). Only provably useless
+//! sets are skipped:
+//! - if some store of S supplies no line in S, it supplies none in any
+//!   superset of S either (adding stores only lowers the per-line minimum, and
+//!   ties stay with the earlier store), so the whole subtree is infeasible;
+//! - under a route limit, a store farther than the limit allows (there and
+//!   back on a round trip) is no candidate, and a set whose route must exceed
+//!   the limit is skipped with its supersets: by the triangle inequality a
+//!   route through more stores is no shorter (less ½ m of rounding per leg,
+//!   which the bounds allow for);
+//! - a set whose goods plus a lower bound on its travel cannot beat the best
+//!   of any label so far is not routed.
+//!
+//! Every other set of size ≤ k is evaluated, hence the optimum of every label
+//! is found. Property tests compare it, ties included, with a brute force over
+//! all subsets and all permutations.
+
+mod search;
+
+use super::geo::{travel_cost_krw, GeoPoint};
+use super::model::{
+    limits, BasketLine, MissingReason, OfflineInput, Plan, PlanError, PlanLabel, Stop,
+    StoreCandidate,
+};
+use super::prep::{self, INF};
+use search::{Found, Problem};
+
+const MAX_K: usize = limits::MAX_STORES_PER_PLAN as usize;
+
+/// Labelled, deduplicated offline plans: `cheapest` first, then
+/// `fewest_stops`, then `closest` (each only when it differs from an earlier
+/// one; otherwise its label is added to that plan's `other_labels`).
+///
+/// Errors: invalid input ([`PlanError`]'s input variants) or
+/// [`PlanError::NoPlanPossible`] when no candidate supplies any line (every
+/// line is then listed with its reason).
+pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
+    let lines = prep::sorted_lines(&input.lines)?;
+    validate(input)?;
+    let stores = prep::sorted_by_id(&input.stores, |s| &s.id)?;
+    // One price look-up per store and line: checks the price rows and gives
+    // every store's costs.
+    let nl = lines.len();
+    let mut all_costs = Vec::with_capacity(stores.len() * nl);
+    for s in &stores {
+        for line in &lines {
+            all_costs.push(prep::checked_line_cost(&s.id, &s.prices, line)?);
+        }
+    }
+    let costs_of = |s: usize| &all_costs[s * nl..(s + 1) * nl];
+
+    // Candidates: within the radius.
+    let origin = input.origin;
+    let in_range: Vec<(usize, i64)> = stores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, origin.distance_m(s.location)))
+        .filter(|(_, d)| input.max_distance_m.is_none_or(|max| *d <= max))
+        .collect();
+
+    // Lines some candidate has in stock take part; the others are missing.
+    let mut coverable: Vec<usize> = Vec::new();
+    let mut missing = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if in_range.iter().any(|(s, _)| costs_of(*s)[i] < INF) {
+            coverable.push(i);
+        } else {
+            let listed = stores.iter().any(|s| s.prices.contains_key(&line.product));
+            let elsewhere = (0..stores.len()).any(|s| costs_of(s)[i] < INF);
+            missing.push(prep::missing(
+                line,
+                prep::unavailable_reason(listed, elsewhere),
+            ));
+        }
+    }
+    if coverable.is_empty() {
+        return Err(PlanError::NoPlanPossible { missing });
+    }
+    let coverable_lines: Vec<&BasketLine> = coverable.iter().map(|i| lines[*i]).collect();
+
+    // Useful candidates: those that supply at least one coverable line and
+    // that some route within the limit can reach (any route through a store
+    // is at least as long as the way there, and back on a round trip, less
+    // the rounding of its legs).
+    let reach_factor = if input.round_trip { 2 } else { 1 };
+    let reach_slack = i64::from(input.max_stores) + 2;
+    let l = coverable.len();
+    let mut cands: Vec<(&StoreCandidate, i64)> = Vec::new();
+    let mut cost: Vec<i64> = Vec::new();
+    for (s, d) in &in_range {
+        if input
+            .max_route_m
+            .is_some_and(|max| reach_factor * d - reach_slack > max)
+        {
+            continue;
+        }
+        let all = costs_of(*s);
+        if coverable.iter().any(|i| all[*i] < INF) {
+            cands.push((stores[*s], *d));
+            cost.extend(coverable.iter().map(|i| all[*i]));
+        }
+    }
+    let n = cands.len();
+    let k = usize::from(input.max_stores).min(n);
+    let subsets: u64 = (1..=k).map(|j| binomial(n as u64, j as u64)).sum();
+    if subsets > limits::MAX_OFFLINE_SUBSETS {
+        return Err(PlanError::TooLarge(format!(
+            "{n} candidate stores with up to {k} stops ({subsets} store sets; at most {})",
+            limits::MAX_OFFLINE_SUBSETS
+        )));
+    }
+
+    // Distance matrix over [origin, candidates...].
+    let points: Vec<_> = std::iter::once(origin)
+        .chain(cands.iter().map(|(s, _)| s.location))
+        .map(GeoPoint::prepared)
+        .collect();
+    let dim = n + 1;
+    let mut dist = vec![0i64; dim * dim];
+    for i in 0..dim {
+        for j in (i + 1)..dim {
+            let d = if i == 0 {
+                cands[j - 1].1
+            } else {
+                points[i].distance_m(points[j])
+            };
+            dist[i * dim + j] = d;
+            dist[j * dim + i] = d;
+        }
+    }
+
+    let best = search::search(&Problem {
+        n,
+        l,
+        k,
+        cost: &cost,
+        dist: &dist,
+        dim,
+        round_trip: input.round_trip,
+        krw_per_km: input.travel_cost_krw_per_km,
+        max_route_m: input.max_route_m,
+    });
+
+    let labels = [
+        PlanLabel::Cheapest,
+        PlanLabel::FewestStops,
+        PlanLabel::Closest,
+    ];
+    let mut found = Vec::new();
+    for (label, best) in labels.iter().zip(best.iter()) {
+        if let Some(f) = best {
+            let plan = build_plan(
+                *label,
+                f,
+                &cands,
+                &coverable_lines,
+                &cost,
+                &dist,
+                dim,
+                input,
+                &missing,
+            );
+            let mut key: Vec<usize> = f.order[..f.len].to_vec();
+            key.sort_unstable();
+            found.push((*label, key, plan));
+        }
+    }
+    if found.is_empty() {
+        // Every store set breaks the route limit: nothing can be bought.
+        let all = lines
+            .iter()
+            .map(|line| {
+                missing
+                    .iter()
+                    .find(|m| m.line_id == line.id)
+                    .cloned()
+                    .unwrap_or_else(|| prep::missing(line, MissingReason::NotCoveredByPlan))
+            })
+            .collect();
+        return Err(PlanError::NoPlanPossible { missing: all });
+    }
+    Ok(prep::dedup(found))
+}
+
+fn validate(input: &OfflineInput) -> Result<(), PlanError> {
+    if !(1..=limits::MAX_STORES_PER_PLAN).contains(&input.max_stores) {
+        return Err(PlanError::param(
+            "max_stores",
+            format!("must be 1..={}", limits::MAX_STORES_PER_PLAN),
+        ));
+    }
+    if !(0..=limits::MAX_TRAVEL_COST_KRW_PER_KM).contains(&input.travel_cost_krw_per_km) {
+        return Err(PlanError::param(
+            "travel_cost_krw_per_km",
+            format!("must be 0..={}", limits::MAX_TRAVEL_COST_KRW_PER_KM),
+        ));
+    }
+    if input.max_distance_m.is_some_and(|d| d < 0) {
+        return Err(PlanError::param("max_distance_m", "must not be negative"));
+    }
+    if input.max_route_m.is_some_and(|d| d < 0) {
+        return Err(PlanError::param("max_route_m", "must not be negative"));
+    }
+    Ok(())
+}
+
+fn binomial(n: u64, k: u64) -> u64 {
+    if k > n {
+        return 0;
+    }
+    let mut r: u64 = 1;
+    for i in 0..k {
+        r = r.saturating_mul(n - i) / (i + 1);
+    }
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_plan(
+    label: PlanLabel,
+    f: &Found,
+    cands: &[(&StoreCandidate, i64)],
+    coverable: &[&BasketLine],
+    cost: &[i64],
+    dist: &[i64],
+    dim: usize,
+    input: &OfflineInput,
+    unavailable: &[super::model::Missing],
+) -> Plan {
+    let l = coverable.len();
+    let order = &f.order[..f.len];
+    // Supplier of each line: the cheapest chosen store, ties to the smaller
+    // position (= smaller id), exactly as in the search.
+    let mut sorted: Vec<usize> = order.to_vec();
+    sorted.sort_unstable();
+    let supplier: Vec<Option<usize>> = (0..l)
+        .map(|i| {
+            let mut best: Option<usize> = None;
+            for &s in &sorted {
+                let c = cost[s * l + i];
+                if c < INF && best.is_none_or(|b| c < cost[b * l + i]) {
+                    best = Some(s);
+                }
+            }
+            best
+        })
+        .collect();
+
+    let mut stops = Vec::with_capacity(order.len());
+    let mut at = 0usize;
+    for &s in order {
+        let items: Vec<_> = (0..l)
+            .filter(|i| supplier[*i] == Some(s))
+            .map(|i| prep::assignment(coverable[i], cost[s * l + i]))
+            .collect();
+        let subtotal_krw = items.iter().map(|a| a.subtotal_krw).sum();
+        let (store, _) = cands[s];
+        stops.push(Stop {
+            store_id: store.id.clone(),
+            store_name: store.name.clone(),
+            items,
+            subtotal_krw,
+            delivery_krw: 0,
+            leg_distance_m: dist[at * dim + s + 1],
+        });
+        at = s + 1;
+    }
+    let mut missing: Vec<_> = unavailable.to_vec();
+    for (i, line) in coverable.iter().enumerate() {
+        if supplier[i].is_none() {
+            missing.push(prep::missing(line, MissingReason::NotCoveredByPlan));
+        }
+    }
+    missing.sort_by(|a, b| a.line_id.cmp(&b.line_id));
+    let goods_krw: i64 = stops.iter().map(|s| s.subtotal_krw).sum();
+    let travel_krw = travel_cost_krw(f.route_m, input.travel_cost_krw_per_km);
+    Plan {
+        label,
+        other_labels: Vec::new(),
+        stops,
+        goods_krw,
+        travel_krw,
+        delivery_krw: 0,
+        total_krw: goods_krw + travel_krw,
+        distance_m: f.route_m,
+        missing,
+    }
+}
