@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# HTTP load benchmark on loopback: `GET /healthz` against
-# `POST /api/v1/offline/plans/generate` with a 30-line basket of sample
-# products, each with wrk (50 connections, 2 threads, --latency), against a
+# HTTP load benchmark on loopback: `GET /healthz` (the framework's floor),
+# `GET /api/v1/auth/me` (the floor of any signed-in request: token and
+# session check) and `POST /api/v1/offline/plans/generate` with a 30-line
+# basket of sample products, each with wrk (50 connections, 2 threads, --latency), against a
 # release build over a fresh SQLite database with the sample catalog.
-# Prints p50/p99 latency and requests/s of both, and the ratio.
+# Prints p50/p99 latency and requests/s of each, and the ratios.
 #
 #   scripts/bench-http.sh              # 15 s per endpoint
 #   DURATION=30s CONNECTIONS=100 THREADS=2 HTTP_WORKERS=2 scripts/bench-http.sh
@@ -113,10 +114,14 @@ run() { # name, extra wrk args…
   echo "== $name: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency $*" >&2
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency "$@" | tee "$WORK/$name.txt" >&2
 }
+cat >"$WORK/me.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+LUA
 run healthz "$BASE/healthz"
+run me -s "$WORK/me.lua" "$BASE/api/v1/auth/me"
 run plan -s "$WORK/plan.lua" "$BASE/api/v1/offline/plans/generate"
 
-python3 - "$WORK/healthz.txt" "$WORK/plan.txt" "$LINES" "$CONNECTIONS" "$THREADS" "$DURATION" "$WORKERS" <<'PY'
+python3 - "$WORK/healthz.txt" "$WORK/me.txt" "$WORK/plan.txt" "$LINES" "$CONNECTIONS" "$THREADS" "$DURATION" "$WORKERS" <<'PY'
 import re, sys
 def ms(v):
     n, unit = re.match(r"([0-9.]+)(us|ms|s|m)", v).groups()
@@ -128,13 +133,16 @@ def read(path):
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
     errs = re.search(r"Socket errors: (.*)", t)
     return pct, rps, int(bad.group(1)) if bad else 0, errs.group(1) if errs else "none"
-h, p = read(sys.argv[1]), read(sys.argv[2])
-lines, c, t, d, w = sys.argv[3:8]
+h, m, p = read(sys.argv[1]), read(sys.argv[2]), read(sys.argv[3])
+lines, c, t, d, w = sys.argv[4:9]
 print(f"\nHTTP benchmark: {c} connections, {t} wrk threads, {d} each, {w} server workers, loopback")
 print(f"{'endpoint':<44} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>10} {'non-2xx':>8}")
-for name, (pct, rps, bad, errs) in [("GET /healthz", h), (f"POST /offline/plans/generate ({lines} lines)", p)]:
+rows = [("GET /healthz", h), ("GET /auth/me (token + session check)", m),
+        (f"POST /offline/plans/generate ({lines} lines)", p)]
+for name, (pct, rps, bad, errs) in rows:
     print(f"{name:<44} {pct['50']:>9.2f} {pct['99']:>9.2f} {rps:>10.0f} {bad:>8}")
-print(f"ratio healthz/plan: throughput {h[1] / p[1]:.1f}x, p50 {p[0]['50'] / h[0]['50']:.1f}x slower, p99 {p[0]['99'] / h[0]['99']:.1f}x slower")
-if h[2] or p[2]:
+print(f"throughput as a share of /healthz: /auth/me {100 * m[1] / h[1]:.1f} %, plan {100 * p[1] / h[1]:.1f} %")
+print(f"plan against /healthz: p50 {p[0]['50'] / h[0]['50']:.1f}x, p99 {p[0]['99'] / h[0]['99']:.1f}x")
+if h[2] or m[2] or p[2]:
     sys.exit("some answers were not 2xx: see above")
 PY

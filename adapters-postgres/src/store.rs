@@ -1,10 +1,12 @@
 //! The store: opening, migrations and the blocking-pool helper.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use tokio::sync::Semaphore;
 use ttokjang_domain::RepoError;
 
 use crate::error::{unavailable, Failure};
@@ -12,6 +14,9 @@ use crate::error::{unavailable, Failure};
 pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 pub(crate) type PgPool = Pool<ConnectionManager<PgConnection>>;
+
+/// How long a storage call waits for a free connection before 503.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
 
 const POOL_SIZE: u32 = 10;
 
@@ -23,6 +28,10 @@ const MIGRATION_LOCK: i64 = 0x7474_6f6b_6a61;
 #[derive(Clone)]
 pub struct PgStore {
     pub(crate) pool: PgPool,
+    /// One permit per pooled connection: a storage call waits here (a
+    /// future, no thread) until a connection is free, so the blocking pool
+    /// never holds more threads than connections, all parked on the pool.
+    permits: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -40,7 +49,7 @@ impl PgStore {
         let pool = Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(2))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(CONNECTION_TIMEOUT)
             .build(ConnectionManager::<PgConnection>::new(url.trim()))
             .map_err(|_| unavailable("cannot connect to postgres"))?;
         let mut conn = pool
@@ -57,7 +66,10 @@ impl PgStore {
             unavailable("migrations failed")
         })?;
         unlocked.map_err(|_| unavailable("cannot release the migration lock"))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            permits: Arc::new(Semaphore::new(POOL_SIZE as usize)),
+        })
     }
 
     /// Runs `f` with a pooled connection on tokio's blocking pool.
@@ -67,7 +79,12 @@ impl PgStore {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let permit = tokio::time::timeout(CONNECTION_TIMEOUT, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| unavailable("no database connection available"))?
+            .map_err(|_| unavailable("storage closed"))?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = pool
                 .get()
                 .map_err(|_| unavailable("no database connection available"))?;

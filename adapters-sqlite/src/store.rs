@@ -6,12 +6,14 @@
 //! `first()` stays where the limit matters.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use tokio::sync::Semaphore;
 use ttokjang_domain::RepoError;
 
 use crate::error::{unavailable, Failure};
@@ -20,12 +22,19 @@ pub(crate) const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations"
 
 pub(crate) type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
 
+/// How long a storage call waits for a free connection before 503.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
+
 const POOL_SIZE: u32 = 8;
 
 /// Ttokjang's storage on one SQLite file. Cheap to clone (the pool is shared).
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    /// One permit per pooled connection: a storage call waits here (a
+    /// future, no thread) until a connection is free, so the blocking pool
+    /// never holds more threads than connections, all parked on the pool.
+    permits: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -91,11 +100,14 @@ impl SqliteStore {
         let pool = Pool::builder()
             .max_size(POOL_SIZE)
             .test_on_check_out(false)
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(CONNECTION_TIMEOUT)
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(path))
             .map_err(|_| unavailable("cannot open the sqlite pool"))?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            permits: Arc::new(Semaphore::new(POOL_SIZE as usize)),
+        })
     }
 
     /// Runs `f` with a pooled connection on tokio's blocking pool.
@@ -105,7 +117,12 @@ impl SqliteStore {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        let permit = tokio::time::timeout(CONNECTION_TIMEOUT, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| unavailable("no database connection available"))?
+            .map_err(|_| unavailable("storage closed"))?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = pool
                 .get()
                 .map_err(|_| unavailable("no database connection available"))?;

@@ -7,6 +7,9 @@ use ttokjang::config::Config;
 use ttokjang::logging::{self, LogFormat};
 use ttokjang::server;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -56,13 +56,22 @@ fn assert_consistent(plan: &Value, lines: usize) {
 async fn offline_plan_picks_the_near_marts(app: TestApp) {
     with_catalog(&app).await;
     let t = token(&app.signup("plan@example.com").await);
-    let (st, b) = post(
-        &app,
-        "/api/v1/offline/plans/generate",
-        &t,
-        json!({"basket": basket()}),
-    )
-    .await;
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/offline/plans/generate",
+            Some(&t),
+            Some(json!({"basket": basket()})),
+        )
+        .await;
+    // The answer is sent as the JSON stored with the plan request.
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    let (st, b) = split(res).await;
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["meta"]["degraded"], false);
     assert!(b["plan_request_id"].is_string());

@@ -6,7 +6,9 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use ttokjang_domain::catalog::GeoPoint;
 use ttokjang_domain::planner::context::RecordError;
-use ttokjang_domain::planner::service::{PlanLine, PlanSettings, PlanningError, SelectError};
+use ttokjang_domain::planner::service::{
+    Generated, PlanLine, PlanSettings, PlanningError, SelectError,
+};
 use ttokjang_domain::planner::view::{PlanAnswer, PlanView};
 use ttokjang_domain::planner::PlanMode;
 use ttokjang_domain::preferences::Preferences;
@@ -269,7 +271,7 @@ async fn generate(
         .generate(user.user.id, mode, &lines, &settings)
         .await;
     let outcome = match &result {
-        Ok(a) if a.meta.degraded => plan_outcome::DEGRADED,
+        Ok(a) if a.answer.meta.degraded => plan_outcome::DEGRADED,
         Ok(_) => plan_outcome::OK,
         Err(PlanningError::NoPlanPossible { degraded: true, .. } | PlanningError::Repo(_)) => {
             plan_outcome::ERROR
@@ -279,7 +281,7 @@ async fn generate(
     state
         .metrics
         .plan_generated(mode.as_str(), outcome, started.elapsed().as_secs_f64());
-    let answer = result.map_err(planning_error)?;
+    let Generated { answer, json } = result.map_err(planning_error)?;
     tracing::info!(
         mode = mode.as_str(),
         lines = lines.len(),
@@ -293,7 +295,10 @@ async fn generate(
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(answer))
+    // The answer's JSON as stored with the plan request (serialised once).
+    Ok(HttpResponse::build(status)
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(json))
 }
 
 /// What the three generate routes answer (one list for the document).

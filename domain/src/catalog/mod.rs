@@ -64,12 +64,14 @@ fn identifier(field: &'static str, raw: &str) -> Result<String, InvalidValue> {
 
 macro_rules! text_id {
     ($name:ident, $field:literal) => {
+        /// Shared text: ids are cloned into every offer, plan and view, so a
+        /// clone is a reference count, not an allocation.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(std::sync::Arc<str>);
 
         impl $name {
             pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
-                identifier($field, raw).map(Self)
+                identifier($field, raw).map(|s| Self(s.into()))
             }
 
             pub fn as_str(&self) -> &str {

@@ -68,7 +68,7 @@ impl ReservationRunner for PlanRunner {
             .generate(user, reservation.mode, &defaults.lines, &defaults.settings)
             .await
         {
-            Ok(answer) => {
+            Ok(super::service::Generated { answer, .. }) => {
                 let Some(best) = answer.plans.first() else {
                     return RunOutcome::new(ResultStatus::Failed, "플랜을 만들지 못했어요.");
                 };

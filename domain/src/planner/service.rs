@@ -93,6 +93,14 @@ pub struct Selection {
     pub plan: PlanView,
 }
 
+/// A generated answer and its JSON, serialised once: the same bytes are
+/// stored with the plan request and sent to the shopper.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub answer: PlanAnswer,
+    pub json: String,
+}
+
 /// A link to one mall's checkout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutLink {
@@ -135,14 +143,14 @@ impl PlanService {
         &self.allowlist
     }
 
-    /// Plans the basket, stores the answer and returns it.
+    /// Plans the basket, stores the answer and returns it with its JSON.
     pub async fn generate(
         &self,
         user: UserId,
         mode: PlanMode,
         lines: &[PlanLine],
         settings: &PlanSettings,
-    ) -> Result<PlanAnswer, PlanningError> {
+    ) -> Result<Generated, PlanningError> {
         if lines.is_empty() {
             return Err(PlanningError::EmptyBasket);
         }
@@ -246,17 +254,19 @@ impl PlanService {
             .map_err(|e| RepoError::Corrupt(format!("plan answer not serialisable: {e}")))?;
         let payload = String::from_utf8(payload)
             .map_err(|_| RepoError::Corrupt("plan answer not UTF-8".into()))?;
-        self.requests
-            .save(&StoredPlanRequest {
-                id,
-                user_id: user,
-                mode,
-                payload,
-                created_at: now,
-                expires_at: answer.meta.expires_at,
-            })
-            .await?;
-        Ok(answer)
+        let stored = StoredPlanRequest {
+            id,
+            user_id: user,
+            mode,
+            payload,
+            created_at: now,
+            expires_at: answer.meta.expires_at,
+        };
+        self.requests.save(&stored).await?;
+        Ok(Generated {
+            answer,
+            json: stored.payload,
+        })
     }
 
     /// Matches basket lines to catalog products: by id when given, else by the
