@@ -3,11 +3,12 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ttokjang_domain::ports::{RefreshLookup, Rotation, SessionRepository};
 use ttokjang_domain::session::{RefreshTokenHash, RevokeReason, Session, SessionId};
+use ttokjang_domain::user::User;
 use ttokjang_domain::RepoError;
 
 use crate::error::Failure;
-use crate::rows::{micros, uuid_text, RefreshTokenRow, SessionRow};
-use crate::schema::{refresh_tokens, sessions};
+use crate::rows::{micros, uuid_text, RefreshTokenRow, SessionRow, UserRow};
+use crate::schema::{refresh_tokens, sessions, users};
 use crate::store::SqliteStore;
 
 /// What the rotation transaction found, before conversion to domain values.
@@ -54,6 +55,22 @@ impl SessionRepository for SqliteStore {
             })
             .await?;
         row.map(SessionRow::into_domain).transpose()
+    }
+
+    async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, RepoError> {
+        let id = uuid_text(id.0);
+        let row = self
+            .run(move |conn| {
+                Ok(sessions::table
+                    .inner_join(users::table)
+                    .filter(sessions::id.eq(id))
+                    .select((SessionRow::as_select(), UserRow::as_select()))
+                    .get_result::<(SessionRow, UserRow)>(conn)
+                    .optional()?)
+            })
+            .await?;
+        row.map(|(s, u)| Ok((s.into_domain()?, u.into_domain()?)))
+            .transpose()
     }
 
     async fn find_by_refresh(

@@ -111,6 +111,9 @@ pub trait SessionRepository: Send + Sync {
     /// Stores a new session with its first refresh token.
     async fn create(&self, session: &Session, refresh: &RefreshTokenHash) -> Result<(), RepoError>;
     async fn find(&self, id: SessionId) -> Result<Option<Session>, RepoError>;
+    /// The session with its user, in one look-up: every signed-in request
+    /// asks this (the access check), so it is one statement, not two.
+    async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, RepoError>;
     async fn find_by_refresh(
         &self,
         refresh: &RefreshTokenHash,

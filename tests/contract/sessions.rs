@@ -23,8 +23,35 @@ pub async fn session_round_trips(b: &Backend) {
         .create(&s, &token().hash())
         .await
         .expect("create");
-    assert_eq!(b.sessions.find(s.id).await, Ok(Some(s)));
+    assert_eq!(b.sessions.find(s.id).await, Ok(Some(s.clone())));
     assert_eq!(b.sessions.find(SessionId(Uuid::new_v4())).await, Ok(None));
+    // The access check's single look-up: the session and its own user.
+    let other = registered(b, "s1-other@example.com").await;
+    b.sessions
+        .create(&session_for(&other, t0()), &token().hash())
+        .await
+        .expect("create another");
+    assert_eq!(
+        b.sessions.find_with_user(s.id).await,
+        Ok(Some((s.clone(), u.clone())))
+    );
+    assert_eq!(
+        b.sessions.find_with_user(SessionId(Uuid::new_v4())).await,
+        Ok(None)
+    );
+    // A revoked session is still found (the domain decides it is over).
+    b.sessions
+        .revoke(s.id, t0(), RevokeReason::Logout)
+        .await
+        .expect("revoke");
+    let (found, owner) = b
+        .sessions
+        .find_with_user(s.id)
+        .await
+        .expect("look-up")
+        .expect("still stored");
+    assert!(found.revoked_at.is_some());
+    assert_eq!(owner, u);
 }
 
 pub async fn session_for_unknown_user_is_refused(b: &Backend) {

@@ -313,18 +313,15 @@ impl AuthService {
         session_id: SessionId,
     ) -> Result<User, AuthError> {
         let now = self.clock.now();
-        let session = self
+        let (session, user) = self
             .sessions
-            .find(session_id)
+            .find_with_user(session_id)
             .await?
             .ok_or(AuthError::Unauthenticated)?;
-        if session.user_id != user_id || !session.accepts_access_at(now) {
+        if session.user_id != user_id || user.id != user_id || !session.accepts_access_at(now) {
             return Err(AuthError::Unauthenticated);
         }
-        self.users
-            .find_by_id(user_id)
-            .await?
-            .ok_or(AuthError::Unauthenticated)
+        Ok(user)
     }
 
     /// Ends the caller's session at once. A refresh token given along is ended

@@ -427,20 +427,22 @@ async fn refresh_refuses_expired_revoked_unknown_and_malformed() {
 async fn access_is_refused_once_session_ends_or_belongs_to_someone_else() {
     let mut rig = Rig::new();
     let revoked = SessionId(Uuid::from_u128(8));
-    rig.sessions.expect_find().returning(move |id| {
+    let gone = SessionId(Uuid::from_u128(9));
+    rig.sessions.expect_find_with_user().returning(move |id| {
         let mut s = live_session();
         s.id = id;
         if id == revoked {
             s.revoked_at = Some(t0());
         }
-        Ok(Some(s))
+        Ok((id != gone).then(|| (s, user())))
     });
-    rig.users
-        .expect_find_by_id()
-        .returning(|_| Ok(Some(user())));
     let (svc, _, _) = rig.service();
     let live = SessionId(Uuid::from_u128(7));
-    assert!(svc.authenticate(user().id, live).await.is_ok());
+    assert_eq!(svc.authenticate(user().id, live).await.ok(), Some(user()));
+    assert!(matches!(
+        svc.authenticate(user().id, gone).await,
+        Err(AuthError::Unauthenticated)
+    ));
     assert!(matches!(
         svc.authenticate(user().id, revoked).await,
         Err(AuthError::Unauthenticated)
