@@ -111,9 +111,9 @@ TOKEN40="$(signup "wrk40-$RANDOM@example.com")"
 
 # A basket of $LINES sample products: ids from the catalog API (searched by
 # everyday words, since the product list wants a query).
-python3 - "$BASE" "$LINES" "$TOKEN" "$WORK/plan.lua" "$WORK/body.json" <<'PY'
+python3 - "$BASE" "$LINES" "$TOKEN" "$WORK/body.json" <<'PY'
 import json, sys, urllib.parse, urllib.request
-base, lines, token, lua, body_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+base, lines, token, body_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 words = ["우유", "계란", "두부", "라면", "쌀", "사과", "김치", "바나나", "양파", "대파", "감자",
          "커피", "생수", "식빵", "치즈", "요거트", "돼지", "닭", "소고기", "참치", "햄", "고추장",
          "된장", "간장", "설탕", "밀가루", "과자", "주스", "맥주", "휴지", "세제", "샴푸"]
@@ -132,12 +132,6 @@ body = json.dumps({"basket": [
     {"id": f"l{i+1}", "product_id": p["id"], "name": p["name"], "quantity": 1 + i % 3}
     for i, p in enumerate(chosen)]}, ensure_ascii=False)
 open(body_path, "w").write(body)
-open(lua, "w").write(f"""
-wrk.method = "POST"
-wrk.body = [==[{body}]==]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer {token}"
-""")
 PY
 
 # The target instance: car, 60 minutes (a 30 km route limit, never binding
@@ -149,22 +143,24 @@ CANDIDATES="$(curl -fsS -H "authorization: Bearer $TOKEN" \
   "$BASE/api/v1/catalog/stores?kind=offline&lat=37.5133&lng=127.1001&radius_m=3000&limit=100" |
   python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')"
 [ "$CANDIDATES" = 40 ] || { echo "expected 40 candidate stores around 잠실역, found $CANDIDATES" >&2; exit 1; }
-python3 - "$TOKEN40" "$WORK/plan40.lua" "$WORK/body40.json" <<'PY'
+python3 - "$WORK/body40.json" <<'PY'
 import json, sys
-token, lua, body_path = sys.argv[1:4]
+body_path = sys.argv[1]
 body = json.dumps({
     "basket": [{"id": f"l{i}", "product_id": f"kca-B{i:04d}", "name": f"벤치 상품 {i}",
                 "quantity": 1 + i % 3} for i in range(1, 31)],
     "location": {"lat": 37.5133, "lng": 127.1001},
     "max_stores": 3, "max_distance_m": 3000}, ensure_ascii=False)
 open(body_path, "w").write(body)
-open(lua, "w").write(f"""
-wrk.method = "POST"
-wrk.body = [==[{body}]==]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer {token}"
-""")
 PY
+
+post_script() { # body file, token → a wrk script POSTing that body as that shopper
+  printf 'wrk.method = "POST"\nwrk.body = [==[%s]==]\n' "$(cat "$1")"
+  printf 'wrk.headers["Content-Type"] = "application/json"\n'
+  printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$2"
+}
+post_script "$WORK/body.json" "$TOKEN" >"$WORK/plan.lua"
+post_script "$WORK/body40.json" "$TOKEN40" >"$WORK/plan40.lua"
 
 # One request of each by hand first: the plan endpoint must answer 200 (not
 # 4xx/5xx); what it answers is summarised (the instance must not be trivial).

@@ -111,6 +111,44 @@ pub fn required_body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Re
     from_slice(bytes)
 }
 
+/// A request body that must be a JSON object: `web::Json<Object<T>>`.
+///
+/// serde's derived `Deserialize` also reads a struct from a JSON array of its
+/// fields (`["hi"]` would be `ChatBody { message: "hi" }`); the contract's
+/// bodies are objects, so anything else is refused like any other wrong type
+/// (422 `VALIDATION_FAILED`), with serde's position in the message.
+#[derive(Debug)]
+pub struct Object<T>(pub T);
+
+impl<T> std::ops::Deref for Object<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OnlyMaps<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for OnlyMaps<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+
+        d.deserialize_map(OnlyMaps(std::marker::PhantomData))
+            .map(Object)
+    }
+}
+
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(BODY_LIMIT)

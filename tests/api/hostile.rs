@@ -96,6 +96,9 @@ fn cases(e: &Endpoint) -> Vec<Case> {
     out.push(json_case("empty body", String::new()));
     out.push(json_case("null", "null".to_owned()));
     out.push(json_case("array", "[]".to_owned()));
+    // serde would read a struct from an array of its fields (`["hi"]` as a
+    // chat message); bodies are objects.
+    out.push(json_case("array of a field", format!("[{s_ok}]")));
     out.push(json_case("bare string", "\"x\"".to_owned()));
     out.push(json_case("truncated", valid[..valid.len() - 1].to_owned()));
     let mut raw = e.with("\"__X__\"", e.n_ok).into_bytes();

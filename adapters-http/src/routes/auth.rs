@@ -10,7 +10,7 @@ use ttokjang_domain::user::{Role, User};
 
 use crate::error::ApiError;
 use crate::guard::{bearer, AuthUser};
-use crate::json::optional_body;
+use crate::json::{optional_body, Object};
 use crate::jwt::TokenError;
 use crate::state::ApiState;
 
@@ -144,9 +144,9 @@ fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
     ))]
 pub async fn register(
     state: web::Data<ApiState>,
-    body: web::Json<RegisterBody>,
+    body: web::Json<Object<RegisterBody>>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
+    let b = body.into_inner().0;
     let user = state
         .auth
         .register(
@@ -175,7 +175,7 @@ pub async fn register(
 pub async fn login(
     req: HttpRequest,
     state: web::Data<ApiState>,
-    body: web::Json<LoginBody>,
+    body: web::Json<Object<LoginBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let addr = client_address(&req, state.trust_forwarded);
     let issued = match state.auth.login(&body.email, &body.password, &addr).await {
@@ -203,7 +203,7 @@ pub async fn login(
     ))]
 pub async fn refresh(
     state: web::Data<ApiState>,
-    body: web::Json<RefreshBody>,
+    body: web::Json<Object<RefreshBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let issued = match state.auth.refresh(&body.refresh_token).await {
         Ok(i) => i,

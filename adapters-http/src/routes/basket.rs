@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
+use crate::json::Object;
 use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -204,11 +205,12 @@ pub async fn put(
     req: HttpRequest,
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<BasketBody>,
+    body: web::Json<Object<BasketBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
     let items = body
         .into_inner()
+        .0
         .items
         .into_iter()
         .map(|l| ItemInput {
@@ -243,10 +245,10 @@ pub async fn add_item(
     req: HttpRequest,
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<NewItemBody>,
+    body: web::Json<Object<NewItemBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
-    let b = body.into_inner();
+    let b = body.into_inner().0;
     let input = ItemInput {
         id: None,
         product_id: b.product_id,
@@ -287,10 +289,10 @@ pub async fn patch_item(
     user: AuthUser,
     state: web::Data<ApiState>,
     id: web::Path<Uuid>,
-    body: web::Json<PatchBody>,
+    body: web::Json<Object<PatchBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
-    let p = body.into_inner();
+    let p = body.into_inner().0;
     let b = state
         .user_data
         .basket

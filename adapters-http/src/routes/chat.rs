@@ -10,6 +10,7 @@ use ttokjang_domain::chat::service::ChatError;
 use super::basket::BasketDto;
 use crate::error::ApiError;
 use crate::guard::AuthUser;
+use crate::json::Object;
 use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -80,7 +81,7 @@ impl From<ChatError> for ApiError {
 pub async fn send(
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<ChatBody>,
+    body: web::Json<Object<ChatBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let turn = state.chat.send(user.user.id, &body.message).await?;
     Ok(HttpResponse::Ok().json(ChatReply {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
+use crate::json::Object;
 use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -164,9 +165,9 @@ pub async fn list(
 pub async fn create(
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<OrderBody>,
+    body: web::Json<Object<OrderBody>>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
+    let b = body.into_inner().0;
     let order = state
         .user_data
         .orders

@@ -15,6 +15,7 @@ use ttokjang_domain::preferences::Preferences;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
+use crate::json::Object;
 use crate::metrics::plan_outcome;
 use crate::openapi::ErrorResponse;
 use crate::routes::orders::OrderDto;
@@ -375,9 +376,9 @@ pub async fn generate_online(
 pub async fn generate_legacy(
     state: web::Data<ApiState>,
     user: AuthUser,
-    body: web::Json<GenerateBody>,
+    body: web::Json<Object<GenerateBody>>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner().0;
     let mode = match body.mode.as_deref() {
         Some("offline") => PlanMode::Offline,
         Some("online") => PlanMode::Online,
@@ -405,9 +406,9 @@ pub async fn generate_legacy(
 pub async fn select_offline(
     state: web::Data<ApiState>,
     user: AuthUser,
-    body: web::Json<SelectBody>,
+    body: web::Json<Object<SelectBody>>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner().0;
     if body.return_url.is_some() {
         state
             .plans
@@ -449,9 +450,9 @@ pub async fn select_offline(
 pub async fn select_online(
     state: web::Data<ApiState>,
     user: AuthUser,
-    body: web::Json<SelectBody>,
+    body: web::Json<Object<SelectBody>>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let body = body.into_inner().0;
     // Every URL is checked before anything is stored.
     let return_url = state
         .plans

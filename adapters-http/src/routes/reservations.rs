@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
+use crate::json::Object;
 use crate::state::ApiState;
 
 impl From<ReservationError> for ApiError {
@@ -302,9 +303,9 @@ pub async fn list(
 pub async fn create(
     state: web::Data<ApiState>,
     auth: AuthUser,
-    body: web::Json<CreateBody>,
+    body: web::Json<Object<CreateBody>>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
+    let b = body.into_inner().0;
     let input = ReservationInput {
         title: b.title,
         mode: b.mode,
