@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# HTTP load benchmark on loopback: `GET /healthz` (the framework's floor),
-# `GET /api/v1/auth/me` (the floor of any signed-in request: token and
-# session check) and `POST /api/v1/offline/plans/generate` twice: a 30-line
-# basket of sample products with the default preferences (a shopper on foot
-# near 강남역), and issue #3's target instance — 30 lines, exactly 40 candidate
-# stores, k = 3, no binding route limit (car, 60 min) — on a generated
-# 참가격-shaped price file loaded with `ttokjang import prices`; each with wrk (50 connections, 2 threads, --latency), against a
-# release build over a fresh SQLite database with the sample catalog.
+# HTTP load benchmark on loopback, one endpoint after the other in one run,
+# each with wrk (50 connections, 2 threads, --latency) against a release build
+# over a fresh database (SQLite unless DATABASE_URL says otherwise) holding the
+# sample catalog:
+#   - `GET /healthz`: the framework's floor;
+#   - `GET /api/v1/auth/me`: the floor of a signed-in request (token and
+#     session check);
+#   - `POST /api/v1/offline/plans/generate` with 30 sample products and the
+#     default preferences (a shopper on foot near 강남역);
+#   - the same route on issue #3's instance: 30 lines, exactly 40 candidate
+#     stores, k = 3, no binding route limit (car, 60 min), from a generated
+#     참가격-shaped file loaded with `ttokjang import prices`;
+#   - `POST /api/v1/online/plans/generate` with the sample basket.
 # Prints p50/p99 latency and requests/s of each, and the ratios.
 # Issue #3's targets: the 40-store plan at p99 ≤ 50 ms, ≥ 25 % of /healthz.
 #
@@ -164,10 +169,11 @@ post_script "$WORK/body40.json" "$TOKEN40" >"$WORK/plan40.lua"
 
 # One request of each by hand first: the plan endpoint must answer 200 (not
 # 4xx/5xx); what it answers is summarised (the instance must not be trivial).
-for case in "plan:$TOKEN:body.json" "plan40:$TOKEN40:body40.json"; do
-  IFS=: read -r name token body <<<"$case"
+for case in "plan:$TOKEN:body.json:offline" "plan40:$TOKEN40:body40.json:offline" \
+  "online:$TOKEN:body.json:online"; do
+  IFS=: read -r name token body mode <<<"$case"
   STATUS="$(curl -s -o "$WORK/first-$name.json" -w '%{http_code}' -H "authorization: Bearer $token" \
-    -H 'content-type: application/json' --data-binary "@$WORK/$body" "$BASE/api/v1/offline/plans/generate")"
+    -H 'content-type: application/json' --data-binary "@$WORK/$body" "$BASE/api/v1/$mode/plans/generate")"
   if [ "$STATUS" != 200 ]; then
     echo "plan generation ($name) answered $STATUS:" >&2; head -c 600 "$WORK/first-$name.json" >&2; exit 1
   fi
@@ -192,8 +198,9 @@ run healthz "$BASE/healthz"
 run me -s "$WORK/me.lua" "$BASE/api/v1/auth/me"
 run plan -s "$WORK/plan.lua" "$BASE/api/v1/offline/plans/generate"
 run plan40 -s "$WORK/plan40.lua" "$BASE/api/v1/offline/plans/generate"
+run online -s "$WORK/plan.lua" "$BASE/api/v1/online/plans/generate"
 
-python3 - "$WORK/healthz.txt" "$WORK/me.txt" "$WORK/plan.txt" "$WORK/plan40.txt" "$LINES" "$CONNECTIONS" "$THREADS" "$DURATION" "$WORKERS" <<'PY'
+python3 - "$WORK/healthz.txt" "$WORK/me.txt" "$WORK/plan.txt" "$WORK/plan40.txt" "$WORK/online.txt" "$LINES" "$CONNECTIONS" "$THREADS" "$DURATION" "$WORKERS" <<'PY'
 import re, sys
 def ms(v):
     n, unit = re.match(r"([0-9.]+)(us|ms|s|m)", v).groups()
@@ -205,18 +212,19 @@ def read(path):
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
     errs = re.search(r"Socket errors: (.*)", t)
     return pct, rps, int(bad.group(1)) if bad else 0, errs.group(1) if errs else "none"
-h, m, p, q = (read(a) for a in sys.argv[1:5])
-lines, c, t, d, w = sys.argv[5:10]
+h, m, p, q, o = (read(a) for a in sys.argv[1:6])
+lines, c, t, d, w = sys.argv[6:11]
 print(f"\nHTTP benchmark: {c} connections, {t} wrk threads, {d} each, {w} server workers, loopback")
 print(f"{'endpoint':<44} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>10} {'non-2xx':>8}")
 rows = [("GET /healthz", h), ("GET /auth/me (token + session check)", m),
         (f"plan: sample, {lines} lines, defaults", p),
-        ("plan: 30 lines, 40 stores, k=3, car", q)]
+        ("plan: 30 lines, 40 stores, k=3, car", q),
+        (f"online plan: sample malls, {lines} lines", o)]
 for name, (pct, rps, bad, errs) in rows:
     print(f"{name:<44} {pct['50']:>9.2f} {pct['99']:>9.2f} {rps:>10.0f} {bad:>8}")
 print(f"throughput as a share of /healthz: /auth/me {100 * m[1] / h[1]:.1f} %, "
       f"sample plan {100 * p[1] / h[1]:.1f} %, 40-store plan {100 * q[1] / h[1]:.1f} %")
 print(f"40-store plan against /healthz: p50 {q[0]['50'] / h[0]['50']:.1f}x, p99 {q[0]['99'] / h[0]['99']:.1f}x")
-if any(r[2] for r in (h, m, p, q)):
+if any(r[2] for r in (h, m, p, q, o)):
     sys.exit("some answers were not 2xx: see above")
 PY

@@ -79,6 +79,8 @@ impl PgStore {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // One deadline for the permit and the connection together.
+        let deadline = std::time::Instant::now() + CONNECTION_TIMEOUT;
         let permit = tokio::time::timeout(CONNECTION_TIMEOUT, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| unavailable("no database connection available"))?
@@ -86,7 +88,7 @@ impl PgStore {
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let mut conn = pool
-                .get()
+                .get_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
                 .map_err(|_| unavailable("no database connection available"))?;
             f(&mut conn)
         })

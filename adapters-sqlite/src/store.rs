@@ -56,15 +56,25 @@ struct Checkpointer {
 
 impl Checkpointer {
     fn start(mut conn: SqliteConnection) -> Result<Self, RepoError> {
+        // Never waits for a lock: a busy round is skipped, not queued.
+        conn.batch_execute("PRAGMA busy_timeout = 0;")
+            .map_err(|_| unavailable("cannot set sqlite pragmas"))?;
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
+                let mut failing = false;
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
                     stopped.recv_timeout(CHECKPOINT_EVERY)
                 {
-                    if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
-                        tracing::debug!(error = %e, "background wal checkpoint failed");
+                    match conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                        Ok(()) => failing = false,
+                        // Once per run of failures, then quiet.
+                        Err(e) if !failing => {
+                            failing = true;
+                            tracing::warn!(error = %e, "background wal checkpoint failed");
+                        }
+                        Err(_) => {}
                     }
                 }
             })
@@ -168,6 +178,8 @@ impl SqliteStore {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // One deadline for the permit and the connection together.
+        let deadline = std::time::Instant::now() + CONNECTION_TIMEOUT;
         let permit = tokio::time::timeout(CONNECTION_TIMEOUT, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| unavailable("no database connection available"))?
@@ -175,7 +187,7 @@ impl SqliteStore {
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let mut conn = pool
-                .get()
+                .get_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
                 .map_err(|_| unavailable("no database connection available"))?;
             f(&mut conn)
         })

@@ -2,8 +2,15 @@
 //!
 //! Plans read the same products, stores and offers over and over; the catalog
 //! changes rarely (imports, sample loading). Answers are kept for `ttl` and
-//! all of them are dropped when this process writes the catalog. An import run
-//! by another process is seen at the latest after `ttl` (default 60 s).
+//! all of them are dropped when this process writes the catalog.
+//!
+//! Past `ttl` an answer is *stale*: the first request that meets it fetches
+//! it again (like a miss), while the requests that meet it during that fetch
+//! keep using the stale answer instead of all going to the database at once.
+//! Past 2 × `ttl` an answer is not used at all. So an import run by another
+//! process is seen once `ttl` (default 60 s) has passed and one refresh has
+//! completed. A refresh that fails lets another request try after
+//! [`REFRESH_GRACE`].
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -21,8 +28,40 @@ use ttokjang_domain::RepoError;
 /// Entries per table before the oldest half is dropped.
 const MAX_ENTRIES: usize = 20_000;
 
+/// How long other requests wait on one refresh before another may try.
+pub const REFRESH_GRACE: Duration = Duration::from_secs(5);
+
+/// What to do with a cached answer of age `age`.
+enum Freshness {
+    Fresh,
+    /// Stale but usable while someone refreshes it.
+    Stale,
+    Unusable,
+}
+
+fn freshness(age: Duration, ttl: Duration) -> Freshness {
+    if age < ttl {
+        Freshness::Fresh
+    } else if age < ttl.saturating_mul(2) {
+        Freshness::Stale
+    } else {
+        Freshness::Unusable
+    }
+}
+
+/// Whether a refresh begun at `since` is still under way (as far as we know).
+fn refreshing(since: Option<Instant>) -> bool {
+    since.is_some_and(|t| t.elapsed() < REFRESH_GRACE)
+}
+
+struct Entry<V> {
+    at: Instant,
+    value: V,
+    refresh_since: Option<Instant>,
+}
+
 struct Table<K, V> {
-    entries: HashMap<K, (Instant, V)>,
+    entries: HashMap<K, Entry<V>>,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
@@ -32,21 +71,36 @@ impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
         }
     }
 
-    fn get(&self, k: &K, ttl: Duration) -> Option<V> {
-        self.entries
-            .get(k)
-            .filter(|(at, _)| at.elapsed() < ttl)
-            .map(|(_, v)| v.clone())
+    /// The cached answer, or `None` when the caller must fetch it (a miss,
+    /// or the first caller to meet a stale answer, who becomes its refresher).
+    fn get(&mut self, k: &K, ttl: Duration) -> Option<V> {
+        let e = self.entries.get_mut(k)?;
+        match freshness(e.at.elapsed(), ttl) {
+            Freshness::Fresh => Some(e.value.clone()),
+            Freshness::Stale if refreshing(e.refresh_since) => Some(e.value.clone()),
+            Freshness::Stale => {
+                e.refresh_since = Some(Instant::now());
+                None
+            }
+            Freshness::Unusable => None,
+        }
     }
 
     fn put(&mut self, k: K, v: V) {
         if self.entries.len() >= MAX_ENTRIES {
-            let mut ages: Vec<Instant> = self.entries.values().map(|(at, _)| *at).collect();
+            let mut ages: Vec<Instant> = self.entries.values().map(|e| e.at).collect();
             ages.sort();
             let cut = ages[ages.len() / 2];
-            self.entries.retain(|_, (at, _)| *at > cut);
+            self.entries.retain(|_, e| e.at > cut);
         }
-        self.entries.insert(k, (Instant::now(), v));
+        self.entries.insert(
+            k,
+            Entry {
+                at: Instant::now(),
+                value: v,
+                refresh_since: None,
+            },
+        );
     }
 }
 
@@ -60,39 +114,59 @@ struct Tables {
     offers: OfferTable,
 }
 
-/// product → store → (when fetched, the latest offer or `None` when there is
-/// none). Keyed by product first so that a plan's look-ups (every product of
-/// the basket × every candidate store) allocate nothing.
+/// One product's cached offers: store → (when fetched, the latest offer or
+/// `None` when there is none), and whether a refresh is under way.
+#[derive(Default)]
+struct ProductOffers {
+    by_store: HashMap<String, (Instant, Option<Offer>)>,
+    refresh_since: Option<Instant>,
+}
+
+/// product → its offers. Keyed by product first so that a plan's look-ups
+/// (every product of the basket × every candidate store) allocate nothing.
 #[derive(Default)]
 struct OfferTable {
-    by_product: HashMap<String, HashMap<String, (Instant, Option<Offer>)>>,
+    by_product: HashMap<String, ProductOffers>,
     entries: usize,
 }
 
 impl OfferTable {
-    /// The offers of `product` at `stores` (sorted), or `None` when some pair
-    /// is not cached or too old.
+    /// Appends the offers of `product` at `stores` (sorted) and answers
+    /// `true`, or answers `false` when the caller must fetch them: some pair
+    /// is not cached or unusable, or some is stale and nobody refreshes the
+    /// product yet (the caller becomes its refresher).
     fn get(
-        &self,
+        &mut self,
         product: &str,
         stores: &[&StoreId],
-        fresh_after: Option<Instant>,
+        ttl: Duration,
         out: &mut Vec<Offer>,
     ) -> bool {
-        let Some(by_store) = self.by_product.get(product) else {
+        let Some(cached) = self.by_product.get_mut(product) else {
             return false;
         };
+        let now = Instant::now();
         let start = out.len();
+        let mut stale = false;
         for s in stores {
-            match by_store.get(s.as_str()) {
-                Some((at, o)) if fresh_after.is_none_or(|f| *at > f) => {
-                    out.extend(o.iter().cloned());
-                }
-                _ => {
+            let Some((at, o)) = cached.by_store.get(s.as_str()) else {
+                out.truncate(start);
+                return false;
+            };
+            match freshness(now.saturating_duration_since(*at), ttl) {
+                Freshness::Fresh => {}
+                Freshness::Stale => stale = true,
+                Freshness::Unusable => {
                     out.truncate(start);
                     return false;
                 }
             }
+            out.extend(o.iter().cloned());
+        }
+        if stale && !refreshing(cached.refresh_since) {
+            cached.refresh_since = Some(now);
+            out.truncate(start);
+            return false;
         }
         true
     }
@@ -100,20 +174,22 @@ impl OfferTable {
     fn put(&mut self, product: &str, store: &str, offer: Option<Offer>, ttl: Duration) {
         if self.entries >= MAX_ENTRIES {
             // Drop what has expired; if that is not enough, start afresh.
-            for by_store in self.by_product.values_mut() {
-                by_store.retain(|_, (at, _)| at.elapsed() < ttl);
+            for cached in self.by_product.values_mut() {
+                cached
+                    .by_store
+                    .retain(|_, (at, _)| at.elapsed() < ttl.saturating_mul(2));
             }
-            self.by_product.retain(|_, by_store| !by_store.is_empty());
-            self.entries = self.by_product.values().map(HashMap::len).sum();
+            self.by_product.retain(|_, c| !c.by_store.is_empty());
+            self.entries = self.by_product.values().map(|c| c.by_store.len()).sum();
             if self.entries >= MAX_ENTRIES {
                 self.by_product.clear();
                 self.entries = 0;
             }
         }
-        let previous = self
-            .by_product
-            .entry(product.to_owned())
-            .or_default()
+        let cached = self.by_product.entry(product.to_owned()).or_default();
+        cached.refresh_since = None;
+        let previous = cached
+            .by_store
             .insert(store.to_owned(), (Instant::now(), offer));
         if previous.is_none() {
             self.entries += 1;
@@ -181,7 +257,7 @@ impl CatalogRepository for CachedCatalog {
     async fn get_products(&self, ids: &[ProductId]) -> Result<Vec<Product>, RepoError> {
         let (mut found, mut missing) = (Vec::new(), Vec::new());
         {
-            let t = self.tables();
+            let mut t = self.tables();
             for id in ids {
                 match t.products.get(&id.as_str().to_owned(), self.ttl) {
                     Some(Some(p)) => found.push(p),
@@ -254,12 +330,9 @@ impl CatalogRepository for CachedCatalog {
         let mut found = Vec::new();
         let mut missing_products = Vec::new();
         {
-            // One clock read for the whole look-up, not one per pair (`None`:
-            // the clock started less than `ttl` ago, so everything is fresh).
-            let fresh_after = Instant::now().checked_sub(self.ttl);
-            let t = self.tables();
+            let mut t = self.tables();
             for p in &products {
-                if !t.offers.get(p.as_str(), &stores, fresh_after, &mut found) {
+                if !t.offers.get(p.as_str(), &stores, self.ttl, &mut found) {
                     missing_products.push((*p).clone());
                 }
             }

@@ -521,4 +521,70 @@ async fn hostile_bodies_get_contract_4xx(app: TestApp) {
     );
 }
 
-crate::on_both_backends!(env [("SAMPLE_DATA", "true")]; hostile_bodies_get_contract_4xx);
+/// Objects nested in a body are objects too: serde would read a struct from
+/// an array of its fields (`"location": [37.5, 127.0]`).
+async fn nested_arrays_for_objects_are_refused(app: TestApp) {
+    let t = token(&app.signup("nested@example.com").await);
+    let line = r#"["l1", null, "우유", 1]"#;
+    for (method, path, body) in [
+        (
+            Method::POST,
+            "/api/v1/offline/plans/generate",
+            r#"{"location":[37.5,127.0]}"#.to_owned(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/online/plans/generate",
+            format!(r#"{{"basket":[{line}]}}"#),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/basket",
+            format!(r#"{{"items":[{line}]}}"#),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/users/me/profile",
+            r#"{"display_name":"네스티드","location":[37.5,127.0]}"#.to_owned(),
+        ),
+        (
+            Method::POST,
+            "/api/v1/users/me/orders",
+            r#"{"lines":[["우유",1,1000]]}"#.to_owned(),
+        ),
+    ] {
+        let res = app
+            .client
+            .request(method.clone(), app.url(path))
+            .bearer_auth(&t)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("sent");
+        let (status, b) = split(res).await;
+        assert_eq!(
+            (status, b["error"]["code"].as_str()),
+            (422, Some("VALIDATION_FAILED")),
+            "{method} {path} {body}: {b}"
+        );
+    }
+    // The same bodies with objects are fine.
+    let (status, b) = split(
+        app.client
+            .put(app.url("/api/v1/users/me/profile"))
+            .bearer_auth(&t)
+            .json(&json!({"display_name": "네스티드", "location": {"lat": 37.5, "lng": 127.0}}))
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(status, 200, "{b}");
+}
+
+crate::on_both_backends!(
+    env [("SAMPLE_DATA", "true")];
+    hostile_bodies_get_contract_4xx,
+    nested_arrays_for_objects_are_refused
+);

@@ -84,3 +84,152 @@ async fn cached_catalog_agrees_with_the_store_and_sees_its_own_writes() {
     assert_eq!(offers[0].price.krw(), 1_234);
     let _keep: Arc<dyn CatalogRepository> = Arc::new(cache);
 }
+
+/// The store, counting the look-ups that reach it.
+struct Counting {
+    inner: Arc<dyn CatalogRepository>,
+    offers: std::sync::atomic::AtomicUsize,
+    near: std::sync::atomic::AtomicUsize,
+}
+
+impl Counting {
+    fn offers(&self) -> usize {
+        self.offers.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn near(&self) -> usize {
+        self.near.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[async_trait::async_trait]
+impl CatalogRepository for Counting {
+    async fn search_products(
+        &self,
+        q: &ProductQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<ttokjang_domain::catalog::Product>, ttokjang_domain::RepoError> {
+        self.inner.search_products(q, offset, limit).await
+    }
+    async fn get_products(
+        &self,
+        ids: &[ProductId],
+    ) -> Result<Vec<ttokjang_domain::catalog::Product>, ttokjang_domain::RepoError> {
+        self.inner.get_products(ids).await
+    }
+    async fn list_stores_near(
+        &self,
+        point: GeoPoint,
+        radius_m: f64,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<ttokjang_domain::catalog::NearbyStore>, ttokjang_domain::RepoError> {
+        self.near.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Slow enough that the concurrent callers all arrive during it.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.inner
+            .list_stores_near(point, radius_m, offset, limit)
+            .await
+    }
+    async fn list_online_malls(
+        &self,
+    ) -> Result<Vec<ttokjang_domain::catalog::Store>, ttokjang_domain::RepoError> {
+        self.inner.list_online_malls().await
+    }
+    async fn offers_for(
+        &self,
+        products: &[ProductId],
+        stores: &[StoreId],
+    ) -> Result<Vec<ttokjang_domain::catalog::Offer>, ttokjang_domain::RepoError> {
+        self.offers
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.inner.offers_for(products, stores).await
+    }
+    async fn upsert_catalog(
+        &self,
+        batch: &ttokjang_domain::catalog::CatalogBatch,
+    ) -> Result<ttokjang_domain::catalog::CatalogCounts, ttokjang_domain::RepoError> {
+        self.inner.upsert_catalog(batch).await
+    }
+    async fn catalog_counts(
+        &self,
+    ) -> Result<ttokjang_domain::catalog::CatalogCounts, ttokjang_domain::RepoError> {
+        self.inner.catalog_counts().await
+    }
+}
+
+/// When cached answers go stale under load, one request refreshes them and
+/// the others keep answering from the stale copy (no stampede on the store);
+/// answers older than twice the TTL are never used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_answer_is_refreshed_once_while_the_others_use_it() {
+    let (store, _dir) = ttokjang_tests::sqlite_store();
+    ttokjang_tests::catalog_fixture::load(store.as_ref()).await;
+    let counting = Arc::new(Counting {
+        inner: store.clone(),
+        offers: 0.into(),
+        near: 0.into(),
+    });
+    let ttl = Duration::from_millis(400);
+    let cache = Arc::new(CachedCatalog::new(counting.clone(), ttl));
+    let products: Vec<ProductId> = ["milk", "eggs", "tofu"]
+        .iter()
+        .map(|p| ProductId::parse(p).expect("id"))
+        .collect();
+    let stores: Vec<StoreId> = ["mart-a", "mart-b"]
+        .iter()
+        .map(|s| StoreId::parse(s).expect("id"))
+        .collect();
+    let here = GeoPoint::new(37.4985, 127.0292).expect("point");
+    let expected_offers = store.offers_for(&products, &stores).await.expect("s");
+    let expected_near = store
+        .list_stores_near(here, 3000.0, 0, 10)
+        .await
+        .expect("s");
+
+    let burst = |cache: Arc<CachedCatalog>| {
+        let (products, stores) = (products.clone(), stores.clone());
+        async move {
+            let mut calls = tokio::task::JoinSet::new();
+            for _ in 0..20 {
+                let (cache, products, stores) = (cache.clone(), products.clone(), stores.clone());
+                calls.spawn(async move {
+                    (
+                        cache.offers_for(&products, &stores).await.expect("offers"),
+                        cache
+                            .list_stores_near(here, 3000.0, 0, 10)
+                            .await
+                            .expect("near"),
+                    )
+                });
+            }
+            calls.join_all().await
+        }
+    };
+    // Warm: one look-up each.
+    cache.offers_for(&products, &stores).await.expect("c");
+    cache
+        .list_stores_near(here, 3000.0, 0, 10)
+        .await
+        .expect("c");
+    assert_eq!((counting.offers(), counting.near()), (1, 1));
+    // Fresh: nothing reaches the store.
+    for (o, n) in burst(cache.clone()).await {
+        assert_eq!((&o, &n), (&expected_offers, &expected_near));
+    }
+    assert_eq!((counting.offers(), counting.near()), (1, 1));
+    // Stale (past the TTL, within twice it): 20 concurrent callers, one refresh.
+    tokio::time::sleep(ttl + Duration::from_millis(50)).await;
+    for (o, n) in burst(cache.clone()).await {
+        assert_eq!((&o, &n), (&expected_offers, &expected_near));
+    }
+    assert_eq!((counting.offers(), counting.near()), (2, 2));
+    // Too old to use (past twice the TTL since the refresh): fetched again.
+    tokio::time::sleep(ttl * 2 + Duration::from_millis(50)).await;
+    assert_eq!(
+        cache.offers_for(&products, &stores).await.expect("c"),
+        expected_offers
+    );
+    assert_eq!(counting.offers(), 3);
+}

@@ -46,6 +46,7 @@ pub struct LineBody {
 #[serde(deny_unknown_fields)]
 pub struct BasketBody {
     #[schema(max_items = 100)]
+    #[serde(deserialize_with = "crate::json::objects")]
     items: Vec<LineBody>,
 }
 

@@ -52,6 +52,7 @@ pub struct LineBody {
 #[serde(deny_unknown_fields)]
 pub struct OrderBody {
     #[schema(min_items = 1, max_items = 200)]
+    #[serde(deserialize_with = "crate::json::objects")]
     lines: Vec<LineBody>,
     /// Delivery or other fees.
     #[serde(default)]

@@ -57,10 +57,10 @@ pub struct LatLngBody {
 #[serde(deny_unknown_fields)]
 pub struct GenerateBody {
     /// Lines to plan instead of the stored basket.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::objects_opt")]
     #[schema(max_items = 100)]
     basket: Option<Vec<LineBody>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_opt")]
     location: Option<LatLngBody>,
     /// Stops per offline plan.
     #[serde(default)]

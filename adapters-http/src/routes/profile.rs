@@ -32,7 +32,7 @@ pub struct ProfileBody {
     #[serde(default)]
     #[schema(max_length = 200)]
     address: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_opt")]
     location: Option<LocationBody>,
 }
 
