@@ -194,13 +194,50 @@ pub async fn get(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpRespo
     Ok(answer(StatusCode::OK, &b).json(BasketDto::from(&b)))
 }
 
+/// The `If-Match` header every basket edit takes.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // documentation only
+struct IfMatch {
+    /// The basket's ETag (e.g. "3"); 409 when the basket changed since
+    #[param(
+        rename = "If-Match",
+        pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$"
+    )]
+    if_match: Option<String>,
+}
+
+/// What a basket edit answers when the basket changed since `If-Match`.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only
+enum BasketChanged {
+    /// CONFLICT: the basket changed since If-Match
+    #[response(status = 409)]
+    Conflict(crate::openapi::ErrorResponse),
+}
+
+/// What a change to one line answers.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only
+enum LineEdited {
+    /// The basket
+    #[response(status = 200, headers(("ETag" = String, description = "The basket's new version")))]
+    Basket(BasketDto),
+    /// NOT_FOUND: no such line in this basket
+    #[response(status = 404)]
+    NotFound(crate::openapi::ErrorResponse),
+    /// CONFLICT: the basket changed since If-Match
+    #[response(status = 409)]
+    Conflict(crate::openapi::ErrorResponse),
+}
+
 /// Replaces the whole basket.
 #[utoipa::path(put, path = "/api/v1/basket", tag = "shopper", operation_id = "putBasket",
-    request_body = BasketBody, params(("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$", description = "The basket's ETag (e.g. \"3\"); 409 when the basket changed since")),
+    request_body = BasketBody, params(IfMatch),
     responses(
         (status = 200, description = "The saved basket", body = BasketDto,
             headers(("ETag" = String, description = "The basket's new version"))),
-        (status = 409, description = "CONFLICT: the basket changed since If-Match", body = crate::openapi::ErrorResponse),
+        BasketChanged,
     ))]
 pub async fn put(
     req: HttpRequest,
@@ -234,13 +271,13 @@ pub async fn put(
 /// 201 with `Location` when a new line was made, 200 when the quantity went
 /// onto the line already holding the same product (or name).
 #[utoipa::path(post, path = "/api/v1/basket/items", tag = "shopper", operation_id = "addBasketItem",
-    request_body = NewItemBody, params(("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$", description = "The basket's ETag (e.g. \"3\"); 409 when the basket changed since")),
+    request_body = NewItemBody, params(IfMatch),
     responses(
         (status = 201, description = "A new line; `Location` names it", body = BasketDto,
             headers(("ETag" = String, description = "The basket's new version"))),
         (status = 200, description = "The quantity went onto the line with the same product", body = BasketDto,
             headers(("ETag" = String, description = "The basket's new version"))),
-        (status = 409, description = "CONFLICT: the basket changed since If-Match", body = crate::openapi::ErrorResponse),
+        BasketChanged,
     ))]
 pub async fn add_item(
     req: HttpRequest,
@@ -278,12 +315,9 @@ pub async fn add_item(
 /// Changes a line's quantity, unit or note.
 #[utoipa::path(patch, path = "/api/v1/basket/items/{id}", tag = "shopper", operation_id = "patchBasketItem",
     request_body = PatchBody,
-    params(("id" = uuid::Uuid, Path, description = "The line's id"), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$", description = "The basket's ETag (e.g. \"3\"); 409 when the basket changed since")),
+    params(("id" = uuid::Uuid, Path, description = "The line's id"), IfMatch),
     responses(
-        (status = 200, description = "The basket", body = BasketDto,
-            headers(("ETag" = String, description = "The basket's new version"))),
-        (status = 404, description = "NOT_FOUND: no such line in this basket", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "CONFLICT: the basket changed since If-Match", body = crate::openapi::ErrorResponse),
+        LineEdited,
     ))]
 pub async fn patch_item(
     req: HttpRequest,
@@ -313,12 +347,9 @@ pub async fn patch_item(
 
 /// Removes a line.
 #[utoipa::path(delete, path = "/api/v1/basket/items/{id}", tag = "shopper", operation_id = "deleteBasketItem",
-    params(("id" = uuid::Uuid, Path, description = "The line's id"), ("If-Match" = Option<String>, Header, pattern = "^(\\*|(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18}))$", description = "The basket's ETag (e.g. \"3\"); 409 when the basket changed since")),
+    params(("id" = uuid::Uuid, Path, description = "The line's id"), IfMatch),
     responses(
-        (status = 200, description = "The basket", body = BasketDto,
-            headers(("ETag" = String, description = "The basket's new version"))),
-        (status = 404, description = "NOT_FOUND: no such line in this basket", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "CONFLICT: the basket changed since If-Match", body = crate::openapi::ErrorResponse),
+        LineEdited,
     ))]
 pub async fn delete_item(
     req: HttpRequest,

@@ -268,15 +268,29 @@ pub async fn delete_method(
     }
 }
 
+/// What the two idempotent payment routes answer when the request is refused
+/// (one list for the document).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only
+enum IdempotentErrors {
+    /// VALIDATION_FAILED: `Idempotency-Key` missing or malformed; or INVALID_JSON
+    #[response(status = 400)]
+    BadKey(crate::openapi::ErrorResponse),
+    /// CONFLICT: a request with this key is still running, or the order/intent is not in a payable state
+    #[response(status = 409)]
+    Conflict(crate::openapi::ErrorResponse),
+    /// VALIDATION_FAILED; IDEMPOTENCY_KEY_REUSED (same key, other request); BUDGET_CAP_EXCEEDED; a body that carries a real card number
+    #[response(status = 422)]
+    Refused(crate::openapi::ErrorResponse),
+}
+
 /// Creates a payment intent for an order of this shopper.
 #[utoipa::path(post, path = "/api/v1/payments/intents", tag = "payments", operation_id = "createPaymentIntent",
     request_body = IntentBody, params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 255, pattern = "^[!-~]([ -~]*[!-~])?$", description = "Required: 1–255 printable ASCII characters; the same key and body replay the first answer (with `Idempotent-Replayed: true`)")),
     responses(
         (status = 201, description = "The intent (`requires_confirmation`)", body = IntentDto),
         (status = 404, description = "NOT_FOUND: no such order of this shopper", body = crate::openapi::ErrorResponse),
-        (status = 400, description = "VALIDATION_FAILED: `Idempotency-Key` missing or malformed; or INVALID_JSON", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "CONFLICT: a request with this key is still running, or the order/intent is not in a payable state", body = crate::openapi::ErrorResponse),
-        (status = 422, description = "VALIDATION_FAILED; IDEMPOTENCY_KEY_REUSED (same key, other request); BUDGET_CAP_EXCEEDED; a body that carries a real card number", body = crate::openapi::ErrorResponse),
+        IdempotentErrors,
     ))]
 pub async fn create_intent(
     req: HttpRequest,
@@ -310,9 +324,7 @@ pub async fn create_intent(
         (status = 200, description = "`succeeded`", body = IntentDto),
         (status = 402, description = "CARD_DECLINED; `error` also has `decline_code` and the failed `payment_intent`", body = crate::openapi::ErrorResponse),
         (status = 404, description = "NOT_FOUND: no such intent of this shopper", body = crate::openapi::ErrorResponse),
-        (status = 400, description = "VALIDATION_FAILED: `Idempotency-Key` missing or malformed; or INVALID_JSON", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "CONFLICT: a request with this key is still running, or the order/intent is not in a payable state", body = crate::openapi::ErrorResponse),
-        (status = 422, description = "VALIDATION_FAILED; IDEMPOTENCY_KEY_REUSED (same key, other request); BUDGET_CAP_EXCEEDED; a body that carries a real card number", body = crate::openapi::ErrorResponse),
+        IdempotentErrors,
     ))]
 pub async fn confirm_intent(
     req: HttpRequest,

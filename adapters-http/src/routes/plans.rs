@@ -392,16 +392,32 @@ pub async fn generate_legacy(
     generate(&state, &user, mode, body).await
 }
 
+/// What the two select routes answer besides their success (one list for
+/// the document).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only
+enum SelectErrors {
+    /// INVALID_SELECTION (no such plan in the request, or another mode), INVALID_REDIRECT_URL, INVALID_JSON
+    #[response(status = 400)]
+    Invalid(ErrorResponse),
+    /// NOT_FOUND: no such plan request of this shopper
+    #[response(status = 404)]
+    NotFound(ErrorResponse),
+    /// CONFLICT: another plan of this request was already selected
+    #[response(status = 409)]
+    Conflict(ErrorResponse),
+    /// PLAN_EXPIRED: generate plans again
+    #[response(status = 410)]
+    Expired(ErrorResponse),
+}
+
 /// Selects an offline plan: the checklist and an order (idempotent: selecting
 /// the same plan again answers the same order).
 #[utoipa::path(post, path = "/api/v1/offline/plans/select", tag = "plans", operation_id = "selectOfflinePlan",
     request_body = SelectBody,
     responses(
         (status = 200, description = "The checklist and the order", body = OfflineSelection),
-        (status = 400, description = "INVALID_SELECTION (no such plan in the request, or another mode), INVALID_REDIRECT_URL, INVALID_JSON", body = crate::openapi::ErrorResponse),
-        (status = 404, description = "NOT_FOUND: no such plan request of this shopper", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "CONFLICT: another plan of this request was already selected", body = crate::openapi::ErrorResponse),
-        (status = 410, description = "PLAN_EXPIRED: generate plans again", body = crate::openapi::ErrorResponse),
+        SelectErrors,
     ))]
 pub async fn select_offline(
     state: web::Data<ApiState>,
@@ -442,10 +458,7 @@ pub async fn select_offline(
     request_body = SelectBody,
     responses(
         (status = 200, description = "Checkout links and the order", body = OnlineSelection),
-        (status = 400, description = "INVALID_SELECTION (no such plan in the request, or another mode), INVALID_REDIRECT_URL, INVALID_JSON", body = crate::openapi::ErrorResponse),
-        (status = 404, description = "NOT_FOUND: no such plan request of this shopper", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "CONFLICT: another plan of this request was already selected", body = crate::openapi::ErrorResponse),
-        (status = 410, description = "PLAN_EXPIRED: generate plans again", body = crate::openapi::ErrorResponse),
+        SelectErrors,
     ))]
 pub async fn select_online(
     state: web::Data<ApiState>,
