@@ -22,6 +22,7 @@
 # CPU-heavy for its duration: run it on a quiet machine. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/loopback.sh
 
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-50}"
@@ -31,32 +32,10 @@ LINES="${LINES:-30}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${BIN:-$TARGET/release/ttokjang}"
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)…"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
-  else
-    sudo apt-get install -y -qq wrk
-  fi
-fi
-for tool in curl python3; do
-  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
-done
+need_load_tools
+release_binary
 
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  cargo build --release --locked -p ttokjang
-fi
-[ -x "$BIN" ] || { echo "no release binary at $BIN" >&2; exit 1; }
-
-WORK="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-BASE="http://127.0.0.1:$PORT"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+loopback_setup
 
 # Issue #3's instance: 40 stores (8 LM, 24 SM, 4 TM, 4 DP) scattered within
 # 2.8 km of 잠실역 — about 6 km from the sample shops, so no sample shop is a
@@ -85,17 +64,11 @@ open(sys.argv[1], "w").write("\n".join(rows) + "\n")
 PY
 
 # Request logs at info would measure the terminal; warn keeps errors visible.
-env DATA_DIR="$WORK" BIND_ADDR="127.0.0.1:$PORT" WEB_DIST=/nonexistent \
+start_server 100 env DATA_DIR="$WORK" BIND_ADDR="127.0.0.1:$PORT" WEB_DIST=/nonexistent \
   DATABASE_URL="${DATABASE_URL:-sqlite://$WORK/bench.db}" \
   SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false \
   ACCESS_TOKEN_TTL_S=3600 HTTP_WORKERS="$WORKERS" RUST_LOG=warn \
-  "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -fsS "$BASE/readyz" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+  "$BIN" serve
 # Imported once the server has loaded the sample catalog (it does so only
 # into an empty catalog), by the operator's command, as in production.
 env DATA_DIR="$WORK" DATABASE_URL="${DATABASE_URL:-sqlite://$WORK/bench.db}" RUST_LOG=warn \

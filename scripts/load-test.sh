@@ -16,6 +16,7 @@
 # CPU-heavy for its duration: run it on a quiet machine. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/loopback.sh
 
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-100}"
@@ -25,44 +26,17 @@ LINES="${LINES:-10}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${BIN:-$TARGET/release/ttokjang}"
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)…"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
-  else
-    sudo apt-get install -y -qq wrk
-  fi
-fi
-for tool in curl python3; do
-  command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 1; }
-done
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  cargo build --release --locked -p ttokjang
-fi
-[ -x "$BIN" ] || { echo "no release binary at $BIN" >&2; exit 1; }
+need_load_tools
+release_binary
 
-WORK="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-BASE="http://127.0.0.1:$PORT"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+loopback_setup
 
-env -i PATH="$PATH" HOME="$HOME" DATA_DIR="$WORK" BIND_ADDR="127.0.0.1:$PORT" WEB_DIST="$WORK/no-web" \
+start_server 150 env -i PATH="$PATH" HOME="$HOME" DATA_DIR="$WORK" BIND_ADDR="127.0.0.1:$PORT" WEB_DIST="$WORK/no-web" \
   DATABASE_URL="sqlite://$WORK/load.db" \
   JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
   SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false SCHEDULER_ENABLED=false \
   ACCESS_TOKEN_TTL_S=3600 RUST_LOG=warn \
-  "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 150); do
-  curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -fsS "$BASE/readyz" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+  "$BIN" serve
 
 # $USERS shoppers, each with a token and a basket of $LINES sample products.
 python3 - "$BASE" "$USERS" "$LINES" "$WORK" <<'PY'
