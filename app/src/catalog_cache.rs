@@ -139,13 +139,13 @@ impl OfferTable {
         &mut self,
         product: &str,
         stores: &[&StoreId],
+        now: Instant,
         ttl: Duration,
         out: &mut Vec<Offer>,
     ) -> bool {
         let Some(cached) = self.by_product.get_mut(product) else {
             return false;
         };
-        let now = Instant::now();
         let start = out.len();
         let mut stale = false;
         for s in stores {
@@ -330,9 +330,11 @@ impl CatalogRepository for CachedCatalog {
         let mut found = Vec::new();
         let mut missing_products = Vec::new();
         {
+            // One clock read for the whole look-up, not one per product.
+            let now = Instant::now();
             let mut t = self.tables();
             for p in &products {
-                if !t.offers.get(p.as_str(), &stores, self.ttl, &mut found) {
+                if !t.offers.get(p.as_str(), &stores, now, self.ttl, &mut found) {
                     missing_products.push((*p).clone());
                 }
             }

@@ -318,7 +318,7 @@ impl AuthService {
             .find_with_user(session_id)
             .await?
             .ok_or(AuthError::Unauthenticated)?;
-        if session.user_id != user_id || user.id != user_id || !session.accepts_access_at(now) {
+        if session.user_id != user_id || !session.accepts_access_at(now) {
             return Err(AuthError::Unauthenticated);
         }
         Ok(user)
