@@ -100,7 +100,9 @@ pub struct ErrorDetail {
         routes::payments::confirm_intent,
         routes::payments::get_intent,
     ),
-    components(schemas(ErrorResponse, ErrorDetail)),
+    // PlanAnswer: the generate routes name it through an `IntoResponses` list,
+    // whose types utoipa does not collect by itself.
+    components(schemas(ErrorResponse, ErrorDetail, ttokjang_domain::planner::view::PlanAnswer)),
     modifiers(&SecurityScheme_, &StandardErrors, &Links),
     security(("bearer" = [])),
     tags(
