@@ -1,7 +1,6 @@
-//! `NotificationRepository` (the in-app inbox) on SQLite.
+//! `NotificationRepository` (the in-app inbox).
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ttokjang_domain::notification::Notification;
 use ttokjang_domain::page::{Cursor, Page, PageRequest};
@@ -9,72 +8,56 @@ use ttokjang_domain::ports::NotificationRepository;
 use ttokjang_domain::reservation::ReservationId;
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
-use uuid::Uuid;
 
-use crate::rows::{micros, uuid_text};
-use crate::store::SqliteStore;
-
-diesel::table! {
-    notifications (id) {
-        id -> Text,
-        user_id -> Text,
-        reservation_id -> Nullable<Text>,
-        run_id -> Nullable<Text>,
-        title -> Text,
-        body -> Text,
-        created_at -> BigInt,
-    }
-}
+use crate::dialect::{from_db_id, from_db_time, to_db_id, to_db_time, DbStore, Id, Instant};
+use crate::schema::notifications;
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = notifications, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = notifications, check_for_backend(crate::dialect::Db))]
 struct NotificationRow {
-    id: String,
-    user_id: String,
-    reservation_id: Option<String>,
-    run_id: Option<String>,
+    id: Id,
+    user_id: Id,
+    reservation_id: Option<Id>,
+    run_id: Option<Id>,
     title: String,
     body: String,
-    created_at: i64,
-}
-
-fn corrupt(column: &str) -> RepoError {
-    RepoError::Corrupt(format!("notifications.{column} is not valid"))
+    created_at: Instant,
 }
 
 impl NotificationRow {
     fn from_domain(n: &Notification) -> Self {
         Self {
-            id: uuid_text(n.id),
-            user_id: uuid_text(n.user_id.0),
-            reservation_id: n.reservation_id.map(|r| uuid_text(r.0)),
-            run_id: n.run_id.map(uuid_text),
+            id: to_db_id(n.id),
+            user_id: to_db_id(n.user_id.0),
+            reservation_id: n.reservation_id.map(|r| to_db_id(r.0)),
+            run_id: n.run_id.map(to_db_id),
             title: n.title.clone(),
             body: n.body.clone(),
-            created_at: micros(n.created_at),
+            created_at: to_db_time(n.created_at),
         }
     }
 
     fn into_domain(self) -> Result<Notification, RepoError> {
-        let uuid = |c: &str, v: &str| Uuid::parse_str(v).map_err(|_| corrupt(c));
         Ok(Notification {
-            id: uuid("id", &self.id)?,
-            user_id: UserId(uuid("user_id", &self.user_id)?),
+            id: from_db_id("notifications.id", &self.id)?,
+            user_id: UserId(from_db_id("notifications.user_id", &self.user_id)?),
             reservation_id: self
                 .reservation_id
-                .map(|r| uuid("reservation_id", &r).map(ReservationId))
+                .map(|r| from_db_id("notifications.reservation_id", &r).map(ReservationId))
                 .transpose()?,
-            run_id: self.run_id.map(|r| uuid("run_id", &r)).transpose()?,
+            run_id: self
+                .run_id
+                .map(|r| from_db_id("notifications.run_id", &r))
+                .transpose()?,
             title: self.title,
             body: self.body,
-            created_at: DateTime::<Utc>::from_timestamp_micros(self.created_at)
-                .ok_or_else(|| corrupt("created_at"))?,
+            created_at: from_db_time("notifications.created_at", self.created_at)?,
         })
     }
 }
 
 #[async_trait]
-impl NotificationRepository for SqliteStore {
+impl NotificationRepository for DbStore {
     async fn add(&self, notification: &Notification) -> Result<bool, RepoError> {
         let row = NotificationRow::from_domain(notification);
         let n = self
@@ -95,7 +78,7 @@ impl NotificationRepository for SqliteStore {
         page: &PageRequest,
     ) -> Result<Page<Notification>, RepoError> {
         use notifications::dsl as n;
-        let user = uuid_text(user.0);
+        let user = to_db_id(user.0);
         let (after, fetch) = (page.after, page.fetch());
         let rows = self
             .run(move |conn| {
@@ -106,7 +89,7 @@ impl NotificationRepository for SqliteStore {
                     .limit(fetch)
                     .into_boxed();
                 if let Some(c) = after {
-                    let (at, id) = (micros(c.at), uuid_text(c.id));
+                    let (at, id) = (to_db_time(c.at), to_db_id(c.id));
                     q = q.filter(
                         n::created_at
                             .lt(at)

@@ -1,5 +1,8 @@
-//! `IdempotencyRepository` on SQLite. Claims run under `BEGIN IMMEDIATE`, so
-//! the insert-or-inspect of one key is serial across connections.
+//! `IdempotencyRepository`. A claim is `INSERT … ON CONFLICT DO NOTHING`,
+//! then a conditional take-over of a stale claim, then a look, in one write
+//! transaction: under SQLite's `BEGIN IMMEDIATE` the insert-or-inspect of one
+//! key is serial; on PostgreSQL a concurrent insert of the same key waits for
+//! the first to commit.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -9,24 +12,12 @@ use ttokjang_domain::ports::IdempotencyRepository;
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
 
+use crate::dialect::{to_db_id, to_db_time, write_tx, Conn, DbStore, Id, Instant};
 use crate::error::Failure;
-use crate::shopper_rows::{at, id, Id, Instant};
-use crate::store::SqliteStore;
-
-diesel::table! {
-    idempotency_keys (user_id, idem_key) {
-        user_id -> Text,
-        idem_key -> Text,
-        request_hash -> Text,
-        response_status -> Nullable<Integer>,
-        response_body -> Nullable<Text>,
-        locked_at -> BigInt,
-        created_at -> BigInt,
-    }
-}
+use crate::schema::idempotency_keys;
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = idempotency_keys, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = idempotency_keys, check_for_backend(crate::dialect::Db))]
 struct NewKey {
     user_id: Id,
     idem_key: String,
@@ -37,11 +28,7 @@ struct NewKey {
 
 type Found = (String, Option<i32>, Option<String>);
 
-fn claim_in(
-    conn: &mut diesel::SqliteConnection,
-    row: &NewKey,
-    stale: Instant,
-) -> Result<Claim, Failure> {
+fn claim_in(conn: &mut Conn, row: &NewKey, stale: Instant) -> Result<Claim, Failure> {
     use idempotency_keys as k;
     let inserted = diesel::insert_into(k::table)
         .values(row)
@@ -84,7 +71,7 @@ fn claim_in(
 }
 
 #[async_trait]
-impl IdempotencyRepository for SqliteStore {
+impl IdempotencyRepository for DbStore {
     async fn claim(
         &self,
         user: UserId,
@@ -94,14 +81,14 @@ impl IdempotencyRepository for SqliteStore {
         lock_timeout: Duration,
     ) -> Result<Claim, RepoError> {
         let row = NewKey {
-            user_id: id(user.0),
+            user_id: to_db_id(user.0),
             idem_key: key.as_str().to_owned(),
             request_hash: request.0.clone(),
-            locked_at: at(now),
-            created_at: at(now),
+            locked_at: to_db_time(now),
+            created_at: to_db_time(now),
         };
-        let stale = at(now - lock_timeout);
-        self.run(move |conn| conn.immediate_transaction(|conn| claim_in(conn, &row, stale)))
+        let stale = to_db_time(now - lock_timeout);
+        self.run(move |conn| write_tx(conn, |conn| claim_in(conn, &row, stale)))
             .await
             .map_err(Into::into)
     }
@@ -113,7 +100,7 @@ impl IdempotencyRepository for SqliteStore {
         response: &StoredResponse,
     ) -> Result<(), RepoError> {
         use idempotency_keys as k;
-        let (uid, key) = (id(user.0), key.as_str().to_owned());
+        let (uid, key) = (to_db_id(user.0), key.as_str().to_owned());
         let (status, body) = (i32::from(response.status), response.body.clone());
         self.run(move |conn| {
             diesel::update(
@@ -132,7 +119,7 @@ impl IdempotencyRepository for SqliteStore {
 
     async fn release(&self, user: UserId, key: &IdempotencyKey) -> Result<(), RepoError> {
         use idempotency_keys as k;
-        let (uid, key) = (id(user.0), key.as_str().to_owned());
+        let (uid, key) = (to_db_id(user.0), key.as_str().to_owned());
         self.run(move |conn| {
             diesel::delete(
                 k::table
@@ -149,7 +136,7 @@ impl IdempotencyRepository for SqliteStore {
 
     async fn prune(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
         use idempotency_keys as k;
-        let before = at(before);
+        let before = to_db_time(before);
         let n = self
             .run(move |conn| {
                 Ok(diesel::delete(k::table.filter(k::created_at.lt(before))).execute(conn)?)

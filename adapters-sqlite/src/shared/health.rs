@@ -4,11 +4,12 @@ use diesel_migrations::MigrationHarness;
 use ttokjang_domain::ports::{PoolState, StoreHealth};
 use ttokjang_domain::RepoError;
 
+use crate::dialect::{DbStore, NAME};
 use crate::error::unavailable;
-use crate::store::{PgStore, MIGRATIONS};
+use crate::store::MIGRATIONS;
 
 #[async_trait]
-impl StoreHealth for PgStore {
+impl StoreHealth for DbStore {
     async fn check(&self) -> Result<(), RepoError> {
         self.run(|conn| {
             conn.batch_execute("SELECT 1")?;
@@ -34,6 +35,6 @@ impl StoreHealth for PgStore {
     }
 
     fn backend(&self) -> &'static str {
-        "postgres"
+        NAME
     }
 }

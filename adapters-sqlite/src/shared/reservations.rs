@@ -1,12 +1,13 @@
-//! `ReservationRepository` and `RunQueue` on SQLite. Claiming and finishing
-//! runs take SQLite's write lock up front (`BEGIN IMMEDIATE`), so of any
-//! number of claimers one at a time reads the due set and changes it; the
-//! unique `(reservation_id, scheduled_for)` key backs that up.
+//! `ReservationRepository` and `RunQueue`. Claiming and finishing runs are
+//! one write transaction each; how claimers keep out of each other's way is
+//! the dialect's (`claimable_runs`, `due_reservations`): SQLite takes its
+//! write lock up front (`BEGIN IMMEDIATE`), PostgreSQL locks the rows it
+//! takes with `FOR UPDATE SKIP LOCKED`. The unique
+//! `(reservation_id, scheduled_for)` key backs that up.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use diesel::sqlite::Sqlite;
 use ttokjang_domain::page::{Cursor, Page, PageRequest};
 use ttokjang_domain::planner::PlanMode;
 use ttokjang_domain::ports::{
@@ -20,61 +21,13 @@ use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
 use uuid::Uuid;
 
-use crate::error::Failure;
-use crate::rows::{micros, uuid_text};
-use crate::store::SqliteStore;
-
-diesel::table! {
-    reservations (id) {
-        id -> Text,
-        user_id -> Text,
-        title -> Text,
-        mode -> Text,
-        schedule_type -> Text,
-        schedule_rule -> Text,
-        timezone -> Text,
-        channel -> Text,
-        webhook_url -> Nullable<Text>,
-        status -> Text,
-        next_run_at -> Nullable<BigInt>,
-        last_run_at -> Nullable<BigInt>,
-        last_result_status -> Nullable<Text>,
-        retry_count -> Integer,
-        created_at -> BigInt,
-        updated_at -> BigInt,
-    }
-}
-
-diesel::table! {
-    reservation_runs (id) {
-        id -> Text,
-        reservation_id -> Text,
-        scheduled_for -> BigInt,
-        run_trigger -> Text,
-        attempt -> Integer,
-        status -> Text,
-        summary -> Text,
-        started_at -> Nullable<BigInt>,
-        finished_at -> Nullable<BigInt>,
-        lease_owner -> Nullable<Text>,
-        lease_expires_at -> Nullable<BigInt>,
-    }
-}
-
-diesel::joinable!(reservation_runs -> reservations (reservation_id));
-diesel::allow_tables_to_appear_in_same_query!(reservations, reservation_runs);
-
-fn corrupt(column: &str) -> RepoError {
-    RepoError::Corrupt(format!("reservations.{column} is not valid"))
-}
-
-fn instant(column: &str, v: i64) -> Result<DateTime<Utc>, RepoError> {
-    DateTime::<Utc>::from_timestamp_micros(v).ok_or_else(|| corrupt(column))
-}
-
-fn opt_instant(column: &str, v: Option<i64>) -> Result<Option<DateTime<Utc>>, RepoError> {
-    v.map(|v| instant(column, v)).transpose()
-}
+use crate::dialect::{
+    claimable_runs, due_reservations, from_db_id, from_db_time, lock_user, to_db_id, to_db_time,
+    write_tx, Conn, DbStore, Id, Instant,
+};
+use crate::error::{corrupt, Failure};
+use crate::rows::opt_time;
+use crate::schema::{reservation_runs, reservations};
 
 fn count(column: &str, v: i32) -> Result<u32, RepoError> {
     u32::try_from(v).map_err(|_| corrupt(column))
@@ -85,32 +38,32 @@ fn small(v: u32) -> i32 {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = reservations, check_for_backend(Sqlite))]
-struct ReservationRow {
-    id: String,
-    user_id: String,
-    title: String,
-    mode: String,
-    schedule_type: String,
-    schedule_rule: String,
-    timezone: String,
-    channel: String,
-    webhook_url: Option<String>,
-    status: String,
-    next_run_at: Option<i64>,
-    last_run_at: Option<i64>,
-    last_result_status: Option<String>,
-    retry_count: i32,
-    created_at: i64,
-    updated_at: i64,
+#[diesel(table_name = reservations, check_for_backend(crate::dialect::Db))]
+pub(crate) struct ReservationRow {
+    pub(crate) id: Id,
+    pub(crate) user_id: Id,
+    pub(crate) title: String,
+    pub(crate) mode: String,
+    pub(crate) schedule_type: String,
+    pub(crate) schedule_rule: String,
+    pub(crate) timezone: String,
+    pub(crate) channel: String,
+    pub(crate) webhook_url: Option<String>,
+    pub(crate) status: String,
+    pub(crate) next_run_at: Option<Instant>,
+    pub(crate) last_run_at: Option<Instant>,
+    pub(crate) last_result_status: Option<String>,
+    pub(crate) retry_count: i32,
+    pub(crate) created_at: Instant,
+    pub(crate) updated_at: Instant,
 }
 
 impl ReservationRow {
     fn from_domain(r: &Reservation) -> Self {
         let s = ScheduleInput::from_schedule(&r.schedule);
         Self {
-            id: uuid_text(r.id.0),
-            user_id: uuid_text(r.user_id.0),
+            id: to_db_id(r.id.0),
+            user_id: to_db_id(r.user_id.0),
             title: r.title.as_str().to_owned(),
             mode: r.mode.as_str().to_owned(),
             schedule_rule: s.rule(),
@@ -119,12 +72,12 @@ impl ReservationRow {
             channel: r.channel.kind().to_owned(),
             webhook_url: r.channel.webhook_url().map(|u| u.as_str().to_owned()),
             status: r.status.as_str().to_owned(),
-            next_run_at: r.next_run_at.map(micros),
-            last_run_at: r.last_run_at.map(micros),
+            next_run_at: r.next_run_at.map(to_db_time),
+            last_run_at: r.last_run_at.map(to_db_time),
             last_result_status: r.last_result_status.map(|s| s.as_str().to_owned()),
             retry_count: small(r.retry_count),
-            created_at: micros(r.created_at),
-            updated_at: micros(r.updated_at),
+            created_at: to_db_time(r.created_at),
+            updated_at: to_db_time(r.updated_at),
         }
     }
 
@@ -132,78 +85,83 @@ impl ReservationRow {
         let schedule =
             ScheduleInput::from_rule(&self.schedule_type, &self.schedule_rule, &self.timezone)
                 .parse()
-                .map_err(|_| corrupt("schedule"))?;
+                .map_err(|_| corrupt("reservations.schedule"))?;
         Ok(Reservation {
-            id: ReservationId(Uuid::parse_str(&self.id).map_err(|_| corrupt("id"))?),
-            user_id: UserId(Uuid::parse_str(&self.user_id).map_err(|_| corrupt("user_id"))?),
-            title: Title::parse(&self.title).map_err(|_| corrupt("title"))?,
-            mode: PlanMode::parse(&self.mode).ok_or_else(|| corrupt("mode"))?,
+            id: ReservationId(from_db_id("reservations.id", &self.id)?),
+            user_id: UserId(from_db_id("reservations.user_id", &self.user_id)?),
+            title: Title::parse(&self.title).map_err(|_| corrupt("reservations.title"))?,
+            mode: PlanMode::parse(&self.mode).ok_or_else(|| corrupt("reservations.mode"))?,
             schedule,
             channel: Channel::parse(&self.channel, self.webhook_url.as_deref())
-                .map_err(|_| corrupt("channel"))?,
-            status: ReservationStatus::parse(&self.status).ok_or_else(|| corrupt("status"))?,
-            next_run_at: opt_instant("next_run_at", self.next_run_at)?,
-            last_run_at: opt_instant("last_run_at", self.last_run_at)?,
+                .map_err(|_| corrupt("reservations.channel"))?,
+            status: ReservationStatus::parse(&self.status)
+                .ok_or_else(|| corrupt("reservations.status"))?,
+            next_run_at: opt_time("reservations.next_run_at", self.next_run_at)?,
+            last_run_at: opt_time("reservations.last_run_at", self.last_run_at)?,
             last_result_status: self
                 .last_result_status
-                .map(|s| ResultStatus::parse(&s).ok_or_else(|| corrupt("last_result_status")))
+                .map(|s| {
+                    ResultStatus::parse(&s)
+                        .ok_or_else(|| corrupt("reservations.last_result_status"))
+                })
                 .transpose()?,
-            retry_count: count("retry_count", self.retry_count)?,
-            created_at: instant("created_at", self.created_at)?,
-            updated_at: instant("updated_at", self.updated_at)?,
+            retry_count: count("reservations.retry_count", self.retry_count)?,
+            created_at: from_db_time("reservations.created_at", self.created_at)?,
+            updated_at: from_db_time("reservations.updated_at", self.updated_at)?,
         })
     }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = reservation_runs, check_for_backend(Sqlite))]
-struct RunRow {
-    id: String,
-    reservation_id: String,
-    scheduled_for: i64,
-    run_trigger: String,
-    attempt: i32,
-    status: String,
-    summary: String,
-    started_at: Option<i64>,
-    finished_at: Option<i64>,
-    lease_owner: Option<String>,
-    lease_expires_at: Option<i64>,
+#[diesel(table_name = reservation_runs, check_for_backend(crate::dialect::Db))]
+pub(crate) struct RunRow {
+    pub(crate) id: Id,
+    pub(crate) reservation_id: Id,
+    pub(crate) scheduled_for: Instant,
+    pub(crate) run_trigger: String,
+    pub(crate) attempt: i32,
+    pub(crate) status: String,
+    pub(crate) summary: String,
+    pub(crate) started_at: Option<Instant>,
+    pub(crate) finished_at: Option<Instant>,
+    pub(crate) lease_owner: Option<String>,
+    pub(crate) lease_expires_at: Option<Instant>,
 }
 
 impl RunRow {
     fn from_domain(r: &ReservationRun) -> Self {
         Self {
-            id: uuid_text(r.id),
-            reservation_id: uuid_text(r.reservation_id.0),
-            scheduled_for: micros(r.scheduled_for),
+            id: to_db_id(r.id),
+            reservation_id: to_db_id(r.reservation_id.0),
+            scheduled_for: to_db_time(r.scheduled_for),
             run_trigger: r.trigger.as_str().to_owned(),
             attempt: small(r.attempt),
             status: r.status.as_str().to_owned(),
             summary: r.summary.clone(),
-            started_at: r.started_at.map(micros),
-            finished_at: r.finished_at.map(micros),
+            started_at: r.started_at.map(to_db_time),
+            finished_at: r.finished_at.map(to_db_time),
             lease_owner: r.lease_owner.clone(),
-            lease_expires_at: r.lease_expires_at.map(micros),
+            lease_expires_at: r.lease_expires_at.map(to_db_time),
         }
     }
 
     fn into_domain(self) -> Result<ReservationRun, RepoError> {
-        let bad = |c: &str| RepoError::Corrupt(format!("reservation_runs.{c} is not valid"));
+        let bad = |c: &str| corrupt(&format!("reservation_runs.{c}"));
         Ok(ReservationRun {
-            id: Uuid::parse_str(&self.id).map_err(|_| bad("id"))?,
-            reservation_id: ReservationId(
-                Uuid::parse_str(&self.reservation_id).map_err(|_| bad("reservation_id"))?,
-            ),
-            scheduled_for: instant("scheduled_for", self.scheduled_for)?,
+            id: from_db_id("reservation_runs.id", &self.id)?,
+            reservation_id: ReservationId(from_db_id(
+                "reservation_runs.reservation_id",
+                &self.reservation_id,
+            )?),
+            scheduled_for: from_db_time("reservation_runs.scheduled_for", self.scheduled_for)?,
             trigger: RunTrigger::parse(&self.run_trigger).ok_or_else(|| bad("run_trigger"))?,
-            attempt: count("attempt", self.attempt)?,
+            attempt: count("reservations.attempt", self.attempt)?,
             status: RunStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
             summary: self.summary,
-            started_at: opt_instant("started_at", self.started_at)?,
-            finished_at: opt_instant("finished_at", self.finished_at)?,
+            started_at: opt_time("reservation_runs.started_at", self.started_at)?,
+            finished_at: opt_time("reservation_runs.finished_at", self.finished_at)?,
             lease_owner: self.lease_owner,
-            lease_expires_at: opt_instant("lease_expires_at", self.lease_expires_at)?,
+            lease_expires_at: opt_time("reservation_runs.lease_expires_at", self.lease_expires_at)?,
         })
     }
 }
@@ -213,24 +171,15 @@ const OPEN: [&str; 2] = ["queued", "running"];
 
 /// Step 1 of a claim: queued runs and runs whose lease expired get a new lease.
 fn reclaim_open_runs(
-    conn: &mut SqliteConnection,
-    now: i64,
+    conn: &mut Conn,
+    now: Instant,
     limit: i64,
     owner: &str,
-    lease_until: i64,
+    lease_until: Instant,
     out: &mut Vec<ClaimedRun>,
 ) -> Result<(), Failure> {
     use reservation_runs::dsl as r;
-    let claimable = r::status
-        .eq("queued")
-        .or(r::status.eq("running").and(r::lease_expires_at.le(now)));
-    let rows: Vec<(RunRow, ReservationRow)> = reservation_runs::table
-        .inner_join(reservations::table)
-        .filter(claimable)
-        .order(r::scheduled_for.asc())
-        .limit(limit)
-        .select((RunRow::as_select(), ReservationRow::as_select()))
-        .load(conn)?;
+    let rows = claimable_runs(conn, now, limit)?;
     for (run, reservation) in rows {
         if !LIVE.contains(&reservation.status.as_str()) {
             diesel::update(reservation_runs::table.find(&run.id))
@@ -252,9 +201,9 @@ fn reclaim_open_runs(
             .execute(conn)?;
         let mut run = run.into_domain()?;
         run.status = RunStatus::Running;
-        run.started_at = instant("started_at", now).ok();
+        run.started_at = from_db_time("started_at", now).ok();
         run.lease_owner = Some(owner.to_owned());
-        run.lease_expires_at = instant("lease_expires_at", lease_until).ok();
+        run.lease_expires_at = from_db_time("lease_expires_at", lease_until).ok();
         out.push(ClaimedRun {
             run,
             reservation: reservation.into_domain()?,
@@ -267,7 +216,7 @@ fn reclaim_open_runs(
 /// Step 2 of a claim: due active reservations get a run row for the
 /// occurrence the catch-up policy picks; older ones are stored as missed.
 fn claim_due_reservations(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     now: DateTime<Utc>,
     limit: i64,
     owner: &str,
@@ -275,13 +224,7 @@ fn claim_due_reservations(
     out: &mut Vec<ClaimedRun>,
 ) -> Result<(), Failure> {
     use reservations::dsl as s;
-    let rows: Vec<ReservationRow> = reservations::table
-        .filter(s::status.eq("active"))
-        .filter(s::next_run_at.le(micros(now)))
-        .order(s::next_run_at.asc())
-        .limit(limit)
-        .select(ReservationRow::as_select())
-        .load(conn)?;
+    let rows = due_reservations(conn, to_db_time(now), limit)?;
     for row in rows {
         let reservation = row.into_domain()?;
         let Some(due) = reservation.due(now) else {
@@ -311,10 +254,10 @@ fn claim_due_reservations(
             .values(&RunRow::from_domain(&run))
             .on_conflict_do_nothing()
             .execute(conn)?;
-        let id = uuid_text(reservation.id.0);
+        let id = to_db_id(reservation.id.0);
         if inserted == 1 {
             diesel::update(reservations::table.find(&id))
-                .set(s::next_run_at.eq(None::<i64>))
+                .set(s::next_run_at.eq(None::<Instant>))
                 .execute(conn)?;
             out.push(ClaimedRun {
                 run,
@@ -338,7 +281,10 @@ fn claim_due_reservations(
                 "completed"
             };
             diesel::update(reservations::table.find(&id))
-                .set((s::next_run_at.eq(next.map(micros)), s::status.eq(status)))
+                .set((
+                    s::next_run_at.eq(next.map(to_db_time)),
+                    s::status.eq(status),
+                ))
                 .execute(conn)?;
         }
     }
@@ -346,7 +292,7 @@ fn claim_due_reservations(
 }
 
 #[async_trait]
-impl ReservationRepository for SqliteStore {
+impl ReservationRepository for DbStore {
     async fn create(
         &self,
         reservation: &Reservation,
@@ -355,7 +301,9 @@ impl ReservationRepository for SqliteStore {
         let row = ReservationRow::from_domain(reservation);
         let full = self
             .run(move |conn| {
-                conn.immediate_transaction::<_, Failure, _>(|conn| {
+                write_tx(conn, |conn| {
+                    // Serialises creations per user so the count below stays true.
+                    lock_user(conn, &row.user_id)?;
                     let live: i64 = reservations::table
                         .filter(reservations::user_id.eq(&row.user_id))
                         .filter(reservations::status.eq_any(LIVE))
@@ -383,7 +331,7 @@ impl ReservationRepository for SqliteStore {
         user: UserId,
         id: ReservationId,
     ) -> Result<Option<Reservation>, RepoError> {
-        let (user, id) = (uuid_text(user.0), uuid_text(id.0));
+        let (user, id) = (to_db_id(user.0), to_db_id(id.0));
         let row = self
             .run(move |conn| {
                 Ok(reservations::table
@@ -399,7 +347,7 @@ impl ReservationRepository for SqliteStore {
 
     async fn list(&self, user: UserId, page: &PageRequest) -> Result<Page<Reservation>, RepoError> {
         use reservations::dsl as s;
-        let user = uuid_text(user.0);
+        let user = to_db_id(user.0);
         let (after, fetch) = (page.after, page.fetch());
         let rows = self
             .run(move |conn| {
@@ -410,7 +358,7 @@ impl ReservationRepository for SqliteStore {
                     .limit(fetch)
                     .into_boxed();
                 if let Some(c) = after {
-                    let (at, id) = (micros(c.at), uuid_text(c.id));
+                    let (at, id) = (to_db_time(c.at), to_db_id(c.id));
                     q = q.filter(
                         s::created_at
                             .lt(at)
@@ -466,7 +414,7 @@ impl ReservationRepository for SqliteStore {
         page: &PageRequest,
     ) -> Result<Page<ReservationRun>, RepoError> {
         use reservation_runs::dsl as r;
-        let (user, id) = (uuid_text(user.0), uuid_text(id.0));
+        let (user, id) = (to_db_id(user.0), to_db_id(id.0));
         let (after, fetch) = (page.after, page.fetch());
         let rows = self
             .run(move |conn| {
@@ -479,7 +427,7 @@ impl ReservationRepository for SqliteStore {
                     .limit(fetch)
                     .into_boxed();
                 if let Some(c) = after {
-                    let (at, cid) = (micros(c.at), uuid_text(c.id));
+                    let (at, cid) = (to_db_time(c.at), to_db_id(c.id));
                     q = q.filter(
                         r::scheduled_for
                             .lt(at)
@@ -514,7 +462,7 @@ impl ReservationRepository for SqliteStore {
 }
 
 #[async_trait]
-impl RunQueue for SqliteStore {
+impl RunQueue for DbStore {
     async fn claim_due(
         &self,
         now: DateTime<Utc>,
@@ -525,15 +473,15 @@ impl RunQueue for SqliteStore {
         let owner = lease_owner.to_owned();
         let claimed = self
             .run(move |conn| {
-                conn.immediate_transaction::<_, Failure, _>(|conn| {
+                write_tx(conn, |conn| {
                     let mut out = Vec::new();
                     let limit = i64::from(limit);
                     reclaim_open_runs(
                         conn,
-                        micros(now),
+                        to_db_time(now),
                         limit,
                         &owner,
-                        micros(now + lease_for),
+                        to_db_time(now + lease_for),
                         &mut out,
                     )?;
                     let left = limit - i64::try_from(out.len()).unwrap_or(limit);
@@ -555,11 +503,11 @@ impl RunQueue for SqliteStore {
     ) -> Result<bool, RepoError> {
         use reservation_runs::dsl as r;
         use reservations::dsl as s;
-        let (id, owner, finish) = (uuid_text(run_id), lease_owner.to_owned(), finish.clone());
+        let (id, owner, finish) = (to_db_id(run_id), lease_owner.to_owned(), finish.clone());
         let done = self
             .run(move |conn| {
-                conn.immediate_transaction::<_, Failure, _>(|conn| {
-                    let reservation: Option<String> = diesel::update(
+                write_tx(conn, |conn| {
+                    let reservation: Option<Id> = diesel::update(
                         reservation_runs::table
                             .filter(r::id.eq(&id))
                             .filter(r::status.eq("running"))
@@ -568,7 +516,7 @@ impl RunQueue for SqliteStore {
                     .set((
                         r::status.eq(finish.status.as_str()),
                         r::summary.eq(&finish.summary),
-                        r::finished_at.eq(micros(finish.finished_at)),
+                        r::finished_at.eq(to_db_time(finish.finished_at)),
                     ))
                     .returning(r::reservation_id)
                     .get_result(conn)
@@ -579,9 +527,9 @@ impl RunQueue for SqliteStore {
                     let p = &finish.progress;
                     diesel::update(reservations::table.find(&reservation))
                         .set((
-                            s::last_run_at.eq(micros(p.last_run_at)),
+                            s::last_run_at.eq(to_db_time(p.last_run_at)),
                             s::last_result_status.eq(p.last_result_status.as_str()),
-                            s::updated_at.eq(micros(finish.finished_at)),
+                            s::updated_at.eq(to_db_time(finish.finished_at)),
                         ))
                         .execute(conn)?;
                     if let Some(next) = p.next {
@@ -593,7 +541,7 @@ impl RunQueue for SqliteStore {
                         )
                         .set((
                             s::status.eq(next.status.as_str()),
-                            s::next_run_at.eq(next.next_run_at.map(micros)),
+                            s::next_run_at.eq(next.next_run_at.map(to_db_time)),
                             s::retry_count.eq(small(next.retry_count)),
                         ))
                         .execute(conn)?;

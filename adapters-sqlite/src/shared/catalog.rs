@@ -9,16 +9,16 @@ use ttokjang_domain::catalog::{
 use ttokjang_domain::ports::CatalogRepository;
 use ttokjang_domain::RepoError;
 
+use crate::dialect::{in_batches, write_tx, Conn, DbStore};
 use crate::error::Failure;
 use crate::rows::{OfferRow, ProductRow, StoreRow};
 use crate::schema::{offers, products, stores};
-use crate::store::SqliteStore;
 
 fn count(n: i64) -> Result<u64, Failure> {
     u64::try_from(n).map_err(|_| Failure::Repo(RepoError::Corrupt("negative count".into())))
 }
 
-fn counts(conn: &mut SqliteConnection) -> Result<CatalogCounts, Failure> {
+fn counts(conn: &mut Conn) -> Result<CatalogCounts, Failure> {
     Ok(CatalogCounts {
         stores: count(stores::table.count().get_result(conn)?)?,
         products: count(products::table.count().get_result(conn)?)?,
@@ -27,7 +27,7 @@ fn counts(conn: &mut SqliteConnection) -> Result<CatalogCounts, Failure> {
 }
 
 #[async_trait]
-impl CatalogRepository for SqliteStore {
+impl CatalogRepository for DbStore {
     async fn search_products(
         &self,
         query: &ProductQuery,
@@ -138,12 +138,10 @@ impl CatalogRepository for SqliteStore {
             batch.products.iter().map(ProductRow::from_domain).collect();
         let offer_rows: Vec<OfferRow> = batch.offers.iter().map(OfferRow::from_domain).collect();
         self.run(move |conn| {
-            // Diesel cannot batch an upsert on SQLite: one statement per row,
-            // inside one BEGIN IMMEDIATE transaction (cheap: no fsync per row).
-            conn.immediate_transaction::<_, Failure, _>(|conn| {
-                for row in &store_rows {
+            write_tx(conn, |conn| {
+                in_batches!(store_rows, |rows| {
                     diesel::insert_into(stores::table)
-                        .values(row)
+                        .values(rows)
                         .on_conflict(stores::id)
                         .do_update()
                         .set((
@@ -162,10 +160,10 @@ impl CatalogRepository for SqliteStore {
                             stores::checkout_url.eq(excluded(stores::checkout_url)),
                         ))
                         .execute(conn)?;
-                }
-                for row in &product_rows {
+                });
+                in_batches!(product_rows, |rows| {
                     diesel::insert_into(products::table)
-                        .values(row)
+                        .values(rows)
                         .on_conflict(products::id)
                         .do_update()
                         .set((
@@ -178,10 +176,10 @@ impl CatalogRepository for SqliteStore {
                             products::barcode.eq(excluded(products::barcode)),
                         ))
                         .execute(conn)?;
-                }
-                for row in &offer_rows {
+                });
+                in_batches!(offer_rows, |rows| {
                     diesel::insert_into(offers::table)
-                        .values(row)
+                        .values(rows)
                         .on_conflict((offers::store_id, offers::product_id, offers::observed_at))
                         .do_update()
                         .set((
@@ -191,7 +189,7 @@ impl CatalogRepository for SqliteStore {
                             offers::flagged_outlier.eq(excluded(offers::flagged_outlier)),
                         ))
                         .execute(conn)?;
-                }
+                });
                 counts(conn)
             })
         })

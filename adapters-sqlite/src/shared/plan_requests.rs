@@ -1,4 +1,4 @@
-//! `PlanRequestRepository` on PostgreSQL.
+//! `PlanRequestRepository`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,57 +9,50 @@ use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
 use uuid::Uuid;
 
-use crate::store::PgStore;
-
-diesel::table! {
-    plan_requests (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        mode -> Text,
-        payload -> Text,
-        created_at -> Timestamptz,
-        expires_at -> Timestamptz,
-    }
-}
+use crate::dialect::{from_db_id, from_db_time, to_db_id, to_db_time, DbStore, Id, Instant};
+use crate::schema::plan_requests;
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = plan_requests, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = plan_requests, check_for_backend(crate::dialect::Db))]
 struct PlanRequestRow {
-    id: Uuid,
-    user_id: Uuid,
+    id: Id,
+    user_id: Id,
     mode: String,
     payload: String,
-    created_at: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
+    created_at: Instant,
+    expires_at: Instant,
+}
+
+fn corrupt(column: &str) -> RepoError {
+    RepoError::Corrupt(format!("plan_requests.{column} is not valid"))
 }
 
 impl PlanRequestRow {
     fn from_domain(r: &StoredPlanRequest) -> Self {
         Self {
-            id: r.id,
-            user_id: r.user_id.0,
+            id: to_db_id(r.id),
+            user_id: to_db_id(r.user_id.0),
             mode: r.mode.as_str().to_owned(),
             payload: r.payload.clone(),
-            created_at: r.created_at,
-            expires_at: r.expires_at,
+            created_at: to_db_time(r.created_at),
+            expires_at: to_db_time(r.expires_at),
         }
     }
 
     fn into_domain(self) -> Result<StoredPlanRequest, RepoError> {
         Ok(StoredPlanRequest {
-            id: self.id,
-            user_id: UserId(self.user_id),
-            mode: PlanMode::parse(&self.mode)
-                .ok_or_else(|| RepoError::Corrupt("plan_requests.mode is not valid".into()))?,
+            id: from_db_id("plan_requests.id", &self.id)?,
+            user_id: UserId(from_db_id("plan_requests.user_id", &self.user_id)?),
+            mode: PlanMode::parse(&self.mode).ok_or_else(|| corrupt("mode"))?,
             payload: self.payload,
-            created_at: self.created_at,
-            expires_at: self.expires_at,
+            created_at: from_db_time("plan_requests.created_at", self.created_at)?,
+            expires_at: from_db_time("plan_requests.expires_at", self.expires_at)?,
         })
     }
 }
 
 #[async_trait]
-impl PlanRequestRepository for PgStore {
+impl PlanRequestRepository for DbStore {
     async fn save(&self, request: &StoredPlanRequest) -> Result<(), RepoError> {
         let row = PlanRequestRow::from_domain(request);
         self.run(move |conn| {
@@ -73,13 +66,14 @@ impl PlanRequestRepository for PgStore {
     }
 
     async fn find(&self, user: UserId, id: Uuid) -> Result<Option<StoredPlanRequest>, RepoError> {
+        let (user, id) = (to_db_id(user.0), to_db_id(id));
         let row = self
             .run(move |conn| {
                 Ok(plan_requests::table
                     .filter(plan_requests::id.eq(id))
-                    .filter(plan_requests::user_id.eq(user.0))
+                    .filter(plan_requests::user_id.eq(user))
                     .select(PlanRequestRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;
@@ -87,6 +81,7 @@ impl PlanRequestRepository for PgStore {
     }
 
     async fn prune(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+        let before = to_db_time(before);
         let n = self
             .run(move |conn| {
                 Ok(diesel::delete(

@@ -13,146 +13,129 @@ use ttokjang_domain::user::{
     DisplayName, EmailAddress, Invite, InviteCode, PasswordHash, Role, User, UserId,
 };
 use ttokjang_domain::RepoError;
-use uuid::Uuid;
 
+use crate::dialect::{from_db_id, from_db_time, to_db_id, to_db_time, Id, Instant};
+use crate::error::corrupt;
 use crate::schema::{invites, offers, products, refresh_tokens, sessions, stores, users};
 
-/// Instants are stored as microseconds since the Unix epoch; finer parts are cut.
-pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
-    t.timestamp_micros()
-}
-
-pub(crate) fn instant(column: &str, v: i64) -> Result<DateTime<Utc>, RepoError> {
-    DateTime::from_timestamp_micros(v).ok_or_else(|| corrupt(column))
-}
-
-pub(crate) fn opt_instant(
+pub(crate) fn opt_time(
     column: &str,
-    v: Option<i64>,
+    v: Option<Instant>,
 ) -> Result<Option<DateTime<Utc>>, RepoError> {
-    v.map(|v| instant(column, v)).transpose()
-}
-
-pub(crate) fn uuid(column: &str, v: &str) -> Result<Uuid, RepoError> {
-    Uuid::parse_str(v).map_err(|_| corrupt(column))
-}
-
-pub(crate) fn corrupt(column: &str) -> RepoError {
-    RepoError::Corrupt(format!("{column} is not valid"))
-}
-
-pub(crate) fn uuid_text(id: Uuid) -> String {
-    id.hyphenated().to_string()
+    v.map(|v| from_db_time(column, v)).transpose()
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = users, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = users, check_for_backend(crate::dialect::Db))]
 pub(crate) struct UserRow {
-    pub id: String,
+    pub id: Id,
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
     pub role: String,
-    pub created_at: i64,
+    pub created_at: Instant,
 }
 
 impl UserRow {
     pub fn from_domain(u: &User) -> Self {
         Self {
-            id: uuid_text(u.id.0),
+            id: to_db_id(u.id.0),
             email: u.email.as_str().to_owned(),
             display_name: u.display_name.as_str().to_owned(),
             password_hash: u.password_hash.0.clone(),
             role: u.role.as_str().to_owned(),
-            created_at: micros(u.created_at),
+            created_at: to_db_time(u.created_at),
         }
     }
 
     pub fn into_domain(self) -> Result<User, RepoError> {
         Ok(User {
-            id: UserId(uuid("users.id", &self.id)?),
+            id: UserId(from_db_id("users.id", &self.id)?),
             email: EmailAddress::parse(&self.email).map_err(|_| corrupt("users.email"))?,
             display_name: DisplayName::parse(&self.display_name)
                 .map_err(|_| corrupt("users.display_name"))?,
             password_hash: PasswordHash(self.password_hash),
             role: Role::parse(&self.role).ok_or_else(|| corrupt("users.role"))?,
-            created_at: instant("users.created_at", self.created_at)?,
+            created_at: from_db_time("users.created_at", self.created_at)?,
         })
     }
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = invites, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = invites, check_for_backend(crate::dialect::Db))]
 pub(crate) struct InviteRow {
     pub code: String,
-    pub created_at: i64,
-    pub expires_at: Option<i64>,
-    pub used_by: Option<String>,
-    pub used_at: Option<i64>,
+    pub created_at: Instant,
+    pub expires_at: Option<Instant>,
+    pub used_by: Option<Id>,
+    pub used_at: Option<Instant>,
 }
 
 impl InviteRow {
     pub fn from_domain(i: &Invite) -> Self {
         Self {
             code: i.code.as_str().to_owned(),
-            created_at: micros(i.created_at),
-            expires_at: i.expires_at.map(micros),
-            used_by: i.used_by.map(|u| uuid_text(u.0)),
-            used_at: i.used_at.map(micros),
+            created_at: to_db_time(i.created_at),
+            expires_at: i.expires_at.map(to_db_time),
+            used_by: i.used_by.map(|u| to_db_id(u.0)),
+            used_at: i.used_at.map(to_db_time),
         }
     }
 
     pub fn into_domain(self) -> Result<Invite, RepoError> {
         Ok(Invite {
             code: InviteCode::parse(&self.code).map_err(|_| corrupt("invites.code"))?,
-            created_at: instant("invites.created_at", self.created_at)?,
-            expires_at: opt_instant("invites.expires_at", self.expires_at)?,
+            created_at: from_db_time("invites.created_at", self.created_at)?,
+            expires_at: opt_time("invites.expires_at", self.expires_at)?,
             used_by: self
                 .used_by
-                .as_deref()
-                .map(|u| uuid("invites.used_by", u).map(UserId))
+                .as_ref()
+                .map(|u| from_db_id("invites.used_by", u).map(UserId))
                 .transpose()?,
-            used_at: opt_instant("invites.used_at", self.used_at)?,
+            used_at: opt_time("invites.used_at", self.used_at)?,
         })
     }
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = sessions, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = sessions, check_for_backend(crate::dialect::Db))]
 pub(crate) struct SessionRow {
-    pub id: String,
-    pub user_id: String,
-    pub created_at: i64,
-    pub last_refreshed_at: i64,
-    pub idle_expires_at: i64,
-    pub absolute_expires_at: i64,
-    pub revoked_at: Option<i64>,
+    pub id: Id,
+    pub user_id: Id,
+    pub created_at: Instant,
+    pub last_refreshed_at: Instant,
+    pub idle_expires_at: Instant,
+    pub absolute_expires_at: Instant,
+    pub revoked_at: Option<Instant>,
     pub revoke_reason: Option<String>,
 }
 
 impl SessionRow {
     pub fn from_domain(s: &Session) -> Self {
         Self {
-            id: uuid_text(s.id.0),
-            user_id: uuid_text(s.user_id.0),
-            created_at: micros(s.created_at),
-            last_refreshed_at: micros(s.last_refreshed_at),
-            idle_expires_at: micros(s.idle_expires_at),
-            absolute_expires_at: micros(s.absolute_expires_at),
-            revoked_at: s.revoked_at.map(micros),
+            id: to_db_id(s.id.0),
+            user_id: to_db_id(s.user_id.0),
+            created_at: to_db_time(s.created_at),
+            last_refreshed_at: to_db_time(s.last_refreshed_at),
+            idle_expires_at: to_db_time(s.idle_expires_at),
+            absolute_expires_at: to_db_time(s.absolute_expires_at),
+            revoked_at: s.revoked_at.map(to_db_time),
             revoke_reason: s.revoke_reason.map(|r| r.as_str().to_owned()),
         }
     }
 
     pub fn into_domain(self) -> Result<Session, RepoError> {
         Ok(Session {
-            id: SessionId(uuid("sessions.id", &self.id)?),
-            user_id: UserId(uuid("sessions.user_id", &self.user_id)?),
-            created_at: instant("sessions.created_at", self.created_at)?,
-            last_refreshed_at: instant("sessions.last_refreshed_at", self.last_refreshed_at)?,
-            idle_expires_at: instant("sessions.idle_expires_at", self.idle_expires_at)?,
-            absolute_expires_at: instant("sessions.absolute_expires_at", self.absolute_expires_at)?,
-            revoked_at: opt_instant("sessions.revoked_at", self.revoked_at)?,
+            id: SessionId(from_db_id("sessions.id", &self.id)?),
+            user_id: UserId(from_db_id("sessions.user_id", &self.user_id)?),
+            created_at: from_db_time("sessions.created_at", self.created_at)?,
+            last_refreshed_at: from_db_time("sessions.last_refreshed_at", self.last_refreshed_at)?,
+            idle_expires_at: from_db_time("sessions.idle_expires_at", self.idle_expires_at)?,
+            absolute_expires_at: from_db_time(
+                "sessions.absolute_expires_at",
+                self.absolute_expires_at,
+            )?,
+            revoked_at: opt_time("sessions.revoked_at", self.revoked_at)?,
             revoke_reason: self
                 .revoke_reason
                 .as_deref()
@@ -163,18 +146,18 @@ impl SessionRow {
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = refresh_tokens, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = refresh_tokens, check_for_backend(crate::dialect::Db))]
 pub(crate) struct RefreshTokenRow {
     pub token_hash: String,
-    pub session_id: String,
-    pub created_at: i64,
-    pub spent_at: Option<i64>,
+    pub session_id: Id,
+    pub created_at: Instant,
+    pub spent_at: Option<Instant>,
 }
 
 // --- catalog -----------------------------------------------------------------
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = stores, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = stores, check_for_backend(crate::dialect::Db))]
 pub(crate) struct StoreRow {
     pub id: String,
     pub chain: String,
@@ -257,7 +240,7 @@ impl StoreRow {
 const ALIAS_SEPARATOR: char = '\n';
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = products, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = products, check_for_backend(crate::dialect::Db))]
 pub(crate) struct ProductRow {
     pub id: String,
     pub name: String,
@@ -304,11 +287,11 @@ impl ProductRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = offers, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = offers, check_for_backend(crate::dialect::Db))]
 pub(crate) struct OfferRow {
     pub store_id: String,
     pub product_id: String,
-    pub observed_at: i64,
+    pub observed_at: Instant,
     pub price_krw: i64,
     pub in_stock: bool,
     pub discounted: bool,
@@ -320,7 +303,7 @@ impl OfferRow {
         Self {
             store_id: o.store_id.to_string(),
             product_id: o.product_id.to_string(),
-            observed_at: micros(o.observed_at),
+            observed_at: to_db_time(o.observed_at),
             price_krw: o.price.krw(),
             in_stock: o.in_stock,
             discounted: o.discounted,
@@ -334,7 +317,7 @@ impl OfferRow {
             product_id: ProductId::parse(&self.product_id)
                 .map_err(|_| corrupt("offers.product_id"))?,
             price: PriceKrw::new(self.price_krw).map_err(|_| corrupt("offers.price_krw"))?,
-            observed_at: instant("offers.observed_at", self.observed_at)?,
+            observed_at: from_db_time("offers.observed_at", self.observed_at)?,
             in_stock: self.in_stock,
             discounted: self.discounted,
             flagged_outlier: self.flagged_outlier,

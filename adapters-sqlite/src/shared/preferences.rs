@@ -6,14 +6,14 @@ use ttokjang_domain::preferences::{Preferences, StoredPreferences};
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
 
+use crate::dialect::{to_db_id, DbStore};
 use crate::schema::preferences;
-use crate::shopper_rows::{id, PreferencesRow};
-use crate::store::SqliteStore;
+use crate::shopper_rows::PreferencesRow;
 
 #[async_trait]
-impl PreferencesRepository for SqliteStore {
+impl PreferencesRepository for DbStore {
     async fn get(&self, user: UserId) -> Result<Option<StoredPreferences>, RepoError> {
-        let uid = id(user.0);
+        let uid = to_db_id(user.0);
         let row = self
             .run(move |conn| {
                 Ok(preferences::table

@@ -6,35 +6,30 @@ use ttokjang_domain::ports::{BasketRepository, SaveBasketError};
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
 
-use crate::error::Failure;
+use crate::dialect::{read_tx, to_db_id, to_db_time, write_tx, DbStore};
 use crate::schema::{basket_items, baskets};
-use crate::shopper_rows::{at, basket, id, BasketItemRow, BasketRow};
-use crate::store::PgStore;
+use crate::shopper_rows::{basket, BasketItemRow, BasketRow};
 
 #[async_trait]
-impl BasketRepository for PgStore {
+impl BasketRepository for DbStore {
     async fn get(&self, user: UserId) -> Result<Basket, RepoError> {
-        let uid = id(user.0);
+        let uid = to_db_id(user.0);
         let (head, items) = self
             .run(move |conn| {
-                // One snapshot (READ COMMITTED would give each query its own):
-                // the head and the lines of one version.
-                conn.build_transaction()
-                    .repeatable_read()
-                    .read_only()
-                    .run::<_, Failure, _>(|conn| {
-                        let head = baskets::table
-                            .find(&uid)
-                            .select(BasketRow::as_select())
-                            .first(conn)
-                            .optional()?;
-                        let items = basket_items::table
-                            .filter(basket_items::user_id.eq(&uid))
-                            .order(basket_items::position.asc())
-                            .select(BasketItemRow::as_select())
-                            .load(conn)?;
-                        Ok((head, items))
-                    })
+                // One read transaction: the head and the lines of one version.
+                read_tx(conn, |conn| {
+                    let head = baskets::table
+                        .find(&uid)
+                        .select(BasketRow::as_select())
+                        .get_result(conn)
+                        .optional()?;
+                    let items = basket_items::table
+                        .filter(basket_items::user_id.eq(&uid))
+                        .order(basket_items::position.asc())
+                        .select(BasketItemRow::as_select())
+                        .load(conn)?;
+                    Ok((head, items))
+                })
             })
             .await?;
         basket(user, head, items)
@@ -47,20 +42,20 @@ impl BasketRepository for PgStore {
         now: DateTime<Utc>,
     ) -> Result<Basket, SaveBasketError> {
         let user = b.user_id;
-        let uid = id(user.0);
+        let uid = to_db_id(user.0);
         let rows = b
             .items()
             .iter()
             .enumerate()
             .map(|(n, i)| BasketItemRow::from_domain(user, n, i))
             .collect::<Result<Vec<_>, _>>()?;
-        let stamp = at(now);
+        let stamp = to_db_time(now);
         let written = rows.clone();
         let version = self
             .run(move |conn| {
-                conn.transaction::<_, Failure, _>(|conn| {
+                write_tx(conn, |conn| {
                     let head = BasketRow {
-                        user_id: uid,
+                        user_id: uid.clone(),
                         version: 1,
                         updated_at: stamp,
                     };
@@ -112,7 +107,7 @@ impl BasketRepository for PgStore {
             .map_err(|f| SaveBasketError::Repo(f.into()))?
             .ok_or(SaveBasketError::Stale)?;
         let head = BasketRow {
-            user_id: id(user.0),
+            user_id: to_db_id(user.0),
             version,
             updated_at: stamp,
         };

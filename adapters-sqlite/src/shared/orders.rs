@@ -7,12 +7,10 @@ use ttokjang_domain::ports::{CreatedOrder, OrderRepository};
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
 
+use crate::dialect::{to_db_id, to_db_time, write_tx, Conn, DbStore, Id};
 use crate::error::Failure;
 use crate::schema::{order_lines, orders};
-use crate::shopper_rows::{at, id, order, order_rows, Id, OrderLineRow, OrderRow};
-use crate::store::PgStore;
-
-type Conn = diesel::PgConnection;
+use crate::shopper_rows::{order, order_rows, OrderLineRow, OrderRow};
 
 fn lines_of(conn: &mut Conn, ids: &[Id]) -> QueryResult<HashMap<Id, Vec<OrderLineRow>>> {
     let rows = order_lines::table
@@ -22,7 +20,7 @@ fn lines_of(conn: &mut Conn, ids: &[Id]) -> QueryResult<HashMap<Id, Vec<OrderLin
         .load(conn)?;
     let mut by_order: HashMap<Id, Vec<OrderLineRow>> = HashMap::new();
     for r in rows {
-        by_order.entry(r.order_id).or_default().push(r);
+        by_order.entry(r.order_id.clone()).or_default().push(r);
     }
     Ok(by_order)
 }
@@ -41,12 +39,12 @@ fn assemble(
 }
 
 #[async_trait]
-impl OrderRepository for PgStore {
+impl OrderRepository for DbStore {
     async fn create(&self, o: &Order) -> Result<CreatedOrder, RepoError> {
         let (head, lines) = order_rows(o)?;
         let (found, created) = self
             .run(move |conn| {
-                conn.transaction::<_, Failure, _>(|conn| {
+                write_tx(conn, |conn| {
                     // Idempotent per (user, plan request): the unique key decides.
                     let inserted = diesel::insert_into(orders::table)
                         .values(&head)
@@ -63,7 +61,7 @@ impl OrderRepository for PgStore {
                         .filter(orders::user_id.eq(&head.user_id))
                         .filter(orders::plan_request_id.eq(&head.plan_request_id))
                         .select(OrderRow::as_select())
-                        .first(conn)?;
+                        .get_result(conn)?;
                     let l = lines_of(conn, std::slice::from_ref(&existing.id))?
                         .remove(&existing.id)
                         .unwrap_or_default();
@@ -78,7 +76,7 @@ impl OrderRepository for PgStore {
     }
 
     async fn find(&self, user: UserId, order_id: OrderId) -> Result<Option<Order>, RepoError> {
-        let (uid, oid) = (id(user.0), id(order_id.0));
+        let (uid, oid) = (to_db_id(user.0), to_db_id(order_id.0));
         let found = self
             .run(move |conn| {
                 conn.transaction::<_, Failure, _>(|conn| {
@@ -86,7 +84,7 @@ impl OrderRepository for PgStore {
                         .find(&oid)
                         .filter(orders::user_id.eq(&uid))
                         .select(OrderRow::as_select())
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     let Some(head) = head else {
                         return Ok(None);
@@ -108,8 +106,8 @@ impl OrderRepository for PgStore {
         after: Option<OrderCursor>,
         limit: u32,
     ) -> Result<Vec<Order>, RepoError> {
-        let uid = id(user.0);
-        let after = after.map(|c| (at(c.created_at), id(c.id.0)));
+        let uid = to_db_id(user.0);
+        let after = after.map(|c| (to_db_time(c.created_at), to_db_id(c.id.0)));
         let (heads, lines) = self
             .run(move |conn| {
                 conn.transaction::<_, Failure, _>(|conn| {
@@ -127,7 +125,7 @@ impl OrderRepository for PgStore {
                         );
                     }
                     let heads: Vec<OrderRow> = q.load(conn)?;
-                    let ids: Vec<Id> = heads.iter().map(|h| h.id).collect();
+                    let ids: Vec<Id> = heads.iter().map(|h| h.id.clone()).collect();
                     let lines = lines_of(conn, &ids)?;
                     Ok((heads, lines))
                 })

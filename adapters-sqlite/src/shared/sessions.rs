@@ -6,10 +6,9 @@ use ttokjang_domain::session::{RefreshTokenHash, RevokeReason, Session, SessionI
 use ttokjang_domain::user::User;
 use ttokjang_domain::RepoError;
 
-use crate::error::Failure;
+use crate::dialect::{to_db_id, to_db_time, write_tx, DbStore, Id, Instant};
 use crate::rows::{RefreshTokenRow, SessionRow, UserRow};
 use crate::schema::{refresh_tokens, sessions, users};
-use crate::store::PgStore;
 
 /// What the rotation transaction found, before conversion to domain values.
 enum Rotated {
@@ -19,17 +18,17 @@ enum Rotated {
 }
 
 #[async_trait]
-impl SessionRepository for PgStore {
+impl SessionRepository for DbStore {
     async fn create(&self, session: &Session, refresh: &RefreshTokenHash) -> Result<(), RepoError> {
         let row = SessionRow::from_domain(session);
         let token = RefreshTokenRow {
             token_hash: refresh.0.clone(),
-            session_id: row.id,
+            session_id: row.id.clone(),
             created_at: row.created_at,
             spent_at: None,
         };
         self.run(move |conn| {
-            conn.transaction::<_, Failure, _>(|conn| {
+            write_tx(conn, |conn| {
                 diesel::insert_into(sessions::table)
                     .values(&row)
                     .execute(conn)?;
@@ -44,13 +43,13 @@ impl SessionRepository for PgStore {
     }
 
     async fn find(&self, id: SessionId) -> Result<Option<Session>, RepoError> {
-        let id = id.0;
+        let id = to_db_id(id.0);
         let row = self
             .run(move |conn| {
                 Ok(sessions::table
                     .find(id)
                     .select(SessionRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;
@@ -58,7 +57,7 @@ impl SessionRepository for PgStore {
     }
 
     async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, RepoError> {
-        let id = id.0;
+        let id = to_db_id(id.0);
         let row = self
             .run(move |conn| {
                 Ok(sessions::table
@@ -84,7 +83,7 @@ impl SessionRepository for PgStore {
                     .inner_join(sessions::table)
                     .filter(refresh_tokens::token_hash.eq(hash))
                     .select((SessionRow::as_select(), refresh_tokens::spent_at))
-                    .first::<(SessionRow, Option<DateTime<Utc>>)>(conn)
+                    .get_result::<(SessionRow, Option<Instant>)>(conn)
                     .optional()?)
             })
             .await?;
@@ -107,12 +106,13 @@ impl SessionRepository for PgStore {
     ) -> Result<Rotation, RepoError> {
         let presented = presented.0.clone();
         let next = next.0.clone();
-        let idle = idle_expires_at;
+        let now = to_db_time(now);
+        let idle = to_db_time(idle_expires_at);
         let outcome = self
             .run(move |conn| {
-                conn.transaction::<_, Failure, _>(|conn| {
+                write_tx(conn, |conn| {
                     // The conditional update decides: of concurrent callers one wins.
-                    let session_id: Option<uuid::Uuid> = diesel::update(
+                    let session_id: Option<Id> = diesel::update(
                         refresh_tokens::table
                             .filter(refresh_tokens::token_hash.eq(&presented))
                             .filter(refresh_tokens::spent_at.is_null()),
@@ -135,12 +135,12 @@ impl SessionRepository for PgStore {
                     diesel::insert_into(refresh_tokens::table)
                         .values(&RefreshTokenRow {
                             token_hash: next,
-                            session_id,
+                            session_id: session_id.clone(),
                             created_at: now,
                             spent_at: None,
                         })
                         .execute(conn)?;
-                    let row = diesel::update(sessions::table.find(session_id))
+                    let row = diesel::update(sessions::table.find(&session_id))
                         .set((
                             sessions::last_refreshed_at.eq(now),
                             sessions::idle_expires_at.eq(idle),
@@ -164,7 +164,8 @@ impl SessionRepository for PgStore {
         now: DateTime<Utc>,
         reason: RevokeReason,
     ) -> Result<(), RepoError> {
-        let id = id.0;
+        let id = to_db_id(id.0);
+        let now = to_db_time(now);
         self.run(move |conn| {
             // Only the first revocation is kept: its time and reason are the story.
             diesel::update(
@@ -184,6 +185,7 @@ impl SessionRepository for PgStore {
     }
 
     async fn prune(&self, before: DateTime<Utc>) -> Result<u64, RepoError> {
+        let before = to_db_time(before);
         let n = self
             .run(move |conn| {
                 Ok(diesel::delete(

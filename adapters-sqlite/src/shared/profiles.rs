@@ -6,22 +6,22 @@ use ttokjang_domain::profile::Profile;
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
 
+use crate::dialect::{to_db_id, write_tx, DbStore};
 use crate::error::Failure;
 use crate::schema::{profiles, users};
-use crate::shopper_rows::{id, profile, ProfileRow};
-use crate::store::PgStore;
+use crate::shopper_rows::{profile, ProfileRow};
 
 #[async_trait]
-impl ProfileRepository for PgStore {
+impl ProfileRepository for DbStore {
     async fn get(&self, user: UserId) -> Result<Option<Profile>, RepoError> {
-        let uid = id(user.0);
+        let uid = to_db_id(user.0);
         let found = self
             .run(move |conn| {
                 conn.transaction::<_, Failure, _>(|conn| {
                     let name: Option<String> = users::table
                         .find(&uid)
                         .select(users::display_name)
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     let Some(name) = name else {
                         return Ok(None);
@@ -29,7 +29,7 @@ impl ProfileRepository for PgStore {
                     let row = profiles::table
                         .find(&uid)
                         .select(ProfileRow::as_select())
-                        .first(conn)
+                        .get_result(conn)
                         .optional()?;
                     Ok(Some((name, row)))
                 })
@@ -42,7 +42,7 @@ impl ProfileRepository for PgStore {
         let row = ProfileRow::from_domain(user, p, now);
         let name = p.display_name.as_str().to_owned();
         self.run(move |conn| {
-            conn.transaction::<_, Failure, _>(|conn| {
+            write_tx(conn, |conn| {
                 let n = diesel::update(users::table.find(&row.user_id))
                     .set(users::display_name.eq(&name))
                     .execute(conn)?;

@@ -15,39 +15,17 @@ use ttokjang_domain::preferences::{Preferences, PreferencesInput, StoredPreferen
 use ttokjang_domain::profile::{Address, Location, PhoneNumber, Profile};
 use ttokjang_domain::user::{DisplayName, UserId};
 use ttokjang_domain::RepoError;
-use uuid::Uuid;
 
-use crate::rows::corrupt;
+use crate::dialect::{from_db_id, from_db_time, to_db_id, to_db_time, Id, Instant};
+use crate::error::corrupt;
 use crate::schema::{basket_items, baskets, order_lines, orders, preferences, profiles};
-
-/// How this backend stores ids and instants.
-pub(crate) type Id = Uuid;
-pub(crate) type Instant = DateTime<Utc>;
-
-pub(crate) fn id(u: Uuid) -> Id {
-    u
-}
-
-/// PostgreSQL keeps microseconds; anything finer is cut here so that what a
-/// write returns equals what a later read gives.
-pub(crate) fn at(t: DateTime<Utc>) -> Instant {
-    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
-}
-
-fn from_id(_column: &str, v: &Id) -> Result<Uuid, RepoError> {
-    Ok(*v)
-}
-
-fn from_at(_column: &str, v: Instant) -> Result<DateTime<Utc>, RepoError> {
-    Ok(v)
-}
 
 fn int(column: &str, v: i64) -> Result<i32, RepoError> {
     i32::try_from(v).map_err(|_| corrupt(column))
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = baskets, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = baskets, check_for_backend(crate::dialect::Db))]
 pub(crate) struct BasketRow {
     pub user_id: Id,
     pub version: i64,
@@ -55,7 +33,7 @@ pub(crate) struct BasketRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = basket_items, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = basket_items, check_for_backend(crate::dialect::Db))]
 pub(crate) struct BasketItemRow {
     pub user_id: Id,
     pub id: Id,
@@ -70,8 +48,8 @@ pub(crate) struct BasketItemRow {
 impl BasketItemRow {
     pub fn from_domain(user: UserId, position: usize, i: &BasketItem) -> Result<Self, RepoError> {
         Ok(Self {
-            user_id: id(user.0),
-            id: id(i.id.0),
+            user_id: to_db_id(user.0),
+            id: to_db_id(i.id.0),
             position: i32::try_from(position).map_err(|_| corrupt("basket_items.position"))?,
             product_id: i.product_id.as_ref().map(|p| p.as_str().to_owned()),
             name: i.name.as_str().to_owned(),
@@ -84,7 +62,7 @@ impl BasketItemRow {
     fn into_domain(self) -> Result<BasketItem, RepoError> {
         let c = |col: &'static str| move |_| corrupt(col);
         Ok(BasketItem {
-            id: BasketItemId(from_id("basket_items.id", &self.id)?),
+            id: BasketItemId(from_db_id("basket_items.id", &self.id)?),
             product_id: self
                 .product_id
                 .as_deref()
@@ -116,14 +94,14 @@ pub(crate) fn basket(
     Basket::new(
         user,
         items,
-        Some(from_at("baskets.updated_at", head.updated_at)?),
+        Some(from_db_time("baskets.updated_at", head.updated_at)?),
         head.version,
     )
     .map_err(|_| corrupt("basket_items"))
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = preferences, primary_key(user_id), check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = preferences, primary_key(user_id), check_for_backend(crate::dialect::Db))]
 pub(crate) struct PreferencesRow {
     pub user_id: Id,
     pub max_stores: i32,
@@ -157,7 +135,7 @@ fn split(s: &str) -> Vec<String> {
 impl PreferencesRow {
     pub fn from_domain(user: UserId, p: &Preferences, now: DateTime<Utc>) -> Self {
         Self {
-            user_id: id(user.0),
+            user_id: to_db_id(user.0),
             max_stores: i32::from(p.max_stores),
             max_distance_m: i32::try_from(p.max_distance_m).unwrap_or(i32::MAX),
             travel_cost_krw_per_km: i32::try_from(p.travel_cost_krw_per_km).unwrap_or(i32::MAX),
@@ -166,7 +144,7 @@ impl PreferencesRow {
             default_mode: p.default_mode.as_str().to_owned(),
             travel_mode: p.travel_mode.as_str().to_owned(),
             max_travel_minutes: i32::from(p.max_travel_minutes),
-            updated_at: at(now),
+            updated_at: to_db_time(now),
         }
     }
 
@@ -183,13 +161,13 @@ impl PreferencesRow {
         })?;
         Ok(StoredPreferences {
             preferences,
-            updated_at: Some(from_at("preferences.updated_at", self.updated_at)?),
+            updated_at: Some(from_db_time("preferences.updated_at", self.updated_at)?),
         })
     }
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = profiles, primary_key(user_id), treat_none_as_null = true, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = profiles, primary_key(user_id), treat_none_as_null = true, check_for_backend(crate::dialect::Db))]
 pub(crate) struct ProfileRow {
     pub user_id: Id,
     pub phone: Option<String>,
@@ -202,12 +180,12 @@ pub(crate) struct ProfileRow {
 impl ProfileRow {
     pub fn from_domain(user: UserId, p: &Profile, now: DateTime<Utc>) -> Self {
         Self {
-            user_id: id(user.0),
+            user_id: to_db_id(user.0),
             phone: p.phone.as_ref().map(|x| x.as_str().to_owned()),
             address: p.address.as_ref().map(|x| x.as_str().to_owned()),
             lat: p.location.map(Location::lat),
             lng: p.location.map(Location::lng),
-            updated_at: at(now),
+            updated_at: to_db_time(now),
         }
     }
 }
@@ -242,12 +220,12 @@ pub(crate) fn profile(display_name: &str, row: Option<ProfileRow>) -> Result<Pro
             .map_err(|_| corrupt("profiles.phone"))?,
         address: Address::parse(row.address.as_deref()).map_err(|_| corrupt("profiles.address"))?,
         location,
-        updated_at: Some(from_at("profiles.updated_at", row.updated_at)?),
+        updated_at: Some(from_db_time("profiles.updated_at", row.updated_at)?),
     })
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = orders, check_for_backend(crate::dialect::Db))]
 pub(crate) struct OrderRow {
     pub id: Id,
     pub user_id: Id,
@@ -262,7 +240,7 @@ pub(crate) struct OrderRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = order_lines, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = order_lines, check_for_backend(crate::dialect::Db))]
 pub(crate) struct OrderLineRow {
     pub order_id: Id,
     pub position: i32,
@@ -278,8 +256,8 @@ pub(crate) struct OrderLineRow {
 /// An order as its head row and its lines in order.
 pub(crate) fn order_rows(o: &Order) -> Result<(OrderRow, Vec<OrderLineRow>), RepoError> {
     let head = OrderRow {
-        id: id(o.id.0),
-        user_id: id(o.user_id.0),
+        id: to_db_id(o.id.0),
+        user_id: to_db_id(o.user_id.0),
         source: o.source.as_str().to_owned(),
         plan_request_id: o.plan_request_id.as_ref().map(|r| r.as_str().to_owned()),
         plan_id: o.plan_id.as_ref().map(|r| r.as_str().to_owned()),
@@ -287,7 +265,7 @@ pub(crate) fn order_rows(o: &Order) -> Result<(OrderRow, Vec<OrderLineRow>), Rep
         goods_krw: o.goods_krw,
         fees_krw: o.fees_krw,
         total_krw: o.total_krw,
-        created_at: at(o.created_at),
+        created_at: to_db_time(o.created_at),
     };
     let lines = o
         .lines
@@ -295,7 +273,7 @@ pub(crate) fn order_rows(o: &Order) -> Result<(OrderRow, Vec<OrderLineRow>), Rep
         .enumerate()
         .map(|(n, l)| {
             Ok(OrderLineRow {
-                order_id: head.id,
+                order_id: head.id.clone(),
                 position: i32::try_from(n).map_err(|_| corrupt("order_lines.position"))?,
                 name: l.name.as_str().to_owned(),
                 product_id: l.product_id.as_ref().map(|p| p.as_str().to_owned()),
@@ -344,8 +322,8 @@ pub(crate) fn order(head: OrderRow, mut lines: Vec<OrderLineRow>) -> Result<Orde
             .map_err(|_| corrupt(col))
     };
     Order::restore(OrderParts {
-        id: OrderId(from_id("orders.id", &head.id)?),
-        user_id: UserId(from_id("orders.user_id", &head.user_id)?),
+        id: OrderId(from_db_id("orders.id", &head.id)?),
+        user_id: UserId(from_db_id("orders.user_id", &head.user_id)?),
         source: OrderSource::parse(&head.source).ok_or_else(|| corrupt("orders.source"))?,
         plan_request_id: reference("orders.plan_request_id", head.plan_request_id)?,
         plan_id: reference("orders.plan_id", head.plan_id)?,
@@ -357,6 +335,6 @@ pub(crate) fn order(head: OrderRow, mut lines: Vec<OrderLineRow>) -> Result<Orde
         goods_krw: head.goods_krw,
         fees_krw: head.fees_krw,
         total_krw: head.total_krw,
-        created_at: from_at("orders.created_at", head.created_at)?,
+        created_at: from_db_time("orders.created_at", head.created_at)?,
     })
 }

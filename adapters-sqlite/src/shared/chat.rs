@@ -1,40 +1,27 @@
-//! `ChatHistoryRepository` on SQLite.
+//! `ChatHistoryRepository`.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ttokjang_domain::chat::history::{ChatMessage, Speaker};
 use ttokjang_domain::ports::ChatHistoryRepository;
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
-use uuid::Uuid;
 
-use crate::error::Failure;
-use crate::rows::{micros, uuid_text};
-use crate::store::SqliteStore;
-
-diesel::table! {
-    chat_messages (id) {
-        id -> Text,
-        user_id -> Text,
-        seq -> BigInt,
-        speaker -> Text,
-        text -> Text,
-        actions -> Text,
-        created_at -> BigInt,
-    }
-}
+use crate::dialect::{
+    from_db_id, from_db_time, lock_user, to_db_id, to_db_time, write_tx, DbStore, Id, Instant,
+};
+use crate::schema::chat_messages;
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = chat_messages, check_for_backend(diesel::sqlite::Sqlite))]
+#[diesel(table_name = chat_messages, check_for_backend(crate::dialect::Db))]
 struct ChatRow {
-    id: String,
-    user_id: String,
+    id: Id,
+    user_id: Id,
     seq: i64,
     speaker: String,
     text: String,
     actions: String,
-    created_at: i64,
+    created_at: Instant,
 }
 
 fn corrupt(column: &str) -> RepoError {
@@ -44,31 +31,32 @@ fn corrupt(column: &str) -> RepoError {
 impl ChatRow {
     fn into_domain(self) -> Result<ChatMessage, RepoError> {
         Ok(ChatMessage {
-            id: Uuid::parse_str(&self.id).map_err(|_| corrupt("id"))?,
-            user_id: UserId(Uuid::parse_str(&self.user_id).map_err(|_| corrupt("user_id"))?),
+            id: from_db_id("chat_messages.id", &self.id)?,
+            user_id: UserId(from_db_id("chat_messages.user_id", &self.user_id)?),
             speaker: Speaker::parse(&self.speaker).ok_or_else(|| corrupt("speaker"))?,
             text: self.text,
             actions: self.actions,
-            created_at: DateTime::<Utc>::from_timestamp_micros(self.created_at)
-                .ok_or_else(|| corrupt("created_at"))?,
+            created_at: from_db_time("chat_messages.created_at", self.created_at)?,
         })
     }
 }
 
 #[async_trait]
-impl ChatHistoryRepository for SqliteStore {
+impl ChatHistoryRepository for DbStore {
     async fn append(
         &self,
         user: UserId,
         messages: &[ChatMessage],
         keep: usize,
     ) -> Result<(), RepoError> {
-        let user = uuid_text(user.0);
+        let user = to_db_id(user.0);
         let messages = messages.to_vec();
         let keep = i64::try_from(keep).unwrap_or(i64::MAX);
         self.run(move |conn| {
-            conn.immediate_transaction::<_, Failure, _>(|conn| {
+            write_tx(conn, |conn| {
                 use diesel::dsl::max;
+                // One writer per user at a time: sequence numbers stay unique.
+                lock_user(conn, &user)?;
                 let last: Option<i64> = chat_messages::table
                     .filter(chat_messages::user_id.eq(&user))
                     .select(max(chat_messages::seq))
@@ -78,13 +66,13 @@ impl ChatHistoryRepository for SqliteStore {
                     seq += 1;
                     diesel::insert_into(chat_messages::table)
                         .values(ChatRow {
-                            id: uuid_text(m.id),
+                            id: to_db_id(m.id),
                             user_id: user.clone(),
                             seq,
                             speaker: m.speaker.as_str().to_owned(),
                             text: m.text.clone(),
                             actions: m.actions.clone(),
-                            created_at: micros(m.created_at),
+                            created_at: to_db_time(m.created_at),
                         })
                         .execute(conn)?;
                 }
@@ -102,7 +90,7 @@ impl ChatHistoryRepository for SqliteStore {
     }
 
     async fn recent(&self, user: UserId, limit: usize) -> Result<Vec<ChatMessage>, RepoError> {
-        let user = uuid_text(user.0);
+        let user = to_db_id(user.0);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut rows = self
             .run(move |conn| {
@@ -119,7 +107,7 @@ impl ChatHistoryRepository for SqliteStore {
     }
 
     async fn clear(&self, user: UserId) -> Result<u64, RepoError> {
-        let user = uuid_text(user.0);
+        let user = to_db_id(user.0);
         let n = self
             .run(move |conn| {
                 Ok(

@@ -5,13 +5,13 @@ use ttokjang_domain::ports::{CreateUserError, UserRepository};
 use ttokjang_domain::user::{EmailAddress, InviteCode, User, UserId};
 use ttokjang_domain::RepoError;
 
+use crate::dialect::{to_db_id, to_db_time, write_tx, DbStore};
 use crate::error::Failure;
-use crate::rows::{micros, uuid_text, UserRow};
+use crate::rows::UserRow;
 use crate::schema::{invites, users};
-use crate::store::SqliteStore;
 
 #[async_trait]
-impl UserRepository for SqliteStore {
+impl UserRepository for DbStore {
     async fn create(
         &self,
         user: &User,
@@ -20,10 +20,12 @@ impl UserRepository for SqliteStore {
     ) -> Result<(), CreateUserError> {
         let row = UserRow::from_domain(user);
         let code = invite.map(|c| c.as_str().to_owned());
-        let now = micros(now);
+        let now = to_db_time(now);
         self.run(move |conn| {
-            conn.immediate_transaction::<_, Failure, _>(|conn| {
-                // BEGIN IMMEDIATE holds the write lock, so this check cannot go stale.
+            write_tx(conn, |conn| {
+                // On SQLite the write lock makes this check final; on PostgreSQL a
+                // concurrent insert of the same e-mail still fails on
+                // users_email_key, which maps to EmailTaken.
                 let taken: i64 = users::table
                     .filter(users::email.eq(&row.email))
                     .count()
@@ -35,6 +37,9 @@ impl UserRepository for SqliteStore {
                     .values(&row)
                     .execute(conn)?;
                 if let Some(code) = code {
+                    // Conditional update (a row lock on PostgreSQL): of two
+                    // registrations racing for one invite, the second re-checks
+                    // after the first commits.
                     let spent = diesel::update(
                         invites::table
                             .filter(invites::code.eq(code))
@@ -76,7 +81,7 @@ impl UserRepository for SqliteStore {
     }
 
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, RepoError> {
-        let id = uuid_text(id.0);
+        let id = to_db_id(id.0);
         let row = self
             .run(move |conn| {
                 Ok(users::table

@@ -29,6 +29,12 @@ pub(crate) fn unavailable(msg: &str) -> RepoError {
     RepoError::Unavailable(msg.to_owned())
 }
 
+/// A stored value that does not make a valid domain value; names the
+/// column, never its content.
+pub(crate) fn corrupt(column: &str) -> RepoError {
+    RepoError::Corrupt(format!("{column} is not valid"))
+}
+
 fn from_diesel(e: &DieselError) -> RepoError {
     let conflict = |m: &str| RepoError::Conflict(m.to_owned());
     let r = match e {
@@ -38,6 +44,7 @@ fn from_diesel(e: &DieselError) -> RepoError {
             DatabaseErrorKind::CheckViolation => conflict("check constraint violated"),
             DatabaseErrorKind::NotNullViolation => conflict("not-null constraint violated"),
             DatabaseErrorKind::ClosedConnection => unavailable("connection closed"),
+            DatabaseErrorKind::SerializationFailure => unavailable("serialization failure"),
             _ => unavailable("database error"),
         },
         DieselError::DeserializationError(_) => RepoError::Corrupt("undecodable column".into()),
@@ -45,12 +52,13 @@ fn from_diesel(e: &DieselError) -> RepoError {
         _ => unavailable("query failed"),
     };
     if matches!(r, RepoError::Unavailable(_)) {
-        tracing::warn!(error = %e, "sqlite query failed");
+        tracing::warn!(error = %e, "{} query failed", crate::dialect::NAME);
     }
     r
 }
 
-/// True for the unique violation of `users.email`.
+/// True for the unique violation of `users.email` (SQLite names the
+/// column, PostgreSQL the constraint).
 fn is_email_taken(e: &DieselError) -> bool {
     match e {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {

@@ -1,5 +1,7 @@
-//! `PaymentMethodRepository` and `PaymentIntentRepository` on PostgreSQL. The
-//! tables are declared here so the payment feature stays in one file.
+//! `PaymentMethodRepository` and `PaymentIntentRepository`. A confirmation
+//! checks the order and the user's budget and records the payment in one
+//! write transaction; on PostgreSQL the intent, the order and the user's row
+//! are locked first (on SQLite `BEGIN IMMEDIATE` already holds the write lock).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -12,51 +14,16 @@ use ttokjang_domain::payment::{
 use ttokjang_domain::ports::{PaymentIntentRepository, PaymentMethodRepository};
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
-use uuid::Uuid;
 
-use crate::error::Failure;
-use crate::rows::corrupt;
-use crate::schema::{orders, users};
-use crate::shopper_rows::{at, id, Id, Instant};
-use crate::store::PgStore;
-
-diesel::table! {
-    payment_methods (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        token -> Text,
-        label -> Text,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    payment_intents (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        order_id -> Uuid,
-        amount_krw -> BigInt,
-        status -> Text,
-        token -> Nullable<Text>,
-        payment_method_id -> Nullable<Uuid>,
-        decline_code -> Nullable<Text>,
-        created_at -> Timestamptz,
-        updated_at -> Timestamptz,
-    }
-}
-
-type Conn = diesel::PgConnection;
-
-fn to_uuid(_column: &str, v: &Id) -> Result<Uuid, RepoError> {
-    Ok(*v)
-}
-
-fn to_time(_column: &str, v: Instant) -> Result<DateTime<Utc>, RepoError> {
-    Ok(v)
-}
+use crate::dialect::{
+    from_db_id, from_db_time, lock_user, locked, to_db_id, to_db_time, write_tx, Conn, DbStore, Id,
+    Instant,
+};
+use crate::error::corrupt;
+use crate::schema::{orders, payment_intents, payment_methods};
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = payment_methods, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = payment_methods, check_for_backend(crate::dialect::Db))]
 struct MethodRow {
     id: Id,
     user_id: Id,
@@ -68,28 +35,28 @@ struct MethodRow {
 impl MethodRow {
     fn from_domain(m: &PaymentMethod) -> Self {
         Self {
-            id: id(m.id.0),
-            user_id: id(m.user_id.0),
+            id: to_db_id(m.id.0),
+            user_id: to_db_id(m.user_id.0),
             token: m.card.token().to_owned(),
             label: m.label.clone(),
-            created_at: at(m.created_at),
+            created_at: to_db_time(m.created_at),
         }
     }
 
     fn into_domain(self) -> Result<PaymentMethod, RepoError> {
         Ok(PaymentMethod {
-            id: PaymentMethodId(to_uuid("payment_methods.id", &self.id)?),
-            user_id: UserId(to_uuid("payment_methods.user_id", &self.user_id)?),
+            id: PaymentMethodId(from_db_id("payment_methods.id", &self.id)?),
+            user_id: UserId(from_db_id("payment_methods.user_id", &self.user_id)?),
             card: SandboxCard::parse(&self.token)
                 .ok_or_else(|| corrupt("payment_methods.token"))?,
             label: self.label,
-            created_at: to_time("payment_methods.created_at", self.created_at)?,
+            created_at: from_db_time("payment_methods.created_at", self.created_at)?,
         })
     }
 }
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = payment_intents, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = payment_intents, check_for_backend(crate::dialect::Db))]
 struct IntentRow {
     id: Id,
     user_id: Id,
@@ -106,25 +73,25 @@ struct IntentRow {
 impl IntentRow {
     fn from_domain(i: &PaymentIntent) -> Self {
         Self {
-            id: id(i.id.0),
-            user_id: id(i.user_id.0),
-            order_id: id(i.order_id.0),
+            id: to_db_id(i.id.0),
+            user_id: to_db_id(i.user_id.0),
+            order_id: to_db_id(i.order_id.0),
             amount_krw: i.amount_krw,
             status: i.status.as_str().to_owned(),
             token: i.card.map(|c| c.token().to_owned()),
-            payment_method_id: i.payment_method_id.map(|m| id(m.0)),
+            payment_method_id: i.payment_method_id.map(|m| to_db_id(m.0)),
             decline_code: i.decline_code.map(|d| d.as_str().to_owned()),
-            created_at: at(i.created_at),
-            updated_at: at(i.updated_at),
+            created_at: to_db_time(i.created_at),
+            updated_at: to_db_time(i.updated_at),
         }
     }
 
     fn into_domain(self) -> Result<PaymentIntent, RepoError> {
         let c = "payment_intents";
         Ok(PaymentIntent {
-            id: IntentId(to_uuid(c, &self.id)?),
-            user_id: UserId(to_uuid(c, &self.user_id)?),
-            order_id: OrderId(to_uuid(c, &self.order_id)?),
+            id: IntentId(from_db_id(c, &self.id)?),
+            user_id: UserId(from_db_id(c, &self.user_id)?),
+            order_id: OrderId(from_db_id(c, &self.order_id)?),
             amount_krw: self.amount_krw,
             status: IntentStatus::parse(&self.status)
                 .ok_or_else(|| corrupt("payment_intents.status"))?,
@@ -134,7 +101,7 @@ impl IntentRow {
                 .transpose()?,
             payment_method_id: self
                 .payment_method_id
-                .map(|m| to_uuid(c, &m).map(PaymentMethodId))
+                .map(|m| from_db_id(c, &m).map(PaymentMethodId))
                 .transpose()?,
             decline_code: self
                 .decline_code
@@ -142,8 +109,8 @@ impl IntentRow {
                     DeclineCode::parse(&d).ok_or_else(|| corrupt("payment_intents.decline_code"))
                 })
                 .transpose()?,
-            created_at: to_time(c, self.created_at)?,
-            updated_at: to_time(c, self.updated_at)?,
+            created_at: from_db_time(c, self.created_at)?,
+            updated_at: from_db_time(c, self.updated_at)?,
         })
     }
 }
@@ -153,12 +120,12 @@ fn find_intent(conn: &mut Conn, user: &Id, intent: &Id) -> QueryResult<Option<In
         .find(intent)
         .filter(payment_intents::user_id.eq(user))
         .select(IntentRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
 #[async_trait]
-impl PaymentMethodRepository for PgStore {
+impl PaymentMethodRepository for DbStore {
     async fn add(&self, method: &PaymentMethod) -> Result<(), RepoError> {
         let row = MethodRow::from_domain(method);
         self.run(move |conn| {
@@ -172,7 +139,7 @@ impl PaymentMethodRepository for PgStore {
     }
 
     async fn list(&self, user: UserId) -> Result<Vec<PaymentMethod>, RepoError> {
-        let uid = id(user.0);
+        let uid = to_db_id(user.0);
         let rows = self
             .run(move |conn| {
                 Ok(payment_methods::table
@@ -190,14 +157,14 @@ impl PaymentMethodRepository for PgStore {
         user: UserId,
         method: PaymentMethodId,
     ) -> Result<Option<PaymentMethod>, RepoError> {
-        let (uid, mid) = (id(user.0), id(method.0));
+        let (uid, mid) = (to_db_id(user.0), to_db_id(method.0));
         let row = self
             .run(move |conn| {
                 Ok(payment_methods::table
                     .find(mid)
                     .filter(payment_methods::user_id.eq(uid))
                     .select(MethodRow::as_select())
-                    .first(conn)
+                    .get_result(conn)
                     .optional()?)
             })
             .await?;
@@ -205,7 +172,7 @@ impl PaymentMethodRepository for PgStore {
     }
 
     async fn delete(&self, user: UserId, method: PaymentMethodId) -> Result<bool, RepoError> {
-        let (uid, mid) = (id(user.0), id(method.0));
+        let (uid, mid) = (to_db_id(user.0), to_db_id(method.0));
         let n = self
             .run(move |conn| {
                 Ok(diesel::delete(
@@ -221,7 +188,7 @@ impl PaymentMethodRepository for PgStore {
 }
 
 #[async_trait]
-impl PaymentIntentRepository for PgStore {
+impl PaymentIntentRepository for DbStore {
     async fn create(&self, intent: &PaymentIntent) -> Result<(), RepoError> {
         let row = IntentRow::from_domain(intent);
         self.run(move |conn| {
@@ -239,7 +206,7 @@ impl PaymentIntentRepository for PgStore {
         user: UserId,
         intent: IntentId,
     ) -> Result<Option<PaymentIntent>, RepoError> {
-        let (uid, iid) = (id(user.0), id(intent.0));
+        let (uid, iid) = (to_db_id(user.0), to_db_id(intent.0));
         let row = self
             .run(move |conn| Ok(find_intent(conn, &uid, &iid)?))
             .await?;
@@ -251,7 +218,7 @@ impl PaymentIntentRepository for PgStore {
         user: UserId,
         order: OrderId,
     ) -> Result<Vec<PaymentIntent>, RepoError> {
-        let (uid, oid) = (id(user.0), id(order.0));
+        let (uid, oid) = (to_db_id(user.0), to_db_id(order.0));
         let rows = self
             .run(move |conn| {
                 Ok(payment_intents::table
@@ -270,7 +237,7 @@ impl PaymentIntentRepository for PgStore {
         user: UserId,
         since: DateTime<Utc>,
     ) -> Result<i64, RepoError> {
-        let (uid, since) = (id(user.0), at(since));
+        let (uid, since) = (to_db_id(user.0), to_db_time(since));
         let amounts: Vec<i64> = self
             .run(move |conn| {
                 Ok(payment_intents::table
@@ -291,23 +258,21 @@ impl PaymentIntentRepository for PgStore {
         outcome: &ConfirmOutcome,
         now: DateTime<Utc>,
     ) -> Result<Completion, RepoError> {
-        let (uid, iid) = (id(user.0), id(intent.0));
+        let (uid, iid) = (to_db_id(user.0), to_db_id(intent.0));
         let outcome = *outcome;
         let succeeded = outcome.status() == IntentStatus::Succeeded;
         let (found, done) = self
             .run(move |conn| {
-                // One transaction; the order row is locked before it is checked,
-                // so two intents of one order cannot both pay it.
-                conn.transaction::<_, Failure, _>(|conn| {
+                // One unit: the order check, the budget check and both writes.
+                write_tx(conn, |conn| {
                     // The intent row is locked first: a concurrent confirmation
                     // waits here and then sees it is no longer pending.
-                    let locked: Option<IntentRow> = payment_intents::table
+                    let locked: Option<IntentRow> = locked!(payment_intents::table
                         .find(&iid)
                         .filter(payment_intents::user_id.eq(&uid))
-                        .select(IntentRow::as_select())
-                        .for_update()
-                        .first(conn)
-                        .optional()?;
+                        .select(IntentRow::as_select()))
+                    .get_result(conn)
+                    .optional()?;
                     let Some(row) = locked else {
                         return Ok((None, Step::NotFound));
                     };
@@ -315,13 +280,12 @@ impl PaymentIntentRepository for PgStore {
                         return Ok((Some(row), Step::NotPending));
                     }
                     if succeeded {
-                        let status: Option<String> = orders::table
+                        let status: Option<String> = locked!(orders::table
                             .find(&row.order_id)
                             .filter(orders::user_id.eq(&uid))
-                            .select(orders::status)
-                            .for_update()
-                            .first(conn)
-                            .optional()?;
+                            .select(orders::status))
+                        .get_result(conn)
+                        .optional()?;
                         let payable =
                             status
                                 .as_deref()
@@ -335,18 +299,13 @@ impl PaymentIntentRepository for PgStore {
                         if let Some(budget) = outcome.budget {
                             // One user's confirmations queue here, so the budget
                             // below sees every payment recorded before this one.
-                            users::table
-                                .find(&uid)
-                                .select(users::id)
-                                .for_update()
-                                .first::<Id>(conn)
-                                .optional()?;
+                            lock_user(conn, &uid)?;
                             let paid: Vec<i64> = payment_intents::table
                                 .filter(payment_intents::user_id.eq(&uid))
                                 .filter(
                                     payment_intents::status.eq(IntentStatus::Succeeded.as_str()),
                                 )
-                                .filter(payment_intents::updated_at.ge(at(budget.since)))
+                                .filter(payment_intents::updated_at.ge(to_db_time(budget.since)))
                                 .select(payment_intents::amount_krw)
                                 .load(conn)?;
                             let spent_krw = paid.into_iter().fold(0i64, i64::saturating_add);
@@ -363,10 +322,10 @@ impl PaymentIntentRepository for PgStore {
                         payment_intents::status.eq(outcome.status().as_str()),
                         payment_intents::token.eq(Some(outcome.card.token())),
                         payment_intents::payment_method_id
-                            .eq(outcome.payment_method_id.map(|m| id(m.0))),
+                            .eq(outcome.payment_method_id.map(|m| to_db_id(m.0))),
                         payment_intents::decline_code
                             .eq(outcome.result.err().map(DeclineCode::as_str)),
-                        payment_intents::updated_at.eq(at(now)),
+                        payment_intents::updated_at.eq(to_db_time(now)),
                     ))
                     .execute(conn)?;
                     if moved == 0 {

@@ -4,12 +4,12 @@ use ttokjang_domain::ports::InviteRepository;
 use ttokjang_domain::user::{Invite, InviteCode};
 use ttokjang_domain::RepoError;
 
+use crate::dialect::DbStore;
 use crate::rows::InviteRow;
 use crate::schema::invites;
-use crate::store::SqliteStore;
 
 #[async_trait]
-impl InviteRepository for SqliteStore {
+impl InviteRepository for DbStore {
     async fn create(&self, invite: &Invite) -> Result<(), RepoError> {
         let row = InviteRow::from_domain(invite);
         self.run(move |conn| {
