@@ -1,5 +1,6 @@
 // Tiny i18n: Korean first, English as a courtesy. No library.
 
+import { isParticle, withParticle } from './lib/particle';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 export type Lang = 'ko' | 'en';
@@ -10,7 +11,7 @@ const ko = {
   'beta.notice': '클로즈드 베타 · 초대 코드가 필요합니다',
   'beta.sandbox': '샘플 데이터로 운영되는 샌드박스입니다. 실제 결제는 일어나지 않습니다.',
   'lang.toggle': 'EN',
-  'lang.toggle.label': 'Switch to English',
+  'lang.toggle.label': 'EN — 영어로 보기 (Switch to English)',
 
   'login.title': '로그인',
   'login.email': '이메일',
@@ -24,13 +25,14 @@ const ko = {
   'register.title': '회원가입',
   'register.email': '이메일',
   'register.password': '비밀번호',
-  'register.passwordHint': '8자 이상',
+  'register.passwordHint': '10자 이상, 너무 흔한 비밀번호는 쓸 수 없어요',
   'register.displayName': '이름(닉네임)',
   'register.inviteCode': '초대 코드',
   'register.submit': '가입하기',
   'register.submitting': '가입 중…',
   'register.haveAccount': '이미 계정이 있으신가요?',
   'register.toLogin': '로그인',
+  'register.conflict': '이미 가입된 이메일이에요. 로그인해 주세요.',
   'register.agree': '가입하면 이용약관과 개인정보 처리방침에 동의하는 것으로 봅니다.',
 
   'tab.basket': '장바구니',
@@ -63,7 +65,7 @@ const ko = {
   'err.RATE_LIMITED': '시도가 너무 많습니다. 잠시 후 다시 시도해 주세요.',
   'err.NETWORK_ERROR': '서버에 연결할 수 없습니다. 네트워크를 확인해 주세요.',
   'err.VALIDATION_FAILED': '입력한 내용을 확인해 주세요.',
-  'err.CONFLICT': '이미 가입된 이메일이거나 사용된 초대 코드입니다.',
+  'err.CONFLICT': '다른 곳에서 먼저 바뀌었거나 이미 있는 항목이에요. 새로고침 후 다시 확인해 주세요.',
   'err.INTERNAL': '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.',
   'err.UNAUTHENTICATED': '다시 로그인해 주세요.',
   'err.generic': '요청을 처리하지 못했습니다.',
@@ -86,7 +88,7 @@ const ko = {
   'basket.add': '담기',
   'basket.seenPrice': '최근 본 최저가 {price}',
   'basket.addNamed': '{name} 담기',
-  'basket.added': '{name}을(를) 담았어요.',
+  'basket.added': '{name|을/를} 담았어요.',
   'basket.mine': '담은 상품',
   'basket.empty': '장바구니가 비어 있어요. 위에서 상품을 찾아 담아 보세요.',
   'basket.count': '{lines}개 품목 · 총 {total}개',
@@ -260,6 +262,18 @@ const ko = {
   'err.NOT_FOUND': '찾을 수 없어요.',
   'err.INVALID_QUANTITY': '수량은 1~99개로 입력해 주세요.',
   'err.IDEMPOTENCY_KEY_REUSED': '같은 요청이 다른 내용으로 다시 보내졌어요. 새로고침 후 다시 시도해 주세요.',
+  'err.INVALID_JSON': '요청을 읽지 못했어요. 앱을 새로고침한 뒤 다시 시도해 주세요.',
+  'err.TOKEN_EXPIRED': '로그인 시간이 지났어요. 다시 로그인해 주세요.',
+  'err.REFRESH_TOKEN_REUSED': '보안을 위해 로그아웃했어요. 다시 로그인해 주세요.',
+  'err.FORBIDDEN': '이 작업을 할 권한이 없어요.',
+  'err.PAYLOAD_TOO_LARGE': '보낸 내용이 너무 커요. 조금 줄여서 다시 시도해 주세요.',
+  'err.INVALID_REQUEST_ID': '플랜 요청을 찾을 수 없어요. 플랜을 다시 만들어 주세요.',
+  'err.BUDGET_CAP_EXCEEDED': '테스트 결제 한도를 넘었어요. 금액을 줄이거나 나중에 다시 시도해 주세요.',
+  'err.MALL_NOT_ALLOWED': '이 쇼핑몰은 쓸 수 없어요.',
+  'err.METHOD_NOT_ALLOWED': '지원하지 않는 요청이에요. 앱을 새로고침해 주세요.',
+  'err.UNSUPPORTED_MEDIA_TYPE': '지원하지 않는 형식의 요청이에요. 앱을 새로고침해 주세요.',
+  'err.BAD_REQUEST': '잘못된 요청이에요. 앱을 새로고침한 뒤 다시 시도해 주세요.',
+  'err.BAD_RESPONSE': '서버 응답을 이해하지 못했어요. 잠시 후 다시 시도해 주세요.',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -270,7 +284,7 @@ const en: Record<MessageKey, string> = {
   'beta.notice': 'Closed beta · an invite code is required',
   'beta.sandbox': 'A sandbox with sample data. No real payments ever happen.',
   'lang.toggle': '한',
-  'lang.toggle.label': '한국어로 보기',
+  'lang.toggle.label': '한 — 한국어로 보기',
 
   'login.title': 'Log in',
   'login.email': 'E-mail',
@@ -284,13 +298,14 @@ const en: Record<MessageKey, string> = {
   'register.title': 'Sign up',
   'register.email': 'E-mail',
   'register.password': 'Password',
-  'register.passwordHint': 'at least 8 characters',
+  'register.passwordHint': 'at least 10 characters, not a common password',
   'register.displayName': 'Display name',
   'register.inviteCode': 'Invite code',
   'register.submit': 'Sign up',
   'register.submitting': 'Signing up…',
   'register.haveAccount': 'Already have an account?',
   'register.toLogin': 'Log in',
+  'register.conflict': 'This e-mail is already registered. Please log in.',
   'register.agree': 'By signing up you accept the terms of service and the privacy policy.',
 
   'tab.basket': 'Basket',
@@ -323,7 +338,7 @@ const en: Record<MessageKey, string> = {
   'err.RATE_LIMITED': 'Too many attempts. Please try again later.',
   'err.NETWORK_ERROR': 'Cannot reach the server. Check your connection.',
   'err.VALIDATION_FAILED': 'Please check what you entered.',
-  'err.CONFLICT': 'This e-mail is already registered or the invite code was used.',
+  'err.CONFLICT': 'This changed elsewhere or already exists. Reload and check.',
   'err.INTERNAL': 'Something went wrong. Please try again later.',
   'err.UNAUTHENTICATED': 'Please log in again.',
   'err.generic': 'The request could not be completed.',
@@ -520,16 +535,40 @@ const en: Record<MessageKey, string> = {
   'err.NOT_FOUND': 'Not found.',
   'err.INVALID_QUANTITY': 'Quantity must be 1–99.',
   'err.IDEMPOTENCY_KEY_REUSED': 'The same request was sent with other content. Reload and retry.',
+  'err.INVALID_JSON': 'The request could not be read. Reload the app and retry.',
+  'err.TOKEN_EXPIRED': 'Your login has expired. Please log in again.',
+  'err.REFRESH_TOKEN_REUSED': 'You were logged out for safety. Please log in again.',
+  'err.FORBIDDEN': 'You may not do this.',
+  'err.PAYLOAD_TOO_LARGE': 'That is too much at once. Send less and retry.',
+  'err.INVALID_REQUEST_ID': 'That plan request is unknown. Please make plans again.',
+  'err.BUDGET_CAP_EXCEEDED': 'Over the test payment limit. Lower the amount or retry later.',
+  'err.MALL_NOT_ALLOWED': 'This mall cannot be used.',
+  'err.METHOD_NOT_ALLOWED': 'Unsupported request. Please reload the app.',
+  'err.UNSUPPORTED_MEDIA_TYPE': 'Unsupported request format. Please reload the app.',
+  'err.BAD_REQUEST': 'Bad request. Reload the app and retry.',
+  'err.BAD_RESPONSE': 'The server answer was not understood. Please retry shortly.',
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { ko, en };
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
+/**
+ * Fills `{name}` with vars.name; `{name|을/를}` adds the particle that fits the value's
+ * last sound (계란을, 우유를 — never "을(를)"), see lib/particle.ts.
+ */
+export function fill(template: string, vars?: Record<string, string | number>): string {
+  if (!vars) return template;
+  return template.replace(/\{(\w+)(?:\|([^}]+))?\}/g, (whole, name: string, josa?: string) => {
+    if (!Object.prototype.hasOwnProperty.call(vars, name)) return whole;
+    const value = String(vars[name]);
+    if (josa === undefined) return value;
+    return isParticle(josa) ? withParticle(value, josa) : value + josa;
+  });
+}
+
 export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
-  let s: string = dictionaries[lang][key] ?? ko[key];
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
-  return s;
+  return fill(dictionaries[lang][key] ?? ko[key], vars);
 }
 
 export function hasMessage(key: string): key is MessageKey {

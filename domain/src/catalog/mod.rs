@@ -7,6 +7,7 @@
 
 mod geo;
 pub mod import;
+pub mod nearby;
 pub mod outlier;
 pub mod search;
 

@@ -7,6 +7,7 @@ import { useAuth } from '../auth';
 import { Field, Spinner } from '../components/Layout';
 import { ErrorBox, Unavailable } from '../components/ui';
 import { useI18n } from '../i18n';
+import { fieldErrors } from '../lib/errors';
 import type { FieldErrors, PlanMode, Preferences, TravelMode } from '../types';
 
 type Status = 'loading' | 'ready' | 'unavailable' | 'error';
@@ -75,8 +76,8 @@ export function ProfileCard({ api = defaultUserApi }: { api?: UserApi }) {
       void reloadUser().catch(() => undefined);
     } catch (err) {
       if (err instanceof ApiError) {
-        // Korean first: our own sentence for the phone rule, the server's text otherwise
-        const f = { ...err.fields };
+        // Korean first: our own sentence for the phone rule, the mapped rule text otherwise
+        const f = fieldErrors(err, lang);
         if (f.phone && lang === 'ko') f.phone = t('profile.phoneInvalid');
         setFields(f);
       }
@@ -173,7 +174,7 @@ export function validatePreferences(f: PrefForm, t: ReturnType<typeof useI18n>['
 }
 
 export function PreferencesCard({ api = defaultUserApi }: { api?: UserApi }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [status, setStatus] = useState<Status>('loading');
   const [form, setForm] = useState<PrefForm | null>(null);
   const [fields, setFields] = useState<FieldErrors>({});
@@ -220,7 +221,7 @@ export function PreferencesCard({ api = defaultUserApi }: { api?: UserApi }) {
       setForm(toForm(p));
       setSaved(true);
     } catch (err) {
-      if (err instanceof ApiError) setFields(err.fields);
+      setFields(fieldErrors(err, lang));
       setError(err);
     } finally {
       setBusy(false);
