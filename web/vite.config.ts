@@ -11,7 +11,7 @@ const apiTarget = process.env.TTOKJANG_API ?? 'http://127.0.0.1:8080';
 // (scripts/check-size.mjs). Unit tests (vitest) run on React itself; the Chromium e2e
 // checks the Preact build. TTOKJANG_REACT=1 builds with React for comparison.
 const usePreact = process.env.VITEST === undefined && process.env.TTOKJANG_REACT !== '1';
-const preactAliases = usePreact
+const preactAliases: Record<string, string> = usePreact
   ? {
       react: 'preact/compat',
       'react-dom/test-utils': 'preact/test-utils',

@@ -124,6 +124,19 @@ export interface Product {
   unit?: string | null;
   size?: number | string | null;
   category?: string | null;
+  /** lowest in-stock price among the stores near the shopper (search answers); null: none near */
+  lowest_price_krw?: number | null;
+  /** how many nearby stores have it in stock */
+  store_count?: number;
+  /** price per 100g / 100ml / 1ea of `lowest_price_krw` */
+  unit_price?: UnitPrice | null;
+  /** a picture of the product, when the catalog has one */
+  image_url?: string | null;
+}
+
+export interface UnitPrice {
+  basis: '100g' | '100ml' | '1ea' | (string & {});
+  krw: number;
 }
 
 /** A product as embedded in a plan line. */
