@@ -22,6 +22,7 @@ const PrivacyScreen = lazy(() => import('./screens/Legal').then((m) => ({ defaul
 const TermsScreen = lazy(() => import('./screens/Legal').then((m) => ({ default: m.TermsScreen })));
 const LoginScreen = lazy(() => import('./screens/Login').then((m) => ({ default: m.LoginScreen })));
 const MyPage = lazy(() => import('./screens/MyPage').then((m) => ({ default: m.MyPage })));
+const WelcomeScreen = lazy(() => import('./screens/Welcome').then((m) => ({ default: m.WelcomeScreen })));
 const RegisterScreen = lazy(() => import('./screens/Register').then((m) => ({ default: m.RegisterScreen })));
 
 function Loading() {
@@ -39,6 +40,8 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (status === 'loading') return <Loading />;
   if (status === 'anonymous') {
+    // the bare address shows what Ttokjang does first; deep links go to login and come back
+    if (location.pathname === '/') return <Navigate to="/welcome" replace />;
     return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   }
   return <>{children}</>;
@@ -72,6 +75,7 @@ export function AppRoutes() {
       <Routes>
       <Route path="/login" element={<PublicOnly><LoginScreen /></PublicOnly>} />
       <Route path="/register" element={<PublicOnly><RegisterScreen /></PublicOnly>} />
+      <Route path="/welcome" element={<PublicOnly><WelcomeScreen /></PublicOnly>} />
       <Route path="/terms" element={<TermsScreen />} />
       <Route path="/privacy" element={<PrivacyScreen />} />
       <Route

@@ -340,6 +340,9 @@ export interface Preferences {
   default_mode: PlanMode;
   travel_mode?: TravelMode;
   max_travel_minutes?: number;
+  /** engine preferences (present on servers that have them) */
+  minutes_per_stop?: number | null;
+  value_of_time_krw_per_hour?: number | null;
   updated_at?: Timestamp | null;
 }
 

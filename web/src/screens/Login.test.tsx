@@ -126,6 +126,18 @@ describe('Login screen', () => {
   });
 });
 
+describe('Welcome screen', () => {
+  it('the bare address shows what Ttokjang does, with an example plan, before login', async () => {
+    vi.stubGlobal('fetch', mockFetch(() => errorEnvelope(401, 'UNAUTHENTICATED')).fn);
+    renderApp('/');
+    expect(await screen.findByTestId('welcome')).toBeTruthy();
+    expect(screen.getByTestId('example-plan').textContent).toContain('이마트 역삼점');
+    expect(screen.getByTestId('example-total').textContent).toMatch(/^[\d,]+원$/);
+    fireEvent.click(screen.getByTestId('welcome-login'));
+    expect(await screen.findByTestId('login-form')).toBeTruthy();
+  });
+});
+
 describe('Register screen', () => {
   it('shows the server\'s field errors in Korean', async () => {
     vi.stubGlobal(
