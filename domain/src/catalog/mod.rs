@@ -8,6 +8,7 @@
 mod geo;
 pub mod import;
 pub mod outlier;
+pub mod ports;
 pub mod search;
 
 use std::fmt;
@@ -550,7 +551,7 @@ pub struct Offer {
 }
 
 /// Stores, products and offers written together by
-/// [`crate::ports::CatalogRepository::upsert_catalog`].
+/// [`ports::CatalogRepository::upsert_catalog`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CatalogBatch {
     pub stores: Vec<Store>,
