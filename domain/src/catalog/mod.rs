@@ -10,6 +10,7 @@ pub mod identity;
 pub mod import;
 pub mod outlier;
 pub mod pack;
+pub mod ports;
 pub mod search;
 
 use std::fmt;
@@ -564,7 +565,7 @@ pub struct Offer {
 }
 
 /// Stores, products and offers written together by
-/// [`crate::ports::CatalogRepository::upsert_catalog`].
+/// [`ports::CatalogRepository::upsert_catalog`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CatalogBatch {
     pub stores: Vec<Store>,
