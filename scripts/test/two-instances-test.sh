@@ -5,14 +5,14 @@
 # instances), payment Idempotency-Key races, and run-now runs carried out
 # exactly once. The database is dropped at the end.
 #
-#   scripts/two-instances-test.sh                                  build with cargo, then test
-#   TTOKJANG_BIN=/path/to/ttokjang scripts/two-instances-test.sh   test a prebuilt binary
+#   scripts/test/two-instances-test.sh                                  build with cargo, then test
+#   TTOKJANG_BIN=/path/to/ttokjang scripts/test/two-instances-test.sh   test a prebuilt binary
 #   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres  the server to use (default)
 #
 # Without PostgreSQL the test is skipped, except with CI=true, where it fails.
 # Server logs go to test-artifacts/two-instances-{a,b}.log.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 admin_url="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 psql_bin="$(command -v psql || ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1 || true)"
@@ -21,7 +21,7 @@ if [ -z "$psql_bin" ] || ! "$psql_bin" -X -qAt "$admin_url" -c 'SELECT 1' >/dev/
     echo "two-instances: PostgreSQL does not answer at $admin_url (or psql is missing); CI=true: failing" >&2
     exit 1
   fi
-  echo "two-instances: SKIPPED: PostgreSQL does not answer at $admin_url (run scripts/ensure-postgres.sh)" >&2
+  echo "two-instances: SKIPPED: PostgreSQL does not answer at $admin_url (run scripts/dev/ensure-postgres.sh)" >&2
   exit 0
 fi
 
@@ -47,7 +47,7 @@ export TI_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
 
 "$psql_bin" -X -q "$admin_url" -c "CREATE DATABASE \"$db\"" >/dev/null
 
-python3 scripts/two_instances_test.py &
+python3 scripts/test/two_instances_test.py &
 driver=$!
 # Watchdog: the driver and both servers die within 4 minutes whatever happens.
 ( sleep 240 >/dev/null 2>&1 </dev/null; echo "two-instances: watchdog fired" >&2; kill -9 "$driver" 2>/dev/null

@@ -2,7 +2,7 @@
 # Installs what building needs on a fresh machine of this kind (Debian + rustup):
 # the pinned Rust toolchain, a C compiler, libpq headers, Node.js for the web app.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Two `ttokjang serve` instances on one PostgreSQL database (stdlib only); run
-through scripts/two-instances-test.sh, which creates and drops the database.
+through scripts/test/two-instances-test.sh, which creates and drops the database.
 
 Clients alternate between the instances, as behind no balancer, and check that
 sessions, payment idempotency and the scheduler stay correct.

@@ -9,14 +9,14 @@
 # Fails when any answer is 5xx or the server log mentions "database is locked";
 # prints per scenario: requests/s, p50/p99 latency and the count of each status.
 #
-#   scripts/load-test.sh                          # 10 s per scenario, 100 connections
-#   DURATION=30s CONNECTIONS=200 scripts/load-test.sh
-#   SKIP_BUILD=1 BIN=target/release/ttokjang scripts/load-test.sh
+#   scripts/bench/load-test.sh                          # 10 s per scenario, 100 connections
+#   DURATION=30s CONNECTIONS=200 scripts/bench/load-test.sh
+#   SKIP_BUILD=1 BIN=target/release/ttokjang scripts/bench/load-test.sh
 #
 # CPU-heavy for its duration: run it on a quiet machine. Loopback only.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/lib/loopback.sh
+cd "$(dirname "$0")/../.."
+. scripts/bench/loopback.sh
 
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-100}"

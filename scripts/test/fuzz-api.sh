@@ -7,8 +7,8 @@
 # that answers without a token, and on a wrong answer to an undocumented method
 # (405 with `Allow`). The server log must hold no panic.
 #
-#   scripts/fuzz-api.sh                                  build with cargo, then fuzz
-#   TTOKJANG_BIN=/path/to/ttokjang scripts/fuzz-api.sh   fuzz a prebuilt binary
+#   scripts/test/fuzz-api.sh                                  build with cargo, then fuzz
+#   TTOKJANG_BIN=/path/to/ttokjang scripts/test/fuzz-api.sh   fuzz a prebuilt binary
 #   FUZZ_EXAMPLES=200 (default 50) FUZZ_SEED=n           more cases / a reproducible run
 #
 # Not checked: `positive_data_acceptance` ("every schema-valid request is
@@ -20,7 +20,7 @@
 # Loopback only, fresh SQLite database. Output: test-artifacts/fuzz-api.txt,
 # server log test-artifacts/fuzz-server.log.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 ST_VERSION=4.32.5
 VENV="${TTOKJANG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ttokjang}/schemathesis-$ST_VERSION"

@@ -1,4 +1,4 @@
-# Sourced by scripts/bench-http.sh and scripts/load-test.sh: wrk and the
+# Sourced by scripts/bench/bench-http.sh and scripts/bench/load-test.sh: wrk and the
 # tools they need, the release binary, a work folder and a free loopback
 # port, and the server started there. Uses $BIN; sets WORK, PORT, BASE and
 # SERVER_PID (the server is stopped and WORK removed on exit).

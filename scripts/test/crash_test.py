@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Crash-safety driver (stdlib only); run through scripts/crash-test.sh.
+"""Crash-safety driver (stdlib only); run through scripts/test/crash-test.sh.
 
 Starts the server on a fresh SQLite file, loops order and basket writes from a
 few client threads while SIGKILLing the server at random moments and restarting

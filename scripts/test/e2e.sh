@@ -2,14 +2,14 @@
 # End-to-end: the real `ttokjang` binary on a fresh SQLite file serving the
 # built web app, driven by headless Chromium through playwright-core.
 #
-#   scripts/e2e.sh                                   build the binary with cargo, then test
-#   TTOKJANG_BIN=/path/to/ttokjang scripts/e2e.sh    test a prebuilt binary (no cargo)
+#   scripts/test/e2e.sh                                   build the binary with cargo, then test
+#   TTOKJANG_BIN=/path/to/ttokjang scripts/test/e2e.sh    test a prebuilt binary (no cargo)
 #
 # Steps: login → basket (search 우유, 계란; add) → offline plan → detail → select →
 # the order in 주문 내역 → a tour of the other screens → logout. Screenshots and the
 # server log go to test-artifacts/. A step whose endpoint the server lacks FAILS.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
@@ -25,7 +25,7 @@ if ! fc-list 2>/dev/null | grep -qi -e nanum -e "noto sans cjk"; then
     || echo "e2e: could not install Korean fonts; screenshots will show boxes" >&2
 fi
 # Always rebuild the app: a stale web/dist would test yesterday's screens.
-scripts/build-web.sh
+scripts/dev/build-web.sh
 
 if [ -n "${TTOKJANG_BIN:-}" ]; then
   bin="$TTOKJANG_BIN"

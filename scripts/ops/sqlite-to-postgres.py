@@ -3,7 +3,7 @@
 Ttokjang PostgreSQL database, in one transaction.
 
     ttokjang migrate                                   # on both, same binary
-    scripts/sqlite-to-postgres.py --from data/ttokjang.db \
+    scripts/ops/sqlite-to-postgres.py --from data/ttokjang.db \
         --to postgres://ttokjang@db.internal:5432/ttokjang
 
 What it does (see docs/RUNBOOK.md, "Moving from SQLite to PostgreSQL"):

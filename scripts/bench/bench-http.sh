@@ -15,14 +15,14 @@
 # Prints p50/p99 latency and requests/s of each, and the ratios.
 # Issue #3's targets: the 40-store plan at p99 ≤ 50 ms, ≥ 25 % of /healthz.
 #
-#   scripts/bench-http.sh              # 15 s per endpoint
-#   DURATION=30s CONNECTIONS=100 THREADS=2 HTTP_WORKERS=2 scripts/bench-http.sh
-#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ttokjang_bench scripts/bench-http.sh
+#   scripts/bench/bench-http.sh              # 15 s per endpoint
+#   DURATION=30s CONNECTIONS=100 THREADS=2 HTTP_WORKERS=2 scripts/bench/bench-http.sh
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/ttokjang_bench scripts/bench/bench-http.sh
 #
 # CPU-heavy for its duration: run it on a quiet machine. Loopback only.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/lib/loopback.sh
+cd "$(dirname "$0")/../.."
+. scripts/bench/loopback.sh
 
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-50}"

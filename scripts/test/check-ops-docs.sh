@@ -5,7 +5,7 @@
 # balance, and every alert's runbook anchor exists in docs/RUNBOOK.md.
 # Runs `promtool check rules` as well when promtool is installed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 if ! python3 -c 'import yaml' 2>/dev/null; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then

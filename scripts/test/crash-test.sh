@@ -4,13 +4,13 @@
 # restarting it on the same file; then checks that every write answered 2xx is
 # stored exactly once, nothing is stored twice, and PRAGMA integrity_check is ok.
 #
-#   scripts/crash-test.sh                                  build with cargo, then test
-#   TTOKJANG_BIN=/path/to/ttokjang scripts/crash-test.sh   test a prebuilt binary
+#   scripts/test/crash-test.sh                                  build with cargo, then test
+#   TTOKJANG_BIN=/path/to/ttokjang scripts/test/crash-test.sh   test a prebuilt binary
 #   CRASH_DURATION_S=60 (default 45) CRASH_SEED=n          length / reproducible kill times
 #
 # Loopback only. The server log goes to test-artifacts/crash-server.log.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 if [ -n "${TTOKJANG_BIN:-}" ]; then
   [ -x "$TTOKJANG_BIN" ] || { echo "crash-test: TTOKJANG_BIN=$TTOKJANG_BIN is not executable" >&2; exit 2; }
@@ -30,7 +30,7 @@ export CRASH_PASSWORD="ck-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export CRASH_JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
 export CRASH_DURATION_S="${CRASH_DURATION_S:-45}"
 
-python3 scripts/crash_test.py &
+python3 scripts/test/crash_test.py &
 driver=$!
 # Watchdog: whatever happens, the driver (which kills its server on exit) and
 # any server it left behind die within duration + 3 minutes.

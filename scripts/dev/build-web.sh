@@ -3,11 +3,11 @@
 # Idempotent: dependencies are installed only when package-lock.json is newer than
 # web/node_modules (or node_modules is missing).
 #
-#   scripts/build-web.sh            install if needed + build
-#   SKIP_WEB_TESTS=0 scripts/build-web.sh   also run the unit tests first
+#   scripts/dev/build-web.sh            install if needed + build
+#   SKIP_WEB_TESTS=0 scripts/dev/build-web.sh   also run the unit tests first
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WEB="$ROOT/web"
 
 die() { echo "build-web: $*" >&2; exit 1; }

@@ -2,13 +2,13 @@
 # End-to-end check of the runbook's data procedures. The SQLite -> PostgreSQL
 # move: a server on
 # SQLite gets a user, a session and a plan; the data is copied with
-# scripts/sqlite-to-postgres.py into a fresh PostgreSQL database; a server on
+# scripts/ops/sqlite-to-postgres.py into a fresh PostgreSQL database; a server on
 # PostgreSQL then accepts the same password, the same refresh token, the same
 # access token, and selects the plan made before the move. Backups: SQLite
 # `.backup` of the running server, integrity check and a server started on the
 # restored copy; PostgreSQL `pg_dump -Fc` and `pg_restore` into a new database.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 ADMIN_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 TARGET="${CARGO_TARGET_DIR:-target}"
@@ -76,9 +76,9 @@ stop
 
 psql "$ADMIN_URL" -X -q -c "CREATE DATABASE $DB" >/dev/null
 DATABASE_URL="$PG_URL" "$BIN" migrate >>"$WORK/server.log" 2>&1
-python3 scripts/sqlite-to-postgres.py --from "$SQLITE_URL" --to "$PG_URL"
+python3 scripts/ops/sqlite-to-postgres.py --from "$SQLITE_URL" --to "$PG_URL"
 # A second run must refuse: the target is no longer empty.
-if python3 scripts/sqlite-to-postgres.py --from "$SQLITE_URL" --to "$PG_URL" >/dev/null 2>&1; then
+if python3 scripts/ops/sqlite-to-postgres.py --from "$SQLITE_URL" --to "$PG_URL" >/dev/null 2>&1; then
   echo "a second copy into a non-empty database was not refused" >&2; exit 1
 fi
 
