@@ -23,7 +23,7 @@ pub mod redirect;
 pub mod reservation;
 pub mod schedule;
 pub mod session;
-mod text;
+pub mod text;
 pub mod throttle;
 pub mod user;
 
