@@ -12,11 +12,11 @@ use thiserror::Error;
 use super::parse::{parse, Intent, ItemRequest};
 use super::recipes::recipe;
 use crate::basket::{Basket, BasketItem};
+use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::{
     corrected_word, match_rank, normalize, rank, MatchRank, ProductQuery,
 };
 use crate::catalog::{Product, Unit};
-use crate::ports::CatalogRepository;
 use crate::text::{josa, Particle};
 use crate::RepoError;
 

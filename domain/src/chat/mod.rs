@@ -1,5 +1,6 @@
 pub mod assistant;
 pub mod history;
 pub mod parse;
+pub mod ports;
 pub mod recipes;
 pub mod service;

@@ -12,11 +12,12 @@ use super::history::{ChatMessage, Speaker, TurnRecord, UndoLine, UndoRecord, MAX
 use super::parse::answer;
 use crate::basket::{Basket, BasketItemId};
 use crate::basket::{BasketChange, BasketService, BasketUseError, ItemInput, ItemPatch};
+use crate::chat::ports::ChatHistoryRepository;
 use crate::planner::context::PlanContext;
 use crate::planner::runner::thousands;
 use crate::planner::service::{Generated, PlanService, PlanningError};
 use crate::planner::PlanMode;
-use crate::ports::{ChatHistoryRepository, Clock, RandomSource};
+use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 use crate::RepoError;
 

@@ -62,7 +62,7 @@ describe('Chat screen', () => {
     say('장바구니 비워줘');
     const buttons = await screen.findAllByTestId('chat-quick-reply');
     expect(buttons.map((b) => b.textContent)).toEqual(['네', '아니요']);
-    fireEvent.click(buttons[0]);
+    fireEvent.click(buttons[0]!);
     await screen.findByText('장바구니를 비웠어요.');
     expect(api.send).toHaveBeenLastCalledWith('네');
     expect(screen.queryAllByTestId('chat-quick-reply')).toHaveLength(0);

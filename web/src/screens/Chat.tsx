@@ -4,6 +4,7 @@ import { chatApi as defaultChatApi, type ChatApi } from '../api/chat';
 import { isUnavailable } from '../api/unavailable';
 import { Spinner } from '../components/Layout';
 import { ErrorBox, PageHeader, Unavailable } from '../components/ui';
+import { VoiceButton } from '../components/Voice';
 import { useI18n } from '../i18n';
 import { useBasket } from '../state/basket';
 import { usePlans } from '../state/plans';
@@ -39,14 +40,26 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
     endRef.current?.scrollIntoView?.({ block: 'end' });
   }, [messages]);
 
-  async function say(msg: string) {
+  /** ids of the shopper's messages that did not reach the server (shown as unsent, with a retry) */
+  const [unsent, setUnsent] = useState<ReadonlySet<string>>(new Set());
+
+  async function send(e: FormEvent) {
+    e.preventDefault();
+    await deliver(text.trim());
+  }
+
+  async function deliver(msg: string, retryOf?: string) {
     if (!msg || busy) return;
     const now = new Date().toISOString();
-    // Buttons under older replies go once the shopper answers.
-    setMessages((m) => [
-      ...(m ?? []).map((x) => (x.quick_replies?.length ? { ...x, quick_replies: [] } : x)),
-      { id: `local-${now}`, role: 'user', text: msg, created_at: now },
-    ]);
+    const localId = retryOf ?? `local-${now}`;
+    if (retryOf) setUnsent((u) => new Set([...u].filter((x) => x !== retryOf)));
+    else
+      // Buttons under older replies go once the shopper answers.
+      setMessages((m) => [
+        ...(m ?? []).map((x) => (x.quick_replies?.length ? { ...x, quick_replies: [] } : x)),
+        { id: localId, role: 'user', text: msg, created_at: now },
+      ]);
+    setText('');
     setBusy(true);
     setError(null);
     try {
@@ -67,18 +80,12 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
       if (r.basket) basket.adopt(r.basket);
       else if (r.actions.some((a) => a.type !== 'plan' && a.type !== 'show')) void basket.reload();
     } catch (err) {
+      // the history stays on screen; the message is marked unsent
+      setUnsent((u) => new Set([...u, localId]));
       setError(err);
     } finally {
       setBusy(false);
     }
-  }
-
-  async function send(e: FormEvent) {
-    e.preventDefault();
-    const msg = text.trim();
-    if (!msg || busy) return;
-    setText('');
-    await say(msg);
   }
 
   async function undo(id: string) {
@@ -109,6 +116,8 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
     }
   }
 
+  const lastUnsent = [...(messages ?? [])].reverse().find((m) => unsent.has(m.id));
+
   if (isUnavailable(error) && (messages?.length ?? 0) <= 1) {
     return (
       <section data-testid="chat-screen">
@@ -131,6 +140,14 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
           return (
             <div key={m.id} className={`bubble ${m.role === 'user' ? 'bubble-me' : 'bubble-bot'}`} data-testid={`chat-${m.role}`}>
               {m.text}
+              {unsent.has(m.id) && (
+                <span className="unsent" data-testid="chat-unsent">
+                  {t('chat.unsent')}{' '}
+                  <button type="button" className="btn-link" onClick={() => void deliver(m.text, m.id)} data-testid="chat-resend">
+                    {t('chat.resend')}
+                  </button>
+                </span>
+              )}
               {m.plan && (
                 <div className="chat-plan" data-testid="chat-plan">
                   <strong>{t('chat.planTotal', { total: formatKrw(m.plan.total_krw) })}</strong>{' '}
@@ -152,7 +169,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
                       type="button"
                       className="btn-small"
                       disabled={busy}
-                      onClick={() => void say(q.message)}
+                      onClick={() => void deliver(q.message)}
                       data-testid="chat-quick-reply"
                     >
                       {q.label}
@@ -171,7 +188,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
         {busy && <Spinner label={t('chat.thinking')} />}
         <div ref={endRef} />
       </div>
-      <ErrorBox error={error} />
+      <ErrorBox error={error} onRetry={lastUnsent ? () => void deliver(lastUnsent.text, lastUnsent.id) : undefined} testId="chat-error" />
       <form className="chat-input" onSubmit={send}>
         <input
           className="input"
@@ -182,6 +199,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
           maxLength={500}
           data-testid="chat-input"
         />
+        <VoiceButton testId="chat-voice" onText={(said) => setText(said)} />
         <button type="submit" className="btn-small btn-primary" disabled={busy || !text.trim()} data-testid="chat-send">
           {t('chat.send')}
         </button>
