@@ -14,12 +14,14 @@ use super::view::{
     ProductView, ReasonsView, SourceView, StopView, StoreView, VsSingleStoreView,
 };
 use super::{PlanMode, StoredPlanRequest};
+use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::ProductQuery;
 use crate::catalog::{GeoPoint, Offer, Product, ProductId, Store};
 use crate::plan::{self, PlanError};
-use crate::ports::{CatalogRepository, Clock, PlanRequestRepository, RandomSource};
+use crate::planner::ports::PlanRequestRepository;
 use crate::preferences::TravelMode;
 use crate::redirect::{RedirectAllowlist, RedirectRefused};
+use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 use crate::RepoError;
 
