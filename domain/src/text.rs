@@ -101,9 +101,7 @@ fn ending(word: &str) -> Option<bool> {
             return end;
         }
     }
-    let Some(last) = w.chars().last() else {
-        return None;
-    };
+    let last = w.chars().last()?;
     let code = u32::from(last);
     if (0xAC00..=0xD7A3).contains(&code) {
         return match (code - 0xAC00) % 28 {

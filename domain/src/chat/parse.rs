@@ -1473,10 +1473,10 @@ fn glued(w: &str) -> Option<(&str, &str)> {
             let counted = !rest.is_empty() && counter_of(rest).is_some();
             // A bare numeral glued to a name only when it can stand alone and
             // is at least two syllables ("하나", "다섯"): "두부" is not 두+부.
-            if counted || (rest.is_empty() && alone && tail.chars().count() >= 2) {
-                if WHOLE_WORDS.contains(&name) || name.chars().count() >= 2 {
-                    return Some((name, tail));
-                }
+            if (counted || (rest.is_empty() && alone && tail.chars().count() >= 2))
+                && (WHOLE_WORDS.contains(&name) || name.chars().count() >= 2)
+            {
+                return Some((name, tail));
             }
         }
     }
