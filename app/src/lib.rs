@@ -7,6 +7,7 @@ pub mod config;
 pub mod housekeeping;
 pub mod import;
 pub mod logging;
+pub mod metrics;
 pub mod notify;
 pub mod prices;
 pub mod sample;
