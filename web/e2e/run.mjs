@@ -248,7 +248,10 @@ async function main() {
       }
       abort() {}
     }
-    window.webkitSpeechRecognition = FakeRecognition;
+    // Chromium has both names natively; the app takes the unprefixed one first
+    for (const name of ['SpeechRecognition', 'webkitSpeechRecognition']) {
+      Object.defineProperty(window, name, { value: FakeRecognition, configurable: true, writable: true });
+    }
   });
   await context.route(/tile\.openstreetmap\.org/, (route) =>
     route.fulfill({ status: 200, contentType: 'image/png', body: TILE_PNG }),
