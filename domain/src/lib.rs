@@ -18,13 +18,14 @@ pub mod plan;
 pub mod planner;
 pub mod ports;
 pub mod preferences;
+pub mod pricesync;
 pub mod profile;
 pub mod redirect;
 pub mod reservation;
 pub mod schedule;
 pub mod session;
 pub mod system;
-mod text;
+pub mod text;
 pub mod throttle;
 pub mod user;
 

@@ -614,6 +614,45 @@ async function main() {
     { needs: [S.basket] },
   );
 
+  await step(
+    page,
+    'chat: a clear asks first (quick replies), an edit can be undone, a plan answers inline',
+    async () => {
+      await page.getByTestId('tab-chat').click();
+      await page.getByTestId('chat-screen').waitFor({ state: 'visible' });
+      const say = async (text) => {
+        await page.getByTestId('chat-input').fill(text);
+        const { status, body } = await withResponse(page, '/chat', () => page.getByTestId('chat-send').click());
+        if (status !== 200) throw new Error(`POST /chat answered ${status} ${body?.error?.code ?? ''}`);
+        return body;
+      };
+      const before = (await say('장바구니 보여줘')).basket.items.length;
+      const asked = await say('장바구니 비워줘');
+      if (asked.basket.items.length !== before) throw new Error('a clear request emptied the basket without asking');
+      const quick = page.getByTestId('chat-quick-reply');
+      await quick.first().waitFor({ state: 'visible' });
+      const labels = await quick.allTextContents();
+      if (!labels.includes('아니요')) throw new Error(`quick replies ${labels.join(', ')}`);
+      await shot(page, '14-chat-confirm');
+      const { body: kept } = await withResponse(page, '/chat', () => quick.filter({ hasText: '아니요' }).click());
+      if (kept.basket.items.length !== before) throw new Error('"아니요" changed the basket');
+      const added = await say('두부 두 개 담아줘');
+      if (!added.undoable) throw new Error(`the add is not undoable: ${added.reply}`);
+      const { status: undone, body: restored } = await withResponse(page, '/undo', () => page.getByTestId('chat-undo').last().click());
+      if (undone !== 200) throw new Error(`undo answered ${undone}`);
+      if (restored.items.length !== before) throw new Error('undo did not restore the basket');
+      const planned = await say('온라인으로 제일 싼 거');
+      if (planned.basket.items.length > 0) {
+        const link = page.getByTestId('chat-plan-link').last();
+        await link.waitFor({ state: 'visible' });
+        const href = await link.getAttribute('href');
+        if (href !== `/plans/${planned.plan?.plan_request_id}`) throw new Error(`plan link ${href}`);
+      }
+      await shot(page, '15-chat-plan');
+    },
+    { needs: [S.basket] },
+  );
+
   await step(page, 'log out from my page → login screen', async () => {
     await page.getByTestId('tab-me').click();
     await page.getByTestId('logout').click();

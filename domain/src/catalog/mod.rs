@@ -6,6 +6,7 @@
 //! `NewOffer`) carry raw inputs from imports, sample data and database rows.
 
 mod geo;
+pub mod identity;
 pub mod import;
 pub mod nearby;
 pub mod outlier;
