@@ -12,6 +12,7 @@ use chrono::Duration;
 use thiserror::Error;
 use ttokjang_domain::auth::{AuthService, InvitePolicy, RegisterError, Registration};
 use ttokjang_domain::basket::BasketService;
+use ttokjang_domain::metrics::Metrics;
 use ttokjang_domain::order::OrderService;
 use ttokjang_domain::ports::{Clock, HashError, RandomSource, ReservationRunner};
 use ttokjang_domain::preferences::PreferencesService;
@@ -24,7 +25,7 @@ use ttokjang_domain::user::{Invite, InviteCode, Role};
 use ttokjang_domain::RepoError;
 use ttokjang_http::jwt::{AccessTokens, KeyError};
 use ttokjang_http::state::UserData;
-use ttokjang_http::{ApiState, Heartbeat, Metrics};
+use ttokjang_http::{ApiState, Heartbeat};
 
 use crate::config::{Config, Secret};
 use crate::notify::{ChannelNotifier, WebhookNotifier};
@@ -68,7 +69,7 @@ pub struct Services {
     /// The shopper's stored data as planning needs it.
     pub shopper: Arc<dyn ttokjang_domain::planner::context::PlanContext>,
     /// The process's metrics registry (one per server).
-    pub metrics: Arc<Metrics>,
+    pub metrics: Arc<dyn Metrics>,
 }
 
 pub async fn services(config: &Config) -> Result<Services, StartError> {
@@ -117,7 +118,9 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
     };
     let allowlist = ttokjang_domain::redirect::RedirectAllowlist::parse(&config.redirect_allowlist)
         .map_err(|e| StartError::Config(e.to_string()))?;
-    let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION")));
+    let metrics: Arc<dyn Metrics> = Arc::new(crate::metrics::PrometheusMetrics::new(env!(
+        "CARGO_PKG_VERSION"
+    )));
     let gateway = Arc::new(crate::prices::MeteredGateway::new(
         Arc::new(crate::prices::DeadlineGateway::new(
             stores.catalog.clone(),
@@ -306,7 +309,7 @@ pub struct Running {
     /// The reservation scheduler, when `SCHEDULER_ENABLED`; stop it after the server.
     pub scheduler: Option<SchedulerHandle>,
     /// The server's metrics registry, for work running beside it.
-    pub metrics: Arc<Metrics>,
+    pub metrics: Arc<dyn Metrics>,
 }
 
 /// What a caller may plug into the server beside its configuration: tests
@@ -397,15 +400,16 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
         tokens,
         health: svc.stores.health.clone(),
         catalog: svc.stores.catalog.clone(),
-        chat: Arc::new(ttokjang_domain::chat::service::ChatService::new(
-            Arc::new(ttokjang_domain::chat::assistant::RuleBasedAssistant::new(
-                svc.stores.catalog.clone(),
-            )),
-            svc.user_data.basket.clone(),
-            svc.stores.chat.clone(),
-            svc.clock.clone(),
-            svc.random.clone(),
-        )),
+        chat: Arc::new(
+            ttokjang_domain::chat::service::ChatService::new(
+                chat_assistant(svc.stores.catalog.clone())?,
+                svc.user_data.basket.clone(),
+                svc.stores.chat.clone(),
+                svc.clock.clone(),
+                svc.random.clone(),
+            )
+            .with_planner(svc.plans.clone(), svc.shopper.clone()),
+        ),
         heartbeat,
         reservations: svc.reservations.clone(),
         notifications: svc.stores.notifications.clone(),
@@ -461,4 +465,28 @@ pub async fn not_built() -> HttpResponse {
     HttpResponse::ServiceUnavailable()
         .content_type("text/html; charset=utf-8")
         .body("<!doctype html><meta charset=utf-8><title>똑장</title><p>The web app is not built. Run <code>scripts/dev/build-web.sh</code> (the README's run command does it). The API is at <code>/api/v1</code>.</p>")
+}
+
+/// The rule-based chat assistant, behind the optional LLM when
+/// `TTOKJANG_LLM_BASE_URL` is set (docs/RUNBOOK.md).
+fn chat_assistant(
+    catalog: Arc<dyn ttokjang_domain::ports::CatalogRepository>,
+) -> Result<Arc<dyn ttokjang_domain::chat::assistant::ChatAssistant>, StartError> {
+    let rules: Arc<dyn ttokjang_domain::chat::assistant::ChatAssistant> = Arc::new(
+        ttokjang_domain::chat::assistant::RuleBasedAssistant::new(catalog.clone()),
+    );
+    Ok(match crate::llm::LlmConfig::from_env() {
+        Some(config) => {
+            tracing::info!(
+                model = %config.model,
+                timeout_ms = u64::try_from(config.timeout.as_millis()).unwrap_or(u64::MAX),
+                "chat: LLM assistant on, rules as fallback"
+            );
+            Arc::new(
+                crate::llm::LlmAssistant::new(config, catalog, rules)
+                    .map_err(|e| StartError::Config(format!("LLM client: {e}")))?,
+            )
+        }
+        None => rules,
+    })
 }

@@ -10,6 +10,7 @@ pub mod basket;
 pub mod catalog;
 pub mod chat;
 pub mod error;
+pub mod metrics;
 pub mod notification;
 pub mod order;
 pub mod page;
@@ -25,7 +26,7 @@ pub mod reservation;
 pub mod schedule;
 pub mod session;
 pub mod system;
-mod text;
+pub mod text;
 pub mod throttle;
 pub mod user;
 
