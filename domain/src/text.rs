@@ -101,7 +101,7 @@ fn ending(word: &str) -> Option<bool> {
                     | '·'
             )
     });
-    let last = s.chars().last()?;
+    let last = s.chars().next_back()?;
     let code = u32::from(last);
     if (0xAC00..=0xD7A3).contains(&code) {
         return match (code - 0xAC00) % 28 {
@@ -121,7 +121,11 @@ fn ending(word: &str) -> Option<bool> {
         .collect();
     if (1..=2).contains(&letters.len()) {
         let before = s[..s.len() - letters.len()].trim_end();
-        if before.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+        if before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit())
+        {
             match letters.to_ascii_lowercase().as_str() {
                 "kg" | "mg" | "g" => return Some(false), // 그램
                 "ml" | "l" | "cc" | "cm" | "mm" | "km" | "m" => return None, // 리터, 미터
@@ -140,7 +144,7 @@ fn ending(word: &str) -> Option<bool> {
             .collect();
         let n = digits.trim_start_matches('0');
         let n = if n.is_empty() { "0" } else { n };
-        let d = n.chars().last().unwrap_or('0');
+        let d = n.chars().next_back().unwrap_or('0');
         if d != '0' || n == "0" {
             // 영 일 이 삼 사 오 육 칠 팔 구
             return match d {
