@@ -19,7 +19,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the served build (they would publish the whole source).
+    sourcemap: false,
   },
   test: {
     environment: 'jsdom',

@@ -5,6 +5,7 @@
 //! Writes that must be atomic use `BEGIN IMMEDIATE`, which takes SQLite's write
 //! lock up front so that two writers never both read and then both write.
 
+mod account;
 mod baskets;
 mod catalog;
 mod chat;
@@ -24,6 +25,7 @@ mod schema;
 mod sessions;
 mod shopper_rows;
 mod store;
+mod throttle;
 mod users;
 
 pub use store::PgStore;

@@ -21,10 +21,18 @@ pub fn site(dist: PathBuf) -> impl Fn(&mut web::ServiceConfig) + Clone {
             Files::new("/", dist.clone())
                 .index_file("index.html")
                 .prefer_utf8(true)
+                // Source maps are never served, even if a build left some.
+                .path_filter(|path, _| !is_source_map(&path.to_string_lossy()))
                 .default_handler(fn_service(move |req: ServiceRequest| {
                     let index = index.clone();
                     async move {
                         let (req, _) = req.into_parts();
+                        if is_source_map(req.path()) {
+                            let res = actix_web::HttpResponse::NotFound()
+                                .content_type("text/plain; charset=utf-8")
+                                .body("not found");
+                            return Ok(ServiceResponse::new(req, res));
+                        }
                         let mut res = NamedFile::open_async(&index).await?.into_response(&req);
                         // The shell must be re-fetched so new deployments show up.
                         res.headers_mut()
@@ -34,4 +42,9 @@ pub fn site(dist: PathBuf) -> impl Fn(&mut web::ServiceConfig) + Clone {
                 })),
         );
     }
+}
+
+/// `*.map` (JavaScript and CSS source maps).
+fn is_source_map(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".map")
 }

@@ -10,7 +10,7 @@ use ttokjang_domain::chat::service::ChatError;
 use super::basket::BasketDto;
 use crate::error::ApiError;
 use crate::guard::AuthUser;
-use crate::json::Object;
+use crate::json::{Json, Object};
 use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -34,15 +34,15 @@ pub struct HistoryQuery {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = ChatMessage)]
 pub struct MessageDto {
-    id: String,
+    pub id: String,
     /// `user` or `assistant`.
     #[schema(value_type = String)]
-    role: &'static str,
-    text: String,
+    pub role: &'static str,
+    pub text: String,
     /// What the assistant did for this message (`[]` for the shopper's own).
     #[schema(value_type = Vec<ChatAction>)]
-    actions: Value,
-    created_at: DateTime<Utc>,
+    pub actions: Value,
+    pub created_at: DateTime<Utc>,
 }
 
 /// The assistant's answer and the basket after its edits.
@@ -81,7 +81,7 @@ impl From<ChatError> for ApiError {
 pub async fn send(
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<Object<ChatBody>>,
+    body: Json<Object<ChatBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let turn = state.chat.send(user.user.id, &body.message).await?;
     Ok(HttpResponse::Ok().json(ChatReply {
