@@ -16,12 +16,12 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::auth::ports::{HashError, PasswordHasher, UserRepository};
 use crate::error::RepoError;
+use crate::notification::ports::NotificationRepository;
 use crate::notification::Notification;
-use crate::ports::{
-    Clock, HashError, NotificationRepository, PasswordHasher, RandomSource, UserRepository,
-};
 use crate::session::{Session, SessionId};
+use crate::system::{Clock, RandomSource};
 use crate::throttle::Throttle;
 use crate::user::{DisplayName, EmailAddress, InvalidValue, Password, PasswordHash, User, UserId};
 

@@ -262,6 +262,7 @@ crate::on_both_backends!(
     body_errors_speak_our_words,
     security_headers_everywhere,
     registration_does_not_tell_which_emails_exist,
+    webhook_targets_embedding_private_addresses_are_refused,
 );
 
 /// Finding 4: the demo credentials are kept in a 0600 file, not printed.
@@ -287,6 +288,33 @@ async fn demo_credentials_go_to_a_private_file(app: TestApp) {
 mod demo {
     crate::on_both_backends!(env [("DEMO_ACCOUNT", "true")]; demo_credentials_go_to_a_private_file);
     use super::demo_credentials_go_to_a_private_file;
+}
+
+/// Finding 5: webhook targets that embed a private IPv4 address in IPv6, and
+/// names under localhost/localdomain, are refused when saved.
+async fn webhook_targets_embedding_private_addresses_are_refused(app: TestApp) {
+    let t = s(&app.signup("hooks@example.com").await, "access_token");
+    for url in [
+        "https://[::127.0.0.1]/hook",
+        "https://[::ffff:0:a9fe:a9fe]/hook",
+        "https://[2002:7f00:1::1]/hook",
+        "https://[64:ff9b::a00:1]/hook",
+        "https://localhost.localdomain/hook",
+        "https://printer.localdomain/hook",
+    ] {
+        let body = json!({"title": "x", "schedule_type": "daily", "time_of_day": "09:00",
+                          "channel": "webhook", "webhook_url": url});
+        let (st, b) = split(
+            app.call(Method::POST, "/api/v1/reservations", Some(&t), Some(body))
+                .await,
+        )
+        .await;
+        assert_eq!(st, 422, "{url}: {b}");
+        assert!(
+            b["error"]["fields"]["webhook_url"].is_string(),
+            "{url}: {b}"
+        );
+    }
 }
 
 /// Finding 1: without a usable invite, a known and an unknown e-mail answer

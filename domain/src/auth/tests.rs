@@ -8,10 +8,10 @@ use chrono::{DateTime, Duration, Utc};
 use mockall::predicate::*;
 use uuid::Uuid;
 
-use super::*;
-use crate::ports::{
+use super::ports::{
     MockInviteRepository, MockSessionRepository, MockUserRepository, RefreshLookup,
 };
+use super::*;
 use crate::throttle::ThrottlePolicy;
 use crate::user::{Invite, PasswordHash};
 
