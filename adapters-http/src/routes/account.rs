@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ttokjang_domain::account::AccountError;
+use ttokjang_domain::chat::history::TurnRecord;
 use ttokjang_domain::page::PageRequest;
 
 use super::auth::{client_address, UserDto};
@@ -257,11 +258,14 @@ pub async fn export(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpRe
         .await?
         .into_iter()
         .map(|m| {
+            let record = TurnRecord::from_stored(&m.actions);
             json(MessageDto {
                 id: m.id.to_string(),
                 role: m.speaker.as_str(),
                 text: m.text,
-                actions: serde_json::from_str(&m.actions).unwrap_or(Value::Array(Vec::new())),
+                actions: record.actions,
+                quick_replies: record.quick_replies,
+                undoable: record.undo.is_some(),
                 created_at: m.created_at,
             })
         })
