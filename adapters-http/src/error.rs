@@ -207,6 +207,7 @@ impl From<RegisterError> for ApiError {
                 "CONFLICT",
                 "an account with this e-mail already exists",
             ),
+            RegisterError::RateLimited { retry_after_s } => Self::rate_limited(retry_after_s),
             RegisterError::Hash(h) => {
                 tracing::error!(error = %h, "password hashing failed");
                 Self::internal()

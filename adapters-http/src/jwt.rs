@@ -23,6 +23,9 @@ pub struct Claims {
     pub aud: String,
     pub jti: String,
     pub typ: String,
+    /// Not issued by us; honoured when present (a token is not valid before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -110,12 +113,13 @@ impl AccessTokens {
             aud: self.audience.clone(),
             jti: Uuid::new_v4().to_string(),
             typ: ACCESS_TYP.to_owned(),
+            nbf: None,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// Checks signature, algorithm, `exp`, `iss`, `aud`, `typ` and that `iat` is
-    /// not in the future. `now` comes from the clock port so tests can move it;
+    /// Checks signature, algorithm, `exp`, `iss`, `aud`, `typ`, that `iat` is
+    /// not in the future and, when present, that `nbf` has passed. `now` comes from the clock port so tests can move it;
     /// jsonwebtoken checks `exp` against the system clock as well.
     pub fn verify(
         &self,
@@ -136,6 +140,9 @@ impl AccessTokens {
             return Err(TokenError::Expired);
         }
         if c.iat > now.timestamp() + leeway {
+            return Err(TokenError::Invalid);
+        }
+        if c.nbf.is_some_and(|nbf| nbf > now.timestamp() + leeway) {
             return Err(TokenError::Invalid);
         }
         let user = Uuid::parse_str(&c.sub).map_err(|_| TokenError::Invalid)?;
@@ -283,5 +290,27 @@ mod tests {
             .issue(u, s, later, later + chrono::Duration::seconds(900))
             .expect("issue");
         assert_eq!(k.verify(&t, now()), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn future_nbf_is_refused_past_nbf_accepted() {
+        let (u, s) = ids();
+        let claims = |nbf: i64| {
+            serde_json::json!({"sub": u.0.to_string(), "sid": s.0.to_string(),
+                "iat": now().timestamp(), "exp": now().timestamp() + 900, "iss": "ttokjang",
+                "aud": "ttokjang-web", "jti": "x", "typ": "access", "nbf": nbf})
+        };
+        let sign = |c: serde_json::Value| {
+            jsonwebtoken::encode(
+                &Header::new(Algorithm::HS256),
+                &c,
+                &EncodingKey::from_secret(SECRET),
+            )
+            .expect("encode")
+        };
+        let future = sign(claims(now().timestamp() + 3600));
+        assert_eq!(keys().verify(&future, now()), Err(TokenError::Invalid));
+        let past = sign(claims(now().timestamp() - 60));
+        assert_eq!(keys().verify(&past, now()), Ok((u, s)));
     }
 }

@@ -9,6 +9,7 @@ pub mod jwt;
 pub mod openapi;
 pub mod request_id;
 pub mod routes;
+pub mod security;
 pub mod state;
 
 use actix_web::http::StatusCode;
@@ -43,6 +44,7 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                         .service(post("/login", routes::auth::login))
                         .service(post("/refresh", routes::auth::refresh))
                         .service(post("/logout", routes::auth::logout))
+                        .service(post("/password-reset", routes::account::reset_password))
                         .service(get("/me", routes::auth::me))
                         .default_service(web::to(api_not_found)),
                 )

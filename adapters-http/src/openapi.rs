@@ -63,6 +63,10 @@ pub struct ErrorDetail {
         routes::auth::refresh,
         routes::auth::logout,
         routes::auth::me,
+        routes::account::reset_password,
+        routes::account::change_password,
+        routes::account::delete_account,
+        routes::account::export,
         routes::profile::get,
         routes::profile::put,
         routes::orders::list,
@@ -109,6 +113,7 @@ pub struct ErrorDetail {
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "auth", description = "Accounts, sessions and tokens"),
+        (name = "account", description = "Password change, account deletion and data export"),
         (name = "shopper", description = "The shopper's own data: profile, preferences, basket, orders"),
         (name = "catalog", description = "Products and stores"),
         (name = "plans", description = "Offline (marts) and online (malls) shopping plans"),

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use ttokjang_domain::account::AccountService;
 use ttokjang_domain::auth::{AuthService, InvitePolicy};
 use ttokjang_domain::basket::BasketService;
 use ttokjang_domain::chat::service::ChatService;
@@ -31,6 +32,8 @@ pub trait Heartbeat: Send + Sync {
 #[derive(Clone)]
 pub struct ApiState {
     pub auth: Arc<AuthService>,
+    /// Password change and reset, deletion, export.
+    pub accounts: Arc<AccountService>,
     pub tokens: Arc<AccessTokens>,
     pub health: Arc<dyn StoreHealth>,
     pub plans: Arc<PlanService>,

@@ -109,6 +109,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_resets (user_id) {
+        user_id -> Text,
+        code_hash -> Text,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
     payment_intents (id) {
         id -> Text,
         user_id -> Text,
@@ -261,6 +269,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    throttle_windows (key) {
+        key -> Text,
+        started_at -> BigInt,
+        count -> Integer,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         email -> Text,
@@ -282,6 +298,7 @@ diesel::joinable!(offers -> products (product_id));
 diesel::joinable!(offers -> stores (store_id));
 diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(orders -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(payment_intents -> orders (order_id));
 diesel::joinable!(payment_intents -> users (user_id));
 diesel::joinable!(payment_methods -> users (user_id));
@@ -303,6 +320,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     offers,
     order_lines,
     orders,
+    password_resets,
     payment_intents,
     payment_methods,
     plan_requests,
@@ -314,5 +332,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     reservations,
     sessions,
     stores,
+    throttle_windows,
     users,
 );

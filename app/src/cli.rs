@@ -19,6 +19,11 @@ USAGE:
                                    create an account (no invite needed); the
                                    password is read from stdin with
                                    --password-stdin, else generated and printed
+  ttokjang user reset-password EMAIL
+                                   make a one-time reset code (valid 1 hour)
+                                   and write it to a 0600 file in DATA_DIR;
+                                   the shopper sets a new password with it at
+                                   POST /api/v1/auth/password-reset
   ttokjang invite create [--count N] [--days D]
                                    create N invite codes (default 1), valid for
                                    D days (default: no expiry)
@@ -42,6 +47,9 @@ pub enum Command {
         name: String,
         admin: bool,
         password_stdin: bool,
+    },
+    UserResetPassword {
+        email: String,
     },
     InviteCreate {
         count: u32,
@@ -72,6 +80,12 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             path: std::path::PathBuf::from(path),
         }),
         ["import", ..] => Err("usage: ttokjang import prices FILE.csv".to_owned()),
+        ["user", "reset-password", email] => Ok(Command::UserResetPassword {
+            email: (*email).to_owned(),
+        }),
+        ["user", "reset-password", ..] => {
+            Err("usage: ttokjang user reset-password EMAIL".to_owned())
+        }
         ["user", "add", ..] => {
             let rest = &args[2..];
             let (mut email, mut name, mut admin, mut stdin) = (None, None, false, false);
@@ -163,6 +177,30 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
                 println!("password (shown once): {password}");
             }
         }
+        Command::UserResetPassword { email } => {
+            let (user, code) = svc
+                .accounts
+                .issue_reset(&email)
+                .await
+                .map_err(|e| StartError::Demo(e.to_string()))?;
+            std::fs::create_dir_all(&config.data_dir)?;
+            let path = config
+                .data_dir
+                .join(format!("password-reset-{}.txt", user.id));
+            server::write_private(
+                &path,
+                &format!(
+                    "e-mail: {}\nreset code (one use, valid 1 hour): {code}\nPOST /api/v1/auth/password-reset {{\"email\", \"code\", \"new_password\"}}\n",
+                    user.email
+                ),
+            )?;
+            // The code itself never goes to stdout (it may be a log stream).
+            println!(
+                "reset code for {} written to {} (mode 0600)",
+                user.email,
+                path.display()
+            );
+        }
         Command::InviteCreate { count, days } => {
             for _ in 0..count {
                 println!("{}", server::create_invite(&svc, days).await?.as_str());
@@ -217,6 +255,13 @@ mod tests {
         assert!(parse(&args("invite create --count 0")).is_err());
         assert!(parse(&args("invite create --days x")).is_err());
         assert!(parse(&args("frobnicate")).is_err());
+        assert!(parse(&args("user reset-password")).is_err());
+        assert_eq!(
+            parse(&args("user reset-password kim@example.com")),
+            Ok(Command::UserResetPassword {
+                email: "kim@example.com".into()
+            })
+        );
         assert!(parse(&args("import prices")).is_err());
         assert!(parse(&args("import stores x.csv")).is_err());
         assert_eq!(

@@ -111,6 +111,10 @@ pub struct Config {
     pub idempotency_lock_timeout_s: i64,
     /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
     pub metrics_token: Option<Secret>,
+    /// Registration attempts allowed per client address per hour.
+    pub register_max_per_address: u32,
+    /// Registration attempts allowed for the whole service per hour.
+    pub register_max_global: u32,
 }
 
 /// `SCHEDULER_*`: the reservation scheduler.
@@ -336,6 +340,18 @@ impl Config {
                 get("PAYMENT_BUDGET_CAP_KRW").unwrap_or("1000000"),
                 0,
                 1_000_000_000,
+            )?,
+            register_max_per_address: parse_int(
+                "REGISTER_MAX_PER_ADDRESS",
+                get("REGISTER_MAX_PER_ADDRESS").unwrap_or("10"),
+                1,
+                1_000_000,
+            )?,
+            register_max_global: parse_int(
+                "REGISTER_MAX_GLOBAL",
+                get("REGISTER_MAX_GLOBAL").unwrap_or("300"),
+                1,
+                10_000_000,
             )?,
             idempotency_key_ttl_s: parse_int(
                 "IDEMPOTENCY_KEY_TTL_S",

@@ -44,6 +44,25 @@ pub async fn prune_idempotency_keys(
 
 /// Prunes at start and then every hour, for as long as the runtime lives.
 /// Several instances may prune together: deleting is idempotent.
+/// Drops throttle windows that are over, every [`PRUNE_EVERY`].
+pub fn spawn_throttle_pruning(
+    throttle: ttokjang_domain::throttle::Throttle,
+    clock: Arc<dyn Clock>,
+) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PRUNE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match throttle.prune(clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "pruned ended throttle windows"),
+                Err(e) => tracing::warn!(error = %e, "pruning throttle windows failed"),
+            }
+        }
+    });
+}
+
 pub fn spawn_idempotency_pruning(
     repo: Arc<dyn IdempotencyRepository>,
     clock: Arc<dyn Clock>,

@@ -1,6 +1,6 @@
 //! Building the services from configuration and running the HTTP server.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,7 +20,7 @@ use ttokjang_domain::profile::ProfileService;
 use ttokjang_domain::reservation::service::ReservationService;
 use ttokjang_domain::reservation::RetryPolicy;
 use ttokjang_domain::session::SessionPolicy;
-use ttokjang_domain::throttle::{LoginThrottle, ThrottlePolicy};
+use ttokjang_domain::throttle::{Throttle, ThrottlePolicy};
 use ttokjang_domain::user::{Invite, InviteCode, Role};
 use ttokjang_domain::RepoError;
 use ttokjang_http::jwt::{AccessTokens, KeyError};
@@ -59,6 +59,7 @@ pub enum StartError {
 pub struct Services {
     pub stores: Stores,
     pub auth: Arc<AuthService>,
+    pub accounts: Arc<ttokjang_domain::account::AccountService>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
     pub user_data: UserData,
@@ -90,13 +91,31 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         refresh_idle_ttl: Duration::seconds(config.refresh_ttl_s),
         absolute_ttl: Duration::seconds(config.session_max_age_s),
     };
+    let throttle = Throttle::new(
+        ThrottlePolicy {
+            max_registrations_per_address: config.register_max_per_address,
+            max_registrations_global: config.register_max_global,
+            ..ThrottlePolicy::default()
+        },
+        stores.throttle.clone(),
+    );
+    let accounts = Arc::new(ttokjang_domain::account::AccountService::new(
+        stores.users.clone(),
+        stores.accounts.clone(),
+        stores.notifications.clone(),
+        hasher.clone(),
+        clock.clone(),
+        random.clone(),
+        throttle.clone(),
+    ));
     let auth = Arc::new(AuthService::new(
         stores.users.clone(),
+        stores.invites.clone(),
         stores.sessions.clone(),
         hasher,
         clock.clone(),
         random.clone(),
-        LoginThrottle::new(ThrottlePolicy::default()),
+        throttle.clone(),
         policy,
     ));
     let user_data = UserData {
@@ -158,6 +177,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
     Ok(Services {
         stores,
         auth,
+        accounts,
         clock,
         random,
         user_data,
@@ -196,7 +216,7 @@ fn jwt_secret(config: &Config, random: &dyn RandomSource) -> Result<Secret, Star
     Ok(Secret(hex.into_bytes()))
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -222,9 +242,15 @@ pub fn readable_secret(random: &dyn RandomSource, len: usize) -> String {
 
 pub const DEMO_EMAIL: &str = "demo@ttokjang.app";
 
+/// Where the demo account's credentials are kept (mode 0600).
+pub const DEMO_FILE: &str = "demo-account.txt";
+
 /// On a store with no users: creates the demo account (password from
-/// `DEMO_PASSWORD` or random) and one invite code, and prints both once.
-pub async fn ensure_demo_account(svc: &Services) -> Result<(), StartError> {
+/// `DEMO_PASSWORD` or random) and one invite code. Both go to
+/// `DATA_DIR/demo-account.txt` (mode 0600), never to stdout (which is also the
+/// log stream under journald or docker): stdout gets the file's path, and only
+/// an interactive terminal gets the credentials themselves.
+pub async fn ensure_demo_account(svc: &Services, data_dir: &Path) -> Result<(), StartError> {
     if svc.stores.users.count().await? > 0 {
         return Ok(());
     }
@@ -252,12 +278,40 @@ pub async fn ensure_demo_account(svc: &Services) -> Result<(), StartError> {
         Err(e) => return Err(StartError::Demo(e.to_string())),
     }
     let invite = create_invite(svc, None).await?;
-    // Printed to the terminal on purpose, once; never through the log pipeline.
-    println!(
-        "\n  똑장 demo account (shown once):\n    e-mail:   {DEMO_EMAIL}\n    password: {password}\n    invite code for a new account: {}\n",
+    let credentials = format!(
+        "똑장 demo account\ne-mail:   {DEMO_EMAIL}\npassword: {password}\ninvite code for a new account: {}\n",
         invite.as_str()
     );
+    std::fs::create_dir_all(data_dir)?;
+    let path = data_dir.join(DEMO_FILE);
+    write_private(&path, &credentials)?;
+    use std::io::IsTerminal as _;
+    let stdout = std::io::stdout();
+    let tty = stdout.is_terminal();
+    // Written to stdout directly, never through the logger.
+    announce_demo(
+        &mut stdout.lock(),
+        &path,
+        tty.then_some(credentials.as_str()),
+    )?;
     Ok(())
+}
+
+/// The start-up note about the demo account: the credentials only when
+/// `credentials` is given (an interactive terminal), else the file's path.
+pub fn announce_demo(
+    out: &mut dyn Write,
+    path: &Path,
+    credentials: Option<&str>,
+) -> std::io::Result<()> {
+    match credentials {
+        Some(c) => writeln!(out, "\n{c}(kept in {})\n", path.display()),
+        None => writeln!(
+            out,
+            "demo account created; its password and an invite code are in {} (mode 0600)",
+            path.display()
+        ),
+    }
 }
 
 /// On a store with no products: loads the shipped sample catalog (one atomic
@@ -370,7 +424,7 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
     let svc = services(config).await?;
     let metrics = svc.metrics.clone();
     if config.demo_account {
-        ensure_demo_account(&svc).await?;
+        ensure_demo_account(&svc, &config.data_dir).await?;
     }
     if config.sample_data {
         ensure_sample_catalog(&svc).await?;
@@ -395,6 +449,7 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
     });
     let state = ApiState {
         auth: svc.auth.clone(),
+        accounts: svc.accounts.clone(),
         plans: svc.plans.clone(),
         shopper: svc.shopper.clone(),
         tokens,
@@ -427,6 +482,7 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
             .as_ref()
             .map(|t| Arc::from(String::from_utf8_lossy(&t.0).as_ref())),
     };
+    crate::housekeeping::spawn_throttle_pruning(svc.auth.throttle().clone(), svc.clock.clone());
     crate::housekeeping::spawn_idempotency_pruning(
         svc.stores.idempotency.clone(),
         svc.clock.clone(),
@@ -438,6 +494,7 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
         App::new()
             .wrap(Compress::default())
             .wrap(ttokjang_http::error_envelopes())
+            .wrap(from_fn(ttokjang_http::security::headers))
             .wrap(from_fn(ttokjang_http::request_id::middleware))
             .configure(api.clone())
             .configure(crate::web::site(web_dist.clone()))
@@ -489,4 +546,22 @@ fn chat_assistant(
         }
         None => rules,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_note_off_a_terminal_names_only_the_file() {
+        let path = Path::new("/data/demo-account.txt");
+        let mut out = Vec::new();
+        announce_demo(&mut out, path, None).expect("write");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains("/data/demo-account.txt"), "{text}");
+        assert!(!text.contains("password:"), "{text}");
+        let mut out = Vec::new();
+        announce_demo(&mut out, path, Some("password: s3cret\n")).expect("write");
+        assert!(String::from_utf8(out).expect("utf-8").contains("s3cret"));
+    }
 }

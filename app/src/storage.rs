@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
+use ttokjang_domain::account::AccountRepository;
 use ttokjang_domain::ports::{
     BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
     InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
     PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
     ReservationRepository, RunQueue, SessionRepository, StoreHealth, UserRepository,
 };
+use ttokjang_domain::throttle::ThrottleRepository;
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
 use ttokjang_sqlite::SqliteStore;
@@ -34,6 +36,8 @@ pub struct Stores {
     pub payment_methods: Arc<dyn PaymentMethodRepository>,
     pub payment_intents: Arc<dyn PaymentIntentRepository>,
     pub idempotency: Arc<dyn IdempotencyRepository>,
+    pub throttle: Arc<dyn ThrottleRepository>,
+    pub accounts: Arc<dyn AccountRepository>,
 }
 
 /// Serves every port from one store: the one place the 17 ports are wired,
@@ -57,6 +61,8 @@ where
         + PaymentMethodRepository
         + PaymentIntentRepository
         + IdempotencyRepository
+        + ThrottleRepository
+        + AccountRepository
         + 'static,
 {
     Stores {
@@ -76,6 +82,8 @@ where
         payment_methods: store.clone(),
         payment_intents: store.clone(),
         idempotency: store.clone(),
+        throttle: store.clone(),
+        accounts: store.clone(),
         health: store,
     }
 }

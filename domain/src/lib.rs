@@ -5,6 +5,7 @@
 //! hashing) sits behind the ports in [`ports`]. This crate must never depend on
 //! diesel, actix, jsonwebtoken or any I/O library.
 
+pub mod account;
 pub mod auth;
 pub mod basket;
 pub mod catalog;

@@ -8,6 +8,7 @@
 //! Storage ports are coarse and use-case shaped; each method that must be atomic
 //! says so, and the adapter owns the transaction.
 
+pub use crate::account::AccountRepository;
 pub use crate::auth::ports::*;
 pub use crate::basket::ports::*;
 pub use crate::catalog::ports::*;
@@ -23,3 +24,4 @@ pub use crate::preferences::ports::*;
 pub use crate::profile::ports::*;
 pub use crate::reservation::ports::*;
 pub use crate::system::*;
+pub use crate::throttle::ThrottleRepository;

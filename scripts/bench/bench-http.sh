@@ -66,7 +66,7 @@ PY
 # Request logs at info would measure the terminal; warn keeps errors visible.
 start_server 100 env DATA_DIR="$WORK" BIND_ADDR="127.0.0.1:$PORT" WEB_DIST=/nonexistent \
   DATABASE_URL="${DATABASE_URL:-sqlite://$WORK/bench.db}" \
-  SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false \
+  SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false REGISTER_MAX_PER_ADDRESS=100000 REGISTER_MAX_GLOBAL=100000 \
   ACCESS_TOKEN_TTL_S=3600 HTTP_WORKERS="$WORKERS" RUST_LOG=warn \
   "$BIN" serve
 # Imported once the server has loaded the sample catalog (it does so only

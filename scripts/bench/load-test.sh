@@ -37,7 +37,7 @@ loopback_setup
 start_server 150 env -i PATH="$PATH" HOME="$HOME" DATA_DIR="$WORK" BIND_ADDR="127.0.0.1:$PORT" WEB_DIST="$WORK/no-web" \
   DATABASE_URL="sqlite://$WORK/load.db" \
   JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
-  SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false SCHEDULER_ENABLED=false \
+  SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false REGISTER_MAX_PER_ADDRESS=100000 REGISTER_MAX_GLOBAL=100000 SCHEDULER_ENABLED=false \
   ACCESS_TOKEN_TTL_S=3600 RUST_LOG=warn \
   "$BIN" serve
 

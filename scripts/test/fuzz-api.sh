@@ -53,7 +53,7 @@ trap cleanup EXIT
 env -i PATH="$PATH" HOME="$HOME" \
   DATA_DIR="$work" DATABASE_URL="sqlite://$work/fuzz.db" BIND_ADDR="127.0.0.1:$port" \
   JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
-  SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false \
+  SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false REGISTER_MAX_PER_ADDRESS=100000 REGISTER_MAX_GLOBAL=100000 \
   ACCESS_TOKEN_TTL_S=3600 WEB_DIST="$work/no-web" RUST_LOG=warn \
   "$TTOKJANG_BIN" serve >"$log" 2>&1 &
 server=$!

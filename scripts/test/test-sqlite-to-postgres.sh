@@ -37,7 +37,7 @@ trap cleanup EXIT
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 BASE="http://127.0.0.1:$PORT"
 export DATA_DIR="$WORK" BIND_ADDR="127.0.0.1:$PORT" WEB_DIST=/nonexistent \
-  SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false RUST_LOG=warn \
+  SAMPLE_DATA=true DEMO_ACCOUNT=false INVITES_REQUIRED=false REGISTER_MAX_PER_ADDRESS=100000 REGISTER_MAX_GLOBAL=100000 RUST_LOG=warn \
   JWT_SECRET="move-test-secret-0123456789abcdef0123"
 
 serve() { # DATABASE_URL

@@ -281,6 +281,24 @@ def scheduler():
     ok(f"{total} run-nows spread over A and B: each carried out exactly once, notified once ({all_runs} runs)")
 
 
+def throttling():
+    """Failed logins are counted in the shared database: the 6th wrong
+    password for one account is refused whichever instance gets it."""
+    probe = "throttle-probe@example.com"
+    st, body, _ = req(A, "POST", "/auth/register",
+                      {"email": probe, "password": "a good long password", "display_name": "probe"})
+    expect(st in (201, 422), f"registering the probe account answered {st}: {body}")
+    for i in range(5):
+        base = A if i % 2 == 0 else B
+        st, body, _ = req(base, "POST", "/auth/login", {"email": probe, "password": f"wrong password {i}"})
+        expect(st == 401, f"wrong password #{i + 1} on {'AB'[i % 2]} answered {st}: {body}")
+    for name, base in (("A", A), ("B", B)):
+        st, body, headers = req(base, "POST", "/auth/login", {"email": probe, "password": "wrong password 6"})
+        expect(st == 429 and code(body) == "RATE_LIMITED",
+               f"the 6th wrong password on {name} answered {st}: {body}")
+    ok("5 wrong passwords spread over A and B → the 6th is refused (429) on both")
+
+
 def main():
     t0 = time.time()
     # Both start at once on the empty database: migrations, demo account and
@@ -295,6 +313,7 @@ def main():
     sessions()
     idempotency()
     scheduler()
+    throttling()
     for s in servers:
         expect(s.poll() is None, "an instance died during the test")
     for s in servers:

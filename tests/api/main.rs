@@ -1,6 +1,7 @@
 //! Black-box HTTP tests: a real server on a free port, real databases.
 //! Every scenario runs on SQLite and on PostgreSQL.
 
+mod account;
 mod auth;
 mod basket;
 mod catalog;
@@ -16,6 +17,7 @@ mod preferences;
 mod profile;
 mod reservations;
 mod web;
+mod security;
 mod webhook;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.

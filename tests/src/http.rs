@@ -53,6 +53,10 @@ impl TestApp {
             ("BIND_ADDR", "127.0.0.1:0"),
             ("JWT_SECRET", SECRET),
             ("INVITES_REQUIRED", "false"),
+            // Tests register many accounts from one address; the registration
+            // throttle's own tests lower these.
+            ("REGISTER_MAX_PER_ADDRESS", "100000"),
+            ("REGISTER_MAX_GLOBAL", "100000"),
             ("DEMO_ACCOUNT", "false"),
             // Tests that need the sample catalog ask for it (it costs a load).
             ("SAMPLE_DATA", "false"),

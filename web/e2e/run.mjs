@@ -670,6 +670,14 @@ async function main() {
   });
 
   if (consoleErrors.length) log(`browser console errors (not fatal):\n  ${consoleErrors.join('\n  ')}`);
+  // The server's Content-Security-Policy must fit the app: a refused script,
+  // style or image is a failure, not noise.
+  const cspViolations = consoleErrors.filter((e) => /Content Security Policy/i.test(e));
+  results.push({
+    name: 'no Content-Security-Policy violations',
+    status: cspViolations.length ? 'fail' : 'pass',
+    detail: cspViolations.length ? `${cspViolations.length}: ${cspViolations[0]}` : '',
+  });
   log('summary:');
   for (const r of results) log(`  ${r.status.toUpperCase().padEnd(7)} ${r.name}${r.detail ? ` — ${r.detail}` : ''}`);
   return results.every((r) => r.status === 'pass') ? 0 : 1;

@@ -5,12 +5,12 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use ttokjang_domain::auth::{IssuedSession, LoginError, RefreshError, Registration};
+use ttokjang_domain::auth::{IssuedSession, LoginError, RefreshError, RegisterError, Registration};
 use ttokjang_domain::user::{Role, User};
 
 use crate::error::ApiError;
 use crate::guard::{bearer, AuthUser};
-use crate::json::{optional_body, Object};
+use crate::json::{optional_body, Json, Object};
 use crate::jwt::TokenError;
 use crate::state::ApiState;
 
@@ -119,7 +119,7 @@ fn token_pair(state: &ApiState, issued: &IssuedSession) -> Result<HttpResponse, 
 
 /// The client address used for throttling: the TCP peer, or the first
 /// forwarded address when the operator says a trusted proxy sits in front.
-fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
+pub(crate) fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
     let info = req.connection_info();
     let addr = if trust_forwarded {
         info.realip_remote_addr().map(str::to_owned)
@@ -139,17 +139,20 @@ fn client_address(req: &HttpRequest, trust_forwarded: bool) -> String {
     security(()), request_body = RegisterBody,
     responses(
         (status = 201, description = "The new account", body = UserDto),
-        (status = 409, description = "CONFLICT: the e-mail is taken", body = crate::openapi::ErrorResponse),
-        (status = 429, description = "RATE_LIMITED, with Retry-After", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: the e-mail is taken (told only to a caller with a usable invite, or when invites are off)", body = crate::openapi::ErrorResponse),
+        (status = 422, description = "VALIDATION_FAILED; an unusable invite is reported before the e-mail is looked at", body = crate::openapi::ErrorResponse),
+        (status = 429, description = "RATE_LIMITED (per client address and service-wide, every attempt counts), with Retry-After", body = crate::openapi::ErrorResponse),
     ))]
 pub async fn register(
+    req: HttpRequest,
     state: web::Data<ApiState>,
-    body: web::Json<Object<RegisterBody>>,
+    body: Json<Object<RegisterBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner().0;
-    let user = state
+    let addr = client_address(&req, state.trust_forwarded);
+    let registered = state
         .auth
-        .register(
+        .register_from(
             Registration {
                 email: b.email,
                 password: b.password,
@@ -158,8 +161,13 @@ pub async fn register(
             },
             state.invites,
             Role::Shopper,
+            &addr,
         )
-        .await?;
+        .await;
+    if let Err(RegisterError::RateLimited { .. }) = &registered {
+        state.metrics.rate_limited("register");
+    }
+    let user = registered?;
     tracing::info!(user_id = %user.id, "user registered");
     Ok(HttpResponse::Created().json(UserDto::from(&user)))
 }
@@ -175,7 +183,7 @@ pub async fn register(
 pub async fn login(
     req: HttpRequest,
     state: web::Data<ApiState>,
-    body: web::Json<Object<LoginBody>>,
+    body: Json<Object<LoginBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let addr = client_address(&req, state.trust_forwarded);
     let issued = match state.auth.login(&body.email, &body.password, &addr).await {
@@ -203,7 +211,7 @@ pub async fn login(
     ))]
 pub async fn refresh(
     state: web::Data<ApiState>,
-    body: web::Json<Object<RefreshBody>>,
+    body: Json<Object<RefreshBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let issued = match state.auth.refresh(&body.refresh_token).await {
         Ok(i) => i,

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
-use crate::json::Object;
+use crate::json::{Json, Object};
 use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -243,7 +243,7 @@ pub async fn put(
     req: HttpRequest,
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<Object<BasketBody>>,
+    body: Json<Object<BasketBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
     let items = body
@@ -283,7 +283,7 @@ pub async fn add_item(
     req: HttpRequest,
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<Object<NewItemBody>>,
+    body: Json<Object<NewItemBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
     let b = body.into_inner().0;
@@ -324,7 +324,7 @@ pub async fn patch_item(
     user: AuthUser,
     state: web::Data<ApiState>,
     id: web::Path<Uuid>,
-    body: web::Json<Object<PatchBody>>,
+    body: Json<Object<PatchBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = if_match(&req)?;
     let p = body.into_inner().0;

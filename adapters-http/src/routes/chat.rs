@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::basket::BasketDto;
 use crate::error::ApiError;
 use crate::guard::AuthUser;
-use crate::json::Object;
+use crate::json::{Json, Object};
 use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -36,18 +36,18 @@ pub struct HistoryQuery {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = ChatMessage)]
 pub struct MessageDto {
-    id: String,
+    pub id: String,
     /// `user` or `assistant`.
     #[schema(value_type = String)]
-    role: &'static str,
-    text: String,
+    pub role: &'static str,
+    pub text: String,
     /// What the assistant did for this message (`[]` for the shopper's own).
-    actions: Vec<ChatAction>,
+    pub actions: Vec<ChatAction>,
     /// Buttons offered under an assistant message (empty otherwise).
-    quick_replies: Vec<QuickReply>,
+    pub quick_replies: Vec<QuickReply>,
     /// Whether `POST /api/v1/chat/turns/{id}/undo` can take this turn back.
-    undoable: bool,
-    created_at: DateTime<Utc>,
+    pub undoable: bool,
+    pub created_at: DateTime<Utc>,
 }
 
 /// The assistant's answer and the basket after its edits.
@@ -95,7 +95,7 @@ impl From<ChatError> for ApiError {
 pub async fn send(
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<Object<ChatBody>>,
+    body: Json<Object<ChatBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let turn = state.chat.send(user.user.id, &body.message).await?;
     Ok(HttpResponse::Ok().json(ChatReply {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
-use crate::json::Object;
+use crate::json::{Json, Object};
 use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -166,7 +166,7 @@ pub async fn list(
 pub async fn create(
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<Object<OrderBody>>,
+    body: Json<Object<OrderBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner().0;
     let order = state

@@ -16,7 +16,7 @@ use ttokjang_domain::preferences::Preferences;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
-use crate::json::Object;
+use crate::json::{Json, Object};
 use crate::openapi::ErrorResponse;
 use crate::routes::orders::OrderDto;
 use crate::state::ApiState;
@@ -376,7 +376,7 @@ pub async fn generate_online(
 pub async fn generate_legacy(
     state: web::Data<ApiState>,
     user: AuthUser,
-    body: web::Json<Object<GenerateBody>>,
+    body: Json<Object<GenerateBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner().0;
     let mode = match body.mode.as_deref() {
@@ -422,7 +422,7 @@ enum SelectErrors {
 pub async fn select_offline(
     state: web::Data<ApiState>,
     user: AuthUser,
-    body: web::Json<Object<SelectBody>>,
+    body: Json<Object<SelectBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner().0;
     if body.return_url.is_some() {
@@ -463,7 +463,7 @@ pub async fn select_offline(
 pub async fn select_online(
     state: web::Data<ApiState>,
     user: AuthUser,
-    body: web::Json<Object<SelectBody>>,
+    body: Json<Object<SelectBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner().0;
     // Every URL is checked before anything is stored.

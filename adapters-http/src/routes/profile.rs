@@ -8,7 +8,7 @@ use ttokjang_domain::profile::{Location, Profile, ProfileError, ProfileInput};
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
-use crate::json::Object;
+use crate::json::{Json, Object};
 use crate::state::ApiState;
 
 #[derive(Debug, Deserialize, Serialize, Clone, Copy, utoipa::ToSchema)]
@@ -90,7 +90,7 @@ pub async fn get(user: AuthUser, state: web::Data<ApiState>) -> Result<HttpRespo
 pub async fn put(
     user: AuthUser,
     state: web::Data<ApiState>,
-    body: web::Json<Object<ProfileBody>>,
+    body: Json<Object<ProfileBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner().0;
     let p = state

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
-use crate::json::Object;
+use crate::json::{Json, Object};
 use crate::state::ApiState;
 
 impl From<ReservationError> for ApiError {
@@ -303,7 +303,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<ApiState>,
     auth: AuthUser,
-    body: web::Json<Object<CreateBody>>,
+    body: Json<Object<CreateBody>>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner().0;
     let input = ReservationInput {

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{basket, chat, orders, preferences, profile};
+use super::{account, basket, chat, orders, preferences, profile};
 use crate::resource;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -22,6 +22,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(preferences::get))
             .route(web::put().to(preferences::put)),
     )
+    .service(resource("/users/me").route(web::delete().to(account::delete_account)))
+    .service(resource("/users/me/password").route(web::post().to(account::change_password)))
+    .service(resource("/users/me/export").route(web::get().to(account::export)))
     .service(
         resource("/users/me/profile")
             .route(web::get().to(profile::get))

@@ -9,6 +9,7 @@
 //! same `.clone()` is needed on one and redundant on the other.
 #![allow(clippy::clone_on_copy)]
 
+pub(crate) mod account;
 pub(crate) mod baskets;
 pub(crate) mod catalog;
 pub(crate) mod chat;
@@ -26,4 +27,5 @@ pub(crate) mod reservations;
 pub(crate) mod rows;
 pub(crate) mod sessions;
 pub(crate) mod shopper_rows;
+pub(crate) mod throttle;
 pub(crate) mod users;

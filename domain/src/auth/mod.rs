@@ -10,12 +10,13 @@ use thiserror::Error;
 use crate::error::RepoError;
 use crate::session::{RefreshToken, RevokeReason, Session, SessionId, SessionPolicy, SessionState};
 use crate::system::{Clock, RandomSource};
-use crate::throttle::LoginThrottle;
+use crate::throttle::Throttle;
 use crate::user::{
     DisplayName, EmailAddress, InvalidValue, InviteCode, Password, Role, User, UserId,
 };
 use ports::{
-    CreateUserError, HashError, PasswordHasher, Rotation, SessionRepository, UserRepository,
+    CreateUserError, HashError, InviteRepository, PasswordHasher, Rotation, SessionRepository,
+    UserRepository,
 };
 
 /// Whether registering needs an invite code (closed beta) or not.
@@ -39,10 +40,19 @@ pub enum RegisterError {
     Invalid(Vec<InvalidValue>),
     #[error("e-mail already registered")]
     EmailTaken,
+    #[error("too many registrations; retry after {retry_after_s} s")]
+    RateLimited { retry_after_s: u64 },
     #[error(transparent)]
     Hash(#[from] HashError),
     #[error(transparent)]
     Repo(#[from] RepoError),
+}
+
+fn invite_unusable() -> RegisterError {
+    RegisterError::Invalid(vec![InvalidValue::new(
+        "invite_code",
+        "is unknown, already used or expired",
+    )])
 }
 
 fn describe(problems: &[InvalidValue]) -> String {
@@ -100,26 +110,30 @@ pub struct IssuedSession {
 
 pub struct AuthService {
     users: Arc<dyn UserRepository>,
+    invites: Arc<dyn InviteRepository>,
     sessions: Arc<dyn SessionRepository>,
     hasher: Arc<dyn PasswordHasher>,
     clock: Arc<dyn Clock>,
     random: Arc<dyn RandomSource>,
-    throttle: LoginThrottle,
+    throttle: Throttle,
     policy: SessionPolicy,
 }
 
 impl AuthService {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         users: Arc<dyn UserRepository>,
+        invites: Arc<dyn InviteRepository>,
         sessions: Arc<dyn SessionRepository>,
         hasher: Arc<dyn PasswordHasher>,
         clock: Arc<dyn Clock>,
         random: Arc<dyn RandomSource>,
-        throttle: LoginThrottle,
+        throttle: Throttle,
         policy: SessionPolicy,
     ) -> Self {
         Self {
             users,
+            invites,
             sessions,
             hasher,
             clock,
@@ -127,6 +141,10 @@ impl AuthService {
             throttle,
             policy,
         }
+    }
+
+    pub fn throttle(&self) -> &Throttle {
+        &self.throttle
     }
 
     pub fn policy(&self) -> &SessionPolicy {
@@ -137,9 +155,34 @@ impl AuthService {
         self.clock.now()
     }
 
-    /// Creates an account. Every field is checked and all problems are reported
-    /// together; the invite (when needed) is spent in the same transaction as the
-    /// user is inserted.
+    /// Creates an account for a visitor at `client_address`: counted by the
+    /// registration throttle (per address and service-wide) before any work,
+    /// then [`AuthService::register`].
+    pub async fn register_from(
+        &self,
+        input: Registration,
+        invites: InvitePolicy,
+        role: Role,
+        client_address: &str,
+    ) -> Result<User, RegisterError> {
+        let now = self.clock.now();
+        if let Some(retry_after_s) = self
+            .throttle
+            .registration_attempt(client_address, now)
+            .await?
+        {
+            return Err(RegisterError::RateLimited { retry_after_s });
+        }
+        self.register(input, invites, role).await
+    }
+
+    /// Creates an account (operator paths call this directly, unthrottled).
+    /// The cheap checks come first and the costly hash last: every field is
+    /// checked and all problems are reported together; then the invite (when
+    /// needed) must be usable — checked before the e-mail, so that without a
+    /// valid invite a known and an unknown e-mail answer alike; then a taken
+    /// e-mail is refused; only then is the password hashed. The invite is
+    /// spent in the same transaction as the user is inserted.
     pub async fn register(
         &self,
         input: Registration,
@@ -177,6 +220,17 @@ impl AuthService {
             return Err(RegisterError::Invalid(problems));
         }
         let now = self.clock.now();
+        if let Some(code) = &invite {
+            let usable = self.invites.find(code).await?.is_some_and(|i| {
+                i.used_by.is_none() && i.used_at.is_none() && i.expires_at.is_none_or(|e| now < e)
+            });
+            if !usable {
+                return Err(invite_unusable());
+            }
+        }
+        if self.users.find_by_email(&email).await?.is_some() {
+            return Err(RegisterError::EmailTaken);
+        }
         let user = User {
             id: UserId(self.random.uuid()),
             email,
@@ -188,12 +242,7 @@ impl AuthService {
         match self.users.create(&user, invite, now).await {
             Ok(()) => Ok(user),
             Err(CreateUserError::EmailTaken) => Err(RegisterError::EmailTaken),
-            Err(CreateUserError::InviteInvalid) => {
-                Err(RegisterError::Invalid(vec![InvalidValue::new(
-                    "invite_code",
-                    "is unknown, already used or expired",
-                )]))
-            }
+            Err(CreateUserError::InviteInvalid) => Err(invite_unusable()),
             Err(CreateUserError::Repo(e)) => Err(e.into()),
         }
     }
@@ -208,11 +257,17 @@ impl AuthService {
     ) -> Result<IssuedSession, LoginError> {
         let now = self.clock.now();
         let account = email.trim().to_lowercase();
-        if let Some(retry_after_s) = self.throttle.retry_after(&account, client_address, now) {
+        if let Some(retry_after_s) = self
+            .throttle
+            .login_retry_after(&account, client_address, now)
+            .await?
+        {
             return Err(LoginError::RateLimited { retry_after_s });
         }
         let Ok(candidate) = Password::candidate(password) else {
-            self.throttle.record_failure(&account, client_address, now);
+            self.throttle
+                .login_failed(&account, client_address, now)
+                .await?;
             return Err(LoginError::InvalidCredentials);
         };
         let user = match EmailAddress::parse(email) {
@@ -227,10 +282,12 @@ impl AuthService {
             }
         };
         let (Some(user), true) = (user, verified) else {
-            self.throttle.record_failure(&account, client_address, now);
+            self.throttle
+                .login_failed(&account, client_address, now)
+                .await?;
             return Err(LoginError::InvalidCredentials);
         };
-        self.throttle.record_success(&account);
+        self.throttle.login_succeeded(&account).await?;
         let session = Session::start(SessionId(self.random.uuid()), user.id, now, &self.policy);
         let refresh_token = RefreshToken::from_random(self.random.secret_bytes());
         self.sessions

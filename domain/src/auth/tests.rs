@@ -8,10 +8,12 @@ use chrono::{DateTime, Duration, Utc};
 use mockall::predicate::*;
 use uuid::Uuid;
 
-use super::ports::{MockSessionRepository, MockUserRepository, RefreshLookup};
+use super::ports::{
+    MockInviteRepository, MockSessionRepository, MockUserRepository, RefreshLookup,
+};
 use super::*;
 use crate::throttle::ThrottlePolicy;
-use crate::user::PasswordHash;
+use crate::user::{Invite, PasswordHash};
 
 struct FakeClock(Mutex<DateTime<Utc>>);
 impl FakeClock {
@@ -42,12 +44,14 @@ impl RandomSource for CountingRandom {
 /// (unknown e-mail still costs a verification) can be asserted.
 #[derive(Default)]
 struct FakeHasher {
+    hash_calls: AtomicU64,
     dummy_calls: AtomicU64,
     verify_calls: AtomicU64,
 }
 #[async_trait]
 impl PasswordHasher for FakeHasher {
     async fn hash(&self, p: &Password) -> Result<PasswordHash, HashError> {
+        self.hash_calls.fetch_add(1, Ordering::SeqCst);
         Ok(PasswordHash(format!("fake${}", p.expose())))
     }
     async fn verify(&self, p: &Password, h: &PasswordHash) -> Result<bool, HashError> {
@@ -76,6 +80,8 @@ fn user() -> User {
 
 struct Rig {
     users: MockUserRepository,
+    invites: MockInviteRepository,
+    policy: ThrottlePolicy,
     sessions: MockSessionRepository,
     hasher: Arc<FakeHasher>,
     clock: Arc<FakeClock>,
@@ -85,6 +91,8 @@ impl Rig {
     fn new() -> Self {
         Self {
             users: MockUserRepository::new(),
+            invites: MockInviteRepository::new(),
+            policy: ThrottlePolicy::default(),
             sessions: MockSessionRepository::new(),
             hasher: Arc::new(FakeHasher::default()),
             clock: FakeClock::at(t0()),
@@ -95,11 +103,12 @@ impl Rig {
         let clock = self.clock.clone();
         let svc = AuthService::new(
             Arc::new(self.users),
+            Arc::new(self.invites),
             Arc::new(self.sessions),
             self.hasher,
             self.clock,
             Arc::new(CountingRandom(AtomicU64::new(0))),
-            LoginThrottle::new(ThrottlePolicy::default()),
+            Throttle::in_memory(self.policy),
             SessionPolicy::default(),
         );
         (svc, hasher, clock)
@@ -147,9 +156,23 @@ async fn register_reports_every_bad_field_at_once() {
     assert_eq!(fields, ["email", "password", "display_name", "invite_code"]);
 }
 
+fn invite(used: bool, expires_at: Option<DateTime<Utc>>) -> Invite {
+    Invite {
+        code: InviteCode::parse("BETA-2026").expect("code"),
+        created_at: t0() - Duration::days(1),
+        expires_at,
+        used_by: used.then(|| UserId(Uuid::from_u128(9))),
+        used_at: used.then(t0),
+    }
+}
+
 #[tokio::test]
 async fn register_stores_normalised_user_and_spends_invite() {
     let mut rig = Rig::new();
+    rig.invites
+        .expect_find()
+        .returning(|_| Ok(Some(invite(false, Some(t0() + Duration::days(1))))));
+    rig.users.expect_find_by_email().returning(|_| Ok(None));
     rig.users
         .expect_create()
         .withf(|u, invite, now| {
@@ -175,6 +198,10 @@ async fn register_stores_normalised_user_and_spends_invite() {
 #[tokio::test]
 async fn register_maps_taken_email_and_bad_invite() {
     let mut rig = Rig::new();
+    rig.invites
+        .expect_find()
+        .returning(|_| Ok(Some(invite(false, None))));
+    rig.users.expect_find_by_email().returning(|_| Ok(None));
     let mut answers = vec![
         Err(CreateUserError::InviteInvalid),
         Err(CreateUserError::EmailTaken),
@@ -200,6 +227,101 @@ async fn register_maps_taken_email_and_bad_invite() {
         )
         .await;
     assert!(matches!(second, Err(RegisterError::Invalid(p)) if p[0].field == "invite_code"));
+}
+
+/// Finding 1: without a usable invite, a known e-mail answers like an unknown
+/// one (the invite problem), and nothing is hashed.
+#[tokio::test]
+async fn an_unusable_invite_is_refused_before_the_email_is_looked_at() {
+    for found in [
+        None,
+        Some(invite(true, None)),
+        Some(invite(false, Some(t0()))),
+    ] {
+        let mut rig = Rig::new();
+        rig.invites
+            .expect_find()
+            .returning(move |_| Ok(found.clone()));
+        rig.users.expect_find_by_email().times(0);
+        rig.users.expect_create().times(0);
+        let (svc, hasher, _) = rig.service();
+        let r = svc
+            .register(
+                registration(Some("BETA-2026")),
+                InvitePolicy::Required,
+                Role::Shopper,
+            )
+            .await;
+        assert!(
+            matches!(&r, Err(RegisterError::Invalid(p)) if p[0].field == "invite_code"),
+            "{r:?}"
+        );
+        assert_eq!(hasher.hash_calls.load(Ordering::SeqCst), 0);
+    }
+}
+
+/// Finding 2: a taken e-mail is found before the costly hash.
+#[tokio::test]
+async fn a_taken_email_costs_no_hashing() {
+    let mut rig = Rig::new();
+    rig.users
+        .expect_find_by_email()
+        .returning(|_| Ok(Some(user())));
+    rig.users.expect_create().times(0);
+    let (svc, hasher, _) = rig.service();
+    let r = svc
+        .register(registration(None), InvitePolicy::Optional, Role::Shopper)
+        .await;
+    assert!(matches!(r, Err(RegisterError::EmailTaken)), "{r:?}");
+    assert_eq!(hasher.hash_calls.load(Ordering::SeqCst), 0);
+}
+
+/// Finding 2: registrations are throttled per address before any work.
+#[tokio::test]
+async fn registrations_from_one_address_are_throttled() {
+    let mut rig = Rig::new();
+    rig.policy.max_registrations_per_address = 2;
+    rig.users.expect_find_by_email().returning(|_| Ok(None));
+    rig.users.expect_create().returning(|_, _, _| Ok(()));
+    let (svc, hasher, _) = rig.service();
+    for _ in 0..2 {
+        let r = svc
+            .register_from(
+                registration(None),
+                InvitePolicy::Optional,
+                Role::Shopper,
+                "10.0.0.1",
+            )
+            .await;
+        assert!(r.is_ok(), "{r:?}");
+    }
+    let r = svc
+        .register_from(
+            registration(None),
+            InvitePolicy::Optional,
+            Role::Shopper,
+            "10.0.0.1",
+        )
+        .await;
+    assert!(
+        matches!(
+            r,
+            Err(RegisterError::RateLimited {
+                retry_after_s: 3600
+            })
+        ),
+        "{r:?}"
+    );
+    assert_eq!(hasher.hash_calls.load(Ordering::SeqCst), 2);
+    let r = svc
+        .register_from(
+            registration(None),
+            InvitePolicy::Optional,
+            Role::Shopper,
+            "10.0.0.2",
+        )
+        .await;
+    assert!(r.is_ok(), "another address is not throttled: {r:?}");
 }
 
 #[tokio::test]

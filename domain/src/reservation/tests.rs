@@ -78,6 +78,15 @@ fn webhook_urls_are_absolute_https_to_public_hosts() {
         "https://169.254.169.254/latest",
         "https://[::1]/",
         "https://[::ffff:127.0.0.1]/",
+        "https://[::127.0.0.1]/hook",
+        "https://[::7f00:1]/hook",
+        "https://[2002:7f00:1::1]/",
+        "https://[64:ff9b::a9fe:a9fe]/",
+        "https://localhost.localdomain/",
+        "https://LOCALHOST.localdomain./x",
+        "https://box.localdomain/",
+        "https://localdomain/",
+        "https://api.localhost/",
         "https:\\\\evil.com",
         "https://hooks.exa mple.com/",
         "ftp://hooks.example.com",
@@ -586,6 +595,20 @@ fn only_public_addresses_may_receive_webhooks() {
         "::ffff:127.0.0.1",
         "::ffff:10.0.0.1",
         "64:ff9b::a9fe:a9fe",
+        // IPv4-compatible, SIIT, 6to4 and NAT64 forms of private addresses.
+        "::127.0.0.1",
+        "::10.0.0.1",
+        "::a9fe:a9fe",
+        "::ffff:0:127.0.0.1",
+        "2002:7f00:1::1",
+        "2002:a00:1::",
+        "2002:c0a8:101:1::1",
+        "64:ff9b::7f00:1",
+        "64:ff9b::c0a8:101",
+        // Teredo and local-use NAT64 are refused whatever they carry.
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "64:ff9b:1::808:808",
+        "::ffff:0:0",
     ] {
         let ip: IpAddr = private.parse().expect("ip");
         assert!(!is_public_ip(ip), "{private} must be refused");
@@ -596,6 +619,9 @@ fn only_public_addresses_may_receive_webhooks() {
         "211.45.27.1",
         "2606:4700::1111",
         "64:ff9b::808:808",
+        "::ffff:8.8.8.8",
+        "2002:808:808::1",
+        "2a00:1450:4001:80b::200e",
     ] {
         let ip: IpAddr = public.parse().expect("ip");
         assert!(is_public_ip(ip), "{public} is public");

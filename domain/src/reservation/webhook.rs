@@ -39,7 +39,7 @@ impl WebhookUrl {
         let host = match url.host() {
             Some(url::Host::Domain(d)) => {
                 let d = d.trim_end_matches('.').to_ascii_lowercase();
-                if d.is_empty() || d == "localhost" || d.ends_with(".localhost") {
+                if d.is_empty() || is_local_name(&d) {
                     return Err(bad("must name a public host"));
                 }
                 None
@@ -59,10 +59,41 @@ impl WebhookUrl {
     }
 }
 
+/// Names that always mean this machine or its local network, whatever DNS
+/// says: `localhost`, `localhost.localdomain`, and anything under them.
+fn is_local_name(d: &str) -> bool {
+    ["localhost", "localdomain"]
+        .iter()
+        .any(|n| d == *n || d.ends_with(&format!(".{n}")))
+}
+
+/// The IPv4 address an IPv6 address carries, in every form that embeds one:
+/// IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`, deprecated
+/// but still routed to the IPv4 host by some stacks), SIIT-translated
+/// (`::ffff:0:a.b.c.d`), 6to4 (`2002:AABB:CCDD::/16`) and NAT64
+/// (`64:ff9b::/96`).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let seg = v6.segments();
+    let tail = |hi: u16, lo: u16| std::net::Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    match seg {
+        // IPv4-compatible; `::` and `::1` are handled as themselves.
+        [0, 0, 0, 0, 0, 0, hi, lo] if hi != 0 => Some(tail(hi, lo)),
+        [0, 0, 0, 0, 0xffff, 0, hi, lo] => Some(tail(hi, lo)),
+        [0x2002, hi, lo, ..] => Some(tail(hi, lo)),
+        [0x0064, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(tail(hi, lo)),
+        _ => None,
+    }
+}
+
 /// Whether a webhook may be sent to `ip`: not loopback, private, link-local,
 /// carrier-grade NAT, multicast, reserved or documentation space (IPv4, and
-/// IPv6 incl. unique-local, IPv4-mapped and NAT64 forms of those). Used for IP
-/// literals in URLs and, at delivery, for every address a host name resolves to.
+/// IPv6 incl. unique-local, and every form that embeds an IPv4 address —
+/// judged by that address). Teredo (`2001::/32`) and local-use NAT64
+/// (`64:ff9b:1::/48`) are refused outright. Used for IP literals in URLs and,
+/// at delivery, for every address a host name resolves to.
 pub fn is_public_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -81,21 +112,20 @@ pub fn is_public_ip(ip: IpAddr) -> bool {
                 || (a == 198 && (b == 18 || b == 19)))
         }
         IpAddr::V6(v6) => {
+            if let Some(v4) = embedded_ipv4(v6) {
+                return is_public_ip(IpAddr::V4(v4));
+            }
             let seg = v6.segments();
-            let embedded_v4 = |v4: std::net::Ipv4Addr| !is_public_ip(IpAddr::V4(v4));
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (seg[0] & 0xfe00) == 0xfc00
                 || (seg[0] & 0xffc0) == 0xfe80
                 || (seg[0] == 0x2001 && seg[1] == 0x0db8)
-                || v6.to_ipv4_mapped().is_some_and(embedded_v4)
-                || (seg[0] == 0x0064 && seg[1] == 0xff9b && seg[2..6] == [0, 0, 0, 0] && {
-                    let [.., hi, lo] = seg;
-                    embedded_v4(std::net::Ipv4Addr::from(
-                        (u32::from(hi) << 16) | u32::from(lo),
-                    ))
-                }))
+                || (seg[0] == 0x2001 && seg[1] == 0)
+                || (seg[0] == 0x0064 && seg[1] == 0xff9b && seg[2] == 1)
+                // The rest of ::/96 and ::ffff:0:0/96 (e.g. `::ffff:0:0`).
+                || seg[..5] == [0, 0, 0, 0, 0])
         }
     }
 }

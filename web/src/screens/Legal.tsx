@@ -106,8 +106,16 @@ export function PrivacyScreen() {
         <p>We do not sell or share your data. No real payment provider receives it: payments are a sandbox.</p>
         <h2>Retention and your rights</h2>
         <p>
-          Beta data may be deleted when the beta ends. You can ask the beta operator to see or delete your data at any
-          time.
+          Beta data may be deleted when the beta ends. You can download everything we hold about you (
+          <code>GET /api/v1/users/me/export</code>), change your password, and delete your account yourself (
+          <code>DELETE /api/v1/users/me</code>), or ask the beta operator.
+        </p>
+        <h2>What deleting your account removes and keeps</h2>
+        <p>
+          Removed at once: your profile (name, phone, address, location), basket, preferences, chat history, payment
+          methods, reservations, notifications and every login session. Kept for accounting: your past orders and
+          sandbox payment records, without your e-mail, name or any contact detail — the account they belong to is
+          renamed to an anonymous placeholder that nobody can log in to. Your e-mail can be used for a new account.
         </p>
       </LegalPage>
     );
@@ -130,7 +138,17 @@ export function PrivacyScreen() {
       <h2>제3자 제공</h2>
       <p>개인정보를 판매하거나 제3자에게 제공하지 않습니다. 결제는 샌드박스이므로 실제 결제사로 전달되는 정보도 없습니다.</p>
       <h2>보관 기간과 권리</h2>
-      <p>베타 종료 시 데이터는 삭제될 수 있습니다. 언제든지 베타 운영자에게 내 정보의 열람·삭제를 요청할 수 있습니다.</p>
+      <p>
+        베타 종료 시 데이터는 삭제될 수 있습니다. 보관 중인 내 정보 전체를 내려받을 수 있고(
+        <code>GET /api/v1/users/me/export</code>), 비밀번호 변경과 회원 탈퇴(<code>DELETE /api/v1/users/me</code>)도
+        직접 할 수 있습니다. 베타 운영자에게 요청하셔도 됩니다.
+      </p>
+      <h2>탈퇴 시 삭제되는 정보와 남는 정보</h2>
+      <p>
+        즉시 삭제: 프로필(이름, 휴대전화번호, 주소, 위치), 장바구니, 선호 설정, 채팅 기록, 결제 수단, 예약, 알림, 모든
+        로그인 세션. 회계 목적으로 보관: 지난 주문과 샌드박스 결제 기록 — 이메일·이름·연락처 없이, 아무도 로그인할 수
+        없는 익명 계정에 연결된 상태로 남습니다. 같은 이메일로 새로 가입할 수 있습니다.
+      </p>
     </LegalPage>
   );
 }
