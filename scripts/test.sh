@@ -19,6 +19,9 @@ step "PostgreSQL"
 scripts/dev/ensure-postgres.sh
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
+step "schema.rs of both storage crates matches their migrations (diesel print-schema)"
+scripts/dev/schema.sh --check
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

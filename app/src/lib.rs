@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod housekeeping;
 pub mod import;
+pub mod llm;
 pub mod logging;
 pub mod notify;
 pub mod prices;

@@ -356,9 +356,32 @@ export type ChatAction =
   | { type: 'show' }
   | { type: 'plan'; mode: PlanMode };
 
+export interface QuickReply {
+  label: string;
+  /** Sent as the next message when tapped. */
+  message: string;
+}
+
+/** A plan run for a chat plan request, summed up. */
+export interface ChatPlan {
+  plan_request_id: string;
+  mode: PlanMode;
+  total_krw: number;
+  plans: number;
+  stops: number;
+  missing_items: number;
+  /** `/plans/{plan_request_id}` */
+  link: string;
+}
+
 export interface ChatReply {
+  /** The assistant message's id; `POST /chat/turns/{turn_id}/undo` takes the turn back. */
+  turn_id?: string;
   reply: string;
   actions: ChatAction[];
+  quick_replies?: QuickReply[];
+  undoable?: boolean;
+  plan?: ChatPlan | null;
   basket?: Basket | null;
 }
 
@@ -367,6 +390,9 @@ export interface ChatMessage {
   role: 'user' | 'assistant';
   text: string;
   actions?: ChatAction[];
+  quick_replies?: QuickReply[];
+  undoable?: boolean;
+  plan?: ChatPlan | null;
   created_at: Timestamp;
 }
 
