@@ -438,9 +438,10 @@ async function main() {
       await line.waitFor({ state: 'visible' });
       await page.getByTestId('catalog-search').fill('');
       const krw = (s) => Number((s ?? '').replace(/[^\d]/g, ''));
+      // the new line's price arrives with the next by-id look-up: read the estimate after it
+      const lineLow = krw(await line.getByTestId('line-lowest').textContent());
       await page.getByTestId('estimate-value').waitFor({ state: 'visible' });
       const before = krw(await page.getByTestId('estimate-value').textContent());
-      const lineLow = krw(await line.getByTestId('line-lowest').textContent());
       await line.locator('.stepper button').nth(1).click();
       await page.waitForFunction(
         (want) => Number((document.querySelector('[data-testid="estimate-value"]')?.textContent ?? '').replace(/[^\d]/g, '')) === want,
