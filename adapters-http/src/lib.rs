@@ -6,7 +6,6 @@ pub mod guard;
 pub mod idempotency;
 pub mod json;
 pub mod jwt;
-pub mod metrics;
 pub mod openapi;
 pub mod request_id;
 pub mod routes;
@@ -17,7 +16,6 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 pub use error::ApiError;
-pub use metrics::Metrics;
 pub use state::{ApiState, Heartbeat};
 
 /// Mounts the API (`/api/v1/...`), the health endpoints and the OpenAPI

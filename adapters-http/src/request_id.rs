@@ -13,6 +13,10 @@ use uuid::Uuid;
 
 pub const HEADER: &str = "x-request-id";
 
+/// The route label of requests no route matched (never the raw path: that
+/// would let any client mint new series).
+pub const UNMATCHED: &str = "<unmatched>";
+
 tokio::task_local! {
     static REQUEST_ID: String;
 }
@@ -58,7 +62,7 @@ pub async fn middleware(
     let route = res
         .request()
         .match_pattern()
-        .unwrap_or_else(|| crate::metrics::UNMATCHED.to_owned());
+        .unwrap_or_else(|| UNMATCHED.to_owned());
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(HeaderName::from_static(HEADER), v);
     }

@@ -18,7 +18,7 @@ use ttokjang_domain::profile::ProfileService;
 use ttokjang_domain::reservation::service::ReservationService;
 
 use crate::jwt::AccessTokens;
-use crate::metrics::Metrics;
+use ttokjang_domain::metrics::Metrics;
 
 /// Liveness of background work that `/readyz` reports (the scheduler, later
 /// others). `None` means the component is not running in this process.
@@ -53,7 +53,7 @@ pub struct ApiState {
     /// Payment methods, intents and the idempotency store.
     pub payments: Payments,
     /// This server's Prometheus registry (`GET /metrics`).
-    pub metrics: Arc<Metrics>,
+    pub metrics: Arc<dyn Metrics>,
     /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
     pub metrics_token: Option<Arc<str>>,
 }

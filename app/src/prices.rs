@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use ttokjang_domain::catalog::{Offer, ProductId, StoreId};
+use ttokjang_domain::metrics::Metrics;
 use ttokjang_domain::planner::prices::{
     PriceGateway, PriceSource, PriceSourceError, SourceReport, SourceStatus,
 };
@@ -213,11 +214,11 @@ impl PriceGateway for DeadlineGateway {
 /// reports on unchanged.
 pub struct MeteredGateway {
     inner: Arc<dyn PriceGateway>,
-    metrics: Arc<ttokjang_http::Metrics>,
+    metrics: Arc<dyn Metrics>,
 }
 
 impl MeteredGateway {
-    pub fn new(inner: Arc<dyn PriceGateway>, metrics: Arc<ttokjang_http::Metrics>) -> Self {
+    pub fn new(inner: Arc<dyn PriceGateway>, metrics: Arc<dyn Metrics>) -> Self {
         Self { inner, metrics }
     }
 }

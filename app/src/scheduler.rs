@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt as _;
+use ttokjang_domain::metrics::Metrics;
 use ttokjang_domain::ports::{
     ClaimedRun, Clock, Notifier, RandomSource, ReservationRunner, RunFinish, RunQueue,
 };
@@ -135,7 +136,7 @@ pub struct Scheduler {
     settings: SchedulerSettings,
     heartbeat: Arc<SchedulerHeartbeat>,
     /// Runs, outcomes and lag for `/metrics`, when a server is beside it.
-    metrics: Option<Arc<ttokjang_http::Metrics>>,
+    metrics: Option<Arc<dyn Metrics>>,
 }
 
 /// Stops the loop: the tick in progress finishes first.
@@ -185,7 +186,7 @@ impl Scheduler {
 
     /// Reports runs, outcomes and lag to the server's metrics.
     #[must_use]
-    pub fn with_metrics(mut self, metrics: Arc<ttokjang_http::Metrics>) -> Self {
+    pub fn with_metrics(mut self, metrics: Arc<dyn Metrics>) -> Self {
         self.metrics = Some(metrics);
         self
     }

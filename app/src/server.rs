@@ -12,6 +12,7 @@ use chrono::Duration;
 use thiserror::Error;
 use ttokjang_domain::auth::{AuthService, InvitePolicy, RegisterError, Registration};
 use ttokjang_domain::basket::BasketService;
+use ttokjang_domain::metrics::Metrics;
 use ttokjang_domain::order::OrderService;
 use ttokjang_domain::ports::{Clock, HashError, RandomSource, ReservationRunner};
 use ttokjang_domain::preferences::PreferencesService;
@@ -24,7 +25,7 @@ use ttokjang_domain::user::{Invite, InviteCode, Role};
 use ttokjang_domain::RepoError;
 use ttokjang_http::jwt::{AccessTokens, KeyError};
 use ttokjang_http::state::UserData;
-use ttokjang_http::{ApiState, Heartbeat, Metrics};
+use ttokjang_http::{ApiState, Heartbeat};
 
 use crate::config::{Config, Secret};
 use crate::notify::{ChannelNotifier, WebhookNotifier};
@@ -69,7 +70,7 @@ pub struct Services {
     /// The shopper's stored data as planning needs it.
     pub shopper: Arc<dyn ttokjang_domain::planner::context::PlanContext>,
     /// The process's metrics registry (one per server).
-    pub metrics: Arc<Metrics>,
+    pub metrics: Arc<dyn Metrics>,
 }
 
 pub async fn services(config: &Config) -> Result<Services, StartError> {
@@ -136,7 +137,9 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
     };
     let allowlist = ttokjang_domain::redirect::RedirectAllowlist::parse(&config.redirect_allowlist)
         .map_err(|e| StartError::Config(e.to_string()))?;
-    let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION")));
+    let metrics: Arc<dyn Metrics> = Arc::new(crate::metrics::PrometheusMetrics::new(env!(
+        "CARGO_PKG_VERSION"
+    )));
     let gateway = Arc::new(crate::prices::MeteredGateway::new(
         Arc::new(crate::prices::DeadlineGateway::new(
             stores.catalog.clone(),
@@ -360,7 +363,7 @@ pub struct Running {
     /// The reservation scheduler, when `SCHEDULER_ENABLED`; stop it after the server.
     pub scheduler: Option<SchedulerHandle>,
     /// The server's metrics registry, for work running beside it.
-    pub metrics: Arc<Metrics>,
+    pub metrics: Arc<dyn Metrics>,
 }
 
 /// What a caller may plug into the server beside its configuration: tests

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks docs/ops/: the Grafana dashboard is valid JSON of the right shape, the
 # Prometheus rule file is valid YAML of the right shape, every metric they name
-# is one the app exports (adapters-http/src/metrics/mod.rs), PromQL brackets
+# is one the app exports (app/src/metrics.rs, the metrics adapter), PromQL brackets
 # balance, and every alert's runbook anchor exists in docs/RUNBOOK.md.
 # Runs `promtool check rules` as well when promtool is installed.
 set -euo pipefail
@@ -20,13 +20,19 @@ errors = []
 def fail(msg):
     errors.append(msg)
 
-src = open("adapters-http/src/metrics/mod.rs", encoding="utf-8").read()
-known = set(re.findall(r'"(ttokjang_[a-z0-9_]+)"', src))
-histograms = set(re.findall(r'Histogram::new\(\s*"(ttokjang_[a-z0-9_]+)"', src))
+src = open("app/src/metrics.rs", encoding="utf-8").read()
+# The names are constants: const NAME: &str = "ttokjang_…";
+consts = dict(re.findall(r'const ([A-Z_]+): &str = "(ttokjang_[a-z0-9_]+)";', src))
+known = set(consts.values())
+# HISTOGRAMS lists (NAME, BUCKETS) pairs.
+hist_block = re.search(r'const HISTOGRAMS: [^=]*= &\[(.*?)\];', src, re.S)
+histograms = {consts[n] for n in re.findall(r'\(([A-Z_]+),', hist_block.group(1))} if hist_block else set()
+if len(histograms) < 3:
+    fail(f"found only {len(histograms)} histograms in app/src/metrics.rs")
 for h in histograms:
     known |= {h + "_bucket", h + "_sum", h + "_count"}
 if len(known) < 15:
-    fail(f"found only {len(known)} metric names in metrics/mod.rs")
+    fail(f"found only {len(known)} metric names in app/src/metrics.rs")
 
 def check_expr(where, expr):
     for name in re.findall(r'\bttokjang_[a-z0-9_]+', expr):

@@ -17,6 +17,7 @@ mod preferences;
 mod profile;
 mod reservations;
 mod security;
+mod web;
 mod webhook;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.

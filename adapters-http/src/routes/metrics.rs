@@ -7,9 +7,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::ApiError;
 use crate::guard::bearer;
-use crate::metrics::Metrics;
 use crate::routes::health::readiness;
 use crate::state::ApiState;
+use ttokjang_domain::metrics::HeartbeatAge;
+
+/// What the metrics adapter renders: the text exposition format 0.0.4.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// Compares without stopping at the first difference, so the answer time
 /// does not tell how much of a guess was right.
@@ -47,20 +50,17 @@ pub async fn metrics(
         Some(ok) => state.metrics.set_ready("scheduler", ok),
         None => state.metrics.set_ready("scheduler", true),
     }
-    state.metrics.set_heartbeat(
-        state
-            .heartbeat
-            .as_ref()
-            .map(|hb| (hb.age_s(), hb.max_age_s())),
-    );
+    state
+        .metrics
+        .set_heartbeat(state.heartbeat.as_ref().map(|hb| HeartbeatAge {
+            age_s: hb.age_s(),
+            max_age_s: hb.max_age_s(),
+        }));
     if let Some(pool) = state.health.pool_state() {
         state.metrics.set_pool(state.health.backend(), pool);
     }
     Ok(HttpResponse::Ok()
-        .insert_header((
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(Metrics::CONTENT_TYPE),
-        ))
+        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE)))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .body(state.metrics.render()))
 }

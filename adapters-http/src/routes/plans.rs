@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use ttokjang_domain::catalog::GeoPoint;
+use ttokjang_domain::metrics::plan_outcome;
 use ttokjang_domain::planner::context::RecordError;
 use ttokjang_domain::planner::service::{
     Generated, PlanLine, PlanSettings, PlanningError, SelectError,
@@ -16,7 +17,6 @@ use ttokjang_domain::preferences::Preferences;
 use crate::error::ApiError;
 use crate::guard::AuthUser;
 use crate::json::{Json, Object};
-use crate::metrics::plan_outcome;
 use crate::openapi::ErrorResponse;
 use crate::routes::orders::OrderDto;
 use crate::state::ApiState;
