@@ -16,8 +16,8 @@ mod plans;
 mod preferences;
 mod profile;
 mod reservations;
-mod web;
 mod security;
+mod web;
 mod webhook;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.
