@@ -34,6 +34,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (unit, contract on sqlite+postgres, HTTP)"
 cargo test --workspace --locked
 
+step "chat corpus: accuracy per category (fails below the ratchet in domain/tests/chat_corpus.rs)"
+cargo test --locked -p ttokjang-domain --test chat_corpus -- --nocapture 2>&1 \
+  | grep -E "chat corpus|%|want|got|test result|panicked"
+
 step "ops: dashboard, alert rules, runbook anchors"
 scripts/test/check-ops-docs.sh
 

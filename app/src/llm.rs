@@ -397,13 +397,11 @@ mod tests {
         }
     }
 
+    type Seen = Arc<std::sync::Mutex<Vec<String>>>;
+
     /// A fake chat-completions server: answers every request with `status`
     /// and `body` after `delay`, and keeps the request bodies it saw.
-    async fn fake(
-        status: u16,
-        body: String,
-        delay: Duration,
-    ) -> (String, Arc<std::sync::Mutex<Vec<String>>>, Arc<AtomicUsize>) {
+    async fn fake(status: u16, body: String, delay: Duration) -> (String, Seen, Arc<AtomicUsize>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -489,11 +487,7 @@ mod tests {
         status: u16,
         body: String,
         delay: Duration,
-    ) -> (
-        LlmAssistant,
-        Arc<std::sync::Mutex<Vec<String>>>,
-        Arc<AtomicUsize>,
-    ) {
+    ) -> (LlmAssistant, Seen, Arc<AtomicUsize>) {
         let (url, seen, calls) = fake(status, body, delay).await;
         let config = LlmConfig {
             base_url: url,

@@ -92,6 +92,7 @@ fn offline(lines: usize, stores: usize, k: u8, seed: u64) -> OfflineInput {
                 name: format!("store {i}"),
                 location: GeoPoint::new(lat, lng).expect("valid"),
                 prices: priced(&mut rng, &base, carry),
+                preferred: false,
             }
         })
         .collect();

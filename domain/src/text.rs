@@ -72,38 +72,36 @@ pub enum Particle {
 }
 
 /// How a word ends when read aloud: `None` no final consonant, `Some(true)`
-/// a final ㄹ, `Some(false)` another final consonant.
+/// a final ㄹ, `Some(false)` another final consonant. The same rules as the
+/// web app's `web/src/lib/particle.ts` (tested on the same word list):
+/// Hangul by its 받침; digits as Korean reads them (1 일, 3 삼, 10 십, 1000 천
+/// …); a number with a unit by the unit's Korean name (500g 그램, 1L 리터);
+/// Latin acronyms by letter names, words by their ending; trailing brackets,
+/// quotes and punctuation skipped.
 fn ending(word: &str) -> Option<bool> {
-    let w = word.trim_end_matches(|c: char| {
-        matches!(
-            c,
-            ')' | ']' | '}' | '"' | '\'' | '’' | '”' | '.' | ' ' | '×'
-        )
+    let s = word.trim_end_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ')' | ']'
+                    | '}'
+                    | '>'
+                    | '"'
+                    | '\''
+                    | '”'
+                    | '’'
+                    | '」'
+                    | '』'
+                    | '.'
+                    | ','
+                    | '!'
+                    | '?'
+                    | '~'
+                    | '…'
+                    | '·'
+            )
     });
-    let lower = w.to_lowercase();
-    // Units read as words: 리터, 밀리리터 (open); 그램, 킬로그램 (ㅁ).
-    for (unit, end) in [
-        ("ml", None),
-        ("kg", Some(false)),
-        ("mg", Some(false)),
-        ("g", Some(false)),
-        ("l", None),
-        ("cm", None),
-        ("mm", None),
-        ("m", None),
-    ] {
-        if lower.ends_with(unit)
-            && lower[..lower.len() - unit.len()]
-                .chars()
-                .last()
-                .is_some_and(|c| c.is_ascii_digit())
-        {
-            return end;
-        }
-    }
-    let Some(last) = w.chars().last() else {
-        return None;
-    };
+    let last = s.chars().next_back()?;
     let code = u32::from(last);
     if (0xAC00..=0xD7A3).contains(&code) {
         return match (code - 0xAC00) % 28 {
@@ -112,30 +110,79 @@ fn ending(word: &str) -> Option<bool> {
             _ => Some(false),
         };
     }
+    // A number and a unit of one or two letters: the unit's Korean name.
+    let letters: String = s
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if (1..=2).contains(&letters.len()) {
+        let before = s[..s.len() - letters.len()].trim_end();
+        if before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit())
+        {
+            match letters.to_ascii_lowercase().as_str() {
+                "kg" | "mg" | "g" => return Some(false), // 그램
+                "ml" | "l" | "cc" | "cm" | "mm" | "km" | "m" => return None, // 리터, 미터
+                _ => {}
+            }
+        }
+    }
     if last.is_ascii_digit() {
-        // 영 일 이 삼 사 오 육 칠 팔 구; 십 백 천 for round numbers.
-        let digits: String = w.chars().rev().take_while(char::is_ascii_digit).collect();
-        if digits.len() > 1 && last == '0' {
-            let zeros = digits.chars().take_while(|c| *c == '0').count();
-            return match zeros {
-                1 => Some(false), // 십
-                2 => Some(false), // 백
-                3 => None,        // 천
-                _ => Some(false), // 만, 억 …
+        let digits: String = s
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let n = digits.trim_start_matches('0');
+        let n = if n.is_empty() { "0" } else { n };
+        let d = n.chars().next_back().unwrap_or('0');
+        if d != '0' || n == "0" {
+            // 영 일 이 삼 사 오 육 칠 팔 구
+            return match d {
+                '1' | '7' | '8' => Some(true),
+                '0' | '3' | '6' => Some(false),
+                _ => None,
             };
         }
-        return match last {
-            '1' | '7' | '8' => Some(true),
-            '0' | '3' | '6' => Some(false),
-            _ => None,
-        };
+        // 십 백 천 만 … 천억 end in a consonant; 조 does not.
+        let zeros = n.len() - n.trim_end_matches('0').len();
+        return if zeros < 12 { Some(false) } else { None };
     }
     if last.is_ascii_alphabetic() {
-        // English words as Koreans read them: letter names for the common endings.
-        return match last.to_ascii_lowercase() {
-            'l' | 'r' => Some(true),
-            'm' | 'n' | 'b' | 'k' | 'p' | 't' => Some(false),
-            _ => None,
+        let w: String = s
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_alphabetic)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if w.len() <= 5 && w.chars().all(|c| c.is_ascii_uppercase()) {
+            // Letter names: 엘, 알 (ㄹ); 엠, 엔 (other); the rest open.
+            return match last {
+                'L' | 'R' => Some(true),
+                'M' | 'N' => Some(false),
+                _ => None,
+            };
+        }
+        let w = w.to_ascii_lowercase();
+        return if w.ends_with('e') {
+            None
+        } else if w.ends_with('l') {
+            Some(true)
+        } else if w.ends_with("ng") || w.ends_with("ck") || w.ends_with('m') || w.ends_with('n') {
+            Some(false)
+        } else {
+            None
         };
     }
     None
@@ -221,53 +268,84 @@ mod tests {
         assert_eq!(fold("서울 우유"), fold("서울  우유"));
     }
 
+    /// The word list of `web/src/lib/particle.test.ts`: word, 을/를, 이/가,
+    /// 은/는, 와/과, 으로/로.
+    const WORDS: &[(&str, &str, &str, &str, &str, &str)] = &[
+        ("사과", "를", "가", "는", "와", "로"),
+        ("계란", "을", "이", "은", "과", "으로"),
+        ("우유", "를", "가", "는", "와", "로"),
+        ("두부", "를", "가", "는", "와", "로"),
+        ("김치", "를", "가", "는", "와", "로"),
+        ("라면", "을", "이", "은", "과", "으로"),
+        ("쌀", "을", "이", "은", "과", "로"),
+        ("서울우유", "를", "가", "는", "와", "로"),
+        ("콩나물", "을", "이", "은", "과", "로"),
+        ("달걀", "을", "이", "은", "과", "로"),
+        ("삼겹살", "을", "이", "은", "과", "로"),
+        ("대파", "를", "가", "는", "와", "로"),
+        ("햇반", "을", "이", "은", "과", "으로"),
+        ("참치캔", "을", "이", "은", "과", "으로"),
+        ("이마트", "를", "가", "는", "와", "로"),
+        ("편의점", "을", "이", "은", "과", "으로"),
+        ("초대 코드", "를", "가", "는", "와", "로"),
+        ("수량", "을", "이", "은", "과", "으로"),
+        ("1", "을", "이", "은", "과", "로"),
+        ("2", "를", "가", "는", "와", "로"),
+        ("3", "을", "이", "은", "과", "으로"),
+        ("4", "를", "가", "는", "와", "로"),
+        ("5", "를", "가", "는", "와", "로"),
+        ("6", "을", "이", "은", "과", "으로"),
+        ("7", "을", "이", "은", "과", "로"),
+        ("8", "을", "이", "은", "과", "로"),
+        ("9", "를", "가", "는", "와", "로"),
+        ("0", "을", "이", "은", "과", "으로"),
+        ("10", "을", "이", "은", "과", "으로"),
+        ("100", "을", "이", "은", "과", "으로"),
+        ("1000", "을", "이", "은", "과", "으로"),
+        ("10000", "을", "이", "은", "과", "으로"),
+        ("12", "를", "가", "는", "와", "로"),
+        ("30", "을", "이", "은", "과", "으로"),
+        ("GS25", "를", "가", "는", "와", "로"),
+        ("우유 2개", "를", "가", "는", "와", "로"),
+        ("계란 30구", "를", "가", "는", "와", "로"),
+        ("500g", "을", "이", "은", "과", "으로"),
+        ("1L", "를", "가", "는", "와", "로"),
+        ("서울우유 1.8L", "를", "가", "는", "와", "로"),
+        ("200ml", "를", "가", "는", "와", "로"),
+        ("2kg", "을", "이", "은", "과", "으로"),
+        ("SSG", "를", "가", "는", "와", "로"),
+        ("CU", "를", "가", "는", "와", "로"),
+        ("HMR", "을", "이", "은", "과", "로"),
+        ("CJ", "를", "가", "는", "와", "로"),
+        ("LG", "를", "가", "는", "와", "로"),
+        ("Apple", "를", "가", "는", "와", "로"),
+        ("Coupang", "을", "이", "은", "과", "으로"),
+        ("Oatmeal", "을", "이", "은", "과", "로"),
+        ("Kurly", "를", "가", "는", "와", "로"),
+        ("Lemon", "을", "이", "은", "과", "으로"),
+        ("우유(1L)", "를", "가", "는", "와", "로"),
+        ("\"계란\"", "을", "이", "은", "과", "으로"),
+        ("[햇반]", "을", "이", "은", "과", "으로"),
+        // Catalog names as replies use them.
+        ("대파 1단", "을", "이", "은", "과", "으로"),
+        ("양파 1.5kg", "을", "이", "은", "과", "으로"),
+        ("CJ 스팸 340g 3입", "을", "이", "은", "과", "으로"),
+        ("계란 30구 (대란)", "을", "이", "은", "과", "으로"),
+        ("1판", "을", "이", "은", "과", "으로"),
+        ("3개", "를", "가", "는", "와", "로"),
+    ];
+
     #[test]
     fn particles_follow_the_final_consonant() {
         use Particle::*;
-        let cases: &[(&str, Particle, &str)] = &[
-            ("우유", EulReul, "를"),
-            ("계란", EulReul, "을"),
-            ("두부", IGa, "가"),
-            ("대파", IGa, "가"),
-            ("양파 1.5kg", EulReul, "을"),
-            ("서울우유 1L", EulReul, "를"),
-            ("매일우유 오리지널 900ml", EulReul, "를"),
-            ("계란 30구", EulReul, "를"),
-            ("대파 1단", EulReul, "을"),
-            ("사과", GwaWa, "와"),
-            ("빵", GwaWa, "과"),
-            ("1판", EulReul, "을"),
-            ("3개", EulReul, "를"),
-            ("우유", EunNeun, "는"),
-            ("라면", EunNeun, "은"),
-            ("두유", EuroRo, "로"),
-            ("서울", EuroRo, "로"),
-            ("우엉", EuroRo, "으로"),
-            ("당근", EuroRo, "으로"),
-            ("김밥 1줄", EuroRo, "로"),
-            ("3개", EuroRo, "로"),
-            ("6개", EuroRo, "로"),
-            ("10개", EuroRo, "로"),
-            ("1", EulReul, "을"),
-            ("2", EulReul, "를"),
-            ("3", EulReul, "을"),
-            ("10", EulReul, "을"),
-            ("1000", EulReul, "를"),
-            ("7", EuroRo, "로"),
-            ("6", EuroRo, "으로"),
-            ("Coca-Cola", EulReul, "를"),
-            ("milk", EulReul, "을"),
-            ("Spam", EulReul, "을"),
-            ("CJ 스팸 340g 3입", EulReul, "을"),
-            ("삼다수 500ml", IGa, "가"),
-            ("쌀 10kg", IrangRang, "이랑"),
-            ("계란 30구 (대란)", EulReul, "을"),
-            ("물", EuroRo, "로"),
-            ("빵", EuroRo, "으로"),
-        ];
-        for (word, p, want) in cases {
-            assert_eq!(particle(word, *p), *want, "{word} {p:?}");
+        for (word, eul, i, eun, gwa, euro) in WORDS {
+            assert_eq!(particle(word, EulReul), *eul, "{word} 을/를");
+            assert_eq!(particle(word, IGa), *i, "{word} 이/가");
+            assert_eq!(particle(word, EunNeun), *eun, "{word} 은/는");
+            assert_eq!(particle(word, GwaWa), *gwa, "{word} 와/과");
+            assert_eq!(particle(word, EuroRo), *euro, "{word} 으로/로");
         }
         assert_eq!(josa("계란", Particle::EulReul), "계란을");
+        assert_eq!(josa("우유", Particle::IrangRang), "우유랑");
     }
 }

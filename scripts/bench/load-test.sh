@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test on loopback: login, GET /auth/me, the basket (GET and whole-basket
-# PUT of $LINES lines, half and half) and
-# offline plan generation, each driven by wrk with 100 connections for a
+# PUT of $LINES lines, half and half),
+# offline plan generation and chat turns (POST /chat with a rotating mix of
+# adds, removals, count changes, show and questions), each driven by wrk with 100 connections for a
 # bounded time against a release build on a fresh SQLite database with the
 # sample catalog. Every connection works as one of $USERS shoppers (tokens
 # rotate per request), so basket writes are real concurrent writes to SQLite.
@@ -12,6 +13,7 @@
 #   scripts/bench/load-test.sh                          # 10 s per scenario, 100 connections
 #   DURATION=30s CONNECTIONS=200 scripts/bench/load-test.sh
 #   SKIP_BUILD=1 BIN=target/release/ttokjang scripts/bench/load-test.sh
+#   SCENARIOS=chat CONNECTIONS=20 scripts/bench/load-test.sh   # chat p50/p99 at 20 clients
 #
 # CPU-heavy for its duration: run it on a quiet machine. Loopback only.
 set -euo pipefail
@@ -23,6 +25,7 @@ CONNECTIONS="${CONNECTIONS:-100}"
 THREADS="${THREADS:-2}"
 USERS="${USERS:-100}"
 LINES="${LINES:-10}"
+SCENARIOS="${SCENARIOS:-login me basket plan chat}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${BIN:-$TARGET/release/ttokjang}"
 
@@ -69,6 +72,11 @@ with open(f"{work}/data.lua", "w") as f:
     f.write(lua_list("tokens", tokens))
     f.write(lua_list("logins", [json.dumps({"email": e, "password": p}) for e, p in creds]))
     f.write("basket = " + json.dumps(json.dumps({"items": basket}, ensure_ascii=False), ensure_ascii=False) + "\n")
+    # Chat turns: a mix that keeps baskets bounded (adds are taken back).
+    said = ["우유 2개랑 계란 한 판 담아줘", "장바구니 보여줘", "우유 빼줘", "두부두개 넣어줘",
+            "두부 3개로 바꿔줘", "계란 얼마야?", "콜라 두 개 다 빼줘", "두부 빼줘", "계란 빼줘",
+            "라면 하나 더 담아줘", "라면 빼줘", "우유 말고 두유로 바꿔줘", "두유 빼줘"]
+    f.write(lua_list("chats", [json.dumps({"message": m}, ensure_ascii=False) for m in said]))
 PY
 
 # One wrk script: the scenario picks the request; statuses are counted per
@@ -91,6 +99,8 @@ function request()
     return wrk.format("POST", "/api/v1/auth/login", json, logins[(n % #logins) + 1])
   elseif scenario == "me" then
     return wrk.format("GET", "/api/v1/auth/me", auth(t))
+  elseif scenario == "chat" then
+    return wrk.format("POST", "/api/v1/chat", auth(t), chats[(n % #chats) + 1])
   elseif scenario == "basket" then
     if n % 2 == 0 then
       return wrk.format("GET", "/api/v1/basket", auth(t))
@@ -120,7 +130,7 @@ LUA
 
 fail=0
 printf '%-8s %10s %10s %10s  %s\n' scenario req/s p50_ms p99_ms statuses
-for scenario in login me basket plan; do
+for scenario in $SCENARIOS; do
   out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$WORK/load.lua" "$BASE" -- "$scenario")"
   line="$(grep '^RESULT' <<<"$out")"
   rps="$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$line")"

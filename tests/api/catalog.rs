@@ -221,9 +221,109 @@ async fn the_catalog_needs_a_token(app: TestApp) {
     assert_eq!(st, 405, "{b}");
 }
 
+/// Search results carry the lowest price near the shopper, the number of
+/// nearby stores with it in stock and the unit price on the legal basis; a
+/// shopper whose saved location has no store near gets none.
+async fn products_carry_nearby_prices_and_unit_prices(app: TestApp) {
+    let t = token(&app).await;
+    let (st, b) = app.get_auth("/api/v1/catalog/products?q=우유", &t).await;
+    assert_eq!(st, 200, "{b}");
+    let milk = &items(&b)[0];
+    assert_eq!(milk["name"], "서울우유 1L", "{b}");
+    let low = milk["lowest_price_krw"]
+        .as_i64()
+        .expect("a price near 강남역");
+    assert!(low > 0, "{milk}");
+    let stores = milk["store_count"].as_u64().expect("store count");
+    assert!(stores >= 2, "several stores near 강남역 sell milk: {milk}");
+    assert_eq!(milk["unit_price"]["basis"], "100ml", "{milk}");
+    // 1,000 ml: per 100 ml is a tenth, rounded half up
+    assert_eq!(
+        milk["unit_price"]["krw"].as_i64(),
+        Some((low + 5) / 10),
+        "{milk}"
+    );
+
+    let (st, b) = app
+        .get_auth("/api/v1/catalog/products?q=계란 30구", &t)
+        .await;
+    assert_eq!(st, 200, "{b}");
+    let eggs = &items(&b)[0];
+    assert_eq!(eggs["unit_price"]["basis"], "1ea", "{eggs}");
+    let egg_low = eggs["lowest_price_krw"].as_i64().expect("egg price");
+    // per piece of 30, in hundredths of a won (half up), then to the won (half up)
+    let centi = (2 * egg_low * 100 + 30) / 60;
+    assert_eq!(
+        eggs["unit_price"]["krw"].as_i64(),
+        Some((centi + 50) / 100),
+        "{eggs}"
+    );
+
+    // the same products by id, in the order asked, with the same prices
+    let ids = format!(
+        "{},{}",
+        eggs["id"].as_str().expect("id"),
+        milk["id"].as_str().expect("id")
+    );
+    let (st, b) = app
+        .get_auth(&format!("/api/v1/catalog/products?ids={ids}"), &t)
+        .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(names(&b), ["계란 30구", "서울우유 1L"], "{b}");
+    assert_eq!(items(&b)[1]["lowest_price_krw"].as_i64(), Some(low));
+    assert_eq!(items(&b)[1]["store_count"].as_u64(), Some(stores));
+    assert!(b["next_cursor"].is_null());
+
+    // ids and q together, malformed or too many ids: 422 naming the field
+    for (query, field) in [
+        (format!("ids={ids}&q=우유"), "q"),
+        ("ids=a b".to_owned(), "ids"),
+        ("ids=,,".to_owned(), "ids"),
+        (
+            format!(
+                "ids={}",
+                (0..101)
+                    .map(|i| format!("p{i}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            "ids",
+        ),
+    ] {
+        let (st, b) = app
+            .get_auth(&format!("/api/v1/catalog/products?{query}"), &t)
+            .await;
+        assert_eq!(st, 422, "{query}: {b}");
+        assert!(b["error"]["fields"][field].is_string(), "{query}: {b}");
+    }
+
+    // far from every sample store (the East Sea): no nearby price at all
+    let (st, b) = split(
+        app.call(
+            Method::PUT,
+            "/api/v1/users/me/profile",
+            Some(&t),
+            Some(
+                serde_json::json!({"display_name": "바다", "phone": null, "address": null,
+                "location": {"lat": 37.9, "lng": 130.5}}),
+            ),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    let (st, b) = app.get_auth("/api/v1/catalog/products?q=우유", &t).await;
+    assert_eq!(st, 200, "{b}");
+    let milk = &items(&b)[0];
+    assert!(milk["lowest_price_krw"].is_null(), "{milk}");
+    assert_eq!(milk["store_count"], 0, "{milk}");
+    assert!(milk["unit_price"].is_null(), "{milk}");
+}
+
 crate::on_both_backends!(
     env [("SAMPLE_DATA", "true")];
     products_are_found_by_korean_alias_english_and_typo,
+    products_carry_nearby_prices_and_unit_prices,
     product_pages_follow_the_cursor,
     stores_near_gangnam_are_sorted_by_distance,
     online_malls_list_their_terms,

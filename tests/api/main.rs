@@ -15,6 +15,7 @@ mod plans;
 mod preferences;
 mod profile;
 mod reservations;
+mod web;
 mod webhook;
 
 /// Declares `$name` once per backend, as `sqlite::$name` and `postgres::$name`.

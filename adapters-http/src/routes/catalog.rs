@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use ttokjang_domain::catalog::nearby::{nearby_prices, NearbyPrice};
 use ttokjang_domain::catalog::search::ProductQuery;
-use ttokjang_domain::catalog::{GeoPoint, Product, Store, StoreKind};
+use ttokjang_domain::catalog::{GeoPoint, Product, ProductId, Store, StoreId, StoreKind, Unit};
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
@@ -101,9 +102,15 @@ fn page<T>(mut fetched: Vec<T>, offset: usize, limit: usize) -> Page<T> {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProductParams {
-    /// Korean or English words, aliases welcome (우유, milk, 달걀).
-    #[param(required = true, value_type = String, min_length = 1, max_length = 100)]
+    /// Korean or English words, aliases welcome (우유, milk, 달걀). Required
+    /// unless `ids` is given.
+    #[param(value_type = Option<String>, min_length = 1, max_length = 100)]
     q: Option<String>,
+    /// Instead of `q`: up to 100 product ids, comma-separated (e.g. the
+    /// basket's products, for their nearby prices); answered in this order,
+    /// unknown ids left out, in one page.
+    #[param(value_type = Option<String>, max_length = 4000)]
+    ids: Option<String>,
     /// 1 to 100 (default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     limit: Option<String>,
@@ -124,6 +131,44 @@ pub struct ProductDto {
     pub size: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
+    /// The lowest in-stock price among the stores near the shopper (their
+    /// saved location, else 강남역; within their maximum distance); `null`
+    /// when none of them has it.
+    #[schema(example = 3180)]
+    pub lowest_price_krw: Option<i64>,
+    /// How many of those nearby stores have it in stock.
+    #[schema(example = 12)]
+    pub store_count: u32,
+    /// The unit price of `lowest_price_krw` on the legal basis; `null` with it.
+    pub unit_price: Option<UnitPriceDto>,
+}
+
+/// A price per 100 g, per 100 ml or per piece (단위가격).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitPriceDto {
+    /// `100g`, `100ml` or `1ea`.
+    #[schema(value_type = String, example = "100ml")]
+    pub basis: &'static str,
+    /// 원 per basis, rounded to the nearest 원.
+    #[schema(example = 331)]
+    pub krw: i64,
+}
+
+impl ProductDto {
+    fn with_prices(mut self, nearby: &NearbyPrice) -> Self {
+        self.lowest_price_krw = nearby.lowest_krw;
+        self.store_count = nearby.store_count;
+        self.unit_price = nearby.unit_price.map(|u| UnitPriceDto {
+            basis: match u.basis.unit {
+                Unit::G => "100g",
+                Unit::Ml => "100ml",
+                Unit::Ea => "1ea",
+            },
+            // hundredths of a won → won, half up
+            krw: (u.centi_krw + 50) / 100,
+        });
+        self
+    }
 }
 
 impl From<&Product> for ProductDto {
@@ -137,20 +182,88 @@ impl From<&Product> for ProductDto {
             unit: p.unit().as_str(),
             size: p.size(),
             barcode: p.barcode().map(str::to_owned),
+            lowest_price_krw: None,
+            store_count: 0,
+            unit_price: None,
         }
     }
+}
+
+/// How many of the nearest stores a search result's prices come from.
+pub const NEARBY_STORES: usize = 60;
+
+/// The nearby prices of `products` for this shopper: the nearest
+/// [`NEARBY_STORES`] stores within their maximum distance of their saved
+/// location (else 강남역), excluded chains left out.
+async fn nearby(
+    state: &ApiState,
+    user: &AuthUser,
+    products: &[Product],
+) -> Result<Vec<NearbyPrice>, ApiError> {
+    if products.is_empty() {
+        return Ok(Vec::new());
+    }
+    let settings = state.shopper.defaults(user.user.id, false).await?.settings;
+    #[allow(clippy::cast_precision_loss)]
+    let radius = settings.max_distance_m.max(0) as f64;
+    let near = state
+        .catalog
+        .list_stores_near(settings.origin, radius, 0, NEARBY_STORES)
+        .await?;
+    let store_ids: Vec<StoreId> = near
+        .iter()
+        .filter(|n| {
+            !settings
+                .excluded_chains
+                .iter()
+                .any(|c| c.trim().eq_ignore_ascii_case(n.store.chain()))
+        })
+        .map(|n| n.store.id().clone())
+        .collect();
+    let offers = if store_ids.is_empty() {
+        Vec::new()
+    } else {
+        let ids: Vec<ProductId> = products.iter().map(|p| p.id().clone()).collect();
+        state.catalog.offers_for(&ids, &store_ids).await?
+    };
+    Ok(nearby_prices(products, &offers))
 }
 
 /// Searches products by Korean or English name and aliases, typo-tolerant.
 #[utoipa::path(get, path = "/api/v1/catalog/products", tag = "catalog", operation_id = "searchProducts",
     params(ProductParams),
-    responses((status = 200, description = "A page of products, best match first", body = Page<ProductDto>)))]
+    responses((status = 200, description = "A page of products, best match first, each with its lowest price and store count near the shopper and its unit price", body = Page<ProductDto>)))]
 pub async fn products(
-    _user: AuthUser,
+    user: AuthUser,
     state: web::Data<ApiState>,
     params: web::Query<ProductParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut problems = Problems::default();
+    if let Some(raw) = params.ids.as_deref() {
+        // limit and cursor are still checked, but the answer is one page
+        page_params(
+            params.limit.as_deref(),
+            params.cursor.as_deref(),
+            &mut problems,
+        );
+        if params.q.is_some() {
+            problems.add("q", "cannot be combined with ids");
+        }
+        let ids = parse_ids(raw, &mut problems);
+        problems.into_result()?;
+        let mut found = state.catalog.get_products(&ids).await?;
+        found.sort_by_key(|p| ids.iter().position(|id| id == p.id()));
+        let prices = nearby(&state, &user, &found).await?;
+        let items: Vec<ProductDto> = found
+            .iter()
+            .zip(&prices)
+            .map(|(p, n)| ProductDto::from(p).with_prices(n))
+            .collect();
+        return Ok(HttpResponse::Ok().json(Page {
+            items,
+            next_cursor: None,
+        }));
+    }
     let query = match ProductQuery::parse(params.q.as_deref().unwrap_or("")) {
         Ok(q) => Some(q),
         Err(e) => {
@@ -171,8 +284,37 @@ pub async fn products(
         .catalog
         .search_products(&query, offset, limit + 1)
         .await?;
-    let items: Vec<ProductDto> = found.iter().map(ProductDto::from).collect();
+    let prices = nearby(&state, &user, &found).await?;
+    let items: Vec<ProductDto> = found
+        .iter()
+        .zip(&prices)
+        .map(|(p, n)| ProductDto::from(p).with_prices(n))
+        .collect();
     Ok(HttpResponse::Ok().json(page(items, offset, limit)))
+}
+
+/// At most this many ids in one `ids` look-up.
+pub const MAX_IDS: usize = 100;
+
+/// `a,b,c` → product ids (blanks between commas skipped, repeats dropped).
+fn parse_ids(raw: &str, problems: &mut Problems) -> Vec<ProductId> {
+    let mut ids: Vec<ProductId> = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match ProductId::parse(part) {
+            Ok(id) if !ids.contains(&id) => ids.push(id),
+            Ok(_) => {}
+            Err(_) => {
+                problems.add("ids", "must be product ids separated by commas");
+                return Vec::new();
+            }
+        }
+    }
+    if ids.is_empty() {
+        problems.add("ids", "is required");
+    } else if ids.len() > MAX_IDS {
+        problems.add("ids", format!("may list at most {MAX_IDS} ids"));
+    }
+    ids
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -3,7 +3,7 @@
 //! path, so `crate::` names the including crate: `crate::schema` is that
 //! backend's generated schema and `crate::dialect` what the backend does its
 //! own way (id and instant types and their conversions, transactions, row
-//! locks, the claim queries). Nothing here names a backend.
+//! locks, the claim queries). No code here names a backend.
 //!
 //! `Id` is `Copy` on PostgreSQL (`Uuid`) but not on SQLite (`String`), so the
 //! same `.clone()` is needed on one and redundant on the other.

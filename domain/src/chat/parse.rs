@@ -547,7 +547,7 @@ fn strip_particle(word: &str) -> (&str, Option<&'static str>) {
     }
     for (p, after_final) in PARTICLES {
         if let Some(stem) = word.strip_suffix(p) {
-            let Some(last) = stem.chars().last() else {
+            let Some(last) = stem.chars().next_back() else {
                 continue;
             };
             if WHOLE_WORDS.contains(&word) {
@@ -1455,7 +1455,9 @@ fn glued(w: &str) -> Option<(&str, &str)> {
     let starts: Vec<usize> = w.char_indices().map(|(i, _)| i).skip(1).collect();
     for &at in &starts {
         let (name, tail) = w.split_at(at);
-        if !name.chars().last().is_some_and(is_hangul) && !name.chars().all(|c| c.is_alphabetic()) {
+        if !name.chars().next_back().is_some_and(is_hangul)
+            && !name.chars().all(|c| c.is_alphabetic())
+        {
             continue;
         }
         // Digits with an optional counter or size.
@@ -1473,10 +1475,10 @@ fn glued(w: &str) -> Option<(&str, &str)> {
             let counted = !rest.is_empty() && counter_of(rest).is_some();
             // A bare numeral glued to a name only when it can stand alone and
             // is at least two syllables ("하나", "다섯"): "두부" is not 두+부.
-            if counted || (rest.is_empty() && alone && tail.chars().count() >= 2) {
-                if WHOLE_WORDS.contains(&name) || name.chars().count() >= 2 {
-                    return Some((name, tail));
-                }
+            if (counted || (rest.is_empty() && alone && tail.chars().count() >= 2))
+                && (WHOLE_WORDS.contains(&name) || name.chars().count() >= 2)
+            {
+                return Some((name, tail));
             }
         }
     }
@@ -1782,7 +1784,7 @@ fn recipe_of(t: &str) -> Option<Intent> {
                 .collect::<Vec<_>>()
                 .join(" ");
             let dish = dish
-                .trim_end_matches("용")
+                .trim_end_matches('용')
                 .trim_end_matches(" 할")
                 .trim()
                 .to_owned();

@@ -72,8 +72,9 @@ pub mod limits {
     /// may enumerate. Beyond it the candidates are first reduced by the exact
     /// bound and dominance rules; if still too many, the best plan over a
     /// selection is returned with its proven gap ([`super::Optimality`]).
-    /// k = 3 with 60 candidates is 36 050; k = 3 with 200 is 1.3 M.
-    pub const MAX_OFFLINE_SUBSETS: u64 = 4_000_000;
+    /// k = 3 with 60 candidates is 36 050; k = 3 with 200 is 1.3 M; k = 5
+    /// with 60 is 6.0 M (exact without any rule, as before issue 16).
+    pub const MAX_OFFLINE_SUBSETS: u64 = 10_000_000;
     /// Most online malls that carry at least one basket line (the online search
     /// is exact and enumerates 3^m subset/free-delivery patterns at worst).
     pub const MAX_MALLS: usize = 8;
@@ -139,6 +140,8 @@ pub struct StoreCandidate {
     pub location: GeoPoint,
     /// Price rows by product; a product absent here is not sold by the store.
     pub prices: HashMap<ProductKey, UnitPrice>,
+    /// Of a chain the shopper prefers: wins ties (see [`super::offline`]).
+    pub preferred: bool,
 }
 
 /// An offline planning request.

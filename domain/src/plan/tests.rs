@@ -43,6 +43,7 @@ pub(super) fn store(id: &str, at: GeoPoint, rows: &[(&str, i64, bool)]) -> Store
         name: format!("store {id}"),
         location: at,
         prices: prices(rows),
+        preferred: false,
     }
 }
 

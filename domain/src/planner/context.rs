@@ -118,6 +118,11 @@ impl PlanContext for StoredPlanContext {
                     .iter()
                     .map(|c| c.as_str().to_owned())
                     .collect(),
+                preferred_chains: prefs
+                    .preferred_chains
+                    .iter()
+                    .map(|c| c.as_str().to_owned())
+                    .collect(),
                 travel_mode: prefs.travel_mode,
             },
         })

@@ -45,6 +45,9 @@ pub struct PlanSettings {
     pub max_route_m: Option<i64>,
     pub travel_cost_krw_per_km: i64,
     pub excluded_chains: Vec<String>,
+    /// Stores of these chains win ties between equally good offline plans
+    /// (see `plan::offline`); they never make a plan dearer.
+    pub preferred_chains: Vec<String>,
     /// How the shopper travels (minutes per leg and per plan).
     pub travel_mode: TravelMode,
 }
@@ -400,6 +403,7 @@ impl PlanService {
                 name: s.name().to_owned(),
                 location: engine_point(loc)?,
                 prices: prices.remove(s.id().as_str()).unwrap_or_default(),
+                preferred: in_chains(s, &settings.preferred_chains),
             });
         }
         let mut input = plan::OfflineInput::new(origin, lines.to_vec(), candidates);
@@ -597,7 +601,11 @@ impl PlanService {
 }
 
 fn excluded(store: &Store, excluded_chains: &[String]) -> bool {
-    excluded_chains
+    in_chains(store, excluded_chains)
+}
+
+fn in_chains(store: &Store, chains: &[String]) -> bool {
+    chains
         .iter()
         .any(|c| c.trim().eq_ignore_ascii_case(store.chain()))
 }

@@ -17,7 +17,11 @@
 //! - `closest`: shortest route, then minimal total.
 //!
 //! Remaining ties go to the store set that comes first when sets are listed as
-//! increasing sequences of (id-sorted) store positions, so results are stable.
+//! increasing sequences of store positions, so results are stable. Positions
+//! order the stores of the shopper's preferred chains first, then by id: that
+//! is the effect of `preferred_chains` — among equally good plans (and for a
+//! line two stores of a plan sell at the same price) preferred stores win;
+//! it never makes a plan dearer, longer or cover fewer lines.
 //!
 //! # Why the search is exact
 //! For a fixed set S, goods are fixed (cheapest per line) and the travel cost
@@ -79,7 +83,9 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
 pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, PlanError> {
     let lines = prep::sorted_lines(&input.lines)?;
     validate(input)?;
-    let stores = prep::sorted_by_id(&input.stores, |s| &s.id)?;
+    let mut stores = prep::sorted_by_id(&input.stores, |s| &s.id)?;
+    // Preferred chains' stores first (stable: id order within each group).
+    stores.sort_by_key(|s| !s.preferred);
     // One price look-up per store and line: checks the price rows and gives
     // every store's costs.
     let nl = lines.len();

@@ -45,7 +45,8 @@
 //!   keeps every store.
 //!
 //! # Rule 2: dominance (keeps every optimal value)
-//! Store b is dominated by store a when a has the smaller id, `c(a, l) ≤
+//! Store b is dominated by store a when a has the smaller position
+//! (preferred chains first, then id — the tie-break order), `c(a, l) ≤
 //! c(b, l)` for every line, and a is at least k metres nearer than b to the
 //! origin and to every other kept store x: `d(a, x) + k ≤ d(b, x)` (whole
 //! metres, the very distances routes add up). Claim: every label's optimal
@@ -57,7 +58,7 @@
 //!   Each line's cheapest price is no higher, so S' covers every line S
 //!   covers; the legs at a are each ≥ k m shorter, so `route(S') ≤ route(S)
 //!   − k`. a takes every line b supplied (every other store of S is dearer
-//!   there, or as dear with a larger id than b). Stores of S' that now
+//!   there, or as dear with a larger position than b). Stores of S' that now
 //!   supply nothing lost a line to a; removing them gives S'' with the same
 //!   goods. Removing a stop adds at most 1 m of rounding (the rounded
 //!   triangle inequality), and at most k − 1 stops are removed, so

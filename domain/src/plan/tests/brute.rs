@@ -68,7 +68,8 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
                 .is_none_or(|max| origin.distance_m(s.location) <= max)
         })
         .collect();
-    cands.sort_by(|a, b| a.id.cmp(&b.id));
+    // Preferred stores first, then by id: the engine's documented order.
+    cands.sort_by(|a, b| (!a.preferred, &a.id).cmp(&(!b.preferred, &b.id)));
     let n = cands.len();
     let mut best: [Option<(OfflineBest, Vec<usize>)>; 3] = [None, None, None];
     for set in combinations(n, usize::from(input.max_stores)) {

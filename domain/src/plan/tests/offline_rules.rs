@@ -416,3 +416,19 @@ fn frontier_and_single_store_plan_explain_the_choice() {
     assert_eq!(out.frontier[2].total_krw, cheapest.total_krw);
     assert!(out.frontier.iter().all(|f| f.missing == 0));
 }
+
+#[test]
+fn preferred_chains_win_ties_and_only_ties() {
+    // Two stores, same price, same distance: the preferred one wins even with
+    // the larger id; a dearer preferred store does not.
+    let a = store("a", near(0.0, 500.0), &[("milk", 1_000, true)]);
+    let mut b = store("b", near(0.0, -500.0), &[("milk", 1_000, true)]);
+    b.preferred = true;
+    let inp = input(vec![line("1", "milk", 1)], vec![a.clone(), b.clone()]);
+    let plans = plan_offline(&inp).expect("plan");
+    assert_eq!(stop_ids(by_label(&plans, PlanLabel::Cheapest)), ["b"]);
+    b.prices = prices(&[("milk", 1_001, true)]);
+    let inp = input(vec![line("1", "milk", 1)], vec![a, b]);
+    let plans = plan_offline(&inp).expect("plan");
+    assert_eq!(stop_ids(by_label(&plans, PlanLabel::Cheapest)), ["a"]);
+}

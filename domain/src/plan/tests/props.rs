@@ -62,6 +62,7 @@ prop_compose! {
                 name: format!("store {i}"),
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
                 prices: to_prices(&rows, unit),
+                preferred: i % 3 == 1,
             })
             .collect();
         OfflineInput {
@@ -250,6 +251,7 @@ prop_compose! {
                 name: format!("store {i}"),
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
                 prices: to_prices(&rows, 100),
+                preferred: i % 5 == 2,
             })
             .collect();
         let origin = pt(ORIGIN.0, ORIGIN.1);
