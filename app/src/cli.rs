@@ -1,43 +1,106 @@
-//! The operator's commands. Parsed by hand: the set is small and the binary
-//! stays lean.
+//! The operator's commands, parsed with clap (derive): generated help, flag
+//! and value checks, `--version` and shell completions.
 
 use std::io::BufRead as _;
+use std::path::PathBuf;
 
+use clap::{CommandFactory as _, Parser, Subcommand};
 use ttokjang_domain::auth::{InvitePolicy, Registration};
 use ttokjang_domain::user::Role;
 
 use crate::config::Config;
 use crate::server::{self, StartError};
 
-pub const HELP: &str = "\
-ttokjang — smart grocery planning (똑똑한 장보기)
+/// The command line as clap reads it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ttokjang",
+    version,
+    about = "ttokjang — smart grocery planning (똑똑한 장보기)",
+    after_help = "Configuration comes from the environment; see .env.example."
+)]
+struct Cli {
+    /// What to do; `serve` when absent.
+    #[command(subcommand)]
+    command: Option<Top>,
+}
 
-USAGE:
-  ttokjang [serve]                 run the HTTP server (default)
-  ttokjang migrate                 apply pending database migrations and exit
-  ttokjang user add --email E --name N [--admin] [--password-stdin]
-                                   create an account (no invite needed); the
-                                   password is read from stdin with
-                                   --password-stdin, else generated and printed
-  ttokjang user reset-password EMAIL
-                                   make a one-time reset code (valid 1 hour)
-                                   and write it to a 0600 file in DATA_DIR;
-                                   the shopper sets a new password with it at
-                                   POST /api/v1/auth/password-reset
-  ttokjang invite create [--count N] [--days D]
-                                   create N invite codes (default 1), valid for
-                                   D days (default: no expiry)
-  ttokjang import prices FILE.csv  load 참가격-shaped price rows (store_id,
-                                   store_name, store_type, address, lat, lng,
-                                   product_id, product_name, unit, size,
-                                   inspection_day, price, discount); bad rows
-                                   are reported and skipped, the rest written
-                                   atomically; re-importing changes nothing
-  ttokjang --help | --version
+#[derive(Debug, Subcommand)]
+enum Top {
+    /// Run the HTTP server (the default)
+    Serve,
+    /// Apply pending database migrations and exit
+    Migrate,
+    /// Accounts
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Invite codes
+    #[command(subcommand)]
+    Invite(InviteCmd),
+    /// Load data from files
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Print a shell completion script (e.g. `ttokjang completions bash > /etc/bash_completion.d/ttokjang`)
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
 
-Configuration comes from the environment; see .env.example.
-";
+#[derive(Debug, Subcommand)]
+enum UserCmd {
+    /// Create an account (no invite needed); the password is read from stdin
+    /// with --password-stdin, else generated and printed once
+    Add {
+        /// The account's e-mail address
+        #[arg(long)]
+        email: String,
+        /// The display name
+        #[arg(long)]
+        name: String,
+        /// Make the account an administrator
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from the first line of stdin
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Make a one-time reset code (valid 1 hour) and write it to a 0600 file
+    /// in DATA_DIR; the shopper sets a new password with it at
+    /// POST /api/v1/auth/password-reset
+    ResetPassword {
+        /// The account's e-mail address
+        email: String,
+    },
+}
 
+#[derive(Debug, Subcommand)]
+enum InviteCmd {
+    /// Create invite codes and print them, one a line
+    Create {
+        /// How many codes
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        count: u32,
+        /// Days each code stays valid (default: no expiry)
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        days: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCmd {
+    /// Load 참가격-shaped price rows (store_id, store_name, store_type,
+    /// address, lat, lng, product_id, product_name, unit, size,
+    /// inspection_day, price, discount); bad rows are reported and skipped,
+    /// the rest written atomically; re-importing changes nothing
+    Prices {
+        /// The CSV file
+        file: PathBuf,
+    },
+}
+
+/// What to run, once parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve,
@@ -56,87 +119,60 @@ pub enum Command {
         days: Option<i64>,
     },
     ImportPrices {
-        path: std::path::PathBuf,
+        path: PathBuf,
     },
-    Help,
-    Version,
+    /// Print the completion script for this shell.
+    Completions(clap_complete::Shell),
 }
 
-fn value(args: &[String], i: &mut usize, flag: &str) -> Result<String, String> {
-    *i += 1;
-    args.get(*i)
-        .cloned()
-        .ok_or_else(|| format!("{flag} needs a value"))
-}
-
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        [] | ["serve"] => Ok(Command::Serve),
-        ["migrate"] => Ok(Command::Migrate),
-        ["-h" | "--help" | "help", ..] => Ok(Command::Help),
-        ["-V" | "--version"] => Ok(Command::Version),
-        ["import", "prices", path] => Ok(Command::ImportPrices {
-            path: std::path::PathBuf::from(path),
-        }),
-        ["import", ..] => Err("usage: ttokjang import prices FILE.csv".to_owned()),
-        ["user", "reset-password", email] => Ok(Command::UserResetPassword {
-            email: (*email).to_owned(),
-        }),
-        ["user", "reset-password", ..] => {
-            Err("usage: ttokjang user reset-password EMAIL".to_owned())
-        }
-        ["user", "add", ..] => {
-            let rest = &args[2..];
-            let (mut email, mut name, mut admin, mut stdin) = (None, None, false, false);
-            let mut i = 0;
-            while i < rest.len() {
-                match rest[i].as_str() {
-                    "--email" => email = Some(value(rest, &mut i, "--email")?),
-                    "--name" => name = Some(value(rest, &mut i, "--name")?),
-                    "--admin" => admin = true,
-                    "--password-stdin" => stdin = true,
-                    other => return Err(format!("unknown option {other:?} for user add")),
-                }
-                i += 1;
-            }
-            Ok(Command::UserAdd {
-                email: email.ok_or("user add needs --email")?,
-                name: name.ok_or("user add needs --name")?,
+impl From<Option<Top>> for Command {
+    fn from(top: Option<Top>) -> Self {
+        match top {
+            None | Some(Top::Serve) => Command::Serve,
+            Some(Top::Migrate) => Command::Migrate,
+            Some(Top::User(UserCmd::Add {
+                email,
+                name,
                 admin,
-                password_stdin: stdin,
-            })
-        }
-        ["invite", "create", ..] => {
-            let rest = &args[2..];
-            let (mut count, mut days) = (1u32, None);
-            let mut i = 0;
-            while i < rest.len() {
-                match rest[i].as_str() {
-                    "--count" => {
-                        count = value(rest, &mut i, "--count")?
-                            .parse()
-                            .ok()
-                            .filter(|n| (1..=1000).contains(n))
-                            .ok_or("--count must be 1 to 1000")?;
-                    }
-                    "--days" => {
-                        days = Some(
-                            value(rest, &mut i, "--days")?
-                                .parse()
-                                .ok()
-                                .filter(|d| (1..=3650).contains(d))
-                                .ok_or("--days must be 1 to 3650")?,
-                        );
-                    }
-                    other => return Err(format!("unknown option {other:?} for invite create")),
-                }
-                i += 1;
+                password_stdin,
+            })) => Command::UserAdd {
+                email,
+                name,
+                admin,
+                password_stdin,
+            },
+            Some(Top::User(UserCmd::ResetPassword { email })) => {
+                Command::UserResetPassword { email }
             }
-            Ok(Command::InviteCreate { count, days })
+            Some(Top::Invite(InviteCmd::Create { count, days })) => {
+                Command::InviteCreate { count, days }
+            }
+            Some(Top::Import(ImportCmd::Prices { file })) => Command::ImportPrices { path: file },
+            Some(Top::Completions { shell }) => Command::Completions(shell),
         }
-        _ => Err(format!("unknown command {:?}; see --help", args.join(" "))),
     }
+}
+
+/// Parses the arguments after the program name. `--help`, `--version` and
+/// every mistake come back as a [`clap::Error`]; `Error::exit` prints it and
+/// exits (0 for help and version, 2 for a usage error).
+pub fn parse<I, T>(args: I) -> Result<Command, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let argv = std::iter::once(std::ffi::OsString::from("ttokjang"))
+        .chain(args.into_iter().map(Into::into));
+    Cli::try_parse_from(argv).map(|cli| cli.command.into())
+}
+
+/// The completion script for `shell`. Made in memory (writing to a `Vec`
+/// cannot fail), so a closed stdout is the caller's error to report, never a
+/// panic inside clap_complete.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "ttokjang", &mut out);
+    out
 }
 
 /// Runs the one-shot commands (everything but `serve`).
@@ -212,27 +248,38 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
                 .map_err(|e| StartError::Import(e.to_string()))?;
             println!("import prices {}\n{report}", path.display());
         }
-        Command::Serve | Command::Help | Command::Version => {}
+        Command::Serve | Command::Completions(_) => {}
     }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use clap::error::ErrorKind;
+
     use super::*;
 
     fn args(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_owned).collect()
     }
 
+    fn kind(s: &str) -> ErrorKind {
+        parse(args(s)).expect_err(s).kind()
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
     #[test]
     fn parses_commands() {
-        assert_eq!(parse(&args("")), Ok(Command::Serve));
-        assert_eq!(parse(&args("serve")), Ok(Command::Serve));
-        assert_eq!(parse(&args("migrate")), Ok(Command::Migrate));
+        assert_eq!(parse(args("")).ok(), Some(Command::Serve));
+        assert_eq!(parse(args("serve")).ok(), Some(Command::Serve));
+        assert_eq!(parse(args("migrate")).ok(), Some(Command::Migrate));
         assert_eq!(
-            parse(&args("user add --email a@b.co --name Kim --admin")),
-            Ok(Command::UserAdd {
+            parse(args("user add --email a@b.co --name Kim --admin")).ok(),
+            Some(Command::UserAdd {
                 email: "a@b.co".into(),
                 name: "Kim".into(),
                 admin: true,
@@ -240,35 +287,114 @@ mod tests {
             })
         );
         assert_eq!(
-            parse(&args("invite create --count 3 --days 7")),
-            Ok(Command::InviteCreate {
+            parse(args("invite create --count 3 --days 7")).ok(),
+            Some(Command::InviteCreate {
                 count: 3,
                 days: Some(7)
             })
+        );
+        assert_eq!(
+            parse(args("invite create")).ok(),
+            Some(Command::InviteCreate {
+                count: 1,
+                days: None
+            })
+        );
+        assert_eq!(
+            parse(args("completions zsh")).ok(),
+            Some(Command::Completions(clap_complete::Shell::Zsh))
         );
     }
 
     #[test]
     fn refuses_bad_commands() {
-        assert!(parse(&args("user add --name Kim")).is_err());
-        assert!(parse(&args("user add --email")).is_err());
-        assert!(parse(&args("invite create --count 0")).is_err());
-        assert!(parse(&args("invite create --days x")).is_err());
-        assert!(parse(&args("frobnicate")).is_err());
-        assert!(parse(&args("user reset-password")).is_err());
         assert_eq!(
-            parse(&args("user reset-password kim@example.com")),
-            Ok(Command::UserResetPassword {
+            kind("user reset-password"),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(
+            parse(args("user reset-password kim@example.com")).ok(),
+            Some(Command::UserResetPassword {
                 email: "kim@example.com".into()
             })
         );
-        assert!(parse(&args("import prices")).is_err());
-        assert!(parse(&args("import stores x.csv")).is_err());
         assert_eq!(
-            parse(&args("import prices data/p.csv")),
-            Ok(Command::ImportPrices {
+            kind("user add --name Kim"),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(kind("user add --email"), ErrorKind::InvalidValue);
+        assert_eq!(kind("invite create --count 0"), ErrorKind::ValueValidation);
+        assert_eq!(
+            kind("invite create --count 1001"),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(kind("invite create --days x"), ErrorKind::ValueValidation);
+        assert_eq!(
+            kind("invite create --days 3651"),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind("invite create --colour red"),
+            ErrorKind::UnknownArgument
+        );
+        assert_eq!(kind("frobnicate"), ErrorKind::InvalidSubcommand);
+        assert_eq!(kind("completions tcsh"), ErrorKind::InvalidValue);
+        assert!(parse(args("import prices")).is_err());
+        assert!(parse(args("import stores x.csv")).is_err());
+        assert!(parse(args("migrate now")).is_err());
+        assert_eq!(
+            parse(args("import prices data/p.csv")).ok(),
+            Some(Command::ImportPrices {
                 path: "data/p.csv".into()
             })
         );
+    }
+
+    #[test]
+    fn help_and_version_are_answers_not_errors() {
+        for (line, want) in [
+            ("--help", ErrorKind::DisplayHelp),
+            ("-h", ErrorKind::DisplayHelp),
+            ("help", ErrorKind::DisplayHelp),
+            ("user add --help", ErrorKind::DisplayHelp),
+            ("--version", ErrorKind::DisplayVersion),
+            ("-V", ErrorKind::DisplayVersion),
+        ] {
+            let e = parse(args(line)).expect_err(line);
+            assert_eq!(e.kind(), want, "{line}");
+            assert_eq!(e.exit_code(), 0, "{line}");
+        }
+        assert_eq!(parse(args("frobnicate")).expect_err("bad").exit_code(), 2);
+        let help = parse(args("--help")).expect_err("help").to_string();
+        for word in [
+            "serve",
+            "migrate",
+            "user",
+            "invite",
+            "import",
+            "completions",
+            ".env.example",
+        ] {
+            assert!(help.contains(word), "{word} missing in:\n{help}");
+        }
+        let version = parse(args("--version")).expect_err("version").to_string();
+        assert_eq!(
+            version.trim(),
+            format!("ttokjang {}", env!("CARGO_PKG_VERSION"))
+        );
+    }
+
+    #[test]
+    fn completions_name_the_subcommands() {
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+        ] {
+            let script = String::from_utf8(completions(shell)).expect("utf-8");
+            for word in ["ttokjang", "migrate", "invite", "password-stdin"] {
+                assert!(script.contains(word), "{shell}: {word} missing");
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! `ttokjang`: the server and the operator's commands.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use ttokjang::cli::{self, Command};
@@ -12,24 +13,19 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match cli::parse(&args) {
+    let command = match cli::parse(std::env::args_os().skip(1)) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("ttokjang: {e}");
-            return ExitCode::from(2);
-        }
+        // Help and --version print and exit 0; a usage error prints and exits 2.
+        Err(e) => e.exit(),
     };
-    match command {
-        Command::Help => {
-            print!("{}", cli::HELP);
-            return ExitCode::SUCCESS;
-        }
-        Command::Version => {
-            println!("ttokjang {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
-        }
-        _ => {}
+    if let Command::Completions(shell) = command {
+        return match std::io::stdout().write_all(&cli::completions(shell)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ttokjang: cannot write the completion script: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let config = match Config::from_env() {
         Ok(c) => c,
