@@ -17,6 +17,7 @@ mod orders;
 mod payments;
 mod plan_requests;
 mod preferences;
+mod pricesync;
 mod profiles;
 mod reservations;
 mod rows;

@@ -8,6 +8,7 @@ pub mod housekeeping;
 pub mod import;
 pub mod logging;
 pub mod notify;
+pub mod pricefeeds;
 pub mod prices;
 pub mod sample;
 pub mod scheduler;
