@@ -28,6 +28,12 @@ USAGE:
                                    inspection_day, price, discount); bad rows
                                    are reported and skipped, the rest written
                                    atomically; re-importing changes nothing
+  ttokjang sync prices [--source chamgagyeok|kamis] [--day YYYYMMDD]
+                                   fetch real prices within the daily call
+                                   budget (PRICE_SYNC_DAILY_BUDGET, default
+                                   1800); resumable, never repeats a completed
+                                   call; default source chamgagyeok, default
+                                   day the latest survey (Friday)
   ttokjang --help | --version
 
 Configuration comes from the environment; see .env.example.
@@ -49,6 +55,10 @@ pub enum Command {
     },
     ImportPrices {
         path: std::path::PathBuf,
+    },
+    SyncPrices {
+        source: ttokjang_domain::pricesync::Source,
+        day: Option<chrono::NaiveDate>,
     },
     Help,
     Version,
@@ -72,6 +82,30 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             path: std::path::PathBuf::from(path),
         }),
         ["import", ..] => Err("usage: ttokjang import prices FILE.csv".to_owned()),
+        ["sync", "prices", ..] => {
+            let rest = &args[2..];
+            let (mut source, mut day) = (ttokjang_domain::pricesync::Source::Chamgagyeok, None);
+            let mut i = 0;
+            while i < rest.len() {
+                match rest[i].as_str() {
+                    "--source" => {
+                        source = ttokjang_domain::pricesync::Source::parse(&value(
+                            rest, &mut i, "--source",
+                        )?)
+                        .ok_or("--source must be chamgagyeok or kamis")?;
+                    }
+                    "--day" => {
+                        day = Some(
+                            ttokjang_domain::pricesync::parse_day(&value(rest, &mut i, "--day")?)
+                                .ok_or("--day must be YYYYMMDD")?,
+                        );
+                    }
+                    other => return Err(format!("unknown option {other:?} for sync prices")),
+                }
+                i += 1;
+            }
+            Ok(Command::SyncPrices { source, day })
+        }
         ["user", "add", ..] => {
             let rest = &args[2..];
             let (mut email, mut name, mut admin, mut stdin) = (None, None, false, false);
@@ -174,6 +208,20 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
                 .map_err(|e| StartError::Import(e.to_string()))?;
             println!("import prices {}\n{report}", path.display());
         }
+        Command::SyncPrices { source, day } => {
+            let settings = crate::sync::SyncSettings::from_env().map_err(StartError::Import)?;
+            let report = crate::sync::run(
+                &settings,
+                svc.stores.price_sync.as_ref(),
+                svc.stores.catalog.as_ref(),
+                svc.clock.as_ref(),
+                source,
+                day,
+            )
+            .await
+            .map_err(StartError::Import)?;
+            println!("{report}");
+        }
         Command::Serve | Command::Help | Command::Version => {}
     }
     Ok(())
@@ -185,6 +233,27 @@ mod tests {
 
     fn args(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn sync_prices_takes_a_source_and_a_day() {
+        use ttokjang_domain::pricesync::Source;
+        assert_eq!(
+            parse(&args("sync prices")),
+            Ok(Command::SyncPrices {
+                source: Source::Chamgagyeok,
+                day: None
+            })
+        );
+        assert_eq!(
+            parse(&args("sync prices --source kamis --day 20261120")),
+            Ok(Command::SyncPrices {
+                source: Source::Kamis,
+                day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+            })
+        );
+        assert!(parse(&args("sync prices --day 2026-11-20")).is_err());
+        assert!(parse(&args("sync prices --source naver")).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod notify;
 pub mod pricefeeds;
 pub mod prices;
 pub mod sample;
+pub mod sync;
 pub mod scheduler;
 pub mod server;
 pub mod storage;

@@ -6,7 +6,8 @@ use ttokjang_domain::ports::{
     BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
     InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
     PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
-    ReservationRepository, RunQueue, SessionRepository, StoreHealth, UserRepository,
+    ReservationRepository, RunQueue, SessionRepository, StoreHealth, SyncStateRepository,
+    UserRepository,
 };
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
@@ -34,6 +35,7 @@ pub struct Stores {
     pub payment_methods: Arc<dyn PaymentMethodRepository>,
     pub payment_intents: Arc<dyn PaymentIntentRepository>,
     pub idempotency: Arc<dyn IdempotencyRepository>,
+    pub price_sync: Arc<dyn SyncStateRepository>,
 }
 
 fn wire<S>(store: Arc<S>) -> Stores
@@ -55,6 +57,7 @@ where
         + PaymentMethodRepository
         + PaymentIntentRepository
         + IdempotencyRepository
+        + SyncStateRepository
         + 'static,
 {
     Stores {
@@ -74,6 +77,7 @@ where
         payment_methods: store.clone(),
         payment_intents: store.clone(),
         idempotency: store.clone(),
+        price_sync: store.clone(),
         health: store,
     }
 }

@@ -29,9 +29,12 @@ fn fixture(name: &str) -> String {
 pub(crate) type Rule =
     Arc<dyn Fn(&str, &HashMap<String, String>) -> (u16, String, u64) + Send + Sync>;
 
+/// Every request the fake saw: path and query.
+pub(crate) type Seen = Arc<Mutex<Vec<(String, HashMap<String, String>)>>>;
+
 pub(crate) struct Fake {
     pub(crate) url: String,
-    pub(crate) seen: Arc<Mutex<Vec<(String, HashMap<String, String>)>>>,
+    pub(crate) seen: Seen,
     pub(crate) handle: actix_web::dev::ServerHandle,
 }
 
