@@ -19,8 +19,14 @@ step "PostgreSQL"
 scripts/dev/ensure-postgres.sh
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
+step "schema.rs of both storage crates matches their migrations (diesel print-schema)"
+scripts/dev/schema.sh --check
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
+
+step "storage twins: identical lines across the two adapters (at most 700)"
+python3 scripts/dev/twin-lines.py --max 700
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -1,12 +1,46 @@
-//! Diesel's view of the tables in `migrations/` (kept by hand; keep in step).
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
-    users (id) {
+    basket_items (user_id, id) {
+        user_id -> Uuid,
         id -> Uuid,
-        email -> Text,
-        display_name -> Text,
-        password_hash -> Text,
-        role -> Text,
+        position -> Int4,
+        product_id -> Nullable<Text>,
+        name -> Text,
+        quantity -> Int4,
+        unit -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    baskets (user_id) {
+        user_id -> Uuid,
+        version -> Int8,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    chat_messages (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        seq -> Int8,
+        speaker -> Text,
+        text -> Text,
+        actions -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> Uuid,
+        idem_key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Int4>,
+        response_body -> Nullable<Text>,
+        locked_at -> Timestamptz,
         created_at -> Timestamptz,
     }
 }
@@ -18,6 +52,180 @@ diesel::table! {
         expires_at -> Nullable<Timestamptz>,
         used_by -> Nullable<Uuid>,
         used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        reservation_id -> Nullable<Uuid>,
+        run_id -> Nullable<Uuid>,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    offers (store_id, product_id, observed_at) {
+        store_id -> Text,
+        product_id -> Text,
+        observed_at -> Timestamptz,
+        price_krw -> Int8,
+        in_stock -> Bool,
+        discounted -> Bool,
+        flagged_outlier -> Bool,
+    }
+}
+
+diesel::table! {
+    order_lines (order_id, position) {
+        order_id -> Uuid,
+        position -> Int4,
+        name -> Text,
+        product_id -> Nullable<Text>,
+        store_id -> Nullable<Text>,
+        store_name -> Nullable<Text>,
+        quantity -> Int4,
+        unit_price_krw -> Int8,
+        subtotal_krw -> Int8,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        source -> Text,
+        plan_request_id -> Nullable<Text>,
+        plan_id -> Nullable<Text>,
+        status -> Text,
+        goods_krw -> Int8,
+        fees_krw -> Int8,
+        total_krw -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payment_intents (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        order_id -> Uuid,
+        amount_krw -> Int8,
+        status -> Text,
+        token -> Nullable<Text>,
+        payment_method_id -> Nullable<Uuid>,
+        decline_code -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payment_methods (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token -> Text,
+        label -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    plan_requests (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        mode -> Text,
+        payload -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    preferences (user_id) {
+        user_id -> Uuid,
+        max_stores -> Int4,
+        max_distance_m -> Int4,
+        travel_cost_krw_per_km -> Int4,
+        preferred_chains -> Text,
+        excluded_chains -> Text,
+        default_mode -> Text,
+        travel_mode -> Text,
+        max_travel_minutes -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Text,
+        name -> Text,
+        name_en -> Nullable<Text>,
+        aliases -> Text,
+        category -> Text,
+        unit -> Text,
+        size -> Int8,
+        barcode -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    profiles (user_id) {
+        user_id -> Uuid,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        lat -> Nullable<Float8>,
+        lng -> Nullable<Float8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Uuid,
+        created_at -> Timestamptz,
+        spent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    reservation_runs (id) {
+        id -> Uuid,
+        reservation_id -> Uuid,
+        scheduled_for -> Timestamptz,
+        run_trigger -> Text,
+        attempt -> Int4,
+        status -> Text,
+        summary -> Text,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        title -> Text,
+        mode -> Text,
+        schedule_type -> Text,
+        schedule_rule -> Text,
+        timezone -> Text,
+        channel -> Text,
+        webhook_url -> Nullable<Text>,
+        status -> Text,
+        next_run_at -> Nullable<Timestamptz>,
+        last_run_at -> Nullable<Timestamptz>,
+        last_result_status -> Nullable<Text>,
+        retry_count -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -35,161 +243,76 @@ diesel::table! {
 }
 
 diesel::table! {
-    refresh_tokens (token_hash) {
-        token_hash -> Text,
-        session_id -> Uuid,
-        created_at -> Timestamptz,
-        spent_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::joinable!(invites -> users (used_by));
-diesel::joinable!(sessions -> users (user_id));
-diesel::joinable!(refresh_tokens -> sessions (session_id));
-
-diesel::table! {
     stores (id) {
         id -> Text,
         chain -> Text,
         name -> Text,
         kind -> Text,
         format -> Text,
-        lat -> Nullable<Double>,
-        lng -> Nullable<Double>,
+        lat -> Nullable<Float8>,
+        lng -> Nullable<Float8>,
         address -> Nullable<Text>,
         hours -> Nullable<Text>,
-        delivery_fee_krw -> Nullable<BigInt>,
-        free_delivery_threshold_krw -> Nullable<BigInt>,
-        min_order_krw -> Nullable<BigInt>,
+        delivery_fee_krw -> Nullable<Int8>,
+        free_delivery_threshold_krw -> Nullable<Int8>,
+        min_order_krw -> Nullable<Int8>,
         checkout_url -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    products (id) {
-        id -> Text,
-        name -> Text,
-        name_en -> Nullable<Text>,
-        aliases -> Text,
-        category -> Text,
-        unit -> Text,
-        size -> BigInt,
-        barcode -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    offers (store_id, product_id, observed_at) {
-        store_id -> Text,
-        product_id -> Text,
-        observed_at -> Timestamptz,
-        price_krw -> BigInt,
-        in_stock -> Bool,
-        discounted -> Bool,
-        flagged_outlier -> Bool,
-    }
-}
-
-diesel::joinable!(offers -> stores (store_id));
-diesel::joinable!(offers -> products (product_id));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    invites,
-    sessions,
-    refresh_tokens,
-    stores,
-    products,
-    offers
-);
-
-// ---- The shopper's own data ----
-
-diesel::table! {
-    baskets (user_id) {
-        user_id -> Uuid,
-        version -> BigInt,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    basket_items (user_id, id) {
-        user_id -> Uuid,
+    users (id) {
         id -> Uuid,
-        position -> Integer,
-        product_id -> Nullable<Text>,
-        name -> Text,
-        quantity -> Integer,
-        unit -> Nullable<Text>,
-        note -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    preferences (user_id) {
-        user_id -> Uuid,
-        max_stores -> Integer,
-        max_distance_m -> Integer,
-        travel_cost_krw_per_km -> Integer,
-        preferred_chains -> Text,
-        excluded_chains -> Text,
-        default_mode -> Text,
-        travel_mode -> Text,
-        max_travel_minutes -> Integer,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    profiles (user_id) {
-        user_id -> Uuid,
-        phone -> Nullable<Text>,
-        address -> Nullable<Text>,
-        lat -> Nullable<Double>,
-        lng -> Nullable<Double>,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    orders (id) {
-        id -> Uuid,
-        user_id -> Uuid,
-        source -> Text,
-        plan_request_id -> Nullable<Text>,
-        plan_id -> Nullable<Text>,
-        status -> Text,
-        goods_krw -> BigInt,
-        fees_krw -> BigInt,
-        total_krw -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
         created_at -> Timestamptz,
     }
 }
 
-diesel::table! {
-    order_lines (order_id, position) {
-        order_id -> Uuid,
-        position -> Integer,
-        name -> Text,
-        product_id -> Nullable<Text>,
-        store_id -> Nullable<Text>,
-        store_name -> Nullable<Text>,
-        quantity -> Integer,
-        unit_price_krw -> BigInt,
-        subtotal_krw -> BigInt,
-    }
-}
-
 diesel::joinable!(basket_items -> baskets (user_id));
+diesel::joinable!(baskets -> users (user_id));
+diesel::joinable!(chat_messages -> users (user_id));
+diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(invites -> users (used_by));
+diesel::joinable!(notifications -> reservations (reservation_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(offers -> products (product_id));
+diesel::joinable!(offers -> stores (store_id));
 diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(orders -> users (user_id));
+diesel::joinable!(payment_intents -> orders (order_id));
+diesel::joinable!(payment_intents -> users (user_id));
+diesel::joinable!(payment_methods -> users (user_id));
+diesel::joinable!(plan_requests -> users (user_id));
+diesel::joinable!(preferences -> users (user_id));
+diesel::joinable!(profiles -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(reservation_runs -> reservations (reservation_id));
+diesel::joinable!(reservations -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    baskets,
     basket_items,
-    preferences,
-    profiles,
+    baskets,
+    chat_messages,
+    idempotency_keys,
+    invites,
+    notifications,
+    offers,
+    order_lines,
     orders,
-    order_lines
+    payment_intents,
+    payment_methods,
+    plan_requests,
+    preferences,
+    products,
+    profiles,
+    refresh_tokens,
+    reservation_runs,
+    reservations,
+    sessions,
+    stores,
+    users,
 );

@@ -1,12 +1,46 @@
-//! Diesel's view of the tables in `migrations/` (kept by hand; keep in step).
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
-    users (id) {
+    basket_items (user_id, id) {
+        user_id -> Text,
         id -> Text,
-        email -> Text,
-        display_name -> Text,
-        password_hash -> Text,
-        role -> Text,
+        position -> Integer,
+        product_id -> Nullable<Text>,
+        name -> Text,
+        quantity -> Integer,
+        unit -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    baskets (user_id) {
+        user_id -> Text,
+        version -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    chat_messages (id) {
+        id -> Text,
+        user_id -> Text,
+        seq -> BigInt,
+        speaker -> Text,
+        text -> Text,
+        actions -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        locked_at -> BigInt,
         created_at -> BigInt,
     }
 }
@@ -22,15 +56,130 @@ diesel::table! {
 }
 
 diesel::table! {
-    sessions (id) {
+    notifications (id) {
         id -> Text,
         user_id -> Text,
+        reservation_id -> Nullable<Text>,
+        run_id -> Nullable<Text>,
+        title -> Text,
+        body -> Text,
         created_at -> BigInt,
-        last_refreshed_at -> BigInt,
-        idle_expires_at -> BigInt,
-        absolute_expires_at -> BigInt,
-        revoked_at -> Nullable<BigInt>,
-        revoke_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    offers (store_id, product_id, observed_at) {
+        store_id -> Text,
+        product_id -> Text,
+        observed_at -> BigInt,
+        price_krw -> BigInt,
+        in_stock -> Bool,
+        discounted -> Bool,
+        flagged_outlier -> Bool,
+    }
+}
+
+diesel::table! {
+    order_lines (order_id, position) {
+        order_id -> Text,
+        position -> Integer,
+        name -> Text,
+        product_id -> Nullable<Text>,
+        store_id -> Nullable<Text>,
+        store_name -> Nullable<Text>,
+        quantity -> Integer,
+        unit_price_krw -> BigInt,
+        subtotal_krw -> BigInt,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Text,
+        user_id -> Text,
+        source -> Text,
+        plan_request_id -> Nullable<Text>,
+        plan_id -> Nullable<Text>,
+        status -> Text,
+        goods_krw -> BigInt,
+        fees_krw -> BigInt,
+        total_krw -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    payment_intents (id) {
+        id -> Text,
+        user_id -> Text,
+        order_id -> Text,
+        amount_krw -> BigInt,
+        status -> Text,
+        token -> Nullable<Text>,
+        payment_method_id -> Nullable<Text>,
+        decline_code -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    payment_methods (id) {
+        id -> Text,
+        user_id -> Text,
+        token -> Text,
+        label -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    plan_requests (id) {
+        id -> Text,
+        user_id -> Text,
+        mode -> Text,
+        payload -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    preferences (user_id) {
+        user_id -> Text,
+        max_stores -> Integer,
+        max_distance_m -> Integer,
+        travel_cost_krw_per_km -> Integer,
+        preferred_chains -> Text,
+        excluded_chains -> Text,
+        default_mode -> Text,
+        travel_mode -> Text,
+        max_travel_minutes -> Integer,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Text,
+        name -> Text,
+        name_en -> Nullable<Text>,
+        aliases -> Text,
+        category -> Text,
+        unit -> Text,
+        size -> BigInt,
+        barcode -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    profiles (user_id) {
+        user_id -> Text,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        updated_at -> BigInt,
     }
 }
 
@@ -43,9 +192,55 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(invites -> users (used_by));
-diesel::joinable!(sessions -> users (user_id));
-diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::table! {
+    reservation_runs (id) {
+        id -> Text,
+        reservation_id -> Text,
+        scheduled_for -> BigInt,
+        run_trigger -> Text,
+        attempt -> Integer,
+        status -> Text,
+        summary -> Text,
+        started_at -> Nullable<BigInt>,
+        finished_at -> Nullable<BigInt>,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Text,
+        user_id -> Text,
+        title -> Text,
+        mode -> Text,
+        schedule_type -> Text,
+        schedule_rule -> Text,
+        timezone -> Text,
+        channel -> Text,
+        webhook_url -> Nullable<Text>,
+        status -> Text,
+        next_run_at -> Nullable<BigInt>,
+        last_run_at -> Nullable<BigInt>,
+        last_result_status -> Nullable<Text>,
+        retry_count -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> BigInt,
+        last_refreshed_at -> BigInt,
+        idle_expires_at -> BigInt,
+        absolute_expires_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+        revoke_reason -> Nullable<Text>,
+    }
+}
 
 diesel::table! {
     stores (id) {
@@ -66,130 +261,58 @@ diesel::table! {
 }
 
 diesel::table! {
-    products (id) {
+    users (id) {
         id -> Text,
-        name -> Text,
-        name_en -> Nullable<Text>,
-        aliases -> Text,
-        category -> Text,
-        unit -> Text,
-        size -> BigInt,
-        barcode -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    offers (store_id, product_id, observed_at) {
-        store_id -> Text,
-        product_id -> Text,
-        observed_at -> BigInt,
-        price_krw -> BigInt,
-        in_stock -> Bool,
-        discounted -> Bool,
-        flagged_outlier -> Bool,
-    }
-}
-
-diesel::joinable!(offers -> stores (store_id));
-diesel::joinable!(offers -> products (product_id));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    invites,
-    sessions,
-    refresh_tokens,
-    stores,
-    products,
-    offers
-);
-
-// ---- The shopper's own data ----
-
-diesel::table! {
-    baskets (user_id) {
-        user_id -> Text,
-        version -> BigInt,
-        updated_at -> BigInt,
-    }
-}
-
-diesel::table! {
-    basket_items (user_id, id) {
-        user_id -> Text,
-        id -> Text,
-        position -> Integer,
-        product_id -> Nullable<Text>,
-        name -> Text,
-        quantity -> Integer,
-        unit -> Nullable<Text>,
-        note -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    preferences (user_id) {
-        user_id -> Text,
-        max_stores -> Integer,
-        max_distance_m -> Integer,
-        travel_cost_krw_per_km -> Integer,
-        preferred_chains -> Text,
-        excluded_chains -> Text,
-        default_mode -> Text,
-        travel_mode -> Text,
-        max_travel_minutes -> Integer,
-        updated_at -> BigInt,
-    }
-}
-
-diesel::table! {
-    profiles (user_id) {
-        user_id -> Text,
-        phone -> Nullable<Text>,
-        address -> Nullable<Text>,
-        lat -> Nullable<Double>,
-        lng -> Nullable<Double>,
-        updated_at -> BigInt,
-    }
-}
-
-diesel::table! {
-    orders (id) {
-        id -> Text,
-        user_id -> Text,
-        source -> Text,
-        plan_request_id -> Nullable<Text>,
-        plan_id -> Nullable<Text>,
-        status -> Text,
-        goods_krw -> BigInt,
-        fees_krw -> BigInt,
-        total_krw -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
         created_at -> BigInt,
     }
 }
 
-diesel::table! {
-    order_lines (order_id, position) {
-        order_id -> Text,
-        position -> Integer,
-        name -> Text,
-        product_id -> Nullable<Text>,
-        store_id -> Nullable<Text>,
-        store_name -> Nullable<Text>,
-        quantity -> Integer,
-        unit_price_krw -> BigInt,
-        subtotal_krw -> BigInt,
-    }
-}
-
 diesel::joinable!(basket_items -> baskets (user_id));
+diesel::joinable!(baskets -> users (user_id));
+diesel::joinable!(chat_messages -> users (user_id));
+diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(invites -> users (used_by));
+diesel::joinable!(notifications -> reservations (reservation_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(offers -> products (product_id));
+diesel::joinable!(offers -> stores (store_id));
 diesel::joinable!(order_lines -> orders (order_id));
+diesel::joinable!(orders -> users (user_id));
+diesel::joinable!(payment_intents -> orders (order_id));
+diesel::joinable!(payment_intents -> users (user_id));
+diesel::joinable!(payment_methods -> users (user_id));
+diesel::joinable!(plan_requests -> users (user_id));
+diesel::joinable!(preferences -> users (user_id));
+diesel::joinable!(profiles -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(reservation_runs -> reservations (reservation_id));
+diesel::joinable!(reservations -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    users,
-    baskets,
     basket_items,
-    preferences,
-    profiles,
+    baskets,
+    chat_messages,
+    idempotency_keys,
+    invites,
+    notifications,
+    offers,
+    order_lines,
     orders,
-    order_lines
+    payment_intents,
+    payment_methods,
+    plan_requests,
+    preferences,
+    products,
+    profiles,
+    refresh_tokens,
+    reservation_runs,
+    reservations,
+    sessions,
+    stores,
+    users,
 );

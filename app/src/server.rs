@@ -397,15 +397,16 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
         tokens,
         health: svc.stores.health.clone(),
         catalog: svc.stores.catalog.clone(),
-        chat: Arc::new(ttokjang_domain::chat::service::ChatService::new(
-            Arc::new(ttokjang_domain::chat::assistant::RuleBasedAssistant::new(
-                svc.stores.catalog.clone(),
-            )),
-            svc.user_data.basket.clone(),
-            svc.stores.chat.clone(),
-            svc.clock.clone(),
-            svc.random.clone(),
-        )),
+        chat: Arc::new(
+            ttokjang_domain::chat::service::ChatService::new(
+                chat_assistant(svc.stores.catalog.clone())?,
+                svc.user_data.basket.clone(),
+                svc.stores.chat.clone(),
+                svc.clock.clone(),
+                svc.random.clone(),
+            )
+            .with_planner(svc.plans.clone(), svc.shopper.clone()),
+        ),
         heartbeat,
         reservations: svc.reservations.clone(),
         notifications: svc.stores.notifications.clone(),
@@ -461,4 +462,28 @@ pub async fn not_built() -> HttpResponse {
     HttpResponse::ServiceUnavailable()
         .content_type("text/html; charset=utf-8")
         .body("<!doctype html><meta charset=utf-8><title>똑장</title><p>The web app is not built. Run <code>scripts/dev/build-web.sh</code> (the README's run command does it). The API is at <code>/api/v1</code>.</p>")
+}
+
+/// The rule-based chat assistant, behind the optional LLM when
+/// `TTOKJANG_LLM_BASE_URL` is set (docs/RUNBOOK.md).
+fn chat_assistant(
+    catalog: Arc<dyn ttokjang_domain::ports::CatalogRepository>,
+) -> Result<Arc<dyn ttokjang_domain::chat::assistant::ChatAssistant>, StartError> {
+    let rules: Arc<dyn ttokjang_domain::chat::assistant::ChatAssistant> = Arc::new(
+        ttokjang_domain::chat::assistant::RuleBasedAssistant::new(catalog.clone()),
+    );
+    Ok(match crate::llm::LlmConfig::from_env() {
+        Some(config) => {
+            tracing::info!(
+                model = %config.model,
+                timeout_ms = u64::try_from(config.timeout.as_millis()).unwrap_or(u64::MAX),
+                "chat: LLM assistant on, rules as fallback"
+            );
+            Arc::new(
+                crate::llm::LlmAssistant::new(config, catalog, rules)
+                    .map_err(|e| StartError::Config(format!("LLM client: {e}")))?,
+            )
+        }
+        None => rules,
+    })
 }

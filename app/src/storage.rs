@@ -38,7 +38,9 @@ pub struct Stores {
     pub price_sync: Arc<dyn SyncStateRepository>,
 }
 
-fn wire<S>(store: Arc<S>) -> Stores
+/// Serves every port from one store: the one place the 17 ports are wired,
+/// used by [`open`] and by the tests.
+pub fn wire<S>(store: Arc<S>) -> Stores
 where
     S: UserRepository
         + InviteRepository

@@ -12,8 +12,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ttokjang_domain::plan::{
-    plan_offline, plan_online, BasketLine, GeoPoint, MallCandidate, OfflineInput, OnlineInput,
-    ProductKey, StoreCandidate, StoreId, UnitPrice,
+    plan_offline, plan_offline_outcome, plan_online, BasketLine, GeoPoint, MallCandidate,
+    OfflineInput, OnlineInput, ProductKey, StoreCandidate, StoreId, UnitPrice,
 };
 
 /// SplitMix64: tiny, deterministic.
@@ -101,6 +101,34 @@ fn offline(lines: usize, stores: usize, k: u8, seed: u64) -> OfflineInput {
     input
 }
 
+/// The farthest store sells every product 20 % below the cheapest price.
+fn far_cheap(mut input: OfflineInput) -> OfflineInput {
+    let origin = input.origin;
+    let far = (0..input.stores.len())
+        .max_by_key(|i| origin.distance_m(input.stores[*i].location))
+        .unwrap_or(0);
+    let mut cheap = HashMap::new();
+    for p in 0..PRODUCTS {
+        let key = ProductKey(format!("p{p}"));
+        if let Some(min) = input
+            .stores
+            .iter()
+            .filter_map(|s| s.prices.get(&key).map(|u| u.price_krw))
+            .min()
+        {
+            cheap.insert(
+                key,
+                UnitPrice {
+                    price_krw: (min * 8 / 10).max(1),
+                    in_stock: true,
+                },
+            );
+        }
+    }
+    input.stores[far].prices = cheap;
+    input
+}
+
 fn online(lines: usize, malls: usize, seed: u64) -> OnlineInput {
     let mut rng = Rng(seed);
     let base = base_prices(&mut rng);
@@ -129,6 +157,23 @@ fn bench(c: &mut Criterion) {
     ] {
         assert!(plan_offline(&input).is_ok());
         g.bench_function(name, |b| b.iter(|| plan_offline(black_box(&input))));
+    }
+    g.finish();
+    // Every store in reach: 200 candidates (no cut to the nearest 60), with
+    // and without an adversary (the farthest store 20 % below every price).
+    let mut g = c.benchmark_group("offline_200");
+    g.sample_size(10);
+    for (name, input) in [
+        ("30_lines_200_stores_k3", offline(30, 200, 3, 6)),
+        (
+            "30_lines_200_stores_k3_far_cheap",
+            far_cheap(offline(30, 200, 3, 7)),
+        ),
+        ("30_lines_200_stores_k5", offline(30, 200, 5, 8)),
+    ] {
+        let out = plan_offline_outcome(&input).expect("plan");
+        eprintln!("{name}: {:?}", out.optimality);
+        g.bench_function(name, |b| b.iter(|| plan_offline_outcome(black_box(&input))));
     }
     g.finish();
     let mut g = c.benchmark_group("online");

@@ -25,7 +25,7 @@ pub mod reservation;
 pub mod schedule;
 pub mod session;
 pub mod system;
-mod text;
+pub mod text;
 pub mod throttle;
 pub mod user;
 

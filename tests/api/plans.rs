@@ -100,6 +100,18 @@ async fn offline_plan_picks_the_near_marts(app: TestApp) {
     ids.sort_unstable();
     assert_eq!(ids, ["mart-a", "mart-b"]);
     assert!(cheapest["missing_items"].as_array().expect("m").is_empty());
+    // No single store in reach sells all three: the comparison says so.
+    let single = &cheapest["reasons"]["vs_single_store"];
+    assert_eq!(single["store_id"], "mart-a", "{single}");
+    assert_eq!(single["missing_items"], 1);
+    assert_eq!(
+        single["saved_krw"].as_i64(),
+        Some(single["total_krw"].as_i64().expect("t") - cheapest["total_krw"].as_i64().expect("t"))
+    );
+    assert_eq!(
+        cheapest["reasons"]["frontier"][1]["total_krw"],
+        cheapest["total_krw"]
+    );
     let d = cheapest["distance_m"].as_i64().expect("d");
     assert!(d > 0);
     assert_eq!(
@@ -617,6 +629,7 @@ async fn online_select_hands_out_checked_checkout_links(app: TestApp) {
 }
 
 crate::on_both_backends!(
+    a_far_cheap_store_among_many_is_seen,
     select_makes_one_order_and_uses_the_stored_basket,
     online_select_hands_out_checked_checkout_links,
     offline_plan_picks_the_near_marts,
@@ -627,3 +640,74 @@ crate::on_both_backends!(
     select_checks_request_plan_and_redirects,
     expired_requests_are_gone,
 );
+
+/// More than 60 stores in reach: the farthest, 20 % cheaper on everything,
+/// still wins (the engine once saw only the 60 nearest), and the answer says
+/// it is exact over all of them.
+async fn a_far_cheap_store_among_many_is_seen(app: TestApp) {
+    let svc = app.services().await;
+    svc.stores
+        .catalog
+        .upsert_catalog(&ttokjang_tests::catalog_fixture::crowded_batch())
+        .await
+        .expect("catalog loads");
+    let t = token(&app.signup("crowd@example.com").await);
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/v1/preferences",
+            Some(&t),
+            Some(json!({
+                "max_stores": 3, "max_distance_m": 3000, "travel_cost_krw_per_km": 500,
+                "preferred_chains": [], "excluded_chains": [], "default_mode": "offline",
+                "travel_mode": "car", "max_travel_minutes": 60
+            })),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let basket = json!([
+        {"id": "l1", "product_id": "milk", "name": "우유", "quantity": 2},
+        {"id": "l2", "product_id": "eggs", "name": "계란", "quantity": 2},
+        {"id": "l3", "product_id": "tofu", "name": "두부", "quantity": 2}
+    ]);
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    let cheapest = &b["plans"][0];
+    assert_consistent(cheapest, 3);
+    assert_eq!(cheapest["label"], "cheapest");
+    assert_eq!(
+        cheapest["stops"][0]["store"]["id"], "mart-far",
+        "{cheapest}"
+    );
+    // 2 × (2 240 + 6 320 + 1 200).
+    assert_eq!(cheapest["goods_krw"], 19_520);
+    let o = &b["meta"]["optimality"];
+    assert_eq!(o["status"], "exact", "{o}");
+    assert_eq!(o["gap_pct"], 0.0);
+    assert_eq!(o["stores_in_reach"], 71, "{o}");
+    // Minutes by car (30 km/h) per leg and for the round trip.
+    let d = cheapest["distance_m"].as_i64().expect("d");
+    assert_eq!(
+        cheapest["travel_minutes"].as_i64(),
+        Some((d * 60 + 29_999) / 30_000)
+    );
+    assert!(cheapest["stops"][0]["minutes"].as_i64().expect("minutes") > 0);
+    // Reasons: the best single store is this very plan; the frontier shows
+    // that more stops buy nothing here.
+    let r = &cheapest["reasons"];
+    assert_eq!(r["vs_single_store"]["store_id"], "mart-far", "{r}");
+    assert_eq!(r["vs_single_store"]["saved_krw"], 0);
+    assert_eq!(r["vs_single_store"]["extra_minutes"], 0);
+    let frontier = r["frontier"].as_array().expect("frontier");
+    assert_eq!(frontier.len(), 3);
+    for (j, f) in frontier.iter().enumerate() {
+        assert_eq!(f["stops"].as_u64(), Some(j as u64 + 1));
+        assert_eq!(f["total_krw"], cheapest["total_krw"]);
+    }
+}

@@ -147,3 +147,49 @@ pub async fn load(catalog: &dyn CatalogRepository) {
         .await
         .expect("catalog loads");
 }
+
+/// A crowded neighbourhood for the "every store in reach" tests: the
+/// products of [`batch`] and 70 supermarkets between 400 m and 2.3 km of
+/// 강남역 (the default planning location), priced 100–109 % of a base price,
+/// plus `mart-far` at ≈ 2.8 km, 20 % below the cheapest price of every
+/// product. The 60 nearest stores do not include `mart-far`.
+pub fn crowded_batch() -> CatalogBatch {
+    let at = DateTime::from_timestamp(1_790_000_000, 0).expect("instant");
+    let base = [("milk", 2_800i64), ("eggs", 7_900), ("tofu", 1_500)];
+    let (lat0, lng0) = (37.4985f64, 127.0292f64);
+    // Metres to degrees near 강남역.
+    let north = |m: f64| m / 111_195.0;
+    let east = |m: f64| m / (111_195.0 * lat0.to_radians().cos());
+    let mut stores = Vec::new();
+    let mut offers = Vec::new();
+    for i in 0..70u32 {
+        let angle = f64::from(i) * 2.4;
+        let r = 400.0 + f64::from(i) * 27.0;
+        let id = format!("near-{i:02}");
+        stores.push(mart(
+            &id,
+            "동네마트",
+            &format!("동네마트 {i}호점"),
+            lat0 + north(r * angle.sin()),
+            lng0 + east(r * angle.cos()),
+        ));
+        for (p, price) in base {
+            let bump = i64::from(i % 10);
+            offers.push(offer(&id, p, price * (100 + bump) / 100, at));
+        }
+    }
+    stores.push(mart(
+        "mart-far",
+        "먼마트",
+        "먼마트 대치점",
+        lat0 + north(-2_000.0),
+        lng0 + east(1_950.0),
+    ));
+    for (p, price) in base {
+        offers.push(offer("mart-far", p, price * 80 / 100, at));
+    }
+    let mut all = batch();
+    all.stores = stores;
+    all.offers = offers;
+    all
+}

@@ -14,6 +14,7 @@
 // Exit code 0 = pass, 1 = a step failed, 2 = bad setup, 124 = watchdog fired.
 
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,49 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = resolve(process.env.E2E_ARTIFACTS || join(here, '..', '..', 'test-artifacts'));
 const WATCHDOG_MS = Number(process.env.E2E_TIMEOUT_MS || 120_000);
 const STEP_TIMEOUT_MS = 15_000;
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+// a 1×1 PNG for every map tile: the test never reaches the network
+const TILE_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
+// Accessibility of every screen: axe-core (WCAG 2.x A/AA rules) must find no serious or
+// critical violation, and every control must be a tap target of at least 44 × 44 px.
+const a11yFindings = [];
+async function a11y(page, screen) {
+  // axe-core goes in through DevTools (a string evaluated by the browser, not by the page, so
+  // the app's CSP — no eval, no inline scripts — stays as it is)
+  if (!(await page.evaluate(() => Boolean(window.axe)).catch(() => false))) {
+    await page.evaluate(AXE_SOURCE).catch((e) => log(`axe injection failed: ${e.message}`));
+  }
+  const found = await page
+    .evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      const violations = r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      const sel =
+        'button, a.btn, .tab, .auth-footer a, .switch a, .fine-print a, .chip, select, [role="button"], ' +
+        'input:not([type="hidden"]):not([type="radio"]):not([type="checkbox"])';
+      const small = [];
+      for (const el of document.querySelectorAll(sel)) {
+        if (el.closest('.leaflet-container')) continue; // the map's own zoom buttons
+        const rect = el.getBoundingClientRect();
+        const cs = getComputedStyle(el);
+        if ((rect.width === 0 && rect.height === 0) || cs.visibility === 'hidden' || cs.display === 'none') continue;
+        if (rect.width < 43.5 || rect.height < 43.5) {
+          const id = el.getAttribute('data-testid') ?? el.className;
+          small.push(`${el.tagName.toLowerCase()}[${id}] "${(el.textContent ?? '').trim().slice(0, 16)}" ${Math.round(rect.width)}×${Math.round(rect.height)}`);
+        }
+      }
+      return { violations, small };
+    })
+    .catch((e) => ({ violations: [`axe could not run: ${e.message}`], small: [] }));
+  const problems = [...found.violations, ...found.small.map((x) => `tap target < 44 px: ${x}`)];
+  log(`a11y ${screen}: ${problems.length === 0 ? 'OK' : problems.join('; ')}`);
+  if (problems.length) a11yFindings.push(`${screen}: ${problems.join('; ')}`);
+}
 
 let context = null;
 let userDataDir = null;
@@ -183,6 +227,32 @@ async function main() {
     baseURL: BASE_URL,
   });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  // the browser's speech recognizer, stubbed: it "hears" window.__sayNext (default 두부)
+  await context.addInitScript(() => {
+    class FakeRecognition {
+      constructor() {
+        this.lang = '';
+        this.onresult = null;
+        this.onerror = null;
+        this.onend = null;
+      }
+      start() {
+        window.__recognitionLang = this.lang;
+        setTimeout(() => {
+          this.onresult?.({ results: [[{ transcript: window.__sayNext ?? '두부' }]] });
+          this.onend?.();
+        }, 50);
+      }
+      stop() {
+        this.onend?.();
+      }
+      abort() {}
+    }
+    window.webkitSpeechRecognition = FakeRecognition;
+  });
+  await context.route(/tile\.openstreetmap\.org/, (route) =>
+    route.fulfill({ status: 200, contentType: 'image/png', body: TILE_PNG }),
+  );
 
   const page = context.pages()[0] ?? (await context.newPage());
   const consoleErrors = [];
@@ -202,11 +272,44 @@ async function main() {
   let planTotal = null;
   let orderId = null;
 
+  await step(page, 'first visit: / shows the welcome screen with an example plan', async () => {
+    await page.goto(`${BASE_URL}/`, { waitUntil: 'domcontentloaded' });
+    await page.getByTestId('welcome').waitFor({ state: 'visible' });
+    const total = (await page.getByTestId('example-total').textContent())?.trim() ?? '';
+    if (!/^[\d,]+원$/.test(total)) throw new Error(`example total reads "${total}"`);
+    await a11y(page, 'welcome');
+    await shot(page, '00-welcome');
+  });
+
+  await step(page, 'register: the server\'s field errors read in Korean; the hint states 10 characters', async () => {
+    await page.goto(`${BASE_URL}/register`, { waitUntil: 'domcontentloaded' });
+    await page.getByTestId('register-form').waitFor({ state: 'visible' });
+    const hint = (await page.locator('#register-password-hint').textContent()) ?? '';
+    if (!hint.includes('10자')) throw new Error(`password hint reads "${hint}"`);
+    await page.getByTestId('register-email').fill('new-shopper@example.com');
+    await page.getByTestId('register-password').fill('short');
+    await page.getByTestId('register-invite-code').fill('NOT-A-CODE');
+    const { status } = await withResponse(page, '/auth/register', () => page.getByTestId('register-submit').click());
+    if (status < 400) throw new Error(`register answered ${status}`);
+    await page.getByTestId('register-error').waitFor({ state: 'visible' });
+    const texts = await page.locator('.field-error, .form-error').allTextContents();
+    log(`register errors: ${texts.join(' | ')}`);
+    if (texts.length === 0) throw new Error('no error shown');
+    for (const t of texts) {
+      if (!/[가-힣]/.test(t) || /\b(?:is|must|required|characters|unknown|expired)\b/.test(t)) {
+        throw new Error(`not Korean copy: "${t}"`);
+      }
+    }
+    await a11y(page, 'register-errors');
+    await shot(page, '00-register-errors');
+  });
+
   await step(page, 'open app without a session → login screen', async () => {
     await page.goto(`${BASE_URL}/me`, { waitUntil: 'domcontentloaded' });
     await page.getByTestId('login-email').waitFor({ state: 'visible' });
     const notice = await page.getByTestId('beta-notice').textContent();
     if (!notice?.includes('클로즈드 베타')) throw new Error(`beta notice missing: ${notice}`);
+    await a11y(page, 'login');
     await shot(page, '01-login');
   });
 
@@ -227,7 +330,35 @@ async function main() {
       if (stored.local.some((k) => !k.startsWith('ttokjang.priceCache'))) {
         throw new Error(`unexpected localStorage keys: ${stored.local.join(', ')}`);
       }
+      await a11y(page, 'mypage');
       await shot(page, '02-mypage');
+    },
+    { needs: [S.login] },
+  );
+
+  await step(
+    page,
+    'location: refused geolocation says so; a granted (mocked) one is saved to the profile; the map opens',
+    async () => {
+      await page.getByTestId('profile-form').waitFor({ state: 'visible' });
+      await context.clearPermissions();
+      await page.getByTestId('use-current-location').click();
+      const problem = (await page.getByTestId('location-problem').textContent({ timeout: 15_000 })) ?? '';
+      if (!/위치/.test(problem)) throw new Error(`refusal message reads "${problem}"`);
+      log(`refused: ${problem}`);
+      await context.grantPermissions(['geolocation'], { origin: BASE_URL });
+      await context.setGeolocation({ latitude: 37.4981, longitude: 127.0277 }); // by 강남역, where the sample stores are
+      await page.getByTestId('use-current-location').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="location-text"]')?.textContent?.includes('37.4981'));
+      const { status, body } = await withResponse(page, '/users/me/profile', () => page.getByTestId('profile-save').click());
+      if (status !== 200) throw new Error(`PUT profile answered ${status}`);
+      if (Math.abs((body?.location?.lat ?? 0) - 37.4981) > 1e-6) throw new Error(`saved location ${JSON.stringify(body?.location)}`);
+      await page.getByTestId('pick-on-map').click();
+      await page.getByTestId('map-picker').waitFor({ state: 'visible' });
+      await page.locator('.leaflet-tile-loaded').first().waitFor({ state: 'attached' });
+      await a11y(page, 'mypage-location-map');
+      await shot(page, '02b-location-map');
+      await page.getByTestId('pick-on-map').click();
     },
     { needs: [S.login] },
   );
@@ -283,6 +414,85 @@ async function main() {
 
   await step(
     page,
+    'basket: nearby prices on results, line prices and an estimate that follows quantities; voice search; undo; free text',
+    async () => {
+      // voice: the stubbed recognizer "hears" 두부 (lang ko-KR)
+      await page.getByTestId('search-voice').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="catalog-search"]')?.value === '두부');
+      const lang = await page.evaluate(() => window.__recognitionLang);
+      if (lang !== 'ko-KR') throw new Error(`recognizer lang ${lang}`);
+      const first = page.getByTestId('search-results').locator('li').filter({ hasText: '두부' }).first();
+      await first.waitFor({ state: 'visible' });
+      const lowest = (await first.getByTestId('price-lowest').textContent())?.trim() ?? '';
+      if (!/^최저 [\d,]+원 · 근처 \d+곳$/.test(lowest)) throw new Error(`result price reads "${lowest}"`);
+      const unit = (await first.getByTestId('unit-price').textContent())?.trim() ?? '';
+      if (!/^\((?:100g|100ml|1개)당 [\d,]+원\)$/.test(unit)) throw new Error(`unit price reads "${unit}"`);
+      log(`search 두부: ${lowest} ${unit}`);
+      await a11y(page, 'basket-search-results');
+      const name = (await first.locator('.row-title').textContent())?.trim() ?? '';
+      await first.getByRole('button').click();
+      const line = page.getByTestId('basket-item').filter({ hasText: name }).first();
+      await line.waitFor({ state: 'visible' });
+      await page.getByTestId('catalog-search').fill('');
+      const krw = (s) => Number((s ?? '').replace(/[^\d]/g, ''));
+      await page.getByTestId('estimate-value').waitFor({ state: 'visible' });
+      const before = krw(await page.getByTestId('estimate-value').textContent());
+      const lineLow = krw(await line.getByTestId('line-lowest').textContent());
+      await line.locator('.stepper button').nth(1).click();
+      await page.waitForFunction(
+        (want) => Number((document.querySelector('[data-testid="estimate-value"]')?.textContent ?? '').replace(/[^\d]/g, '')) === want,
+        before + lineLow,
+      );
+      log(`estimate ${before} → ${before + lineLow} (+${lineLow})`);
+      // back to 1, then "−" on the last unit removes the line with an undo toast
+      await line.locator('.stepper button').first().click();
+      await page.waitForFunction((n) => {
+        const row = [...document.querySelectorAll('[data-testid="basket-item"]')].find((r) => r.textContent?.includes(n));
+        return row?.querySelector('output')?.textContent === '1';
+      }, name);
+      await line.locator('.stepper button').first().click();
+      await page.getByTestId('undo-toast').waitFor({ state: 'visible' });
+      await page.getByTestId('basket-item').filter({ hasText: name }).waitFor({ state: 'detached' });
+      await shot(page, '03b-undo-toast');
+      await page.getByTestId('undo').click();
+      await page.getByTestId('basket-item').filter({ hasText: name }).first().waitFor({ state: 'visible' });
+      // a free-text line is marked and offers 상품 찾기
+      await page.getByTestId('catalog-search').fill('초록색사과맛무지개');
+      await page.getByTestId('no-results').waitFor({ state: 'visible' });
+      await page.getByTestId('no-results').getByRole('button').click();
+      const free = page.getByTestId('basket-item').filter({ hasText: '초록색사과맛무지개' });
+      await free.getByTestId('free-text-badge').waitFor({ state: 'visible' });
+      await free.getByTestId('find-product').waitFor({ state: 'visible' });
+      await page.getByTestId('catalog-search').fill('');
+      await a11y(page, 'basket');
+      await shot(page, '03c-basket-prices');
+      await free.getByRole('button', { name: /삭제/ }).click();
+      await free.waitFor({ state: 'detached' });
+    },
+    { needs: [S.basket] },
+  );
+
+  await step(
+    page,
+    'desktop (1366×900): side navigation, search and basket side by side',
+    async () => {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await page.goto(`${BASE_URL}/basket`, { waitUntil: 'domcontentloaded' });
+      await page.getByTestId('basket-items').waitFor({ state: 'visible' });
+      const nav = await page.getByTestId('tabbar').boundingBox();
+      if (!nav || nav.x > 10 || nav.height < nav.width) throw new Error(`navigation is not at the side: ${JSON.stringify(nav)}`);
+      const search = await page.getByTestId('catalog-search').boundingBox();
+      const list = await page.getByTestId('basket-items').boundingBox();
+      if (!search || !list || list.x <= search.x + search.width) throw new Error('search and basket are not side by side');
+      await a11y(page, 'desktop-basket');
+      await shot(page, '14-desktop-basket');
+      await page.setViewportSize({ width: 390, height: 844 });
+    },
+    { needs: [S.basket] },
+  );
+
+  await step(
+    page,
     S.generate,
     async () => {
       await page.getByTestId('to-plans').click();
@@ -298,6 +508,7 @@ async function main() {
       if (!totals.every((t) => /^[\d,]+원$/.test(t.trim()))) throw new Error(`totals not in 원: ${totals.join(' | ')}`);
       planTotal = totals[0].trim();
       log(`HTTP ${status}; ${totals.length} plans, labels ${labels.join(', ')}, totals ${totals.join(', ')}`);
+      await a11y(page, 'plans');
       await shot(page, '04-plans');
     },
     { needs: [S.basket] },
@@ -314,6 +525,7 @@ async function main() {
       const total = (await page.getByTestId('detail-total').textContent())?.trim();
       if (total !== planTotal) throw new Error(`detail total ${total} ≠ list total ${planTotal}`);
       log(`route: ${stops.join(' → ')}`);
+      await a11y(page, 'plan-detail');
       await shot(page, '05-plan-detail');
     },
     { needs: [S.generate] },
@@ -333,6 +545,7 @@ async function main() {
       }
       orderId = body?.order_id ?? null;
       await page.getByTestId('checklist').waitFor({ state: 'visible' });
+      await a11y(page, 'checklist');
       await shot(page, '06-checklist');
     },
     { needs: [S.detail] },
@@ -351,6 +564,7 @@ async function main() {
       if (orderId && ids[0] !== orderId) throw new Error(`newest order is ${ids[0]}, expected ${orderId}`);
       const total = (await page.getByTestId('order-total').first().textContent())?.trim();
       if (total !== planTotal) throw new Error(`newest order shows ${total}, plan total was ${planTotal}`);
+      await a11y(page, 'orders');
       await shot(page, '07-orders');
     },
     { needs: [S.select] },
@@ -380,11 +594,58 @@ async function main() {
         await page.getByTestId(testId).waitFor({ state: 'visible' });
         await page.waitForFunction((id) => !document.querySelector(`[data-testid="${id}"] .spinner`), testId);
         if (await page.getByTestId('unavailable').isVisible()) log(`NOTE: ${testId}: endpoint absent → 준비 중`);
+        await a11y(page, testId);
         await shot(page, name);
       }
+      // voice in chat: the stubbed recognizer fills the message box
+      await page.evaluate(() => {
+        window.__sayNext = '우유 두 개 담아줘';
+      });
+      await page.getByTestId('chat-voice').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.value === '우유 두 개 담아줘');
       await page.goto(`${BASE_URL}/me/payment-methods`, { waitUntil: 'domcontentloaded' });
       await page.getByTestId('sandbox-notice').waitFor({ state: 'visible' });
+      await a11y(page, 'payment-methods');
       await shot(page, '13-payment-methods');
+    },
+    { needs: [S.basket] },
+  );
+
+  await step(
+    page,
+    'chat: a clear asks first (quick replies), an edit can be undone, a plan answers inline',
+    async () => {
+      await page.getByTestId('tab-chat').click();
+      await page.getByTestId('chat-screen').waitFor({ state: 'visible' });
+      const say = async (text) => {
+        await page.getByTestId('chat-input').fill(text);
+        const { status, body } = await withResponse(page, '/chat', () => page.getByTestId('chat-send').click());
+        if (status !== 200) throw new Error(`POST /chat answered ${status} ${body?.error?.code ?? ''}`);
+        return body;
+      };
+      const before = (await say('장바구니 보여줘')).basket.items.length;
+      const asked = await say('장바구니 비워줘');
+      if (asked.basket.items.length !== before) throw new Error('a clear request emptied the basket without asking');
+      const quick = page.getByTestId('chat-quick-reply');
+      await quick.first().waitFor({ state: 'visible' });
+      const labels = await quick.allTextContents();
+      if (!labels.includes('아니요')) throw new Error(`quick replies ${labels.join(', ')}`);
+      await shot(page, '14-chat-confirm');
+      const { body: kept } = await withResponse(page, '/chat', () => quick.filter({ hasText: '아니요' }).click());
+      if (kept.basket.items.length !== before) throw new Error('"아니요" changed the basket');
+      const added = await say('두부 두 개 담아줘');
+      if (!added.undoable) throw new Error(`the add is not undoable: ${added.reply}`);
+      const { status: undone, body: restored } = await withResponse(page, '/undo', () => page.getByTestId('chat-undo').last().click());
+      if (undone !== 200) throw new Error(`undo answered ${undone}`);
+      if (restored.items.length !== before) throw new Error('undo did not restore the basket');
+      const planned = await say('온라인으로 제일 싼 거');
+      if (planned.basket.items.length > 0) {
+        const link = page.getByTestId('chat-plan-link').last();
+        await link.waitFor({ state: 'visible' });
+        const href = await link.getAttribute('href');
+        if (href !== `/plans/${planned.plan?.plan_request_id}`) throw new Error(`plan link ${href}`);
+      }
+      await shot(page, '15-chat-plan');
     },
     { needs: [S.basket] },
   );
@@ -399,6 +660,10 @@ async function main() {
   await step(page, 'after logout a protected page needs login again', async () => {
     await page.goto(`${BASE_URL}/basket`, { waitUntil: 'domcontentloaded' });
     await page.getByTestId('login-email').waitFor({ state: 'visible' });
+  });
+
+  await step(page, 'accessibility: axe finds no serious/critical violation and every tap target is ≥ 44 px on every screen', async () => {
+    if (a11yFindings.length) throw new Error(a11yFindings.join('\n'));
   });
 
   if (consoleErrors.length) log(`browser console errors (not fatal):\n  ${consoleErrors.join('\n  ')}`);

@@ -151,7 +151,7 @@ impl From<BasketUseError> for ApiError {
     }
 }
 
-fn answer(status: StatusCode, b: &Basket) -> actix_web::HttpResponseBuilder {
+pub(crate) fn answer(status: StatusCode, b: &Basket) -> actix_web::HttpResponseBuilder {
     let mut res = HttpResponse::build(status);
     res.insert_header((header::ETAG, format!("\"{}\"", b.version)))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));

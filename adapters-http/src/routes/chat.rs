@@ -1,11 +1,13 @@
 //! `/api/v1/chat` and `/api/v1/chat/history`.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use ttokjang_domain::chat::assistant::ChatAction;
-use ttokjang_domain::chat::service::ChatError;
+use ttokjang_domain::chat::assistant::{ChatAction, QuickReply};
+use ttokjang_domain::chat::history::TurnRecord;
+use ttokjang_domain::chat::service::{ChatError, ChatPlan, UndoError};
+use uuid::Uuid;
 
 use super::basket::BasketDto;
 use crate::error::ApiError;
@@ -40,16 +42,28 @@ pub struct MessageDto {
     role: &'static str,
     text: String,
     /// What the assistant did for this message (`[]` for the shopper's own).
-    #[schema(value_type = Vec<ChatAction>)]
-    actions: Value,
+    actions: Vec<ChatAction>,
+    /// Buttons offered under an assistant message (empty otherwise).
+    quick_replies: Vec<QuickReply>,
+    /// Whether `POST /api/v1/chat/turns/{id}/undo` can take this turn back.
+    undoable: bool,
     created_at: DateTime<Utc>,
 }
 
 /// The assistant's answer and the basket after its edits.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChatReply {
+    /// The assistant message's id; `POST /api/v1/chat/turns/{turn_id}/undo`
+    /// takes the turn back.
+    turn_id: Uuid,
     reply: String,
     actions: Vec<ChatAction>,
+    /// Buttons to show under the reply: tapping one sends its `message`.
+    quick_replies: Vec<QuickReply>,
+    /// Whether this turn changed the basket (and can be undone).
+    undoable: bool,
+    /// For a plan request: the cheapest plan, summed up, and its page.
+    plan: Option<ChatPlan>,
     basket: BasketDto,
 }
 
@@ -85,10 +99,52 @@ pub async fn send(
 ) -> Result<HttpResponse, ApiError> {
     let turn = state.chat.send(user.user.id, &body.message).await?;
     Ok(HttpResponse::Ok().json(ChatReply {
+        turn_id: turn.turn_id,
         reply: turn.reply,
         actions: turn.actions,
+        quick_replies: turn.quick_replies,
+        undoable: turn.undoable,
+        plan: turn.plan,
         basket: BasketDto::from(&turn.basket),
     }))
+}
+
+impl From<UndoError> for ApiError {
+    fn from(e: UndoError) -> Self {
+        match e {
+            UndoError::NotFound => ApiError::not_found("no such chat turn"),
+            UndoError::NothingToUndo => ApiError::new(
+                StatusCode::CONFLICT,
+                "CONFLICT",
+                "this chat turn changed nothing, so there is nothing to undo",
+            ),
+            UndoError::Changed => ApiError::new(
+                StatusCode::CONFLICT,
+                "CONFLICT",
+                "the basket changed since this chat turn (or it was already undone)",
+            ),
+            UndoError::Invalid(v) => ApiError::from_invalid(v),
+            UndoError::Repo(r) => r.into(),
+        }
+    }
+}
+
+/// Takes back one chat turn's edits: the basket returns to what it was just
+/// before that turn. Only the shopper's own turns (404 otherwise); 409 when
+/// the basket changed since (another edit, or the turn was already undone).
+#[utoipa::path(post, path = "/api/v1/chat/turns/{id}/undo", tag = "chat", operation_id = "undoChatTurn",
+    params(("id" = uuid::Uuid, Path, description = "The turn's `turn_id`")),
+    responses(
+        (status = 200, description = "The basket after the undo", body = BasketDto),
+        (status = 404, description = "No such turn of this shopper's", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "The basket changed since the turn", body = crate::openapi::ErrorResponse)))]
+pub async fn undo(
+    user: AuthUser,
+    state: web::Data<ApiState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let basket = state.chat.undo(user.user.id, id.into_inner()).await?;
+    Ok(super::basket::answer(StatusCode::OK, &basket).json(BasketDto::from(&basket)))
 }
 
 /// This shopper's chat history.
@@ -110,12 +166,17 @@ pub async fn history(
         .history(user.user.id, limit)
         .await?
         .into_iter()
-        .map(|m| MessageDto {
-            id: m.id.to_string(),
-            role: m.speaker.as_str(),
-            text: m.text,
-            actions: serde_json::from_str(&m.actions).unwrap_or(Value::Array(Vec::new())),
-            created_at: m.created_at,
+        .map(|m| {
+            let record = TurnRecord::from_stored(&m.actions);
+            MessageDto {
+                id: m.id.to_string(),
+                role: m.speaker.as_str(),
+                text: m.text,
+                actions: record.actions,
+                quick_replies: record.quick_replies,
+                undoable: record.undo.is_some(),
+                created_at: m.created_at,
+            }
         })
         .collect();
     Ok(HttpResponse::Ok().json(ChatHistory {

@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(resource("/users/me/orders/{id}").route(web::get().to(orders::get)))
     .service(resource("/chat").route(web::post().to(chat::send)))
+    .service(resource("/chat/turns/{id}/undo").route(web::post().to(chat::undo)))
     .service(
         resource("/chat/history")
             .route(web::get().to(chat::history))

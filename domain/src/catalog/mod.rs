@@ -8,6 +8,7 @@
 mod geo;
 pub mod identity;
 pub mod import;
+pub mod nearby;
 pub mod outlier;
 pub mod pack;
 pub mod ports;

@@ -111,6 +111,22 @@ fn key_rank(key: &str, q: &ProductQuery) -> Option<MatchRank> {
     fuzzy.then_some(MatchRank::Fuzzy)
 }
 
+/// The word of the product's names that `word` is one typo away from
+/// ("게란" → "계란"), if any: lets a caller re-read a misspelt request.
+pub fn corrected_word(product: &Product, word: &str) -> Option<String> {
+    let w = normalize(word);
+    if !fuzzy_eligible(&w) {
+        return None;
+    }
+    // Only whole aliases: "게란" → "계란", never a word inside a long name
+    // ("용과" is not "…껌 용기").
+    product
+        .aliases()
+        .iter()
+        .map(|a| normalize(a))
+        .find(|k| *k != w && within_one_edit(&w, k))
+}
+
 fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }

@@ -2,4 +2,5 @@ pub mod assistant;
 pub mod history;
 pub mod parse;
 pub mod ports;
+pub mod recipes;
 pub mod service;

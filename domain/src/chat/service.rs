@@ -5,11 +5,18 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use super::assistant::{AssistantError, ChatAction, ChatAssistant};
-use super::history::{ChatMessage, Speaker, MAX_HISTORY};
+use uuid::Uuid;
+
+use super::assistant::{AssistantError, ChatAction, ChatAssistant, Interpretation, QuickReply};
+use super::history::{ChatMessage, Speaker, TurnRecord, UndoLine, UndoRecord, MAX_HISTORY};
+use super::parse::answer;
 use crate::basket::{Basket, BasketItemId};
 use crate::basket::{BasketChange, BasketService, BasketUseError, ItemInput, ItemPatch};
 use crate::chat::ports::ChatHistoryRepository;
+use crate::planner::context::PlanContext;
+use crate::planner::runner::thousands;
+use crate::planner::service::{Generated, PlanService, PlanningError};
+use crate::planner::PlanMode;
 use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 use crate::RepoError;
@@ -19,9 +26,33 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatTurn {
+    /// The assistant message's id: what `undo` takes.
+    pub turn_id: Uuid,
     pub reply: String,
     pub actions: Vec<ChatAction>,
+    pub quick_replies: Vec<QuickReply>,
+    /// Whether this turn changed the basket (and so can be undone).
+    pub undoable: bool,
+    /// The plan made for a plan request.
+    pub plan: Option<ChatPlan>,
     pub basket: Basket,
+}
+
+#[derive(Debug, Error)]
+pub enum UndoError {
+    /// No such turn of this shopper's.
+    #[error("no such chat turn")]
+    NotFound,
+    /// The turn changed nothing.
+    #[error("this turn changed nothing")]
+    NothingToUndo,
+    /// The basket changed since the turn (or the turn was already undone).
+    #[error("the basket changed since this turn")]
+    Changed,
+    #[error("invalid basket")]
+    Invalid(Vec<InvalidValue>),
+    #[error(transparent)]
+    Repo(#[from] RepoError),
 }
 
 #[derive(Debug, Error)]
@@ -34,8 +65,26 @@ pub enum ChatError {
     Repo(#[from] RepoError),
 }
 
+/// A plan run for the chat ("최저가 플랜 짜줘"), summed up inline.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChatPlan {
+    pub plan_request_id: String,
+    /// `offline` or `online`.
+    pub mode: String,
+    /// The cheapest plan's total, in 원.
+    pub total_krw: i64,
+    /// How many plans were made.
+    pub plans: usize,
+    pub stops: usize,
+    pub missing_items: usize,
+    /// The web app's page of the plan: `/plans/{plan_request_id}`.
+    pub link: String,
+}
+
 pub struct ChatService {
     assistant: Arc<dyn ChatAssistant>,
+    planner: Option<(Arc<PlanService>, Arc<dyn PlanContext>)>,
     baskets: Arc<BasketService>,
     history: Arc<dyn ChatHistoryRepository>,
     clock: Arc<dyn Clock>,
@@ -72,6 +121,7 @@ impl ChatService {
     ) -> Self {
         Self {
             assistant,
+            planner: None,
             baskets,
             history,
             clock,
@@ -79,34 +129,166 @@ impl ChatService {
         }
     }
 
+    /// Lets plan requests ("제일 싼 데 어디야?") run the planner and answer
+    /// with its summary; without it they only name the plan action.
+    pub fn with_planner(mut self, plans: Arc<PlanService>, context: Arc<dyn PlanContext>) -> Self {
+        self.planner = Some((plans, context));
+        self
+    }
+
+    /// Runs the plan of the shopper's stored basket; the reply sentence and,
+    /// when a plan was made, its summary.
+    async fn run_plan(&self, user: UserId, mode: PlanMode) -> (String, Option<ChatPlan>) {
+        let Some((plans, context)) = &self.planner else {
+            return (String::new(), None);
+        };
+        let defaults = match context.defaults(user, true).await {
+            Ok(d) => d,
+            Err(_) => {
+                return (
+                    "장바구니를 읽지 못했어요. 잠시 후 다시 시도해 주세요.".into(),
+                    None,
+                )
+            }
+        };
+        if defaults.lines.is_empty() {
+            return (
+                "장바구니가 비어 있어요. 먼저 상품을 담아 주세요.".into(),
+                None,
+            );
+        }
+        let where_ = match mode {
+            PlanMode::Offline => "매장",
+            PlanMode::Online => "온라인",
+        };
+        match plans
+            .generate(user, mode, &defaults.lines, &defaults.settings)
+            .await
+        {
+            Ok(Generated { answer, .. }) => {
+                let Some(best) = answer.plans.first() else {
+                    return ("플랜을 만들지 못했어요.".into(), None);
+                };
+                let missing = if best.missing_items.is_empty() {
+                    String::new()
+                } else {
+                    format!(" 못 구한 상품이 {}개 있어요.", best.missing_items.len())
+                };
+                let places = if mode == PlanMode::Online {
+                    format!("{}곳에서 주문", best.stops.len())
+                } else {
+                    format!("{}곳을 들르는", best.stops.len())
+                };
+                let reply = format!(
+                    "{where_} 최저가는 {}원이에요({places} \"{}\" 플랜).{missing} 자세한 내용은 플랜 페이지에서 볼 수 있어요.",
+                    thousands(best.total_krw),
+                    best.label
+                );
+                let plan = ChatPlan {
+                    link: format!("/plans/{}", answer.plan_request_id),
+                    plan_request_id: answer.plan_request_id.clone(),
+                    mode: mode.as_str().to_owned(),
+                    total_krw: best.total_krw,
+                    plans: answer.plans.len(),
+                    stops: best.stops.len(),
+                    missing_items: best.missing_items.len(),
+                };
+                (reply, Some(plan))
+            }
+            Err(PlanningError::EmptyBasket) => (
+                "장바구니가 비어 있어요. 먼저 상품을 담아 주세요.".into(),
+                None,
+            ),
+            Err(PlanningError::NoPlanPossible { .. }) => (
+                "지금은 장바구니의 상품을 살 수 있는 곳이 없어요.".into(),
+                None,
+            ),
+            Err(PlanningError::ClarificationRequired { .. } | PlanningError::Invalid(_)) => (
+                "장바구니에 확인이 필요한 상품이 있어요. 장바구니에서 상품을 골라 주세요.".into(),
+                None,
+            ),
+            Err(PlanningError::Repo(_)) => (
+                "플랜을 만들지 못했어요. 잠시 후 다시 시도해 주세요.".into(),
+                None,
+            ),
+        }
+    }
+
     pub async fn send(&self, user: UserId, message: &str) -> Result<ChatTurn, ChatError> {
         let message = check_message(message).map_err(|e| ChatError::Invalid(vec![e]))?;
         let basket = self.baskets.get(user).await?;
-        let said = self.assistant.interpret(message, &basket).await?;
+        let said = match answer(message) {
+            Some(yes) => match self.last_pending(user).await? {
+                Some(pending) if yes => Interpretation {
+                    reply: describe(&pending),
+                    actions: pending,
+                    ..Interpretation::default()
+                },
+                Some(_) => Interpretation {
+                    reply: "알겠어요. 그대로 둘게요.".into(),
+                    ..Interpretation::default()
+                },
+                None => self.assistant.interpret(message, &basket).await?,
+            },
+            None => self.assistant.interpret(message, &basket).await?,
+        };
         let changes: Vec<BasketChange> = said.actions.iter().filter_map(change_for).collect();
-        let (basket, reply, actions) = if changes.is_empty() {
-            (basket, said.reply, said.actions)
+        let mut record = TurnRecord {
+            actions: said.actions,
+            pending: said.pending,
+            quick_replies: said.quick_replies,
+            undo: None,
+        };
+        let (basket, reply) = if changes.is_empty() {
+            (basket, said.reply)
         } else {
-            match self.baskets.apply(user, None, changes).await {
-                Ok(applied) => (applied.basket, said.reply, said.actions),
+            match self
+                .baskets
+                .apply(user, Some(basket.version), changes)
+                .await
+            {
+                Ok(applied) => {
+                    // The lines as they were just before this turn's edits.
+                    let before = applied_before(&basket, &applied.basket);
+                    record.undo = before.map(|before| UndoRecord {
+                        version_after: applied.basket.version,
+                        before,
+                    });
+                    (applied.basket, said.reply)
+                }
                 Err(BasketUseError::Invalid(problems)) => {
                     let why = problems
                         .iter()
                         .map(|p| p.message.clone())
                         .collect::<Vec<_>>()
                         .join(", ");
-                    (basket, format!("담지 못했어요: {why}"), Vec::new())
+                    record = TurnRecord::default();
+                    (basket, format!("담지 못했어요: {why}"))
                 }
-                Err(BasketUseError::ItemNotFound | BasketUseError::Stale) => (
-                    self.baskets.get(user).await?,
-                    "그 사이 장바구니가 바뀌었어요. 다시 말씀해 주세요.".to_owned(),
-                    Vec::new(),
-                ),
+                Err(BasketUseError::ItemNotFound | BasketUseError::Stale) => {
+                    record = TurnRecord::default();
+                    (
+                        self.baskets.get(user).await?,
+                        "그 사이 장바구니가 바뀌었어요. 다시 말씀해 주세요.".to_owned(),
+                    )
+                }
                 Err(BasketUseError::Repo(e)) => return Err(e.into()),
             }
         };
+        let mut reply = reply;
+        let mut plan = None;
+        if let Some(mode) = record.actions.iter().find_map(|a| match a {
+            ChatAction::Plan { mode } => PlanMode::parse(mode),
+            _ => None,
+        }) {
+            if self.planner.is_some() {
+                let (said, made) = self.run_plan(user, mode).await;
+                reply = said;
+                plan = made;
+            }
+        }
         let now = self.clock.now();
-        let actions_json = serde_json::to_string(&actions).unwrap_or_else(|_| "[]".into());
+        let turn_id = self.random.uuid();
         let turn = [
             ChatMessage {
                 id: self.random.uuid(),
@@ -117,20 +299,75 @@ impl ChatService {
                 created_at: now,
             },
             ChatMessage {
-                id: self.random.uuid(),
+                id: turn_id,
                 user_id: user,
                 speaker: Speaker::Assistant,
                 text: reply.clone(),
-                actions: actions_json,
+                actions: record.to_stored(),
                 created_at: now,
             },
         ];
         self.history.append(user, &turn, MAX_HISTORY).await?;
         Ok(ChatTurn {
+            turn_id,
             reply,
-            actions,
+            undoable: record.undo.is_some(),
+            actions: record.actions,
+            quick_replies: record.quick_replies,
+            plan,
             basket,
         })
+    }
+
+    /// What the assistant's latest message proposed, if the shopper has not
+    /// answered it yet.
+    async fn last_pending(&self, user: UserId) -> Result<Option<Vec<ChatAction>>, RepoError> {
+        let last = self.history.recent(user, 1).await?;
+        Ok(last
+            .into_iter()
+            .next_back()
+            .filter(|m| m.speaker == Speaker::Assistant)
+            .map(|m| TurnRecord::from_stored(&m.actions).pending)
+            .filter(|p| !p.is_empty()))
+    }
+
+    /// Undoes one turn of this shopper's: the basket goes back to what it was
+    /// just before the turn, provided nothing changed it since.
+    pub async fn undo(&self, user: UserId, turn_id: Uuid) -> Result<Basket, UndoError> {
+        let messages = self.history.recent(user, MAX_HISTORY).await?;
+        let message = messages
+            .into_iter()
+            .find(|m| m.id == turn_id && m.speaker == Speaker::Assistant)
+            .ok_or(UndoError::NotFound)?;
+        let undo = TurnRecord::from_stored(&message.actions)
+            .undo
+            .ok_or(UndoError::NothingToUndo)?;
+        let lines = undo
+            .before
+            .into_iter()
+            .map(|l| ItemInput {
+                id: Some(l.id),
+                product_id: l.product_id,
+                name: l.name,
+                quantity: l.quantity,
+                unit: l.unit,
+                note: l.note,
+            })
+            .collect();
+        match self
+            .baskets
+            .apply(
+                user,
+                Some(undo.version_after),
+                vec![BasketChange::Replace(lines)],
+            )
+            .await
+        {
+            Ok(applied) => Ok(applied.basket),
+            Err(BasketUseError::Stale | BasketUseError::ItemNotFound) => Err(UndoError::Changed),
+            Err(BasketUseError::Invalid(v)) => Err(UndoError::Invalid(v)),
+            Err(BasketUseError::Repo(e)) => Err(e.into()),
+        }
     }
 
     pub async fn history(&self, user: UserId, limit: usize) -> Result<Vec<ChatMessage>, RepoError> {
@@ -173,5 +410,42 @@ fn change_for(action: &ChatAction) -> Option<BasketChange> {
         }),
         ChatAction::Clear => Some(BasketChange::Clear),
         ChatAction::Plan { .. } | ChatAction::Show => None,
+    }
+}
+
+/// The lines of `before` to restore, when `after` differs from it.
+fn applied_before(before: &Basket, after: &Basket) -> Option<Vec<UndoLine>> {
+    (before.items() != after.items()).then(|| {
+        before
+            .items()
+            .iter()
+            .map(|i| UndoLine {
+                id: i.id.0,
+                product_id: i.product_id.as_ref().map(|p| p.as_str().to_owned()),
+                name: i.name.as_str().to_owned(),
+                quantity: i.quantity.get(),
+                unit: i.unit.as_ref().map(|u| u.as_str().to_owned()),
+                note: i.note.as_ref().map(|n| n.as_str().to_owned()),
+            })
+            .collect()
+    })
+}
+
+/// The reply for a confirmed proposal.
+fn describe(actions: &[ChatAction]) -> String {
+    if actions.iter().any(|a| matches!(a, ChatAction::Clear)) {
+        return "장바구니를 비웠어요.".into();
+    }
+    let added: Vec<String> = actions
+        .iter()
+        .filter_map(|a| match a {
+            ChatAction::Add { name, quantity, .. } => Some(format!("{name} {quantity}개")),
+            _ => None,
+        })
+        .collect();
+    if added.is_empty() {
+        "그렇게 할게요.".into()
+    } else {
+        format!("{} 담았어요.", added.join(", "))
     }
 }

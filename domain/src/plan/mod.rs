@@ -27,9 +27,9 @@ mod tests;
 
 pub use geo::{travel_cost_krw, GeoPoint};
 pub use model::{
-    defaults, limits, Assignment, BasketLine, LineId, MallCandidate, Missing, MissingReason,
-    OfflineInput, OfflineOutcome, OnlineInput, Optimality, Plan, PlanError, PlanLabel, ProductKey,
-    Stop, StoreCandidate, StoreId, UnitPrice,
+    defaults, limits, Assignment, BasketLine, FrontierPoint, LineId, MallCandidate, Missing,
+    MissingReason, OfflineInput, OfflineOutcome, OnlineInput, Optimality, Plan, PlanError,
+    PlanLabel, ProductKey, Stop, StoreCandidate, StoreId, UnitPrice,
 };
 pub use offline::{plan_offline, plan_offline_outcome};
 pub use online::plan_online;

@@ -357,6 +357,22 @@ impl Optimality {
 pub struct OfflineOutcome {
     pub plans: Vec<Plan>,
     pub optimality: Optimality,
+    /// The `cheapest` objective with at most j stops, for j = 1..=k (the
+    /// last is the `cheapest` plan itself): what each extra stop buys.
+    pub frontier: Vec<FrontierPoint>,
+    /// The best plan with a single stop (the `cheapest` objective with
+    /// k = 1), to compare every plan with.
+    pub single_store: Option<Plan>,
+}
+
+/// The best plan with at most `stops` stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontierPoint {
+    pub stops: u8,
+    pub total_krw: i64,
+    /// Basket lines that plan cannot buy (coverage comes before money).
+    pub missing: usize,
+    pub distance_m: i64,
 }
 
 /// Why no plan could be made. Input errors map to HTTP 400; `NoPlanPossible`

@@ -118,6 +118,7 @@ impl PlanContext for StoredPlanContext {
                     .iter()
                     .map(|c| c.as_str().to_owned())
                     .collect(),
+                travel_mode: prefs.travel_mode,
             },
         })
     }

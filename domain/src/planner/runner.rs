@@ -23,7 +23,7 @@ impl PlanRunner {
 }
 
 /// 12345 → "12,345".
-fn thousands(n: i64) -> String {
+pub(crate) fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use super::prices::{PriceGateway, SourceStatus};
 use super::view::{
-    ItemView, LatLng, MetaView, MissingView, OptimalityView, PlanAnswer, PlanView, ProductView,
-    SourceView, StopView, StoreView,
+    FrontierView, ItemView, LatLng, MetaView, MissingView, OptimalityView, PlanAnswer, PlanView,
+    ProductView, ReasonsView, SourceView, StopView, StoreView, VsSingleStoreView,
 };
 use super::{PlanMode, StoredPlanRequest};
 use crate::catalog::ports::CatalogRepository;
@@ -19,6 +19,7 @@ use crate::catalog::search::ProductQuery;
 use crate::catalog::{GeoPoint, Offer, Product, ProductId, Store};
 use crate::plan::{self, PlanError};
 use crate::planner::ports::PlanRequestRepository;
+use crate::preferences::TravelMode;
 use crate::redirect::{RedirectAllowlist, RedirectRefused};
 use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
@@ -44,6 +45,8 @@ pub struct PlanSettings {
     pub max_route_m: Option<i64>,
     pub travel_cost_krw_per_km: i64,
     pub excluded_chains: Vec<String>,
+    /// How the shopper travels (minutes per leg and per plan).
+    pub travel_mode: TravelMode,
 }
 
 /// Every store within the shopper's radius is a candidate (no cut to the
@@ -175,7 +178,7 @@ impl PlanService {
                     .map(|p| plan::BasketLine::new(l.id.as_str(), p.id().as_str(), l.quantity))
             })
             .collect();
-        let (plans, stores, sources, optimality) = match mode {
+        let (plans, stores, sources, optimality, basis) = match mode {
             PlanMode::Offline => self.offline(&engine_lines, &product_ids, settings).await?,
             PlanMode::Online => self.online(&engine_lines, &product_ids, settings).await?,
         };
@@ -238,7 +241,16 @@ impl PlanService {
         let views = plans
             .iter()
             .enumerate()
-            .map(|(i, p)| plan_view(i, p, &stores, &names, &line_names, &unknown))
+            .map(|(i, p)| {
+                let mut view = plan_view(i, p, &stores, &names, &line_names, &unknown);
+                if mode == PlanMode::Offline {
+                    add_minutes(&mut view, settings.travel_mode);
+                    view.reasons = basis
+                        .as_ref()
+                        .map(|b| reasons(&view, b, settings.travel_mode));
+                }
+                view
+            })
             .collect();
         let answer = PlanAnswer {
             plan_request_id: self.random.uuid().to_string(),
@@ -348,6 +360,7 @@ impl PlanService {
             HashMap<String, Store>,
             Vec<SourceView>,
             OptimalityView,
+            Option<ReasonBasis>,
         ),
         PlanningError,
     > {
@@ -403,6 +416,10 @@ impl PlanService {
             .as_ref()
             .map(|o| OptimalityView::from_engine(&o.optimality))
             .unwrap_or_default();
+        let basis = outcome.as_ref().ok().map(|o| ReasonBasis {
+            frontier: o.frontier.clone(),
+            single_store: o.single_store.clone(),
+        });
         let result = outcome.map(|o| o.plans);
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let sources = vec![SourceView {
@@ -414,7 +431,7 @@ impl PlanService {
             .into_iter()
             .map(|s| (s.id().as_str().to_owned(), s))
             .collect();
-        Ok((result, by_id, sources, optimality))
+        Ok((result, by_id, sources, optimality, basis))
     }
 
     #[allow(clippy::type_complexity)]
@@ -429,6 +446,7 @@ impl PlanService {
             HashMap<String, Store>,
             Vec<SourceView>,
             OptimalityView,
+            Option<ReasonBasis>,
         ),
         PlanningError,
     > {
@@ -497,7 +515,7 @@ impl PlanService {
             stores_searched: input.malls.len(),
             ..OptimalityView::default()
         };
-        Ok((result, by_id, sources, optimality))
+        Ok((result, by_id, sources, optimality, None))
     }
 
     /// Finds a stored plan of the user's for selection.
@@ -697,6 +715,7 @@ fn plan_view(
             subtotal_krw: s.subtotal_krw,
             delivery_krw: s.delivery_krw,
             leg_distance_m: s.leg_distance_m,
+            minutes: 0,
         })
         .collect();
     let mut missing_items: Vec<MissingView> = unknown.to_vec();
@@ -710,7 +729,59 @@ fn plan_view(
         travel_krw: p.travel_krw,
         delivery_krw: p.delivery_krw,
         distance_m: p.distance_m,
+        travel_minutes: 0,
         stops,
         missing_items,
+        reasons: None,
+    }
+}
+
+/// What the reasons of every offline plan are worked out from.
+struct ReasonBasis {
+    frontier: Vec<plan::FrontierPoint>,
+    single_store: Option<plan::Plan>,
+}
+
+/// Estimated minutes for `distance_m` at the travel mode's door-to-door
+/// speed, rounded up.
+fn minutes(distance_m: i64, mode: TravelMode) -> i64 {
+    let per_hour = i64::from(mode.speed_km_per_h()).max(1) * 1000;
+    (distance_m.max(0) * 60 + per_hour - 1) / per_hour
+}
+
+/// Minutes per leg and for the whole route (the way home included).
+fn add_minutes(view: &mut PlanView, mode: TravelMode) {
+    for stop in &mut view.stops {
+        stop.minutes = u32::try_from(minutes(stop.leg_distance_m, mode)).unwrap_or(u32::MAX);
+    }
+    view.travel_minutes = u32::try_from(minutes(view.distance_m, mode)).unwrap_or(u32::MAX);
+}
+
+fn reasons(view: &PlanView, basis: &ReasonBasis, mode: TravelMode) -> ReasonsView {
+    let vs_single_store = basis.single_store.as_ref().and_then(|single| {
+        let stop = single.stops.first()?;
+        Some(VsSingleStoreView {
+            store_id: stop.store_id.0.clone(),
+            store_name: stop.store_name.clone(),
+            total_krw: single.total_krw,
+            saved_krw: single.total_krw - view.total_krw,
+            extra_distance_m: view.distance_m - single.distance_m,
+            extra_minutes: i64::from(view.travel_minutes) - minutes(single.distance_m, mode),
+            missing_items: single.missing.len(),
+        })
+    });
+    let frontier = basis
+        .frontier
+        .iter()
+        .map(|f| FrontierView {
+            stops: f.stops,
+            total_krw: f.total_krw,
+            missing_items: f.missing,
+            distance_m: f.distance_m,
+        })
+        .collect();
+    ReasonsView {
+        vs_single_store,
+        frontier,
     }
 }

@@ -56,6 +56,9 @@ pub struct StopView {
     pub delivery_krw: i64,
     /// Offline: metres from the previous point of the route.
     pub leg_distance_m: i64,
+    /// Offline: estimated minutes for this leg (see `PlanView::travel_minutes`).
+    #[serde(default)]
+    pub minutes: u32,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -80,8 +83,51 @@ pub struct PlanView {
     pub travel_krw: i64,
     pub delivery_krw: i64,
     pub distance_m: i64,
+    /// Offline: estimated minutes on the way (the route at the travel mode's
+    /// door-to-door speed: walk 4, transit 15, car 30 km/h), rounded up.
+    #[serde(default)]
+    pub travel_minutes: u32,
     pub stops: Vec<StopView>,
     pub missing_items: Vec<MissingView>,
+    /// Offline: why this plan — its comparison with the best single-store
+    /// plan and what each number of stops can reach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<ReasonsView>,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonsView {
+    /// The best plan with one stop (absent when none is possible).
+    pub vs_single_store: Option<VsSingleStoreView>,
+    /// The best total with at most `stops` stops, for 1..=k.
+    pub frontier: Vec<FrontierView>,
+}
+
+/// This plan against the best single-store plan: `saved_krw` is what this
+/// plan saves (negative: it costs more), `extra_distance_m` and
+/// `extra_minutes` what it adds (negative: it is shorter).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VsSingleStoreView {
+    pub store_id: String,
+    pub store_name: String,
+    pub total_krw: i64,
+    pub saved_krw: i64,
+    pub extra_distance_m: i64,
+    pub extra_minutes: i64,
+    /// Basket lines the single store cannot supply (a plan that buys more
+    /// lines is better whatever it costs).
+    pub missing_items: usize,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontierView {
+    pub stops: u8,
+    pub total_krw: i64,
+    pub missing_items: usize,
+    pub distance_m: i64,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

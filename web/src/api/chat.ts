@@ -1,6 +1,6 @@
 // Typed client for /api/v1/chat (throws UnavailableError while absent).
 
-import type { ChatMessage, ChatReply, Page } from '../types';
+import type { Basket, ChatMessage, ChatReply, Page } from '../types';
 import { http as defaultHttp, type HttpClient } from './http';
 import { orUnavailable } from './unavailable';
 
@@ -17,6 +17,10 @@ export function createChatApi(http: HttpClient = defaultHttp) {
         const data = (await http.get<Page<ChatMessage>>('/chat/history', { query: { limit } })).data;
         return data.items ?? [];
       });
+    },
+    /** Takes a chat turn back (409 when the basket changed since). */
+    async undo(turnId: string): Promise<Basket> {
+      return orUnavailable('chat', async () => (await http.post<Basket>(`/chat/turns/${encodeURIComponent(turnId)}/undo`)).data);
     },
     async clear(): Promise<void> {
       await orUnavailable('chat', () => http.delete('/chat/history'));

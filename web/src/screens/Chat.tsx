@@ -4,9 +4,11 @@ import { chatApi as defaultChatApi, type ChatApi } from '../api/chat';
 import { isUnavailable } from '../api/unavailable';
 import { Spinner } from '../components/Layout';
 import { ErrorBox, PageHeader, Unavailable } from '../components/ui';
+import { VoiceButton } from '../components/Voice';
 import { useI18n } from '../i18n';
 import { useBasket } from '../state/basket';
 import { usePlans } from '../state/plans';
+import { formatKrw } from '../lib/format';
 import type { ChatAction, ChatMessage, PlanMode } from '../types';
 
 function planModeOf(actions: ChatAction[] | undefined): PlanMode | null {
@@ -38,26 +40,83 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
     endRef.current?.scrollIntoView?.({ block: 'end' });
   }, [messages]);
 
+  /** ids of the shopper's messages that did not reach the server (shown as unsent, with a retry) */
+  const [unsent, setUnsent] = useState<ReadonlySet<string>>(new Set());
+
   async function send(e: FormEvent) {
     e.preventDefault();
-    const msg = text.trim();
+    await deliver(text.trim());
+  }
+
+  async function deliver(msg: string, retryOf?: string) {
     if (!msg || busy) return;
     const now = new Date().toISOString();
-    setMessages((m) => [...(m ?? []), { id: `local-${now}`, role: 'user', text: msg, created_at: now }]);
+    const localId = retryOf ?? `local-${now}`;
+    if (retryOf) setUnsent((u) => new Set([...u].filter((x) => x !== retryOf)));
+    else
+      // Buttons under older replies go once the shopper answers.
+      setMessages((m) => [
+        ...(m ?? []).map((x) => (x.quick_replies?.length ? { ...x, quick_replies: [] } : x)),
+        { id: localId, role: 'user', text: msg, created_at: now },
+      ]);
     setText('');
     setBusy(true);
     setError(null);
     try {
       const r = await api.send(msg);
-      setMessages((m) => [...(m ?? []), { id: `reply-${Date.now()}`, role: 'assistant', text: r.reply, actions: r.actions, created_at: new Date().toISOString() }]);
+      setMessages((m) => [
+        ...(m ?? []),
+        {
+          id: r.turn_id ?? `reply-${Date.now()}`,
+          role: 'assistant',
+          text: r.reply,
+          actions: r.actions,
+          quick_replies: r.quick_replies ?? [],
+          undoable: r.undoable ?? false,
+          plan: r.plan ?? null,
+          created_at: new Date().toISOString(),
+        },
+      ]);
       if (r.basket) basket.adopt(r.basket);
       else if (r.actions.some((a) => a.type !== 'plan' && a.type !== 'show')) void basket.reload();
     } catch (err) {
+      // the history stays on screen; the message is marked unsent
+      setUnsent((u) => new Set([...u, localId]));
       setError(err);
     } finally {
       setBusy(false);
     }
   }
+
+  async function undo(id: string) {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const b = await api.undo(id);
+      basket.adopt(b);
+      const now = new Date().toISOString();
+      setMessages((m) => [
+        ...(m ?? []).map((x) => (x.id === id ? { ...x, undoable: false } : x)),
+        { id: `undo-${now}`, role: 'assistant', text: t('chat.undone'), created_at: now },
+      ]);
+    } catch (err) {
+      const status = (err as { status?: number } | null)?.status;
+      if (status === 409) {
+        const now = new Date().toISOString();
+        setMessages((m) => [
+          ...(m ?? []).map((x) => (x.id === id ? { ...x, undoable: false } : x)),
+          { id: `undo-${now}`, role: 'assistant', text: t('chat.undoFailed'), created_at: now },
+        ]);
+      } else {
+        setError(err);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const lastUnsent = [...(messages ?? [])].reverse().find((m) => unsent.has(m.id));
 
   if (isUnavailable(error) && (messages?.length ?? 0) <= 1) {
     return (
@@ -75,15 +134,53 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
       <div className="chat-log" aria-live="polite" data-testid="chat-log">
         {messages === null && <Spinner label={t('common.loading')} />}
         {messages?.length === 0 && <p className="bubble bubble-bot">{t('chat.hello')}</p>}
-        {messages?.map((m) => {
-          const planMode = m.role === 'assistant' ? planModeOf(m.actions) : null;
+        {messages?.map((m, i) => {
+          const planMode = m.role === 'assistant' && !m.plan ? planModeOf(m.actions) : null;
+          const last = i === (messages?.length ?? 0) - 1;
           return (
             <div key={m.id} className={`bubble ${m.role === 'user' ? 'bubble-me' : 'bubble-bot'}`} data-testid={`chat-${m.role}`}>
               {m.text}
+              {unsent.has(m.id) && (
+                <span className="unsent" data-testid="chat-unsent">
+                  {t('chat.unsent')}{' '}
+                  <button type="button" className="btn-link" onClick={() => void deliver(m.text, m.id)} data-testid="chat-resend">
+                    {t('chat.resend')}
+                  </button>
+                </span>
+              )}
+              {m.plan && (
+                <div className="chat-plan" data-testid="chat-plan">
+                  <strong>{t('chat.planTotal', { total: formatKrw(m.plan.total_krw) })}</strong>{' '}
+                  <Link to={m.plan.link} className="btn-link small" data-testid="chat-plan-link" onClick={() => setMode(m.plan!.mode)}>
+                    {t('chat.openPlan')}
+                  </Link>
+                </div>
+              )}
               {planMode && (
                 <Link to="/plans" className="btn-link small" onClick={() => setMode(planMode)}>
                   {t('chat.openPlans')}
                 </Link>
+              )}
+              {last && m.role === 'assistant' && (m.quick_replies?.length ?? 0) > 0 && (
+                <div className="chat-quick" role="group" data-testid="chat-quick-replies">
+                  {m.quick_replies!.map((q) => (
+                    <button
+                      key={q.label + q.message}
+                      type="button"
+                      className="btn-small"
+                      disabled={busy}
+                      onClick={() => void deliver(q.message)}
+                      data-testid="chat-quick-reply"
+                    >
+                      {q.label}
+                    </button>
+                  ))}
+                </div>
+              )}
+              {m.role === 'assistant' && m.undoable && (
+                <button type="button" className="btn-link small" disabled={busy} onClick={() => void undo(m.id)} data-testid="chat-undo">
+                  {t('chat.undo')}
+                </button>
               )}
             </div>
           );
@@ -91,7 +188,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
         {busy && <Spinner label={t('chat.thinking')} />}
         <div ref={endRef} />
       </div>
-      <ErrorBox error={error} />
+      <ErrorBox error={error} onRetry={lastUnsent ? () => void deliver(lastUnsent.text, lastUnsent.id) : undefined} testId="chat-error" />
       <form className="chat-input" onSubmit={send}>
         <input
           className="input"
@@ -102,6 +199,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
           maxLength={500}
           data-testid="chat-input"
         />
+        <VoiceButton testId="chat-voice" onText={(said) => setText(said)} />
         <button type="submit" className="btn-small btn-primary" disabled={busy || !text.trim()} data-testid="chat-send">
           {t('chat.send')}
         </button>

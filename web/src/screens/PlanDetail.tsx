@@ -187,6 +187,7 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
       <Link to="/plans" className="back-link">
         ‹ {t('detail.backToPlans')}
       </Link>
+      <h1>{t(mode === 'offline' ? 'detail.titleOffline' : 'detail.titleOnline')}</h1>
       <div className="card">
         <div className="plan-top">
           <LabelChips plan={plan} mode={mode} />

@@ -56,8 +56,8 @@ mod search;
 
 use super::geo::{travel_cost_krw, PreparedPoint};
 use super::model::{
-    limits, BasketLine, MissingReason, OfflineInput, OfflineOutcome, Optimality, Plan, PlanError,
-    PlanLabel, Stop, StoreCandidate,
+    limits, BasketLine, FrontierPoint, MissingReason, OfflineInput, OfflineOutcome, Optimality,
+    Plan, PlanError, PlanLabel, Stop, StoreCandidate,
 };
 use super::prep::{self, INF};
 use search::{Found, Problem};
@@ -162,24 +162,7 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
         max_route_m: input.max_route_m,
     };
     let budget = input.max_subsets.max(1);
-    let all: Vec<usize> = (0..n).collect();
-    let (best, mut optimality) = if subsets(n, k) <= budget {
-        let best = solve(&ctx, &all);
-        (
-            best,
-            Optimality {
-                exact: true,
-                lower_bound_krw: None,
-                best_total_krw: 0,
-                candidates: n,
-                after_rules: n,
-                searched: n,
-            },
-        )
-    } else {
-        reduce::reduced_search(&ctx, budget)
-    };
-
+    let (best, mut optimality) = run(&ctx, budget);
     let labels = [
         PlanLabel::Cheapest,
         PlanLabel::FewestStops,
@@ -223,10 +206,74 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
             optimality.lower_bound_krw = Some(c.total);
         }
     }
+    // The frontier: the cheapest plan with at most j stops, each solved as
+    // its own problem (its optimal stores may be ones the k-stop rules
+    // dropped).
+    let lines_total = lines.len();
+    let point = |j: usize, f: &Found| FrontierPoint {
+        stops: u8::try_from(j).unwrap_or(u8::MAX),
+        total_krw: f.total,
+        missing: lines_total - f.coverage,
+        distance_m: f.route_m,
+    };
+    let mut frontier = Vec::with_capacity(k);
+    let mut single_store = None;
+    for j in 1..k {
+        let ctx_j = reduce::Ctx {
+            k: j,
+            ..ctx.clone()
+        };
+        let (best_j, proof_j) = run(&ctx_j, budget);
+        optimality.exact &= proof_j.exact;
+        if let Some(f) = &best_j[0] {
+            frontier.push(point(j, f));
+            if j == 1 {
+                single_store = Some(build_plan(
+                    PlanLabel::Cheapest,
+                    f,
+                    &cands,
+                    &coverable_lines,
+                    &cost,
+                    &geo,
+                    input,
+                    &missing,
+                ));
+            }
+        }
+    }
+    if let Some(c) = &best[0] {
+        frontier.push(point(k, c));
+        if k == 1 {
+            single_store = found
+                .first()
+                .map(|(_, _, p): &(PlanLabel, Vec<usize>, Plan)| p.clone());
+        }
+    }
     Ok(OfflineOutcome {
         plans: prep::dedup(found),
         optimality,
+        frontier,
+        single_store,
     })
+}
+
+/// One exact search over every candidate when it fits the budget, else the
+/// reduced search (see [`reduce`]).
+fn run(ctx: &reduce::Ctx<'_>, budget: u64) -> ([Option<Found>; 3], Optimality) {
+    if subsets(ctx.n, ctx.k) <= budget {
+        let all: Vec<usize> = (0..ctx.n).collect();
+        let proof = Optimality {
+            exact: true,
+            lower_bound_krw: None,
+            best_total_krw: 0,
+            candidates: ctx.n,
+            after_rules: ctx.n,
+            searched: ctx.n,
+        };
+        (solve(ctx, &all), proof)
+    } else {
+        reduce::reduced_search(ctx, budget)
+    }
 }
 
 /// Distances between the origin (0) and the candidates (1 + s), always

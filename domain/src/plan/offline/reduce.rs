@@ -93,6 +93,7 @@ const DOMINANCE_MAX: usize = 1_500;
 const PAIR_COVER_MAX: usize = 3_000;
 
 /// What the rules need to know about the candidates.
+#[derive(Clone)]
 pub(super) struct Ctx<'a> {
     pub n: usize,
     pub l: usize,

@@ -386,3 +386,33 @@ fn without_full_coverage_no_gap_is_claimed() {
     assert_eq!(out.optimality.lower_bound_krw, None);
     assert_eq!(out.optimality.gap_pct(), None);
 }
+
+#[test]
+fn frontier_and_single_store_plan_explain_the_choice() {
+    let a = store("a", near(300.0, 0.0), &[("milk", 1_000, true)]);
+    let b = store("b", near(0.0, 300.0), &[("egg", 2_000, true)]);
+    let c = store(
+        "c",
+        near(-300.0, 0.0),
+        &[("milk", 1_500, true), ("egg", 2_500, true)],
+    );
+    let mut inp = input(
+        vec![line("1", "milk", 1), line("2", "egg", 1)],
+        vec![a, b, c],
+    );
+    inp.travel_cost_krw_per_km = 100;
+    inp.max_stores = 3;
+    let out = plan_offline_outcome(&inp).expect("plan");
+    let single = out.single_store.expect("one store can do it");
+    assert_eq!(stop_ids(&single), ["c"]);
+    let cheapest = by_label(&out.plans, PlanLabel::Cheapest);
+    let mut ids = stop_ids(cheapest);
+    ids.sort_unstable();
+    assert_eq!(ids, ["a", "b"]);
+    let stops: Vec<u8> = out.frontier.iter().map(|f| f.stops).collect();
+    assert_eq!(stops, [1, 2, 3]);
+    assert_eq!(out.frontier[0].total_krw, single.total_krw);
+    assert_eq!(out.frontier[1].total_krw, cheapest.total_krw);
+    assert_eq!(out.frontier[2].total_krw, cheapest.total_krw);
+    assert!(out.frontier.iter().all(|f| f.missing == 0));
+}
