@@ -147,3 +147,23 @@ pub(crate) fn due_reservations(
         .skip_locked()
         .load(conn)?)
 }
+
+/// Price sync SQL is written with `?` placeholders; PostgreSQL numbers them
+/// (`$1`, `$2`…). The SQL has no `?` inside string literals.
+pub(crate) fn sql(q: &str) -> String {
+    let mut out = String::with_capacity(q.len() + 8);
+    let mut n = 0;
+    for c in q.chars() {
+        if c == '?' {
+            n += 1;
+            out.push('$');
+            out.push_str(&n.to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The claim locks the call row, so of two instances one waits for the other.
+pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";

@@ -121,3 +121,11 @@ pub(crate) fn due_reservations(
         .select(ReservationRow::as_select())
         .load(conn)?)
 }
+
+/// Price sync SQL is written with `?` placeholders; SQLite takes them as is.
+pub(crate) fn sql(q: &str) -> String {
+    q.to_owned()
+}
+
+/// SQLite's `BEGIN IMMEDIATE` already serialises writers: no row lock.
+pub(crate) const FOR_UPDATE: &str = "";

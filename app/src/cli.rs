@@ -40,6 +40,9 @@ enum Top {
     /// Load data from files
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Fetch real prices from the public feeds
+    #[command(subcommand)]
+    Sync(SyncCmd),
     /// Print a shell completion script (e.g. `ttokjang completions bash > /etc/bash_completion.d/ttokjang`)
     Completions {
         /// The shell to complete for
@@ -100,6 +103,29 @@ enum ImportCmd {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum SyncCmd {
+    /// Fetch real prices within the daily call budget (PRICE_SYNC_DAILY_BUDGET,
+    /// default 1800); resumable, never repeats a completed call
+    Prices {
+        /// chamgagyeok (참가격, the default) or kamis
+        #[arg(long, default_value = "chamgagyeok", value_parser = parse_source)]
+        source: ttokjang_domain::pricesync::Source,
+        /// The survey day, YYYYMMDD (default: the latest survey, a Friday)
+        #[arg(long, value_parser = parse_day)]
+        day: Option<chrono::NaiveDate>,
+    },
+}
+
+fn parse_source(s: &str) -> Result<ttokjang_domain::pricesync::Source, String> {
+    ttokjang_domain::pricesync::Source::parse(s)
+        .ok_or_else(|| "must be chamgagyeok or kamis".to_owned())
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    ttokjang_domain::pricesync::parse_day(s).ok_or_else(|| "must be YYYYMMDD".to_owned())
+}
+
 /// What to run, once parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -123,6 +149,10 @@ pub enum Command {
     },
     /// Print the completion script for this shell.
     Completions(clap_complete::Shell),
+    SyncPrices {
+        source: ttokjang_domain::pricesync::Source,
+        day: Option<chrono::NaiveDate>,
+    },
 }
 
 impl From<Option<Top>> for Command {
@@ -149,6 +179,7 @@ impl From<Option<Top>> for Command {
             }
             Some(Top::Import(ImportCmd::Prices { file })) => Command::ImportPrices { path: file },
             Some(Top::Completions { shell }) => Command::Completions(shell),
+            Some(Top::Sync(SyncCmd::Prices { source, day })) => Command::SyncPrices { source, day },
         }
     }
 }
@@ -248,6 +279,20 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
                 .map_err(|e| StartError::Import(e.to_string()))?;
             println!("import prices {}\n{report}", path.display());
         }
+        Command::SyncPrices { source, day } => {
+            let settings = crate::sync::SyncSettings::from_env().map_err(StartError::Import)?;
+            let report = crate::sync::run(
+                &settings,
+                svc.stores.price_sync.as_ref(),
+                svc.stores.catalog.as_ref(),
+                svc.clock.as_ref(),
+                source,
+                day,
+            )
+            .await
+            .map_err(StartError::Import)?;
+            println!("{report}");
+        }
         Command::Serve | Command::Completions(_) => {}
     }
     Ok(())
@@ -270,6 +315,27 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sync_prices_takes_a_source_and_a_day() {
+        use ttokjang_domain::pricesync::Source;
+        assert_eq!(
+            parse(args("sync prices")).ok(),
+            Some(Command::SyncPrices {
+                source: Source::Chamgagyeok,
+                day: None
+            })
+        );
+        assert_eq!(
+            parse(args("sync prices --source kamis --day 20261120")).ok(),
+            Some(Command::SyncPrices {
+                source: Source::Kamis,
+                day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+            })
+        );
+        assert_eq!(kind("sync prices --day 2026-11-20"), ErrorKind::ValueValidation);
+        assert_eq!(kind("sync prices --source naver"), ErrorKind::ValueValidation);
     }
 
     #[test]

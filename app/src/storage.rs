@@ -7,7 +7,8 @@ use ttokjang_domain::ports::{
     BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
     InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
     PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
-    ReservationRepository, RunQueue, SessionRepository, StoreHealth, UserRepository,
+    ReservationRepository, RunQueue, SessionRepository, StoreHealth, SyncStateRepository,
+    UserRepository,
 };
 use ttokjang_domain::throttle::ThrottleRepository;
 use ttokjang_domain::RepoError;
@@ -38,6 +39,7 @@ pub struct Stores {
     pub idempotency: Arc<dyn IdempotencyRepository>,
     pub throttle: Arc<dyn ThrottleRepository>,
     pub accounts: Arc<dyn AccountRepository>,
+    pub price_sync: Arc<dyn SyncStateRepository>,
 }
 
 /// Serves every port from one store: the one place the 17 ports are wired,
@@ -63,6 +65,7 @@ where
         + IdempotencyRepository
         + ThrottleRepository
         + AccountRepository
+        + SyncStateRepository
         + 'static,
 {
     Stores {
@@ -84,6 +87,7 @@ where
         idempotency: store.clone(),
         throttle: store.clone(),
         accounts: store.clone(),
+        price_sync: store.clone(),
         health: store,
     }
 }

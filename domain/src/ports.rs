@@ -21,6 +21,7 @@ pub use crate::order::ports::*;
 pub use crate::payment::ports::*;
 pub use crate::planner::ports::*;
 pub use crate::preferences::ports::*;
+pub use crate::pricesync::ports::*;
 pub use crate::profile::ports::*;
 pub use crate::reservation::ports::*;
 pub use crate::system::*;

@@ -14,6 +14,8 @@ mod orders;
 mod payments;
 mod plans;
 mod preferences;
+mod pricefeeds;
+mod pricesync;
 mod profile;
 mod reservations;
 mod security;

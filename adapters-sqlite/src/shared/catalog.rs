@@ -26,6 +26,68 @@ fn counts(conn: &mut Conn) -> Result<CatalogCounts, Failure> {
     })
 }
 
+/// Upserts catalog rows inside the caller's transaction (shared by
+/// `upsert_catalog` and the price sync's `complete`).
+pub(crate) fn write_catalog(
+    conn: &mut Conn,
+    store_rows: &[StoreRow],
+    product_rows: &[ProductRow],
+    offer_rows: &[OfferRow],
+) -> Result<(), Failure> {
+    in_batches!(store_rows, |rows| {
+        diesel::insert_into(stores::table)
+            .values(rows)
+            .on_conflict(stores::id)
+            .do_update()
+            .set((
+                stores::chain.eq(excluded(stores::chain)),
+                stores::name.eq(excluded(stores::name)),
+                stores::kind.eq(excluded(stores::kind)),
+                stores::format.eq(excluded(stores::format)),
+                stores::lat.eq(excluded(stores::lat)),
+                stores::lng.eq(excluded(stores::lng)),
+                stores::address.eq(excluded(stores::address)),
+                stores::hours.eq(excluded(stores::hours)),
+                stores::delivery_fee_krw.eq(excluded(stores::delivery_fee_krw)),
+                stores::free_delivery_threshold_krw
+                    .eq(excluded(stores::free_delivery_threshold_krw)),
+                stores::min_order_krw.eq(excluded(stores::min_order_krw)),
+                stores::checkout_url.eq(excluded(stores::checkout_url)),
+            ))
+            .execute(conn)?;
+    });
+    in_batches!(product_rows, |rows| {
+        diesel::insert_into(products::table)
+            .values(rows)
+            .on_conflict(products::id)
+            .do_update()
+            .set((
+                products::name.eq(excluded(products::name)),
+                products::name_en.eq(excluded(products::name_en)),
+                products::aliases.eq(excluded(products::aliases)),
+                products::category.eq(excluded(products::category)),
+                products::unit.eq(excluded(products::unit)),
+                products::size.eq(excluded(products::size)),
+                products::barcode.eq(excluded(products::barcode)),
+            ))
+            .execute(conn)?;
+    });
+    in_batches!(offer_rows, |rows| {
+        diesel::insert_into(offers::table)
+            .values(rows)
+            .on_conflict((offers::store_id, offers::product_id, offers::observed_at))
+            .do_update()
+            .set((
+                offers::price_krw.eq(excluded(offers::price_krw)),
+                offers::in_stock.eq(excluded(offers::in_stock)),
+                offers::discounted.eq(excluded(offers::discounted)),
+                offers::flagged_outlier.eq(excluded(offers::flagged_outlier)),
+            ))
+            .execute(conn)?;
+    });
+    Ok(())
+}
+
 #[async_trait]
 impl CatalogRepository for DbStore {
     async fn search_products(
@@ -139,57 +201,7 @@ impl CatalogRepository for DbStore {
         let offer_rows: Vec<OfferRow> = batch.offers.iter().map(OfferRow::from_domain).collect();
         self.run(move |conn| {
             write_tx(conn, |conn| {
-                in_batches!(store_rows, |rows| {
-                    diesel::insert_into(stores::table)
-                        .values(rows)
-                        .on_conflict(stores::id)
-                        .do_update()
-                        .set((
-                            stores::chain.eq(excluded(stores::chain)),
-                            stores::name.eq(excluded(stores::name)),
-                            stores::kind.eq(excluded(stores::kind)),
-                            stores::format.eq(excluded(stores::format)),
-                            stores::lat.eq(excluded(stores::lat)),
-                            stores::lng.eq(excluded(stores::lng)),
-                            stores::address.eq(excluded(stores::address)),
-                            stores::hours.eq(excluded(stores::hours)),
-                            stores::delivery_fee_krw.eq(excluded(stores::delivery_fee_krw)),
-                            stores::free_delivery_threshold_krw
-                                .eq(excluded(stores::free_delivery_threshold_krw)),
-                            stores::min_order_krw.eq(excluded(stores::min_order_krw)),
-                            stores::checkout_url.eq(excluded(stores::checkout_url)),
-                        ))
-                        .execute(conn)?;
-                });
-                in_batches!(product_rows, |rows| {
-                    diesel::insert_into(products::table)
-                        .values(rows)
-                        .on_conflict(products::id)
-                        .do_update()
-                        .set((
-                            products::name.eq(excluded(products::name)),
-                            products::name_en.eq(excluded(products::name_en)),
-                            products::aliases.eq(excluded(products::aliases)),
-                            products::category.eq(excluded(products::category)),
-                            products::unit.eq(excluded(products::unit)),
-                            products::size.eq(excluded(products::size)),
-                            products::barcode.eq(excluded(products::barcode)),
-                        ))
-                        .execute(conn)?;
-                });
-                in_batches!(offer_rows, |rows| {
-                    diesel::insert_into(offers::table)
-                        .values(rows)
-                        .on_conflict((offers::store_id, offers::product_id, offers::observed_at))
-                        .do_update()
-                        .set((
-                            offers::price_krw.eq(excluded(offers::price_krw)),
-                            offers::in_stock.eq(excluded(offers::in_stock)),
-                            offers::discounted.eq(excluded(offers::discounted)),
-                            offers::flagged_outlier.eq(excluded(offers::flagged_outlier)),
-                        ))
-                        .execute(conn)?;
-                });
+                write_catalog(conn, &store_rows, &product_rows, &offer_rows)?;
                 counts(conn)
             })
         })

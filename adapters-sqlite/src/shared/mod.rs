@@ -22,6 +22,7 @@ pub(crate) mod orders;
 pub(crate) mod payments;
 pub(crate) mod plan_requests;
 pub(crate) mod preferences;
+pub(crate) mod pricesync;
 pub(crate) mod profiles;
 pub(crate) mod reservations;
 pub(crate) mod rows;

@@ -176,14 +176,22 @@ impl PriceSync<'_> {
         let mut tried: HashSet<String> = HashSet::new();
         let mut failing = 0u32;
         'outer: loop {
-            let mut pending: Vec<Call> = self
+            let open: Vec<Call> = self
                 .state
                 .pending(source)
                 .await?
                 .iter()
-                .filter(|k| !tried.contains(*k))
                 .filter_map(|k| Call::parse_key(k))
                 .filter(|c| c.day() == day)
+                .collect();
+            // Price rows need the day's stores and products stored first:
+            // while a reference call is open (here or in another instance),
+            // only reference calls are made.
+            let refs_open = open.iter().any(|c| c.order() < 2);
+            let mut pending: Vec<Call> = open
+                .into_iter()
+                .filter(|c| !tried.contains(&c.key()))
+                .filter(|c| !refs_open || c.order() < 2)
                 .collect();
             if pending.is_empty() {
                 break;

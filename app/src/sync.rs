@@ -1,0 +1,207 @@
+//! `ttokjang sync prices [--source chamgagyeok|kamis] [--day YYYYMMDD]`: runs
+//! the price sync by hand, with a progress bar on a terminal and a summary.
+//!
+//! Feeds are configured from the environment only (`.env.example`); keys are
+//! masked wherever they are shown.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate, Utc, Weekday};
+use ttokjang_domain::ports::{CatalogRepository, Clock, SyncStateRepository};
+use ttokjang_domain::pricesync::service::{PriceSync, Stop, SyncConfig, SyncEvent, SyncSummary};
+use ttokjang_domain::pricesync::{format_day, Source};
+
+use crate::pricefeeds::chamgagyeok::Chamgagyeok;
+use crate::pricefeeds::kamis::Kamis;
+use crate::pricefeeds::{mask, FeedConfig};
+
+/// The feeds' settings, read from the environment.
+#[derive(Debug, Clone)]
+pub struct SyncSettings {
+    pub chamgagyeok: FeedConfig,
+    pub kamis: FeedConfig,
+    pub kamis_counties: Vec<String>,
+    pub daily_budget: u32,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+impl SyncSettings {
+    pub fn from_env() -> Result<Self, String> {
+        let timeout = match var("PRICE_FEED_TIMEOUT_S") {
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=300).contains(s))
+                .ok_or("PRICE_FEED_TIMEOUT_S must be 1 to 300")?,
+            None => 20,
+        };
+        let daily_budget = match var("PRICE_SYNC_DAILY_BUDGET") {
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or("PRICE_SYNC_DAILY_BUDGET must be 1 to 100000")?,
+            None => ttokjang_domain::pricesync::service::DEFAULT_DAILY_BUDGET,
+        };
+        let timeout = Duration::from_secs(timeout);
+        Ok(Self {
+            chamgagyeok: FeedConfig {
+                base_url: var("CHAMGAGYEOK_BASE_URL").unwrap_or_else(|| {
+                    "https://apis.data.go.kr/B551919/ProductPriceInfoService".into()
+                }),
+                key: var("CHAMGAGYEOK_SERVICE_KEY").unwrap_or_default(),
+                op_suffix: var("CHAMGAGYEOK_OP_SUFFIX").unwrap_or_default(),
+                timeout,
+                cert_id: String::new(),
+            },
+            kamis: FeedConfig {
+                base_url: var("KAMIS_BASE_URL")
+                    .unwrap_or_else(|| "https://www.kamis.or.kr/service/price/xml.do".into()),
+                key: var("KAMIS_CERT_KEY").unwrap_or_default(),
+                op_suffix: String::new(),
+                timeout,
+                cert_id: var("KAMIS_CERT_ID").unwrap_or_default(),
+            },
+            kamis_counties: var("KAMIS_COUNTIES")
+                .unwrap_or_else(|| "1101".into())
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
+                .collect(),
+            daily_budget,
+        })
+    }
+}
+
+/// The latest 참가격 survey day on or before `today`: surveys are on Fridays.
+pub fn latest_friday(today: NaiveDate) -> NaiveDate {
+    let back =
+        (today.weekday().num_days_from_monday() + 7 - Weekday::Fri.num_days_from_monday()) % 7;
+    today - chrono::Duration::days(i64::from(back))
+}
+
+/// The summary printed after a run.
+pub fn render(source: Source, day: NaiveDate, s: &SyncSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "sync prices {source} {}", format_day(day));
+    let _ = writeln!(
+        out,
+        "calls made:   {} ({} completed, {} skipped: done before or held by another instance)",
+        s.calls_made, s.completed, s.skipped
+    );
+    let _ = writeln!(out, "rows stored:  {}", s.rows);
+    let _ = writeln!(out, "empty days:   {}", s.empty_days);
+    let _ = writeln!(out, "bad rows:     {} (skipped)", s.bad_rows.len());
+    for (key, b) in s.bad_rows.iter().take(20) {
+        let _ = writeln!(out, "  {key} row {}: {}", b.index, b.reason);
+    }
+    let _ = writeln!(out, "failures:     {}", s.failures.len());
+    for (key, e) in s.failures.iter().take(20) {
+        let _ = writeln!(out, "  {key}: {e}");
+    }
+    let _ = write!(out, "pending:      {}", s.pending);
+    match &s.stopped {
+        Some(Stop::BudgetSpent) => {
+            let _ = write!(
+                out,
+                "\nstopped:      daily budget spent; the rest resumes tomorrow"
+            );
+        }
+        Some(Stop::Fatal(e)) => {
+            let _ = write!(out, "\nstopped:      {e}");
+        }
+        Some(Stop::Failing) => {
+            let _ = write!(
+                out,
+                "\nstopped:      too many failures in a row; retried next run"
+            );
+        }
+        None => {}
+    }
+    out
+}
+
+/// Runs one source's sync for `day` (default: the latest survey day).
+pub async fn run(
+    settings: &SyncSettings,
+    state: &dyn SyncStateRepository,
+    catalog: &dyn CatalogRepository,
+    clock: &dyn Clock,
+    source: Source,
+    day: Option<NaiveDate>,
+) -> Result<String, String> {
+    let today = (clock.now() + chrono::Duration::hours(9)).date_naive();
+    let holder = format!(
+        "cli-{}-{}",
+        std::process::id(),
+        Utc::now().timestamp_micros()
+    );
+    let mut config = SyncConfig::new(holder);
+    config.daily_budget = settings.daily_budget;
+    let sync = PriceSync {
+        state,
+        catalog,
+        clock,
+        config,
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let progress = |e: SyncEvent| match e {
+        SyncEvent::Planned(n) => bar.set_length(bar.position() + n as u64),
+        SyncEvent::Step { key, outcome } => {
+            bar.inc(1);
+            bar.set_message(format!("{key} {outcome}"));
+        }
+    };
+    let (day, summary) = match source {
+        Source::Chamgagyeok => {
+            if settings.chamgagyeok.key.is_empty() {
+                return Err("CHAMGAGYEOK_SERVICE_KEY is not set".into());
+            }
+            tracing::info!(base_url = %settings.chamgagyeok.base_url, key = %mask(&settings.chamgagyeok.key), "sync 참가격");
+            let feed = Chamgagyeok::new(settings.chamgagyeok.clone()).map_err(|e| e.to_string())?;
+            let day = day.unwrap_or_else(|| latest_friday(today));
+            (day, sync.chamgagyeok(&feed, day, &progress).await)
+        }
+        Source::Kamis => {
+            if settings.kamis.key.is_empty() {
+                return Err("KAMIS_CERT_KEY is not set".into());
+            }
+            tracing::info!(base_url = %settings.kamis.base_url, key = %mask(&settings.kamis.key), "sync KAMIS");
+            let feed = Kamis::new(settings.kamis.clone()).map_err(|e| e.to_string())?;
+            let day = day.unwrap_or(today);
+            (
+                day,
+                sync.kamis(&feed, day, &settings.kamis_counties, &progress)
+                    .await,
+            )
+        }
+    };
+    bar.finish_and_clear();
+    let summary = summary.map_err(|e| e.to_string())?;
+    Ok(render(source, day, &summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_survey_day_is_the_latest_friday() {
+        let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+        assert_eq!(latest_friday(d(11, 20)), d(11, 20), "a Friday");
+        assert_eq!(latest_friday(d(11, 23)), d(11, 20), "the Monday after");
+        assert_eq!(latest_friday(d(11, 19)), d(11, 13), "the Thursday before");
+    }
+}
