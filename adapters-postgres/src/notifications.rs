@@ -22,6 +22,8 @@ diesel::table! {
         title -> Text,
         body -> Text,
         created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+        plan_request_id -> Nullable<Text>,
     }
 }
 
@@ -35,6 +37,8 @@ struct NotificationRow {
     title: String,
     body: String,
     created_at: DateTime<Utc>,
+    read_at: Option<DateTime<Utc>>,
+    plan_request_id: Option<String>,
 }
 
 impl NotificationRow {
@@ -47,6 +51,8 @@ impl NotificationRow {
             title: n.title.clone(),
             body: n.body.clone(),
             created_at: n.created_at,
+            read_at: n.read_at,
+            plan_request_id: n.plan_request_id.clone(),
         }
     }
 
@@ -59,6 +65,8 @@ impl NotificationRow {
             title: self.title,
             body: self.body,
             created_at: self.created_at,
+            read_at: self.read_at,
+            plan_request_id: self.plan_request_id,
         }
     }
 }
@@ -111,5 +119,61 @@ impl NotificationRepository for PgStore {
             at: n.created_at,
             id: n.id,
         }))
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        ids: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = user.0;
+        let ids = ids.to_vec();
+        let marked = self
+            .run(move |conn| {
+                Ok(diesel::update(
+                    notifications::table
+                        .filter(n::user_id.eq(user))
+                        .filter(n::id.eq_any(ids))
+                        .filter(n::read_at.is_null()),
+                )
+                .set(n::read_at.eq(now))
+                .execute(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(marked).unwrap_or(0))
+    }
+
+    async fn mark_all_read(&self, user: UserId, now: DateTime<Utc>) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = user.0;
+        let marked = self
+            .run(move |conn| {
+                Ok(diesel::update(
+                    notifications::table
+                        .filter(n::user_id.eq(user))
+                        .filter(n::read_at.is_null()),
+                )
+                .set(n::read_at.eq(now))
+                .execute(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(marked).unwrap_or(0))
+    }
+
+    async fn unread_count(&self, user: UserId) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = user.0;
+        let count: i64 = self
+            .run(move |conn| {
+                Ok(notifications::table
+                    .filter(n::user_id.eq(user))
+                    .filter(n::read_at.is_null())
+                    .count()
+                    .get_result(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 }

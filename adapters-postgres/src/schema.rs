@@ -178,6 +178,7 @@ diesel::table! {
         quantity -> Integer,
         unit_price_krw -> BigInt,
         subtotal_krw -> BigInt,
+        checked -> Bool,
     }
 }
 

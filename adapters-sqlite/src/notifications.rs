@@ -23,6 +23,8 @@ diesel::table! {
         title -> Text,
         body -> Text,
         created_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+        plan_request_id -> Nullable<Text>,
     }
 }
 
@@ -36,6 +38,8 @@ struct NotificationRow {
     title: String,
     body: String,
     created_at: i64,
+    read_at: Option<i64>,
+    plan_request_id: Option<String>,
 }
 
 fn corrupt(column: &str) -> RepoError {
@@ -52,6 +56,8 @@ impl NotificationRow {
             title: n.title.clone(),
             body: n.body.clone(),
             created_at: micros(n.created_at),
+            read_at: n.read_at.map(micros),
+            plan_request_id: n.plan_request_id.clone(),
         }
     }
 
@@ -69,6 +75,13 @@ impl NotificationRow {
             body: self.body,
             created_at: DateTime::<Utc>::from_timestamp_micros(self.created_at)
                 .ok_or_else(|| corrupt("created_at"))?,
+            read_at: self
+                .read_at
+                .map(|t| {
+                    DateTime::<Utc>::from_timestamp_micros(t).ok_or_else(|| corrupt("read_at"))
+                })
+                .transpose()?,
+            plan_request_id: self.plan_request_id,
         })
     }
 }
@@ -124,5 +137,63 @@ impl NotificationRepository for SqliteStore {
             at: n.created_at,
             id: n.id,
         }))
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        ids: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = uuid_text(user.0);
+        let ids: Vec<String> = ids.iter().copied().map(uuid_text).collect();
+        let at = micros(now);
+        let marked = self
+            .run(move |conn| {
+                Ok(diesel::update(
+                    notifications::table
+                        .filter(n::user_id.eq(user))
+                        .filter(n::id.eq_any(ids))
+                        .filter(n::read_at.is_null()),
+                )
+                .set(n::read_at.eq(at))
+                .execute(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(marked).unwrap_or(0))
+    }
+
+    async fn mark_all_read(&self, user: UserId, now: DateTime<Utc>) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = uuid_text(user.0);
+        let at = micros(now);
+        let marked = self
+            .run(move |conn| {
+                Ok(diesel::update(
+                    notifications::table
+                        .filter(n::user_id.eq(user))
+                        .filter(n::read_at.is_null()),
+                )
+                .set(n::read_at.eq(at))
+                .execute(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(marked).unwrap_or(0))
+    }
+
+    async fn unread_count(&self, user: UserId) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = uuid_text(user.0);
+        let count: i64 = self
+            .run(move |conn| {
+                Ok(notifications::table
+                    .filter(n::user_id.eq(user))
+                    .filter(n::read_at.is_null())
+                    .count()
+                    .get_result(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 }

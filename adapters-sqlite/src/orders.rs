@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use diesel::prelude::*;
-use ttokjang_domain::order::{Order, OrderCursor, OrderId};
+use ttokjang_domain::order::{LineCheck, Order, OrderCursor, OrderId};
 use ttokjang_domain::ports::{CreatedOrder, OrderRepository};
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
@@ -25,6 +25,25 @@ fn lines_of(conn: &mut Conn, ids: &[Id]) -> QueryResult<HashMap<Id, Vec<OrderLin
         by_order.entry(r.order_id.clone()).or_default().push(r);
     }
     Ok(by_order)
+}
+
+/// The positions to tick and to untick; of several changes of one line the
+/// last counts.
+fn split_checks(checks: &[LineCheck]) -> (Vec<i32>, Vec<i32>) {
+    let last: std::collections::BTreeMap<u32, bool> =
+        checks.iter().map(|c| (c.line, c.checked)).collect();
+    let (mut ticked, mut unticked) = (Vec::new(), Vec::new());
+    for (line, checked) in last {
+        let Ok(position) = i32::try_from(line) else {
+            continue;
+        };
+        if checked {
+            ticked.push(position);
+        } else {
+            unticked.push(position);
+        }
+    }
+    (ticked, unticked)
 }
 
 fn assemble(
@@ -91,6 +110,49 @@ impl OrderRepository for SqliteStore {
                     let Some(head) = head else {
                         return Ok(None);
                     };
+                    let lines = lines_of(conn, std::slice::from_ref(&head.id))?;
+                    Ok(Some((head, lines)))
+                })
+            })
+            .await?;
+        match found {
+            None => Ok(None),
+            Some((head, lines)) => Ok(assemble(vec![head], lines)?.pop()),
+        }
+    }
+
+    async fn set_checked(
+        &self,
+        user: UserId,
+        order_id: OrderId,
+        checks: &[LineCheck],
+    ) -> Result<Option<Order>, RepoError> {
+        let (uid, oid) = (id(user.0), id(order_id.0));
+        let (ticked, unticked) = split_checks(checks);
+        let found = self
+            .run(move |conn| {
+                conn.immediate_transaction::<_, Failure, _>(|conn| {
+                    let head: Option<OrderRow> = orders::table
+                        .find(&oid)
+                        .filter(orders::user_id.eq(&uid))
+                        .select(OrderRow::as_select())
+                        .get_result(conn)
+                        .optional()?;
+                    let Some(head) = head else {
+                        return Ok(None);
+                    };
+                    for (positions, checked) in [(&ticked, true), (&unticked, false)] {
+                        if positions.is_empty() {
+                            continue;
+                        }
+                        diesel::update(
+                            order_lines::table
+                                .filter(order_lines::order_id.eq(&head.id))
+                                .filter(order_lines::position.eq_any(positions)),
+                        )
+                        .set(order_lines::checked.eq(checked))
+                        .execute(conn)?;
+                    }
                     let lines = lines_of(conn, std::slice::from_ref(&head.id))?;
                     Ok(Some((head, lines)))
                 })

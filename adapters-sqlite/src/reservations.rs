@@ -58,6 +58,7 @@ diesel::table! {
         finished_at -> Nullable<BigInt>,
         lease_owner -> Nullable<Text>,
         lease_expires_at -> Nullable<BigInt>,
+        plan_request_id -> Nullable<Text>,
     }
 }
 
@@ -169,6 +170,7 @@ struct RunRow {
     finished_at: Option<i64>,
     lease_owner: Option<String>,
     lease_expires_at: Option<i64>,
+    plan_request_id: Option<String>,
 }
 
 impl RunRow {
@@ -185,6 +187,7 @@ impl RunRow {
             finished_at: r.finished_at.map(micros),
             lease_owner: r.lease_owner.clone(),
             lease_expires_at: r.lease_expires_at.map(micros),
+            plan_request_id: r.plan_request_id.clone(),
         }
     }
 
@@ -204,11 +207,21 @@ impl RunRow {
             finished_at: opt_instant("finished_at", self.finished_at)?,
             lease_owner: self.lease_owner,
             lease_expires_at: opt_instant("lease_expires_at", self.lease_expires_at)?,
+            plan_request_id: self.plan_request_id,
         })
     }
 }
 
+type Id = String;
+
 const LIVE: [&str; 3] = ["active", "paused", "failed"];
+
+/// What `create` did.
+enum Created {
+    New,
+    Full,
+    Duplicate(Id),
+}
 const OPEN: [&str; 2] = ["queued", "running"];
 
 /// Step 1 of a claim: queued runs and runs whose lease expired get a new lease.
@@ -362,20 +375,37 @@ impl ReservationRepository for SqliteStore {
                         .count()
                         .get_result(conn)?;
                     if live >= i64::from(max_live) {
-                        return Ok(true);
+                        return Ok(Created::Full);
+                    }
+                    let same: Vec<(Id, Option<String>)> = reservations::table
+                        .filter(reservations::user_id.eq(&row.user_id))
+                        .filter(reservations::status.eq_any(["active", "paused"]))
+                        .filter(reservations::title.eq(&row.title))
+                        .filter(reservations::mode.eq(&row.mode))
+                        .filter(reservations::schedule_type.eq(&row.schedule_type))
+                        .filter(reservations::schedule_rule.eq(&row.schedule_rule))
+                        .filter(reservations::timezone.eq(&row.timezone))
+                        .filter(reservations::channel.eq(&row.channel))
+                        .select((reservations::id, reservations::webhook_url))
+                        .load(conn)?;
+                    if let Some((id, _)) = same.into_iter().find(|(_, w)| *w == row.webhook_url) {
+                        return Ok(Created::Duplicate(id));
                     }
                     diesel::insert_into(reservations::table)
                         .values(&row)
                         .execute(conn)?;
-                    Ok(false)
+                    Ok(Created::New)
                 })
             })
             .await
             .map_err(RepoError::from)?;
-        if full {
-            return Err(CreateReservationError::LimitReached { max: max_live });
+        match full {
+            Created::New => Ok(()),
+            Created::Full => Err(CreateReservationError::LimitReached { max: max_live }),
+            Created::Duplicate(id) => Err(CreateReservationError::Duplicate {
+                existing: ReservationId(Uuid::parse_str(&id).map_err(|_| corrupt("id"))?),
+            }),
         }
-        Ok(())
     }
 
     async fn find(
@@ -568,6 +598,7 @@ impl RunQueue for SqliteStore {
                     .set((
                         r::status.eq(finish.status.as_str()),
                         r::summary.eq(&finish.summary),
+                        r::plan_request_id.eq(&finish.plan_request_id),
                         r::finished_at.eq(micros(finish.finished_at)),
                     ))
                     .returning(r::reservation_id)

@@ -257,6 +257,12 @@ pub enum SaveBasketError {
 pub enum CreateReservationError {
     #[error("at most {max} live reservations per shopper")]
     LimitReached { max: u32 },
+    /// An active or paused reservation of the owner is identical (title,
+    /// mode, schedule, channel, items).
+    #[error("an identical reservation exists")]
+    Duplicate {
+        existing: crate::reservation::ReservationId,
+    },
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -327,6 +333,16 @@ pub trait OrderRepository: Send + Sync {
     async fn create(&self, order: &Order) -> Result<CreatedOrder, RepoError>;
     /// The user's order with that id; another user's order is `None`.
     async fn find(&self, user: UserId, id: OrderId) -> Result<Option<Order>, RepoError>;
+    /// Atomically sets the `checked` state of the named lines (by index) of
+    /// the user's order and returns the order as it is afterwards; another
+    /// user's order is `None` and nothing changes. Indexes past the order's
+    /// lines are ignored (the caller checks them).
+    async fn set_checked(
+        &self,
+        user: UserId,
+        id: OrderId,
+        checks: &[crate::order::LineCheck],
+    ) -> Result<Option<Order>, RepoError>;
     /// Up to `limit` of the user's orders, newest first (`created_at` desc,
     /// then id desc), strictly after `after` when given.
     async fn list(
@@ -343,7 +359,9 @@ pub trait OrderRepository: Send + Sync {
 #[async_trait]
 pub trait ReservationRepository: Send + Sync {
     /// Atomically: counts the owner's live (not completed, not cancelled)
-    /// reservations and inserts `reservation` only if there are fewer than `max_live`.
+    /// reservations and inserts `reservation` only if there are fewer than
+    /// `max_live` and none of the owner's active or paused ones is identical
+    /// (same title, mode, schedule, time zone, channel, webhook and items).
     async fn create(
         &self,
         reservation: &crate::reservation::Reservation,
@@ -394,6 +412,8 @@ pub struct ClaimedRun {
 pub struct RunFinish {
     pub status: crate::reservation::RunStatus,
     pub summary: String,
+    /// The plan request the run produced, if any.
+    pub plan_request_id: Option<String>,
     pub finished_at: DateTime<Utc>,
     pub progress: crate::reservation::Progress,
 }
@@ -483,6 +503,19 @@ pub trait NotificationRepository: Send + Sync {
         user: UserId,
         page: &crate::page::PageRequest,
     ) -> Result<crate::page::Page<crate::notification::Notification>, RepoError>;
+    /// Marks the user's unread notifications with these ids read at `now`;
+    /// ids of other users' or of already read notifications change nothing.
+    /// Returns how many were marked.
+    async fn mark_read(
+        &self,
+        user: UserId,
+        ids: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> Result<u64, RepoError>;
+    /// Marks every unread notification of the user read at `now`.
+    async fn mark_all_read(&self, user: UserId, now: DateTime<Utc>) -> Result<u64, RepoError>;
+    /// How many of the user's notifications are unread.
+    async fn unread_count(&self, user: UserId) -> Result<u64, RepoError>;
 }
 
 // ---- Payments (sandbox) ----

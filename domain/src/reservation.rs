@@ -541,6 +541,9 @@ pub enum ReservationError {
     NotFound,
     #[error("at most {max} live reservations per shopper")]
     LimitReached { max: u32 },
+    /// An identical active or paused reservation exists.
+    #[error("an identical reservation exists: {existing}")]
+    Duplicate { existing: ReservationId },
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -645,6 +648,8 @@ pub struct RunOutcome {
     pub status: ResultStatus,
     /// Short text for the shopper, e.g. the plan's totals.
     pub summary: String,
+    /// The plan request the run produced (its plans can be opened).
+    pub plan_request_id: Option<String>,
 }
 
 impl RunOutcome {
@@ -652,7 +657,15 @@ impl RunOutcome {
         Self {
             status,
             summary: clip_summary(&summary.into()),
+            plan_request_id: None,
         }
+    }
+
+    /// The same outcome, linked to the plan request it produced.
+    #[must_use]
+    pub fn with_plan_request(mut self, id: impl Into<String>) -> Self {
+        self.plan_request_id = Some(id.into());
+        self
     }
 }
 
@@ -898,6 +911,8 @@ pub struct ReservationRun {
     pub finished_at: Option<DateTime<Utc>>,
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<DateTime<Utc>>,
+    /// The plan request the run produced, once it finished with plans.
+    pub plan_request_id: Option<String>,
 }
 
 impl ReservationRun {
@@ -915,6 +930,7 @@ impl ReservationRun {
             finished_at: None,
             lease_owner: None,
             lease_expires_at: None,
+            plan_request_id: None,
         }
     }
 
@@ -938,6 +954,7 @@ impl ReservationRun {
             finished_at: Some(now),
             lease_owner: None,
             lease_expires_at: None,
+            plan_request_id: None,
         }
     }
 
@@ -962,6 +979,7 @@ impl ReservationRun {
             finished_at: None,
             lease_owner: Some(owner.to_owned()),
             lease_expires_at: Some(now + lease_for),
+            plan_request_id: None,
         }
     }
 
