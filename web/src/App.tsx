@@ -7,6 +7,9 @@ import { HomeShell } from './screens/Home';
 import { BasketScreen } from './screens/Basket';
 import { ChatScreen } from './screens/Chat';
 import { OrdersScreen } from './screens/Orders';
+import { OrderScreen } from './screens/Order';
+import { InboxScreen } from './screens/Inbox';
+import { InboxProvider } from './state/inbox';
 import { PaymentMethodsScreen, PaymentScreen } from './screens/Payments';
 import { PlanDetailScreen } from './screens/PlanDetail';
 import { PlansScreen } from './screens/Plans';
@@ -73,7 +76,9 @@ export function AppRoutes() {
           <RequireAuth>
             <BasketProvider>
               <PlansProvider>
-                <HomeShell />
+                <InboxProvider>
+                  <HomeShell />
+                </InboxProvider>
               </PlansProvider>
             </BasketProvider>
           </RequireAuth>
@@ -82,7 +87,10 @@ export function AppRoutes() {
         <Route index element={<Navigate to="/basket" replace />} />
         <Route path="/basket" element={<BasketScreen />} />
         <Route path="/plans" element={<PlansScreen prefsApi={userApi} />} />
-        <Route path="/plans/:mode/:planId" element={<PlanDetailScreen />} />
+        <Route path="/plans/:requestId" element={<PlansScreen prefsApi={userApi} />} />
+        <Route path="/plans/:requestId/:planId" element={<PlanDetailScreen />} />
+        <Route path="/orders/:orderId" element={<OrderScreen />} />
+        <Route path="/inbox" element={<InboxScreen />} />
         <Route path="/reservations" element={<ReservationsScreen />} />
         <Route path="/chat" element={<ChatScreen />} />
         <Route path="/orders" element={<OrdersScreen />} />

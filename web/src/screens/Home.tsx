@@ -1,7 +1,25 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { Link, NavLink, Outlet } from 'react-router-dom';
 import { Brand, LangToggle } from '../components/Layout';
 import { Icon, type IconName } from '../components/icons';
 import { useI18n, type MessageKey } from '../i18n';
+import { useInbox } from '../state/inbox';
+
+/** The inbox link with its unread badge. */
+function InboxLink() {
+  const { t } = useI18n();
+  const { unread } = useInbox();
+  const label = unread > 0 ? t('inbox.linkUnread', { n: unread }) : t('inbox.title');
+  return (
+    <Link to="/inbox" className="inbox-link" aria-label={label} title={label} data-testid="inbox-link">
+      <span aria-hidden="true">🔔</span>
+      {unread > 0 && (
+        <span className="badge" aria-hidden="true" data-testid="inbox-badge">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </Link>
+  );
+}
 
 export const TABS: ReadonlyArray<{ path: string; key: MessageKey; id: string; icon: IconName }> = [
   { path: '/basket', key: 'tab.basket', id: 'basket', icon: 'basket' },
@@ -21,6 +39,7 @@ export function HomeShell() {
         <span className="beta-chip" title={t('beta.sandbox')}>
           BETA
         </span>
+        <InboxLink />
         <LangToggle />
       </header>
       <main className="content" id="main">
