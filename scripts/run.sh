@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/bootstrap.sh
-scripts/build-web.sh
+scripts/dev/bootstrap.sh
+scripts/dev/build-web.sh
 cargo build --release --locked -p ttokjang
 
 export DATA_DIR="${DATA_DIR:-./data}"

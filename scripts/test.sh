@@ -13,10 +13,10 @@ export CARGO_TERM_COLOR=never
 step() { printf '\n==> %s\n' "$*"; }
 
 step "bootstrap"
-scripts/bootstrap.sh
+scripts/dev/bootstrap.sh
 
 step "PostgreSQL"
-scripts/ensure-postgres.sh
+scripts/dev/ensure-postgres.sh
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 step "cargo fmt --check"
@@ -29,25 +29,25 @@ step "cargo test (unit, contract on sqlite+postgres, HTTP)"
 cargo test --workspace --locked
 
 step "ops: dashboard, alert rules, runbook anchors"
-scripts/check-ops-docs.sh
+scripts/test/check-ops-docs.sh
 
 step "backups and the SQLite -> PostgreSQL move, end to end"
-scripts/test-sqlite-to-postgres.sh
+scripts/test/test-sqlite-to-postgres.sh
 
 step "web: unit tests and build"
-scripts/build-web.sh
+scripts/dev/build-web.sh
 (cd web && npm test --silent)
 
 step "end-to-end in headless Chromium"
-scripts/e2e.sh
+scripts/test/e2e.sh
 
 step "API fuzzing: schemathesis against the OpenAPI document"
-scripts/fuzz-api.sh
+scripts/test/fuzz-api.sh
 
 step "crash safety: SIGKILL during writes on SQLite"
-scripts/crash-test.sh
+scripts/test/crash-test.sh
 
 step "two instances on one PostgreSQL"
-scripts/two-instances-test.sh
+scripts/test/two-instances-test.sh
 
 step "all tests passed"

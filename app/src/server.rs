@@ -460,5 +460,5 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
 pub async fn not_built() -> HttpResponse {
     HttpResponse::ServiceUnavailable()
         .content_type("text/html; charset=utf-8")
-        .body("<!doctype html><meta charset=utf-8><title>똑장</title><p>The web app is not built. Run <code>scripts/build-web.sh</code> (the README's run command does it). The API is at <code>/api/v1</code>.</p>")
+        .body("<!doctype html><meta charset=utf-8><title>똑장</title><p>The web app is not built. Run <code>scripts/dev/build-web.sh</code> (the README's run command does it). The API is at <code>/api/v1</code>.</p>")
 }

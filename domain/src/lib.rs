@@ -23,6 +23,7 @@ pub mod redirect;
 pub mod reservation;
 pub mod schedule;
 pub mod session;
+pub mod system;
 mod text;
 pub mod throttle;
 pub mod user;

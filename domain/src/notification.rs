@@ -1,5 +1,7 @@
 //! The in-app inbox: what the shopper was told, newest first.
 
+pub mod ports;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 

@@ -2,6 +2,8 @@
 //! which chains to prefer or avoid. Every value has a documented default, so a
 //! shopper who never saved preferences still gets sensible plans.
 
+pub mod ports;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -9,9 +11,10 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::error::RepoError;
-use crate::ports::{Clock, PreferencesRepository};
+use crate::system::Clock;
 use crate::text;
 use crate::user::{InvalidValue, UserId};
+use ports::PreferencesRepository;
 
 /// Offline (walk or drive to marts) or online (delivery from malls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -324,7 +327,8 @@ impl PreferencesService {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ports::{MockClock, MockPreferencesRepository};
+    use crate::preferences::ports::MockPreferencesRepository;
+    use crate::system::MockClock;
     use mockall::predicate::*;
     use uuid::Uuid;
 

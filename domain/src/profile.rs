@@ -2,6 +2,8 @@
 //! location. The phone number is personal data: its `Debug` masks it and no
 //! code logs it.
 
+pub mod ports;
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -9,9 +11,10 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::error::RepoError;
-use crate::ports::{Clock, ProfileRepository};
+use crate::system::Clock;
 use crate::text;
 use crate::user::{DisplayName, InvalidValue, UserId};
+use ports::ProfileRepository;
 
 /// A Korean mobile number, normalised to `010-1234-5678` (or `011-123-4567`
 /// for the old 10-digit numbers of 011/016/017/018/019).
@@ -255,7 +258,8 @@ impl ProfileService {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ports::{MockClock, MockProfileRepository};
+    use crate::profile::ports::MockProfileRepository;
+    use crate::system::MockClock;
     use uuid::Uuid;
 
     fn phone(raw: &str) -> Result<String, InvalidValue> {

@@ -1,7 +1,7 @@
 //! The port contract: one suite of tests, run unchanged against every storage
 //! backend. A backend is correct when this whole suite passes on it.
 //!
-//! PostgreSQL tests need a server (see `scripts/ensure-postgres.sh`); outside
+//! PostgreSQL tests need a server (see `scripts/dev/ensure-postgres.sh`); outside
 //! CI they are skipped when none answers, in CI that is a failure.
 
 mod backend;

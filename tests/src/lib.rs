@@ -112,7 +112,7 @@ fn admin_connection() -> Option<PgConnection> {
         Ok(conn) => Some(conn),
         Err(e) if in_ci() => panic!(
             "PostgreSQL is required in CI but does not answer at TEST_DATABASE_URL \
-             (run scripts/ensure-postgres.sh first): {e}"
+             (run scripts/dev/ensure-postgres.sh first): {e}"
         ),
         Err(e) => {
             eprintln!("PostgreSQL not reachable, skipping its tests: {e}");

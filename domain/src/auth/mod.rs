@@ -1,19 +1,21 @@
 //! The auth use cases: register, login, refresh, logout and authenticate.
 
+pub mod ports;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::error::RepoError;
-use crate::ports::{
-    Clock, CreateUserError, HashError, PasswordHasher, RandomSource, Rotation, SessionRepository,
-    UserRepository,
-};
 use crate::session::{RefreshToken, RevokeReason, Session, SessionId, SessionPolicy, SessionState};
+use crate::system::{Clock, RandomSource};
 use crate::throttle::LoginThrottle;
 use crate::user::{
     DisplayName, EmailAddress, InvalidValue, InviteCode, Password, Role, User, UserId,
+};
+use ports::{
+    CreateUserError, HashError, PasswordHasher, Rotation, SessionRepository, UserRepository,
 };
 
 /// Whether registering needs an invite code (closed beta) or not.

@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use mockall::predicate::*;
 use uuid::Uuid;
 
+use super::ports::{MockSessionRepository, MockUserRepository, RefreshLookup};
 use super::*;
-use crate::ports::{MockSessionRepository, MockUserRepository, RefreshLookup};
 use crate::throttle::ThrottlePolicy;
 use crate::user::PasswordHash;
 

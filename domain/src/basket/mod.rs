@@ -2,6 +2,7 @@
 //! normalised name when no product is known), and a version for optimistic
 //! concurrency so that two devices never silently overwrite each other.
 
+pub mod ports;
 mod service;
 #[cfg(test)]
 mod tests;

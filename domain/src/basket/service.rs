@@ -13,8 +13,9 @@ use super::{
     Basket, BasketError, BasketItem, BasketItemId, ItemName, ItemNote, ItemUnit, Patch, ProductRef,
     Quantity,
 };
+use crate::basket::ports::{BasketRepository, SaveBasketError};
 use crate::error::RepoError;
-use crate::ports::{BasketRepository, Clock, RandomSource, SaveBasketError};
+use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 
 /// A line as a client sends it (not yet checked).

@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::*;
+use crate::basket::ports::{BasketRepository, MockBasketRepository, SaveBasketError};
 use crate::error::RepoError;
-use crate::ports::{BasketRepository, Clock, MockBasketRepository, RandomSource, SaveBasketError};
+use crate::system::{Clock, RandomSource};
 
 fn user() -> UserId {
     UserId(Uuid::from_u128(42))

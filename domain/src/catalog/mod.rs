@@ -8,6 +8,8 @@
 mod geo;
 pub mod import;
 pub mod outlier;
+pub mod pack;
+pub mod ports;
 pub mod search;
 
 use std::fmt;
@@ -216,6 +218,18 @@ impl Product {
     }
     pub fn size(&self) -> u32 {
         self.size
+    }
+    /// The pack this product is sold in (its unit and size).
+    pub fn pack(&self) -> pack::Pack {
+        pack::Pack {
+            unit: self.unit,
+            quantity: self.size,
+        }
+    }
+    /// `price` of one pack on the legal unit-price basis (per 100 g,
+    /// 100 ml or 1 piece).
+    pub fn unit_price(&self, price: PriceKrw) -> Option<pack::UnitPrice> {
+        pack::UnitPrice::of(price.krw(), self.pack(), None)
     }
     pub fn barcode(&self) -> Option<&str> {
         self.barcode.as_deref()
@@ -550,7 +564,7 @@ pub struct Offer {
 }
 
 /// Stores, products and offers written together by
-/// [`crate::ports::CatalogRepository::upsert_catalog`].
+/// [`ports::CatalogRepository::upsert_catalog`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CatalogBatch {
     pub stores: Vec<Store>,

@@ -11,9 +11,9 @@ use thiserror::Error;
 
 use super::parse::{parse, Intent, ItemRequest};
 use crate::basket::{Basket, BasketItem};
+use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::{match_rank, normalize, MatchRank, ProductQuery};
 use crate::catalog::Product;
-use crate::ports::CatalogRepository;
 use crate::RepoError;
 
 /// What the assistant decided to do; the basket changes are applied together.

@@ -1,4 +1,5 @@
 pub mod assistant;
 pub mod history;
 pub mod parse;
+pub mod ports;
 pub mod service;

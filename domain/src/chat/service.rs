@@ -9,7 +9,8 @@ use super::assistant::{AssistantError, ChatAction, ChatAssistant};
 use super::history::{ChatMessage, Speaker, MAX_HISTORY};
 use crate::basket::{Basket, BasketItemId};
 use crate::basket::{BasketChange, BasketService, BasketUseError, ItemInput, ItemPatch};
-use crate::ports::{ChatHistoryRepository, Clock, RandomSource};
+use crate::chat::ports::ChatHistoryRepository;
+use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 use crate::RepoError;
 

@@ -4,6 +4,7 @@
 //! subtotals, and the total is goods + fees.
 
 mod cursor;
+pub mod ports;
 mod service;
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,8 @@ use super::{
 pub const MAX_CHECKS: usize = 200;
 use crate::basket::{ItemName, ProductRef, Quantity};
 use crate::error::RepoError;
-use crate::ports::{Clock, OrderRepository, RandomSource};
+use crate::order::ports::OrderRepository;
+use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 
 /// A line as a client sends it; the subtotal is computed.

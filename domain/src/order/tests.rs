@@ -7,7 +7,8 @@ use mockall::predicate::*;
 use uuid::Uuid;
 
 use super::*;
-use crate::ports::{CreatedOrder, MockClock, MockOrderRepository, MockRandomSource};
+use crate::order::ports::{CreatedOrder, MockOrderRepository};
+use crate::system::{MockClock, MockRandomSource};
 
 fn t0() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 123_456_000).expect("valid")

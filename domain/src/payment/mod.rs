@@ -5,6 +5,7 @@
 
 pub mod card;
 pub mod idempotency;
+pub mod ports;
 mod service;
 #[cfg(test)]
 mod tests;

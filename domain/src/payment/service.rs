@@ -13,10 +13,10 @@ use super::{
     IntentId, IntentStatus, MethodRef, PaymentIntent, PaymentMethod, PaymentMethodId, SandboxCard,
 };
 use crate::error::RepoError;
+use crate::order::ports::OrderRepository;
 use crate::order::{OrderId, OrderStatus};
-use crate::ports::{
-    Clock, OrderRepository, PaymentIntentRepository, PaymentMethodRepository, RandomSource,
-};
+use crate::payment::ports::{PaymentIntentRepository, PaymentMethodRepository};
+use crate::system::{Clock, RandomSource};
 use crate::text;
 use crate::user::{InvalidValue, UserId};
 

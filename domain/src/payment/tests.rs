@@ -7,11 +7,10 @@ use uuid::Uuid;
 
 use super::*;
 use crate::basket::{ItemName, Quantity};
+use crate::order::ports::MockOrderRepository;
 use crate::order::{Order, OrderLine, OrderParts, OrderSource, OrderStatus};
-use crate::ports::{
-    MockClock, MockOrderRepository, MockPaymentIntentRepository, MockPaymentMethodRepository,
-    MockRandomSource,
-};
+use crate::payment::ports::{MockPaymentIntentRepository, MockPaymentMethodRepository};
+use crate::system::{MockClock, MockRandomSource};
 
 fn t0() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).expect("valid")

@@ -28,8 +28,8 @@ mod tests;
 pub use geo::{travel_cost_krw, GeoPoint};
 pub use model::{
     defaults, limits, Assignment, BasketLine, LineId, MallCandidate, Missing, MissingReason,
-    OfflineInput, OnlineInput, Plan, PlanError, PlanLabel, ProductKey, Stop, StoreCandidate,
-    StoreId, UnitPrice,
+    OfflineInput, OfflineOutcome, OnlineInput, Optimality, Plan, PlanError, PlanLabel, ProductKey,
+    Stop, StoreCandidate, StoreId, UnitPrice,
 };
-pub use offline::plan_offline;
+pub use offline::{plan_offline, plan_offline_outcome};
 pub use online::plan_online;

@@ -67,11 +67,13 @@ pub mod limits {
     pub const MAX_TRAVEL_COST_KRW_PER_KM: i64 = 100_000;
     /// Largest number of stops an offline plan may have (`max_stores`).
     pub const MAX_STORES_PER_PLAN: u8 = 5;
-    /// Most store subsets the offline search may enumerate
-    /// (Σ_{j ≤ k} C(n, j) over the n useful candidates). Beyond it the request is
-    /// refused with [`super::PlanError::TooLarge`]: the caller should pre-select
-    /// fewer candidates. k = 3 with 60 candidates is 36 050; k = 3 with 200 is 1.3 M.
-    pub const MAX_OFFLINE_SUBSETS: u64 = 10_000_000;
+    /// The default work budget of the offline search: the most store sets
+    /// (Σ_{j ≤ k} C(n, j) over the n candidates one exact search runs on) it
+    /// may enumerate. Beyond it the candidates are first reduced by the exact
+    /// bound and dominance rules; if still too many, the best plan over a
+    /// selection is returned with its proven gap ([`super::Optimality`]).
+    /// k = 3 with 60 candidates is 36 050; k = 3 with 200 is 1.3 M.
+    pub const MAX_OFFLINE_SUBSETS: u64 = 4_000_000;
     /// Most online malls that carry at least one basket line (the online search
     /// is exact and enumerates 3^m subset/free-delivery patterns at worst).
     pub const MAX_MALLS: usize = 8;
@@ -158,6 +160,11 @@ pub struct OfflineInput {
     pub travel_cost_krw_per_km: i64,
     /// Whether the route returns to the origin (default `true`).
     pub round_trip: bool,
+    /// Work budget: the most store sets one exact search may enumerate
+    /// (default [`limits::MAX_OFFLINE_SUBSETS`]). Never changes a result
+    /// that is reported exact; only how much work is spent before a gap
+    /// is reported.
+    pub max_subsets: u64,
 }
 
 impl OfflineInput {
@@ -173,6 +180,7 @@ impl OfflineInput {
             max_route_m: None,
             travel_cost_krw_per_km: defaults::TRAVEL_COST_KRW_PER_KM,
             round_trip: true,
+            max_subsets: limits::MAX_OFFLINE_SUBSETS,
         }
     }
 }
@@ -300,6 +308,55 @@ impl Plan {
     pub fn has_label(&self, label: PlanLabel) -> bool {
         self.label == label || self.other_labels.contains(&label)
     }
+}
+
+/// How close an offline answer is proven to be to the optimum over every
+/// candidate store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Optimality {
+    /// Every label's plan is proven optimal over every candidate (in value:
+    /// among exactly tied plans the one chosen may differ from a full
+    /// enumeration's tie-break once the dominance rule has removed stores).
+    pub exact: bool,
+    /// A proven lower bound on the `cheapest` total over every candidate;
+    /// `None` when the coverage of the searched stores could not be proven
+    /// maximal (then no gap can be stated).
+    pub lower_bound_krw: Option<i64>,
+    /// The `cheapest` plan's total (the upper bound).
+    pub best_total_krw: i64,
+    /// Candidate stores: in reach and able to supply a line.
+    pub candidates: usize,
+    /// Candidates left after the bound and dominance rules.
+    pub after_rules: usize,
+    /// Stores the final exact search ran over.
+    pub searched: usize,
+}
+
+impl Optimality {
+    /// The proven gap in percent of the lower bound, rounded up to 0.01:
+    /// 0 when exact, `None` when no lower bound is known.
+    pub fn gap_pct(&self) -> Option<f64> {
+        if self.exact {
+            return Some(0.0);
+        }
+        let lb = self.lower_bound_krw?;
+        let gap = (self.best_total_krw - lb).max(0);
+        if lb <= 0 {
+            return if gap == 0 { Some(0.0) } else { None };
+        }
+        // Integer basis points, rounded up, so the stated gap is never below
+        // the proven one.
+        let bp = (i128::from(gap) * 10_000 + i128::from(lb) - 1) / i128::from(lb);
+        #[allow(clippy::cast_precision_loss)]
+        Some(bp as f64 / 100.0)
+    }
+}
+
+/// An offline answer: the labelled plans and how optimal they are proven.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfflineOutcome {
+    pub plans: Vec<Plan>,
+    pub optimality: Optimality,
 }
 
 /// Why no plan could be made. Input errors map to HTTP 400; `NoPlanPossible`

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use super::context::PlanContext;
 use super::service::{PlanService, PlanningError};
 use super::PlanMode;
-use crate::ports::ReservationRunner;
+use crate::reservation::ports::ReservationRunner;
 use crate::reservation::{Reservation, ResultStatus, RunOutcome};
 
 pub struct PlanRunner {

@@ -10,15 +10,17 @@ use uuid::Uuid;
 
 use super::prices::{PriceGateway, SourceStatus};
 use super::view::{
-    ItemView, LatLng, MetaView, MissingView, PlanAnswer, PlanView, ProductView, SourceView,
-    StopView, StoreView,
+    ItemView, LatLng, MetaView, MissingView, OptimalityView, PlanAnswer, PlanView, ProductView,
+    SourceView, StopView, StoreView,
 };
 use super::{PlanMode, StoredPlanRequest};
+use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::ProductQuery;
 use crate::catalog::{GeoPoint, Offer, Product, ProductId, Store};
 use crate::plan::{self, PlanError};
-use crate::ports::{CatalogRepository, Clock, PlanRequestRepository, RandomSource};
+use crate::planner::ports::PlanRequestRepository;
 use crate::redirect::{RedirectAllowlist, RedirectRefused};
+use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 use crate::RepoError;
 
@@ -44,8 +46,11 @@ pub struct PlanSettings {
     pub excluded_chains: Vec<String>,
 }
 
-/// How many offline stores near the shopper are considered (nearest first).
-pub const MAX_OFFLINE_CANDIDATES: usize = 60;
+/// Every store within the shopper's radius is a candidate (no cut to the
+/// nearest ones). Past this many stores in the radius the request is refused
+/// with a clear error (a 30 km radius in Seoul holds ≈ 4 600 of 10 000
+/// stores); it is a refusal, never a silent cut.
+pub const MAX_STORES_IN_REACH: usize = 20_000;
 /// Names shorter than this cannot be matched to a product.
 pub const MIN_NAME_CHARS: usize = 2;
 
@@ -170,7 +175,7 @@ impl PlanService {
                     .map(|p| plan::BasketLine::new(l.id.as_str(), p.id().as_str(), l.quantity))
             })
             .collect();
-        let (plans, stores, sources) = match mode {
+        let (plans, stores, sources, optimality) = match mode {
             PlanMode::Offline => self.offline(&engine_lines, &product_ids, settings).await?,
             PlanMode::Online => self.online(&engine_lines, &product_ids, settings).await?,
         };
@@ -244,6 +249,7 @@ impl PlanService {
                 sources,
                 generated_at: now,
                 expires_at: now + self.lifetime,
+                optimality,
             },
         };
         let id = Uuid::parse_str(&answer.plan_request_id)
@@ -341,6 +347,7 @@ impl PlanService {
             Result<Vec<plan::Plan>, PlanError>,
             HashMap<String, Store>,
             Vec<SourceView>,
+            OptimalityView,
         ),
         PlanningError,
     > {
@@ -349,8 +356,16 @@ impl PlanService {
         #[allow(clippy::cast_precision_loss)]
         let near = self
             .catalog
-            .list_stores_near(settings.origin, radius as f64, 0, MAX_OFFLINE_CANDIDATES)
+            .list_stores_near(settings.origin, radius as f64, 0, MAX_STORES_IN_REACH + 1)
             .await?;
+        if near.len() > MAX_STORES_IN_REACH {
+            return Err(PlanningError::Invalid(vec![InvalidValue::new(
+                "max_distance_m",
+                format!(
+                    "more than {MAX_STORES_IN_REACH} stores lie within {radius} m; choose a smaller radius"
+                ),
+            )]));
+        }
         let stores: Vec<Store> = near
             .into_iter()
             .map(|n| n.store)
@@ -379,11 +394,16 @@ impl PlanService {
         input.max_distance_m = Some(radius);
         input.max_route_m = settings.max_route_m;
         input.travel_cost_krw_per_km = settings.travel_cost_krw_per_km;
-        let result = if lines.is_empty() {
+        let outcome = if lines.is_empty() {
             Err(PlanError::EmptyBasket)
         } else {
-            plan::plan_offline(&input)
+            plan::plan_offline_outcome(&input)
         };
+        let optimality = outcome
+            .as_ref()
+            .map(|o| OptimalityView::from_engine(&o.optimality))
+            .unwrap_or_default();
+        let result = outcome.map(|o| o.plans);
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let sources = vec![SourceView {
             id: "catalog".into(),
@@ -394,7 +414,7 @@ impl PlanService {
             .into_iter()
             .map(|s| (s.id().as_str().to_owned(), s))
             .collect();
-        Ok((result, by_id, sources))
+        Ok((result, by_id, sources, optimality))
     }
 
     #[allow(clippy::type_complexity)]
@@ -408,6 +428,7 @@ impl PlanService {
             Result<Vec<plan::Plan>, PlanError>,
             HashMap<String, Store>,
             Vec<SourceView>,
+            OptimalityView,
         ),
         PlanningError,
     > {
@@ -470,7 +491,13 @@ impl PlanService {
             .into_iter()
             .map(|s| (s.id().as_str().to_owned(), s))
             .collect();
-        Ok((result, by_id, sources))
+        // The online engine is exact over every mall (see `plan::online`).
+        let optimality = OptimalityView {
+            stores_in_reach: input.malls.len(),
+            stores_searched: input.malls.len(),
+            ..OptimalityView::default()
+        };
+        Ok((result, by_id, sources, optimality))
     }
 
     /// One of the user's stored plan requests, whose `payload` is the answer

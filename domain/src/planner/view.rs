@@ -93,12 +93,59 @@ pub struct SourceView {
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetaView {
     pub degraded: bool,
     pub sources: Vec<SourceView>,
     pub generated_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// How close the plans are proven to be to the optimum over every store
+    /// in reach (absent in answers stored before it existed: read as exact).
+    #[serde(default)]
+    pub optimality: OptimalityView,
+}
+
+/// `exact`: every plan is optimal for its label over every candidate store
+/// (online plans always are). `gap`: the work budget ran out; the plans are
+/// the best found, and the `cheapest` total is at most `gap_pct` % above the
+/// proven lower bound `lower_bound_krw` (both `null` when no bound could be
+/// proven because the searched stores may not cover every line they could).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptimalityView {
+    /// `exact` or `gap`.
+    pub status: String,
+    /// 0 when exact; rounded up to 0.01.
+    pub gap_pct: Option<f64>,
+    pub lower_bound_krw: Option<i64>,
+    /// Offline: stores in reach that sell a basket line.
+    pub stores_in_reach: usize,
+    /// Offline: stores the final exact search ran over (after the rules).
+    pub stores_searched: usize,
+}
+
+impl Default for OptimalityView {
+    fn default() -> Self {
+        Self {
+            status: "exact".into(),
+            gap_pct: Some(0.0),
+            lower_bound_krw: None,
+            stores_in_reach: 0,
+            stores_searched: 0,
+        }
+    }
+}
+
+impl OptimalityView {
+    pub fn from_engine(o: &crate::plan::Optimality) -> Self {
+        Self {
+            status: if o.exact { "exact" } else { "gap" }.into(),
+            gap_pct: o.gap_pct(),
+            lower_bound_krw: o.lower_bound_krw,
+            stores_in_reach: o.candidates,
+            stores_searched: o.searched,
+        }
+    }
 }
 
 /// What `generate` answers: 206 when `meta.degraded`.

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::page::{Page, PageRequest};
 use crate::planner::PlanMode;
-use crate::ports::{Clock, CreateReservationError, RandomSource, ReservationRepository};
+use crate::reservation::ports::{CreateReservationError, ReservationRepository};
+use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 
 use super::{

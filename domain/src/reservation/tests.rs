@@ -6,7 +6,10 @@ use uuid::Uuid;
 use super::service::{ReservationInput, ReservationPatch, ReservationService};
 use super::*;
 use crate::page::{Page, PageRequest};
-use crate::ports::{MockClock, MockRandomSource, MockReservationRepository};
+use crate::planner::PlanMode;
+use crate::reservation::ports::MockReservationRepository;
+use crate::system::{MockClock, MockRandomSource};
+use crate::user::UserId;
 
 fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
@@ -438,7 +441,9 @@ async fn create_passes_the_limit_to_the_store() {
     let mut repo = MockReservationRepository::new();
     repo.expect_create()
         .withf(|_, max| *max == MAX_LIVE_PER_USER)
-        .returning(|_, max| Err(crate::ports::CreateReservationError::LimitReached { max }));
+        .returning(|_, max| {
+            Err(crate::reservation::ports::CreateReservationError::LimitReached { max })
+        });
     let svc = service(repo, utc("2026-11-24T03:00:00Z"));
     let e = svc
         .create(

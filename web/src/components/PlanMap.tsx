@@ -77,33 +77,32 @@ export default function PlanMap({
     });
     tiles.addTo(map);
 
+    // The view first: Leaflet creates a marker's element only once the map has one.
     const points: L.LatLngExpression[] = [];
+    if (home) points.push([home.lat, home.lng]);
+    for (const s of stops) points.push([s.lat, s.lng]);
+    if (home && stops.length > 0) points.push([home.lat, home.lng]);
+    if (points.length > 1) map.fitBounds(L.latLngBounds(points), { padding: [28, 28] });
+    else if (points.length === 1) map.setView(points[0]!, 15);
+    else map.setView([37.4985, 127.0292], 13);
+
+    if (points.length > 1) {
+      const line = L.polyline(points, { color: '#1f7a4d', weight: 4, opacity: 0.8 }).addTo(map);
+      line.getElement()?.setAttribute('data-testid', 'map-route');
+    }
     if (home) {
-      L.marker([home.lat, home.lng], { icon: pin('⌂', 'map-pin-home'), title: homeLabel, alt: homeLabel, keyboard: false })
-        .addTo(map)
-        .getElement()
-        ?.setAttribute('data-testid', 'map-home');
-      points.push([home.lat, home.lng]);
+      const m = L.marker([home.lat, home.lng], { icon: pin('⌂', 'map-pin-home'), title: homeLabel, alt: homeLabel, keyboard: false }).addTo(map);
+      m.getElement()?.setAttribute('data-testid', 'map-home');
     }
     stops.forEach((s, i) => {
-      const m = L.marker([s.lat, s.lng], { icon: pin(String(i + 1), 'map-pin-stop'), title: `${i + 1}. ${s.name}`, alt: `${i + 1}. ${s.name}` });
+      const label = `${i + 1}. ${s.name}`;
+      const m = L.marker([s.lat, s.lng], { icon: pin(String(i + 1), 'map-pin-stop'), title: label, alt: label, zIndexOffset: 1000 - i });
       m.on('click', () => clicks.current(i));
       m.addTo(map);
       const node = m.getElement();
       node?.setAttribute('data-testid', 'map-pin');
       node?.setAttribute('data-order', String(i + 1));
-      points.push([s.lat, s.lng]);
     });
-    if (home && stops.length > 0) points.push([home.lat, home.lng]);
-    if (points.length > 1) {
-      const line = L.polyline(points, { color: '#1f7a4d', weight: 4, opacity: 0.8 }).addTo(map);
-      line.getElement()?.setAttribute('data-testid', 'map-route');
-      map.fitBounds(line.getBounds(), { padding: [24, 24] });
-    } else if (points.length === 1) {
-      map.setView(points[0]!, 15);
-    } else {
-      map.setView([37.4985, 127.0292], 13);
-    }
     return () => {
       map.remove();
     };

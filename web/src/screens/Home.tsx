@@ -11,7 +11,10 @@ function InboxLink() {
   const label = unread > 0 ? t('inbox.linkUnread', { n: unread }) : t('inbox.title');
   return (
     <Link to="/inbox" className="inbox-link" aria-label={label} title={label} data-testid="inbox-link">
-      <span aria-hidden="true">🔔</span>
+      <svg aria-hidden="true" width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+        <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+      </svg>
       {unread > 0 && (
         <span className="badge" aria-hidden="true" data-testid="inbox-badge">
           {unread > 99 ? '99+' : unread}

@@ -100,7 +100,7 @@ export function OrderScreen({ api = defaultUserApi }: { api?: Pick<UserApi, 'ord
   const statusKey = `orders.status.${order.status}`;
   return (
     <section data-testid="order-screen" className="order-screen">
-      <Link to="/orders" className="back-link">
+      <Link to="/orders" className="back-link" data-testid="to-orders">
         ‹ {t('orders.title')}
       </Link>
       <PageHeader title={t(shopping ? 'order.shoppingMode' : 'order.title')} />

@@ -40,13 +40,24 @@
 //! Every other set of size ≤ k is evaluated, hence the optimum of every label
 //! is found. Property tests compare it, ties included, with a brute force over
 //! all subsets and all permutations.
+//!
+//! # Every store in reach
+//! There is no cut to the nearest stores: every store within the radius and
+//! the route limit that supplies a line is a candidate. When the candidates'
+//! store sets exceed the work budget ([`OfflineInput::max_subsets`]), the
+//! candidates are reduced by rules that provably keep every label's optimum
+//! ([`reduce`]: a goods-lower-bound + round-trip bound and a dominance rule),
+//! and the exact search runs on what is left. If even that exceeds the budget,
+//! the search runs on a selection and the answer states its proven gap
+//! ([`super::Optimality`]); it is never silently worse.
 
+mod reduce;
 mod search;
 
-use super::geo::{travel_cost_krw, GeoPoint};
+use super::geo::{travel_cost_krw, PreparedPoint};
 use super::model::{
-    limits, BasketLine, MissingReason, OfflineInput, Plan, PlanError, PlanLabel, Stop,
-    StoreCandidate,
+    limits, BasketLine, MissingReason, OfflineInput, OfflineOutcome, Optimality, Plan, PlanError,
+    PlanLabel, Stop, StoreCandidate,
 };
 use super::prep::{self, INF};
 use search::{Found, Problem};
@@ -61,6 +72,11 @@ const MAX_K: usize = limits::MAX_STORES_PER_PLAN as usize;
 /// [`PlanError::NoPlanPossible`] when no candidate supplies any line (every
 /// line is then listed with its reason).
 pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
+    plan_offline_outcome(input).map(|o| o.plans)
+}
+
+/// [`plan_offline`] with the proof of how optimal the plans are.
+pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, PlanError> {
     let lines = prep::sorted_lines(&input.lines)?;
     validate(input)?;
     let stores = prep::sorted_by_id(&input.stores, |s| &s.id)?;
@@ -77,10 +93,11 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
 
     // Candidates: within the radius.
     let origin = input.origin;
+    let origin_p = origin.prepared();
     let in_range: Vec<(usize, i64)> = stores
         .iter()
         .enumerate()
-        .map(|(i, s)| (i, origin.distance_m(s.location)))
+        .map(|(i, s)| (i, origin_p.distance_m(s.location.prepared())))
         .filter(|(_, d)| input.max_distance_m.is_none_or(|max| *d <= max))
         .collect();
 
@@ -128,44 +145,40 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
     }
     let n = cands.len();
     let k = usize::from(input.max_stores).min(n);
-    let subsets: u64 = (1..=k).map(|j| binomial(n as u64, j as u64)).sum();
-    if subsets > limits::MAX_OFFLINE_SUBSETS {
-        return Err(PlanError::TooLarge(format!(
-            "{n} candidate stores with up to {k} stops ({subsets} store sets; at most {})",
-            limits::MAX_OFFLINE_SUBSETS
-        )));
-    }
-
-    // Distance matrix over [origin, candidates...].
-    let points: Vec<_> = std::iter::once(origin)
-        .chain(cands.iter().map(|(s, _)| s.location))
-        .map(GeoPoint::prepared)
+    // Points: 0 = origin, 1 + s = candidate s.
+    let points: Vec<PreparedPoint> = std::iter::once(origin_p)
+        .chain(cands.iter().map(|(s, _)| s.location.prepared()))
         .collect();
-    let dim = n + 1;
-    let mut dist = vec![0i64; dim * dim];
-    for i in 0..dim {
-        for j in (i + 1)..dim {
-            let d = if i == 0 {
-                cands[j - 1].1
-            } else {
-                points[i].distance_m(points[j])
-            };
-            dist[i * dim + j] = d;
-            dist[j * dim + i] = d;
-        }
-    }
-
-    let best = search::search(&Problem {
+    let geo = Geo { points: &points };
+    let ctx = reduce::Ctx {
         n,
         l,
         k,
         cost: &cost,
-        dist: &dist,
-        dim,
+        origin_m: cands.iter().map(|(_, d)| *d).collect(),
+        geo,
         round_trip: input.round_trip,
         krw_per_km: input.travel_cost_krw_per_km,
         max_route_m: input.max_route_m,
-    });
+    };
+    let budget = input.max_subsets.max(1);
+    let all: Vec<usize> = (0..n).collect();
+    let (best, mut optimality) = if subsets(n, k) <= budget {
+        let best = solve(&ctx, &all);
+        (
+            best,
+            Optimality {
+                exact: true,
+                lower_bound_krw: None,
+                best_total_krw: 0,
+                candidates: n,
+                after_rules: n,
+                searched: n,
+            },
+        )
+    } else {
+        reduce::reduced_search(&ctx, budget)
+    };
 
     let labels = [
         PlanLabel::Cheapest,
@@ -181,8 +194,7 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
                 &cands,
                 &coverable_lines,
                 &cost,
-                &dist,
-                dim,
+                &geo,
                 input,
                 &missing,
             );
@@ -205,7 +217,80 @@ pub fn plan_offline(input: &OfflineInput) -> Result<Vec<Plan>, PlanError> {
             .collect();
         return Err(PlanError::NoPlanPossible { missing: all });
     }
-    Ok(prep::dedup(found))
+    if let Some(c) = &best[0] {
+        optimality.best_total_krw = c.total;
+        if optimality.exact {
+            optimality.lower_bound_krw = Some(c.total);
+        }
+    }
+    Ok(OfflineOutcome {
+        plans: prep::dedup(found),
+        optimality,
+    })
+}
+
+/// Distances between the origin (0) and the candidates (1 + s), always
+/// computed in the same argument order, so that every use sees the same
+/// whole metres.
+#[derive(Clone, Copy)]
+struct Geo<'a> {
+    points: &'a [PreparedPoint],
+}
+
+impl Geo<'_> {
+    fn d(&self, a: usize, b: usize) -> i64 {
+        if a == b {
+            return 0;
+        }
+        let (x, y) = if a < b { (a, b) } else { (b, a) };
+        self.points[x].distance_m(self.points[y])
+    }
+}
+
+/// Runs the exact search on the candidates `sel` (ascending positions, so
+/// ties still go by store id) and maps the found sets back to candidate
+/// positions.
+fn solve(ctx: &reduce::Ctx<'_>, sel: &[usize]) -> [Option<Found>; 3] {
+    let m = sel.len();
+    let l = ctx.l;
+    let mut cost = Vec::with_capacity(m * l);
+    for &s in sel {
+        cost.extend_from_slice(&ctx.cost[s * l..(s + 1) * l]);
+    }
+    let dim = m + 1;
+    let mut dist = vec![0i64; dim * dim];
+    let index = |i: usize| if i == 0 { 0 } else { sel[i - 1] + 1 };
+    for i in 0..dim {
+        for j in (i + 1)..dim {
+            let d = ctx.geo.d(index(i), index(j));
+            dist[i * dim + j] = d;
+            dist[j * dim + i] = d;
+        }
+    }
+    let mut best = search::search(&Problem {
+        n: m,
+        l,
+        k: ctx.k.min(m),
+        cost: &cost,
+        dist: &dist,
+        dim,
+        round_trip: ctx.round_trip,
+        krw_per_km: ctx.krw_per_km,
+        max_route_m: ctx.max_route_m,
+    });
+    for f in best.iter_mut().flatten() {
+        for p in &mut f.order[..f.len] {
+            *p = sel[*p];
+        }
+    }
+    best
+}
+
+/// Σ_{j ≤ k} C(n, j), saturating.
+fn subsets(n: usize, k: usize) -> u64 {
+    (1..=k.min(n)).fold(0u64, |acc, j| {
+        acc.saturating_add(binomial(n as u64, j as u64))
+    })
 }
 
 fn validate(input: &OfflineInput) -> Result<(), PlanError> {
@@ -248,8 +333,7 @@ fn build_plan(
     cands: &[(&StoreCandidate, i64)],
     coverable: &[&BasketLine],
     cost: &[i64],
-    dist: &[i64],
-    dim: usize,
+    geo: &Geo<'_>,
     input: &OfflineInput,
     unavailable: &[super::model::Missing],
 ) -> Plan {
@@ -287,7 +371,7 @@ fn build_plan(
             items,
             subtotal_krw,
             delivery_krw: 0,
-            leg_distance_m: dist[at * dim + s + 1],
+            leg_distance_m: geo.d(at, s + 1),
         });
         at = s + 1;
     }

@@ -34,6 +34,27 @@ fn permutations(items: &[usize]) -> Vec<Vec<usize>> {
     out
 }
 
+/// Every non-empty subset of 0..n with at most `k` elements.
+fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<Vec<usize>> = vec![Vec::new()];
+    while let Some(set) = stack.pop() {
+        if !set.is_empty() {
+            out.push(set.clone());
+        }
+        if set.len() == k {
+            continue;
+        }
+        let from = set.last().map_or(0, |l| l + 1);
+        for i in from..n {
+            let mut next = set.clone();
+            next.push(i);
+            stack.push(next);
+        }
+    }
+    out
+}
+
 /// Best for [cheapest, fewest_stops, closest], or `None` when no store set is
 /// feasible.
 pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
@@ -50,11 +71,7 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
     cands.sort_by(|a, b| a.id.cmp(&b.id));
     let n = cands.len();
     let mut best: [Option<(OfflineBest, Vec<usize>)>; 3] = [None, None, None];
-    for mask in 1u32..(1 << n) {
-        let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
-        if set.len() > usize::from(input.max_stores) {
-            continue;
-        }
+    for set in combinations(n, usize::from(input.max_stores)) {
         // Cheapest in-stock store of the set per line, ties to the smaller id.
         let mut wins = vec![0usize; set.len()];
         let mut goods = 0i64;

@@ -304,19 +304,85 @@ fn invalid_inputs_are_refused() {
 }
 
 #[test]
-fn too_many_store_sets_is_refused() {
+fn every_store_in_reach_counts_even_past_the_budget() {
+    // 400 stores on a line; the farthest is the cheapest. 10.7 M store sets
+    // for k = 3 exceed the budget: the rules reduce them and stay exact.
     let stores: Vec<_> = (0..400)
         .map(|i| {
+            let price = if i == 399 { 500 } else { 1_000 + i64::from(i) };
             store(
                 &format!("s{i:03}"),
                 near(f64::from(i), 0.0),
-                &[("milk", 1_000 + i64::from(i), true)],
+                &[("milk", price, true)],
             )
         })
         .collect();
     let mut inp = input(vec![line("1", "milk", 1)], stores);
     inp.max_stores = 3;
-    assert!(matches!(plan_offline(&inp), Err(PlanError::TooLarge(_))));
-    inp.max_stores = 2;
-    assert!(plan_offline(&inp).is_ok());
+    let out = plan_offline_outcome(&inp).expect("plan");
+    assert!(out.optimality.exact, "{:?}", out.optimality);
+    assert_eq!(out.optimality.candidates, 400);
+    assert!(out.optimality.searched < 400);
+    assert_eq!(
+        stop_ids(by_label(&out.plans, PlanLabel::Cheapest)),
+        ["s399"]
+    );
+    assert_eq!(stop_ids(by_label(&out.plans, PlanLabel::Closest)), ["s000"]);
+}
+
+/// Stores on a circle around the origin: no store is nearer than another,
+/// so no rule can drop one, and travel is free, so no bound bites.
+fn ring(n: usize, rows: impl Fn(usize) -> Vec<(String, i64)>) -> Vec<StoreCandidate> {
+    (0..n)
+        .map(|i| {
+            let a = i as f64 / n as f64 * std::f64::consts::TAU;
+            let rows = rows(i);
+            let rows: Vec<(&str, i64, bool)> =
+                rows.iter().map(|(p, c)| (p.as_str(), *c, true)).collect();
+            store(
+                &format!("s{i:02}"),
+                near(1_000.0 * a.sin(), 1_000.0 * a.cos()),
+                &rows,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_spent_budget_states_its_proven_gap() {
+    let stores = ring(40, |i| {
+        vec![
+            ("p0".into(), 100 + ((i * 7 + 1) % 40) as i64),
+            ("p1".into(), 100 + ((i * 11 + 5) % 40) as i64),
+            ("p2".into(), 100 + ((i * 13 + 9) % 40) as i64),
+        ]
+    });
+    let lines = vec![line("1", "p0", 1), line("2", "p1", 1), line("3", "p2", 1)];
+    let mut inp = input(lines, stores);
+    inp.travel_cost_krw_per_km = 0;
+    inp.max_subsets = 60;
+    let out = plan_offline_outcome(&inp).expect("plan");
+    let o = &out.optimality;
+    assert!(o.searched < o.candidates, "{o:?}");
+    let best = super::brute::offline(&inp).expect("brute")[0].total;
+    let lb = o.lower_bound_krw.expect("full coverage proves a bound");
+    assert!(lb <= best && best <= o.best_total_krw, "{lb} {best} {o:?}");
+    assert_eq!(o.exact, lb == o.best_total_krw && o.exact);
+    assert!(o.gap_pct().is_some());
+}
+
+#[test]
+fn without_full_coverage_no_gap_is_claimed() {
+    // Each store sells one of 8 products: 3 stops cover 3 lines at most.
+    let stores = ring(40, |i| vec![(format!("p{}", i % 8), 100 + i as i64)]);
+    let lines = (0..8)
+        .map(|p| line(&p.to_string(), &format!("p{p}"), 1))
+        .collect();
+    let mut inp = input(lines, stores);
+    inp.travel_cost_krw_per_km = 0;
+    inp.max_subsets = 500;
+    let out = plan_offline_outcome(&inp).expect("plan");
+    assert!(!out.optimality.exact);
+    assert_eq!(out.optimality.lower_bound_krw, None);
+    assert_eq!(out.optimality.gap_pct(), None);
 }

@@ -73,6 +73,7 @@ prop_compose! {
             max_route_m,
             travel_cost_krw_per_km: travel,
             round_trip,
+            max_subsets: limits::MAX_OFFLINE_SUBSETS,
         }
     }
 }
@@ -223,5 +224,129 @@ proptest! {
         reversed.lines.reverse();
         reversed.malls.reverse();
         prop_assert_eq!(plan_online(&input), plan_online(&reversed));
+    }
+}
+
+prop_compose! {
+    /// 61–80 candidates within ~3 km, and an adversary: the farthest store
+    /// sells every product 20 % below the cheapest other price. `budgets`:
+    /// work budgets to draw from (small ones force the reduction rules and,
+    /// smaller still, a stated gap).
+    fn many_stores_input(budgets: Vec<u64>)(
+        lines in lines_strategy(6),
+        stores in prop::collection::vec((-30i32..=30, -30i32..=30, price_rows()), 61..=80),
+        max_stores in 1u8..=3,
+        travel in prop::sample::select(vec![0i64, 100, 500, 3_000]),
+        round_trip in any::<bool>(),
+        max_route_m in prop::option::weighted(0.3, 4_000i64..=12_000),
+        max_subsets in prop::sample::select(budgets),
+        adversary in any::<bool>(),
+    ) -> OfflineInput {
+        let mut stores: Vec<StoreCandidate> = stores
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, e, rows))| StoreCandidate {
+                id: StoreId(format!("s{i:02}")),
+                name: format!("store {i}"),
+                location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
+                prices: to_prices(&rows, 100),
+            })
+            .collect();
+        let origin = pt(ORIGIN.0, ORIGIN.1);
+        if adversary {
+            let far = (0..stores.len())
+                .max_by_key(|i| origin.distance_m(stores[*i].location))
+                .unwrap_or(0);
+            let mut cheap = HashMap::new();
+            for p in 0..PRODUCTS {
+                let key = ProductKey(format!("p{p}"));
+                let min = stores
+                    .iter()
+                    .filter_map(|s| s.prices.get(&key).map(|u| u.price_krw))
+                    .min()
+                    .unwrap_or(2_000);
+                cheap.insert(key, UnitPrice::in_stock((min * 8 / 10).max(1)));
+            }
+            stores[far].prices = cheap;
+        }
+        OfflineInput {
+            origin,
+            lines,
+            stores,
+            max_stores,
+            max_distance_m: Some(3_000),
+            max_route_m,
+            travel_cost_krw_per_km: travel,
+            round_trip,
+            max_subsets,
+        }
+    }
+}
+
+/// Over many candidates: an answer stated exact has every label's optimal
+/// value; one with a gap brackets the true optimum between its lower bound
+/// and its total.
+fn many_stores_agree(input: &OfflineInput) -> Result<(), TestCaseError> {
+    let brute = brute::offline(input);
+    match plan_offline_outcome(input) {
+        Ok(out) => {
+            let best = brute.expect("brute force finds a plan too");
+            let n = input.lines.len();
+            for plan in &out.plans {
+                check_offline_plan(input, plan);
+            }
+            let o = &out.optimality;
+            let c = by_label(&out.plans, PlanLabel::Cheapest);
+            prop_assert_eq!(o.best_total_krw, c.total_krw);
+            if o.exact {
+                prop_assert_eq!(
+                    (coverage(n, c), c.total_krw),
+                    (best[0].coverage, best[0].total)
+                );
+                let f = by_label(&out.plans, PlanLabel::FewestStops);
+                prop_assert_eq!(
+                    (coverage(n, f), f.stops.len(), f.total_krw),
+                    (best[1].coverage, best[1].stops, best[1].total)
+                );
+                let d = by_label(&out.plans, PlanLabel::Closest);
+                prop_assert_eq!(
+                    (coverage(n, d), d.distance_m, d.total_krw),
+                    (best[2].coverage, best[2].route_m, best[2].total)
+                );
+            } else if let Some(lb) = o.lower_bound_krw {
+                prop_assert_eq!(coverage(n, c), best[0].coverage);
+                prop_assert!(lb <= best[0].total, "{} > {}", lb, best[0].total);
+                prop_assert!(best[0].total <= c.total_krw);
+                prop_assert!(o.gap_pct().is_some());
+            }
+        }
+        Err(PlanError::NoPlanPossible { missing }) => {
+            prop_assert!(brute.is_none());
+            prop_assert_eq!(missing.len(), input.lines.len());
+        }
+        Err(e) => prop_assert!(false, "unexpected error {e}"),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The default budget: no cut at all, ties broken exactly as brute force.
+    #[test]
+    fn many_stores_match_brute_force(input in many_stores_input(vec![limits::MAX_OFFLINE_SUBSETS])) {
+        let out = plan_offline_outcome(&input);
+        if let Ok(out) = &out {
+            prop_assert!(out.optimality.exact);
+            prop_assert_eq!(out.optimality.searched, out.optimality.candidates);
+        }
+        offline_agrees_with_brute_force(&input)?;
+    }
+
+    /// Budgets far below the candidates' store sets: the reduction rules
+    /// run, and a gap, when stated, is honest.
+    #[test]
+    fn many_stores_reduced_match_brute_force(input in many_stores_input(vec![2_000, 300, 60])) {
+        many_stores_agree(&input)?;
     }
 }
