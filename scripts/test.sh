@@ -22,6 +22,9 @@ export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:543
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "storage twins: identical lines across the two adapters (at most 700)"
+python3 scripts/dev/twin-lines.py --max 700
+
 step "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

@@ -2,28 +2,19 @@
 //! embedded migrations run by [`PgStore::open`].
 //!
 //! Diesel is synchronous, so every query runs on tokio's blocking pool.
-//! Writes that must be atomic use `BEGIN IMMEDIATE`, which takes SQLite's write
-//! lock up front so that two writers never both read and then both write.
+//! Checks that must not go stale lock rows (`FOR UPDATE`); claimers skip rows
+//! another instance holds (`FOR UPDATE SKIP LOCKED`).
+//!
+//! The query logic lives once in `adapters-sqlite/src/shared/`, compiled
+//! into this crate by path; this crate adds what only PostgreSQL does: its
+//! schema, its `dialect` and the store (the advisory migration lock).
 
-mod baskets;
-mod catalog;
-mod chat;
-mod error;
-mod health;
-mod idempotency;
-mod invites;
-mod notifications;
-mod orders;
-mod payments;
-mod plan_requests;
-mod preferences;
-mod profiles;
-mod reservations;
-mod rows;
+mod dialect;
 mod schema;
-mod sessions;
-mod shopper_rows;
+#[path = "../../adapters-sqlite/src/shared/mod.rs"]
+mod shared;
 mod store;
-mod users;
+
+use shared::{error, rows, shopper_rows};
 
 pub use store::PgStore;

@@ -194,3 +194,119 @@ diesel::allow_tables_to_appear_in_same_query!(
     orders,
     order_lines
 );
+
+diesel::table! {
+    chat_messages (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        seq -> BigInt,
+        speaker -> Text,
+        text -> Text,
+        actions -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> Uuid,
+        idem_key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        locked_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        reservation_id -> Nullable<Uuid>,
+        run_id -> Nullable<Uuid>,
+        title -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+        plan_request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    payment_methods (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token -> Text,
+        label -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payment_intents (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        order_id -> Uuid,
+        amount_krw -> BigInt,
+        status -> Text,
+        token -> Nullable<Text>,
+        payment_method_id -> Nullable<Uuid>,
+        decline_code -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    plan_requests (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        mode -> Text,
+        payload -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        title -> Text,
+        mode -> Text,
+        schedule_type -> Text,
+        schedule_rule -> Text,
+        timezone -> Text,
+        channel -> Text,
+        webhook_url -> Nullable<Text>,
+        status -> Text,
+        next_run_at -> Nullable<Timestamptz>,
+        last_run_at -> Nullable<Timestamptz>,
+        last_result_status -> Nullable<Text>,
+        retry_count -> Integer,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reservation_runs (id) {
+        id -> Uuid,
+        reservation_id -> Uuid,
+        scheduled_for -> Timestamptz,
+        run_trigger -> Text,
+        attempt -> Integer,
+        status -> Text,
+        summary -> Text,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamptz>,
+        plan_request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(reservation_runs -> reservations (reservation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(reservations, reservation_runs);

@@ -4,26 +4,16 @@
 //! Diesel is synchronous, so every query runs on tokio's blocking pool.
 //! Writes that must be atomic use `BEGIN IMMEDIATE`, which takes SQLite's write
 //! lock up front so that two writers never both read and then both write.
+//!
+//! The query logic lives once in `shared/` (also compiled into
+//! `ttokjang-postgres`); this crate adds what only SQLite does: its schema,
+//! its `dialect` and the store (pragmas, the WAL checkpointer).
 
-mod baskets;
-mod catalog;
-mod chat;
-mod error;
-mod health;
-mod idempotency;
-mod invites;
-mod notifications;
-mod orders;
-mod payments;
-mod plan_requests;
-mod preferences;
-mod profiles;
-mod reservations;
-mod rows;
+mod dialect;
 mod schema;
-mod sessions;
-mod shopper_rows;
+mod shared;
 mod store;
-mod users;
+
+use shared::{error, rows, shopper_rows};
 
 pub use store::SqliteStore;

@@ -194,3 +194,119 @@ diesel::allow_tables_to_appear_in_same_query!(
     orders,
     order_lines
 );
+
+diesel::table! {
+    chat_messages (id) {
+        id -> Text,
+        user_id -> Text,
+        seq -> BigInt,
+        speaker -> Text,
+        text -> Text,
+        actions -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        locked_at -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        reservation_id -> Nullable<Text>,
+        run_id -> Nullable<Text>,
+        title -> Text,
+        body -> Text,
+        created_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+        plan_request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    payment_methods (id) {
+        id -> Text,
+        user_id -> Text,
+        token -> Text,
+        label -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    payment_intents (id) {
+        id -> Text,
+        user_id -> Text,
+        order_id -> Text,
+        amount_krw -> BigInt,
+        status -> Text,
+        token -> Nullable<Text>,
+        payment_method_id -> Nullable<Text>,
+        decline_code -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    plan_requests (id) {
+        id -> Text,
+        user_id -> Text,
+        mode -> Text,
+        payload -> Text,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reservations (id) {
+        id -> Text,
+        user_id -> Text,
+        title -> Text,
+        mode -> Text,
+        schedule_type -> Text,
+        schedule_rule -> Text,
+        timezone -> Text,
+        channel -> Text,
+        webhook_url -> Nullable<Text>,
+        status -> Text,
+        next_run_at -> Nullable<BigInt>,
+        last_run_at -> Nullable<BigInt>,
+        last_result_status -> Nullable<Text>,
+        retry_count -> Integer,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reservation_runs (id) {
+        id -> Text,
+        reservation_id -> Text,
+        scheduled_for -> BigInt,
+        run_trigger -> Text,
+        attempt -> Integer,
+        status -> Text,
+        summary -> Text,
+        started_at -> Nullable<BigInt>,
+        finished_at -> Nullable<BigInt>,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<BigInt>,
+        plan_request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(reservation_runs -> reservations (reservation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(reservations, reservation_runs);

@@ -127,6 +127,30 @@ fn path_of(url: &str) -> &str {
         .unwrap_or(url)
 }
 
+/// Creates the database file readable and writable by its owner only (0600)
+/// when it does not exist yet: it holds password hashes and sessions. SQLite
+/// gives the `-wal` and `-shm` files it creates the database file's mode. An
+/// existing file keeps the mode it has.
+#[cfg(unix)]
+fn create_private(path: &Path) -> Result<(), RepoError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(_) => Err(unavailable("cannot create the sqlite file")),
+    }
+}
+
+#[cfg(not(unix))]
+fn create_private(_path: &Path) -> Result<(), RepoError> {
+    Ok(())
+}
+
 impl SqliteStore {
     /// Opens (creating the file and parent dirs if missing) and runs pending
     /// embedded migrations.
@@ -141,6 +165,8 @@ impl SqliteStore {
                     .map_err(|_| unavailable("cannot create the sqlite file's folder"))?;
             }
         }
+
+        create_private(Path::new(path))?;
 
         // One connection first: switch to WAL and migrate before the pool opens
         // its connections, so they never race for the journal-mode change.
@@ -280,6 +306,31 @@ mod tests {
         assert!(grown, "the database file stayed at {before} bytes");
         drop(store); // joins the checkpointer thread
         drop(own);
+        if let Some(dir) = path.parent().and_then(|p| p.parent()) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+
+    /// The database and the WAL files SQLite makes next to it are the
+    /// owner's only (finding 10 of issue 13: they were 0644).
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn new_database_files_are_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let path = temp_db();
+        let store = SqliteStore::open(&format!("sqlite:{}", path.display())).expect("open");
+        assert_eq!(store.check().await, Ok(()));
+        let mode = |p: &std::path::Path| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .ok()
+        };
+        assert_eq!(mode(&path), Some(0o600), "{}", path.display());
+        for suffix in ["-wal", "-shm"] {
+            let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            assert_eq!(mode(&side), Some(0o600), "{}", side.display());
+        }
+        drop(store);
         if let Some(dir) = path.parent().and_then(|p| p.parent()) {
             let _ = std::fs::remove_dir_all(dir);
         }

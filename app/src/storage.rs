@@ -36,7 +36,9 @@ pub struct Stores {
     pub idempotency: Arc<dyn IdempotencyRepository>,
 }
 
-fn wire<S>(store: Arc<S>) -> Stores
+/// Serves every port from one store: the one place the 17 ports are wired,
+/// used by [`open`] and by the tests.
+pub fn wire<S>(store: Arc<S>) -> Stores
 where
     S: UserRepository
         + InviteRepository

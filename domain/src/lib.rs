@@ -18,6 +18,7 @@ pub mod plan;
 pub mod planner;
 pub mod ports;
 pub mod preferences;
+pub mod pricesync;
 pub mod profile;
 pub mod redirect;
 pub mod reservation;

@@ -76,3 +76,45 @@ async fn a_missing_file_or_header_is_an_error_and_writes_nothing() {
     assert!(import_file(store.as_ref(), &bad).await.is_err());
     assert_eq!(store.catalog_counts().await, Ok(CatalogCounts::default()));
 }
+
+/// Imported products that are the sample catalog's goods (same name and pack)
+/// are priced as them: no second "서울우유 1L".
+async fn imports_onto_the_sample_catalog(catalog: &dyn CatalogRepository) {
+    let sample = ttokjang::sample::batch().expect("sample");
+    let before = catalog.upsert_catalog(&sample).await.expect("sample");
+    let report = import_file(catalog, &example()).await.expect("import");
+    assert_eq!(report.products_in_file, 5);
+    assert_eq!(report.merged_products, 5, "{report}");
+    assert!(report.review.is_empty(), "{report}");
+    assert_eq!(report.catalog.products, before.products, "no new products");
+    let q = ttokjang_domain::catalog::search::ProductQuery::parse("서울우유 1L").expect("q");
+    let hits = catalog.search_products(&q, 0, 50).await.expect("search");
+    let same: Vec<_> = hits.iter().filter(|p| p.name() == "서울우유 1L").collect();
+    assert_eq!(same.len(), 1, "one 서울우유 1L");
+    // The imported prices are offers of the sample product.
+    let offers = catalog
+        .offers_for(
+            &[same[0].id().clone()],
+            &[ttokjang_domain::catalog::StoreId::parse("kca-LM0001").expect("id")],
+        )
+        .await
+        .expect("offers");
+    assert_eq!(offers.len(), 1);
+    // Again: nothing changes.
+    let again = import_file(catalog, &example()).await.expect("again");
+    assert_eq!(again.catalog, report.catalog);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_goods_become_the_sample_products_on_sqlite() {
+    let (store, _dir) = ttokjang_tests::sqlite_store();
+    imports_onto_the_sample_catalog(store.as_ref()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_goods_become_the_sample_products_on_postgres() {
+    let Some((store, _db)) = ttokjang_tests::pg_store() else {
+        return;
+    };
+    imports_onto_the_sample_catalog(store.as_ref()).await;
+}

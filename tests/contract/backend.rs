@@ -4,42 +4,32 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use ttokjang_domain::ports::{
-    BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
-    InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
-    PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
-    ReservationRepository, RunQueue, SessionRepository, StoreHealth, UserRepository,
-};
+use ttokjang::storage::{wire, Stores};
+use ttokjang_domain::ports::RunQueue;
 
 type RawHashes = Box<dyn Fn() -> Vec<String> + Send + Sync>;
 type Reopen = Box<dyn Fn() -> Arc<dyn RunQueue> + Send + Sync>;
 
+/// Its ports (`b.users`, `b.run_queue`, …) are the app's own wiring,
+/// [`ttokjang::storage::wire`], reached through `Deref`.
 pub struct Backend {
     pub name: &'static str,
-    pub users: Arc<dyn UserRepository>,
-    pub invites: Arc<dyn InviteRepository>,
-    pub sessions: Arc<dyn SessionRepository>,
-    pub health: Arc<dyn StoreHealth>,
-    pub plan_requests: Arc<dyn PlanRequestRepository>,
-    pub chat: Arc<dyn ChatHistoryRepository>,
-    pub catalog: Arc<dyn CatalogRepository>,
-    pub baskets: Arc<dyn BasketRepository>,
-    pub preferences: Arc<dyn PreferencesRepository>,
-    pub profiles: Arc<dyn ProfileRepository>,
-    pub orders: Arc<dyn OrderRepository>,
-    pub reservations: Arc<dyn ReservationRepository>,
-    pub run_queue: Arc<dyn RunQueue>,
-    pub notifications: Arc<dyn NotificationRepository>,
+    stores: Stores,
     /// Opens another store on the same database (its own pool), as a second
     /// instance of the service would.
     reopen: Reopen,
-    pub payment_methods: Arc<dyn PaymentMethodRepository>,
-    pub payment_intents: Arc<dyn PaymentIntentRepository>,
-    pub idempotency: Arc<dyn IdempotencyRepository>,
     /// Every value in `refresh_tokens.token_hash`, read straight from the table.
     raw_hashes: RawHashes,
     // Declared last so it drops last, after every handle on the store.
     _storage: Box<dyn Any + Send>,
+}
+
+impl std::ops::Deref for Backend {
+    type Target = Stores;
+
+    fn deref(&self) -> &Stores {
+        &self.stores
+    }
 }
 
 impl Backend {
@@ -66,24 +56,8 @@ pub fn sqlite() -> Option<Backend> {
     });
     Some(Backend {
         name: "sqlite",
-        users: store.clone(),
-        invites: store.clone(),
-        sessions: store.clone(),
-        plan_requests: store.clone(),
-        chat: store.clone(),
-        catalog: store.clone(),
-        baskets: store.clone(),
-        preferences: store.clone(),
-        profiles: store.clone(),
-        orders: store.clone(),
-        reservations: store.clone(),
-        run_queue: store.clone(),
-        notifications: store.clone(),
+        stores: wire(store),
         reopen,
-        payment_methods: store.clone(),
-        payment_intents: store.clone(),
-        idempotency: store.clone(),
-        health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
             Err(e) => panic!("cannot read refresh_tokens: {e}"),
@@ -102,24 +76,8 @@ pub fn postgres() -> Option<Backend> {
     });
     Some(Backend {
         name: "postgres",
-        users: store.clone(),
-        invites: store.clone(),
-        sessions: store.clone(),
-        plan_requests: store.clone(),
-        chat: store.clone(),
-        catalog: store.clone(),
-        baskets: store.clone(),
-        preferences: store.clone(),
-        profiles: store.clone(),
-        orders: store.clone(),
-        reservations: store.clone(),
-        run_queue: store.clone(),
-        notifications: store.clone(),
+        stores: wire(store),
         reopen,
-        payment_methods: store.clone(),
-        payment_intents: store.clone(),
-        idempotency: store.clone(),
-        health: store,
         raw_hashes: Box::new(move || match raw.raw_refresh_token_hashes() {
             Ok(v) => v,
             Err(e) => panic!("cannot read refresh_tokens: {e}"),

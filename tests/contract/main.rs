@@ -107,6 +107,9 @@ macro_rules! contract_tests {
         }
     };
     (@each $make:path; $($module:ident :: $test:ident),* $(,)?) => {
+        /// Every test this backend runs, as `module::function`.
+        pub const LISTED: &[&str] = &[$(concat!(stringify!($module), "::", stringify!($test))),*];
+
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $test() {
@@ -122,3 +125,76 @@ macro_rules! contract_tests {
 
 contract_tests!(sqlite, crate::backend::sqlite);
 contract_tests!(postgres, crate::backend::postgres);
+
+/// A contract test is a `pub async fn name(b: &Backend)` in a module of this
+/// folder. Every one of them must be in the list above, for both backends:
+/// one written but not listed would otherwise never run.
+#[test]
+fn every_contract_test_runs_on_every_backend() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("contract");
+    let mut written = Vec::new();
+    let entries = std::fs::read_dir(&dir).expect("read tests/contract");
+    for entry in entries {
+        let path = entry.expect("dir entry").path();
+        let Some(module) = path.file_stem().and_then(|m| m.to_str()) else {
+            continue;
+        };
+        if path.extension().is_none_or(|e| e != "rs") || module == "main" {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).expect("read a contract module");
+        written.extend(
+            contract_functions(&source)
+                .into_iter()
+                .map(|f| format!("{module}::{f}")),
+        );
+    }
+    written.sort();
+    assert!(
+        written.len() > 50,
+        "found only {} contract tests",
+        written.len()
+    );
+    for listed in [sqlite::LISTED, postgres::LISTED] {
+        let mut listed: Vec<String> = listed.iter().map(|t| (*t).to_owned()).collect();
+        listed.sort();
+        let missing: Vec<&String> = written.iter().filter(|t| !listed.contains(t)).collect();
+        assert!(
+            missing.is_empty(),
+            "contract tests not listed in contract_tests! (main.rs): {missing:?}"
+        );
+        assert_eq!(listed, written, "the list and the written tests differ");
+    }
+}
+
+/// The names of `pub async fn name(x: &Backend)` (one parameter, a
+/// `Backend`) in `source`.
+fn contract_functions(source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find("pub async fn ") {
+        rest = &rest[at + "pub async fn ".len()..];
+        let Some(open) = rest.find('(') else { break };
+        let Some(close) = rest.find(')') else { break };
+        let name = rest[..open].trim();
+        let params = &rest[open + 1..close];
+        let one_backend = !params.contains(',') || params.trim_end().ends_with(',');
+        let backend = params
+            .split_once(':')
+            .map(|(_, t)| t.trim().trim_end_matches(',').trim())
+            .is_some_and(|t| t == "&Backend" || t == "&crate::Backend");
+        if one_backend && backend && !name.contains('<') {
+            found.push(name.to_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn contract_functions_are_found_by_their_signature() {
+    let source = "pub async fn a(b: &Backend) {}\n\
+                  pub async fn helper(b: &crate::Backend, email: &str) -> User {}\n\
+                  async fn private(b: &Backend) {}\n\
+                  pub async fn c(\n    backend: &crate::Backend,\n) {}\n";
+    assert_eq!(contract_functions(source), ["a", "c"]);
+}

@@ -1,26 +1,32 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth';
 import { Spinner } from './components/Layout';
 import { I18nProvider, useI18n } from './i18n';
-import { HomeShell } from './screens/Home';
-import { BasketScreen } from './screens/Basket';
-import { ChatScreen } from './screens/Chat';
-import { OrdersScreen } from './screens/Orders';
-import { OrderScreen } from './screens/Order';
-import { InboxScreen } from './screens/Inbox';
-import { InboxProvider } from './state/inbox';
-import { PaymentMethodsScreen, PaymentScreen } from './screens/Payments';
-import { PlanDetailScreen } from './screens/PlanDetail';
-import { PlansScreen } from './screens/Plans';
-import { ReservationsScreen } from './screens/Reservations';
 import { userApi } from './api/user';
 import { BasketProvider } from './state/basket';
 import { PlansProvider } from './state/plans';
-import { PrivacyScreen, TermsScreen } from './screens/Legal';
-import { LoginScreen } from './screens/Login';
-import { MyPage } from './screens/MyPage';
-import { RegisterScreen } from './screens/Register';
+import { HomeShell } from './screens/Home';
+import { InboxProvider } from './state/inbox';
+
+// Route-level code splitting: each screen is its own chunk, fetched when first shown,
+// so the first load carries only React, the router and the shell (budget: scripts/check-size.mjs).
+const BasketScreen = lazy(() => import('./screens/Basket').then((m) => ({ default: m.BasketScreen })));
+const ChatScreen = lazy(() => import('./screens/Chat').then((m) => ({ default: m.ChatScreen })));
+const OrdersScreen = lazy(() => import('./screens/Orders').then((m) => ({ default: m.OrdersScreen })));
+const PaymentMethodsScreen = lazy(() => import('./screens/Payments').then((m) => ({ default: m.PaymentMethodsScreen })));
+const PaymentScreen = lazy(() => import('./screens/Payments').then((m) => ({ default: m.PaymentScreen })));
+const PlanDetailScreen = lazy(() => import('./screens/PlanDetail').then((m) => ({ default: m.PlanDetailScreen })));
+const PlansScreen = lazy(() => import('./screens/Plans').then((m) => ({ default: m.PlansScreen })));
+const OrderScreen = lazy(() => import('./screens/Order').then((m) => ({ default: m.OrderScreen })));
+const InboxScreen = lazy(() => import('./screens/Inbox').then((m) => ({ default: m.InboxScreen })));
+const ReservationsScreen = lazy(() => import('./screens/Reservations').then((m) => ({ default: m.ReservationsScreen })));
+const PrivacyScreen = lazy(() => import('./screens/Legal').then((m) => ({ default: m.PrivacyScreen })));
+const TermsScreen = lazy(() => import('./screens/Legal').then((m) => ({ default: m.TermsScreen })));
+const LoginScreen = lazy(() => import('./screens/Login').then((m) => ({ default: m.LoginScreen })));
+const MyPage = lazy(() => import('./screens/MyPage').then((m) => ({ default: m.MyPage })));
+const WelcomeScreen = lazy(() => import('./screens/Welcome').then((m) => ({ default: m.WelcomeScreen })));
+const RegisterScreen = lazy(() => import('./screens/Register').then((m) => ({ default: m.RegisterScreen })));
 
 function Loading() {
   const { t } = useI18n();
@@ -37,6 +43,8 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (status === 'loading') return <Loading />;
   if (status === 'anonymous') {
+    // the bare address shows what Ttokjang does first; deep links go to login and come back
+    if (location.pathname === '/') return <Navigate to="/welcome" replace />;
     return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   }
   return <>{children}</>;
@@ -66,9 +74,11 @@ function NotFound() {
 
 export function AppRoutes() {
   return (
-    <Routes>
+    <Suspense fallback={<Loading />}>
+      <Routes>
       <Route path="/login" element={<PublicOnly><LoginScreen /></PublicOnly>} />
       <Route path="/register" element={<PublicOnly><RegisterScreen /></PublicOnly>} />
+      <Route path="/welcome" element={<PublicOnly><WelcomeScreen /></PublicOnly>} />
       <Route path="/terms" element={<TermsScreen />} />
       <Route path="/privacy" element={<PrivacyScreen />} />
       <Route
@@ -99,7 +109,8 @@ export function AppRoutes() {
         <Route path="/payment/:orderId" element={<PaymentScreen />} />
       </Route>
       <Route path="*" element={<NotFound />} />
-    </Routes>
+      </Routes>
+    </Suspense>
   );
 }
 

@@ -7,38 +7,43 @@ export type Timestamp = string;
 
 // ---------------------------------------------------------------- errors
 
-/** Stable machine-readable error codes named by the contract. Unknown codes stay strings. */
-export type KnownErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'INVALID_JSON'
-  | 'UNAUTHENTICATED'
-  | 'TOKEN_EXPIRED'
-  | 'INVALID_CREDENTIALS'
-  | 'REFRESH_TOKEN_REUSED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | 'INVALID_REDIRECT_URL'
-  | 'PLAN_EXPIRED'
-  | 'IDEMPOTENCY_KEY_REUSED'
-  | 'CARD_DECLINED'
-  | 'INTERNAL'
-  | 'EMPTY_BASKET'
-  | 'INVALID_QUANTITY'
-  | 'ITEM_CLARIFICATION_REQUIRED'
-  | 'INVALID_REQUEST_ID'
-  | 'INVALID_SELECTION'
-  | 'DEPENDENCY_FAILURE'
-  | 'NO_PLAN_POSSIBLE'
-  | 'BUDGET_CAP_EXCEEDED'
-  | 'MALL_NOT_ALLOWED'
-  | 'METHOD_NOT_ALLOWED'
-  | 'UNAVAILABLE'
-  // client-side codes (never sent by the server)
-  | 'NETWORK_ERROR'
-  | 'BAD_RESPONSE';
+/** Every error code the server sends (docs/API.md), plus the client's own (NETWORK_ERROR,
+ * BAD_RESPONSE). Unknown codes stay strings. */
+export const KNOWN_ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_JSON',
+  'UNAUTHENTICATED',
+  'TOKEN_EXPIRED',
+  'INVALID_CREDENTIALS',
+  'REFRESH_TOKEN_REUSED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'INVALID_REDIRECT_URL',
+  'PLAN_EXPIRED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'CARD_DECLINED',
+  'INTERNAL',
+  'EMPTY_BASKET',
+  'INVALID_QUANTITY',
+  'ITEM_CLARIFICATION_REQUIRED',
+  'INVALID_REQUEST_ID',
+  'INVALID_SELECTION',
+  'DEPENDENCY_FAILURE',
+  'NO_PLAN_POSSIBLE',
+  'BUDGET_CAP_EXCEEDED',
+  'MALL_NOT_ALLOWED',
+  'METHOD_NOT_ALLOWED',
+  'UNAVAILABLE',
+  'NETWORK_ERROR',
+  'BAD_RESPONSE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'BAD_REQUEST',
+] as const;
+
+export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
 
 export type ErrorCode = KnownErrorCode | (string & {});
 
@@ -119,6 +124,19 @@ export interface Product {
   unit?: string | null;
   size?: number | string | null;
   category?: string | null;
+  /** lowest in-stock price among the stores near the shopper (search answers); null: none near */
+  lowest_price_krw?: number | null;
+  /** how many nearby stores have it in stock */
+  store_count?: number;
+  /** price per 100g / 100ml / 1ea of `lowest_price_krw` */
+  unit_price?: UnitPrice | null;
+  /** a picture of the product, when the catalog has one */
+  image_url?: string | null;
+}
+
+export interface UnitPrice {
+  basis: '100g' | '100ml' | '1ea' | (string & {});
+  krw: number;
 }
 
 /** A product as embedded in a plan line. */
@@ -375,6 +393,9 @@ export interface Preferences {
   default_mode: PlanMode;
   travel_mode?: TravelMode;
   max_travel_minutes?: number;
+  /** engine preferences (present on servers that have them) */
+  minutes_per_stop?: number | null;
+  value_of_time_krw_per_hour?: number | null;
   updated_at?: Timestamp | null;
 }
 

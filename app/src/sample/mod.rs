@@ -240,6 +240,11 @@ mod tests {
         assert_eq!(ids.len(), b.stores.len(), "store ids are unique");
         let names: HashSet<_> = b.products.iter().map(|p| p.name()).collect();
         assert_eq!(names.len(), b.products.len(), "product names are unique");
+        assert_eq!(
+            ttokjang_domain::catalog::identity::duplicates(&b.products),
+            Vec::<Vec<_>>::new(),
+            "every good once by name and pack"
+        );
     }
 
     #[test]

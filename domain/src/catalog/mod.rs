@@ -6,7 +6,9 @@
 //! `NewOffer`) carry raw inputs from imports, sample data and database rows.
 
 mod geo;
+pub mod identity;
 pub mod import;
+pub mod nearby;
 pub mod outlier;
 pub mod pack;
 pub mod ports;

@@ -54,6 +54,7 @@ struct Token {
     amount: f64,
     unit: String,
     /// Byte range of the token in the text.
+    start: usize,
     end: usize,
 }
 
@@ -109,6 +110,7 @@ fn tokens(text: &str) -> Vec<Token> {
                 out.push(Token {
                     amount,
                     unit,
+                    start,
                     end: to,
                 });
                 i = end;
@@ -146,6 +148,22 @@ fn multiplier_after(text: &str, from: usize) -> Option<(u32, usize)> {
         consumed += word.len();
     }
     Some((n, from + consumed))
+}
+
+/// `text` without its size tokens and multipliers: "서울우유 1L" → "서울우유 ",
+/// "생수 500ml x 20개" → "생수 ". What is left names the good.
+pub fn strip_sizes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for t in tokens(text) {
+        if t.start < at {
+            continue;
+        }
+        out.push_str(&text[at..t.start]);
+        at = multiplier_after(text, t.end).map_or(t.end, |(_, end)| end);
+    }
+    out.push_str(&text[at.min(text.len())..]);
+    out
 }
 
 impl Pack {
@@ -402,6 +420,14 @@ mod tests {
         assert_eq!(per_kg.quantity, 1000);
         let eggs = Pack::from_parts("10", "구").expect("parses");
         assert_eq!(UnitPrice::of(3_000, eggs, Some(per_10g)), None);
+    }
+
+    #[test]
+    fn sizes_are_stripped_from_names() {
+        assert_eq!(strip_sizes("서울우유 1L").trim(), "서울우유");
+        assert_eq!(strip_sizes("생수 500ml x 20개 묶음"), "생수  묶음");
+        assert_eq!(strip_sizes("신라면 120g 5입").trim(), "신라면");
+        assert_eq!(strip_sizes("비타500"), "비타500");
     }
 
     #[test]

@@ -27,6 +27,14 @@ export function createCatalogApi(http: HttpClient = defaultHttp) {
       const res = await http.get<Page<Product>>('/catalog/products', opts);
       return { items: res.data.items ?? [], next_cursor: res.data.next_cursor ?? null };
     },
+    /** These products (basket lines) with their nearby prices, in the order asked. */
+    async productsByIds(ids: string[], signal?: AbortSignal): Promise<Product[]> {
+      if (ids.length === 0) return [];
+      const opts: Parameters<HttpClient['get']>[1] = { query: { ids: ids.slice(0, 100).join(',') } };
+      if (signal) opts.signal = signal;
+      const res = await http.get<Page<Product>>('/catalog/products', opts);
+      return res.data.items ?? [];
+    },
     async stores(query: StoreQuery = {}): Promise<Page<Store>> {
       const res = await http.get<Page<Store>>('/catalog/stores', { query: { ...query } });
       return { items: res.data.items ?? [], next_cursor: res.data.next_cursor ?? null };

@@ -12,7 +12,7 @@ const common = {
   focusable: false,
 };
 
-export type IconName = 'basket' | 'route' | 'clock' | 'chat' | 'user' | 'tools';
+export type IconName = 'basket' | 'route' | 'clock' | 'chat' | 'user' | 'tools' | 'mic' | 'pin';
 
 export function Icon({ name }: { name: IconName }) {
   switch (name) {
@@ -49,6 +49,20 @@ export function Icon({ name }: { name: IconName }) {
         <svg {...common}>
           <circle cx="12" cy="8.5" r="3.8" />
           <path d="M4.5 20c1.2-3.6 4-5.3 7.5-5.3s6.3 1.7 7.5 5.3" />
+        </svg>
+      );
+    case 'mic':
+      return (
+        <svg {...common}>
+          <rect x="9" y="3.5" width="6" height="11" rx="3" />
+          <path d="M5.5 11.5a6.5 6.5 0 0 0 13 0M12 18v2.5" />
+        </svg>
+      );
+    case 'pin':
+      return (
+        <svg {...common}>
+          <path d="M12 21s-6.5-5.8-6.5-11a6.5 6.5 0 0 1 13 0c0 5.2-6.5 11-6.5 11z" />
+          <circle cx="12" cy="10" r="2.3" />
         </svg>
       );
     case 'tools':

@@ -111,3 +111,23 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+/** Grey placeholder rows while a list loads (announced as `label`). */
+export function SkeletonList({ rows = 3, label }: { rows?: number; label: string }) {
+  return (
+    <div role="status" aria-live="polite" data-testid="skeleton">
+      <span className="sr-only">{label}</span>
+      <ul className="skeleton-list" aria-hidden="true">
+        {Array.from({ length: rows }, (_, i) => (
+          <li key={i} className="skeleton-row">
+            <span className="thumb" />
+            <span style={{ flex: 1, display: 'grid', gap: '0.4rem' }}>
+              <span className="skeleton-bar" style={{ width: `${70 - i * 12}%` }} />
+              <span className="skeleton-bar" style={{ width: '40%' }} />
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

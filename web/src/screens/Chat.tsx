@@ -4,6 +4,7 @@ import { chatApi as defaultChatApi, type ChatApi } from '../api/chat';
 import { isUnavailable } from '../api/unavailable';
 import { Spinner } from '../components/Layout';
 import { ErrorBox, PageHeader, Unavailable } from '../components/ui';
+import { VoiceButton } from '../components/Voice';
 import { useI18n } from '../i18n';
 import { useBasket } from '../state/basket';
 import { usePlans } from '../state/plans';
@@ -38,12 +39,20 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
     endRef.current?.scrollIntoView?.({ block: 'end' });
   }, [messages]);
 
+  /** ids of the shopper's messages that did not reach the server (shown as unsent, with a retry) */
+  const [unsent, setUnsent] = useState<ReadonlySet<string>>(new Set());
+
   async function send(e: FormEvent) {
     e.preventDefault();
-    const msg = text.trim();
+    await deliver(text.trim());
+  }
+
+  async function deliver(msg: string, retryOf?: string) {
     if (!msg || busy) return;
     const now = new Date().toISOString();
-    setMessages((m) => [...(m ?? []), { id: `local-${now}`, role: 'user', text: msg, created_at: now }]);
+    const localId = retryOf ?? `local-${now}`;
+    if (retryOf) setUnsent((u) => new Set([...u].filter((x) => x !== retryOf)));
+    else setMessages((m) => [...(m ?? []), { id: localId, role: 'user', text: msg, created_at: now }]);
     setText('');
     setBusy(true);
     setError(null);
@@ -53,11 +62,15 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
       if (r.basket) basket.adopt(r.basket);
       else if (r.actions.some((a) => a.type !== 'plan' && a.type !== 'show')) void basket.reload();
     } catch (err) {
+      // the history stays on screen; the message is marked unsent
+      setUnsent((u) => new Set([...u, localId]));
       setError(err);
     } finally {
       setBusy(false);
     }
   }
+
+  const lastUnsent = [...(messages ?? [])].reverse().find((m) => unsent.has(m.id));
 
   if (isUnavailable(error) && (messages?.length ?? 0) <= 1) {
     return (
@@ -80,6 +93,14 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
           return (
             <div key={m.id} className={`bubble ${m.role === 'user' ? 'bubble-me' : 'bubble-bot'}`} data-testid={`chat-${m.role}`}>
               {m.text}
+              {unsent.has(m.id) && (
+                <span className="unsent" data-testid="chat-unsent">
+                  {t('chat.unsent')}{' '}
+                  <button type="button" className="btn-link" onClick={() => void deliver(m.text, m.id)} data-testid="chat-resend">
+                    {t('chat.resend')}
+                  </button>
+                </span>
+              )}
               {planMode && (
                 <Link to="/plans" className="btn-link small" onClick={() => setMode(planMode)}>
                   {t('chat.openPlans')}
@@ -91,7 +112,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
         {busy && <Spinner label={t('chat.thinking')} />}
         <div ref={endRef} />
       </div>
-      <ErrorBox error={error} />
+      <ErrorBox error={error} onRetry={lastUnsent ? () => void deliver(lastUnsent.text, lastUnsent.id) : undefined} testId="chat-error" />
       <form className="chat-input" onSubmit={send}>
         <input
           className="input"
@@ -102,6 +123,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
           maxLength={500}
           data-testid="chat-input"
         />
+        <VoiceButton testId="chat-voice" onText={(said) => setText(said)} />
         <button type="submit" className="btn-small btn-primary" disabled={busy || !text.trim()} data-testid="chat-send">
           {t('chat.send')}
         </button>

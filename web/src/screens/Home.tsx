@@ -1,5 +1,6 @@
+import { Suspense } from 'react';
 import { Link, NavLink, Outlet } from 'react-router-dom';
-import { Brand, LangToggle } from '../components/Layout';
+import { Brand, LangToggle, Spinner } from '../components/Layout';
 import { Icon, type IconName } from '../components/icons';
 import { useI18n, type MessageKey } from '../i18n';
 import { useInbox } from '../state/inbox';
@@ -46,7 +47,9 @@ export function HomeShell() {
         <LangToggle />
       </header>
       <main className="content" id="main">
-        <Outlet />
+        <Suspense fallback={<Spinner label={t('common.loading')} />}>
+          <Outlet />
+        </Suspense>
       </main>
       <nav className="tabbar" aria-label={t('tab.nav')} data-testid="tabbar">
         {TABS.map((tab) => (

@@ -40,10 +40,10 @@ beforeEach(() => {
 });
 
 describe('Login screen', () => {
-  it('is shown when there is no session, with the closed-beta notice and labelled inputs', () => {
+  it('is shown when there is no session, with the closed-beta notice and labelled inputs', async () => {
     vi.stubGlobal('fetch', mockFetch(() => json(500, {})).fn);
     renderApp('/me');
-    expect(screen.getByRole('heading', { name: '로그인' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '로그인' })).toBeTruthy();
     expect(screen.getByText('클로즈드 베타 · 초대 코드가 필요합니다')).toBeTruthy();
     expect(screen.getByLabelText('이메일')).toBe(screen.getByTestId('login-email'));
     expect(screen.getByLabelText('비밀번호')).toBe(screen.getByTestId('login-password'));
@@ -54,6 +54,7 @@ describe('Login screen', () => {
     const { fn, calls } = mockFetch(() => errorEnvelope(401, 'INVALID_CREDENTIALS', 'invalid e-mail or password'));
     vi.stubGlobal('fetch', fn);
     renderApp('/login');
+    await screen.findByTestId('login-form');
     fillLogin('shopper@example.com', 'wrong-password');
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('이메일 또는 비밀번호가 올바르지 않습니다.');
@@ -73,6 +74,7 @@ describe('Login screen', () => {
     });
     vi.stubGlobal('fetch', fn);
     renderApp('/me');
+    await screen.findByTestId('login-form');
     fillLogin('shopper@example.com', 'correct-horse');
     expect((await screen.findByTestId('me-email')).textContent).toBe('shopper@example.com');
     expect(screen.getByTestId('tabbar')).toBeTruthy();
@@ -101,7 +103,8 @@ describe('Login screen', () => {
     expect(await screen.findByRole('heading', { name: '채팅으로 담기' })).toBeTruthy();
     expect((await screen.findByTestId('unavailable')).textContent).toContain('준비 중');
     fireEvent.click(screen.getByTestId('tab-reservations'));
-    expect((await screen.findByTestId('unavailable')).textContent).toContain('예약 장보기 기능은 준비 중');
+    // (a screen's chunk loads on first visit; the previous screen stays until it is there)
+    await waitFor(() => expect(screen.getByTestId('unavailable').textContent).toContain('예약 장보기 기능은 준비 중'));
     fireEvent.click(screen.getByTestId('tab-basket'));
     expect(await screen.findByTestId('basket-memory')).toBeTruthy();
     expect(screen.queryByRole('alert')).toBeNull();
@@ -123,25 +126,55 @@ describe('Login screen', () => {
   });
 });
 
+describe('Welcome screen', () => {
+  it('the bare address shows what Ttokjang does, with an example plan, before login', async () => {
+    vi.stubGlobal('fetch', mockFetch(() => errorEnvelope(401, 'UNAUTHENTICATED')).fn);
+    renderApp('/');
+    expect(await screen.findByTestId('welcome')).toBeTruthy();
+    expect(screen.getByTestId('example-plan').textContent).toContain('이마트 역삼점');
+    expect(screen.getByTestId('example-total').textContent).toMatch(/^[\d,]+원$/);
+    fireEvent.click(screen.getByTestId('welcome-login'));
+    expect(await screen.findByTestId('login-form')).toBeTruthy();
+  });
+});
+
 describe('Register screen', () => {
-  it('shows field errors from error.fields', async () => {
+  it('shows the server\'s field errors in Korean', async () => {
     vi.stubGlobal(
       'fetch',
       mockFetch(() =>
-        errorEnvelope(422, 'VALIDATION_FAILED', '2 fields are invalid', {
-          fields: { password: '8자 이상이어야 합니다', invite_code: '유효하지 않은 초대 코드입니다' },
+        errorEnvelope(422, 'VALIDATION_FAILED', '3 fields are invalid', {
+          fields: {
+            password: 'must be at least 10 characters',
+            invite_code: 'is unknown, already used or expired',
+            display_name: 'is required',
+          },
         }),
       ).fn,
     );
     renderApp('/register');
+    await screen.findByTestId('register-form');
+    expect(screen.getByText(/10자 이상/)).toBeTruthy(); // the hint states the real rule
     for (const label of ['이메일', '비밀번호', '이름(닉네임)', '초대 코드']) {
       expect(screen.getByLabelText(label)).toBeTruthy();
     }
     fireEvent.change(screen.getByLabelText('이메일'), { target: { value: 'new@example.com' } });
     fireEvent.click(screen.getByTestId('register-submit'));
-    expect((await screen.findByTestId('register-password-error')).textContent).toBe('8자 이상이어야 합니다');
-    expect(screen.getByTestId('register-invite-code-error').textContent).toBe('유효하지 않은 초대 코드입니다');
+    expect((await screen.findByTestId('register-password-error')).textContent).toBe('비밀번호는 10자 이상이어야 해요.');
+    expect(screen.getByTestId('register-invite-code-error').textContent).toBe(
+      '초대 코드가 올바르지 않거나, 이미 쓰였거나, 만료되었어요.',
+    );
+    expect(screen.getByTestId('register-display-name-error').textContent).toBe('이름을 입력해 주세요.');
+    expect(document.body.textContent).not.toMatch(/is required|must be|already used/);
     expect(screen.getByLabelText('비밀번호').getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByRole('alert').textContent).toBe('입력한 내용을 확인해 주세요.');
+  });
+
+  it('an e-mail already registered reads as such', async () => {
+    vi.stubGlobal('fetch', mockFetch(() => errorEnvelope(409, 'CONFLICT', 'e-mail already registered')).fn);
+    renderApp('/register');
+    await screen.findByTestId('register-form');
+    fireEvent.click(screen.getByTestId('register-submit'));
+    expect((await screen.findByRole('alert')).textContent).toBe('이미 가입된 이메일이에요. 로그인해 주세요.');
   });
 });

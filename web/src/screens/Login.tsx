@@ -76,6 +76,11 @@ export function LoginScreen() {
           {t('login.toRegister')}
         </Link>
       </p>
+      <p className="switch">
+        <Link to="/welcome" data-testid="to-welcome">
+          {t('welcome.link')}
+        </Link>
+      </p>
     </AuthLayout>
   );
 }

@@ -1,16 +1,15 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { ApiError } from '../api/http';
 import { useAuth } from '../auth';
 import { AuthLayout, Field } from '../components/Layout';
 import { useI18n } from '../i18n';
-import { errorMessage } from '../lib/errors';
+import { errorMessage, fieldErrors } from '../lib/errors';
 import type { FieldErrors, RegisterRequest } from '../types';
 
 const EMPTY: RegisterRequest = { email: '', password: '', display_name: '', invite_code: '' };
 
 export function RegisterScreen() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { register } = useAuth();
   const navigate = useNavigate();
   const [form, setForm] = useState<RegisterRequest>(EMPTY);
@@ -36,8 +35,8 @@ export function RegisterScreen() {
       });
       navigate('/', { replace: true });
     } catch (err) {
-      if (err instanceof ApiError) setFields(err.fields);
-      setError(errorMessage(err, t));
+      setFields(fieldErrors(err, lang));
+      setError(errorMessage(err, t, { CONFLICT: 'register.conflict' }));
       setBusy(false);
     }
   }

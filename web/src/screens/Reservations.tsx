@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError } from '../api/http';
 import { reservationsApi as defaultApi, type ReservationsApi } from '../api/reservations';
 import { isUnavailable } from '../api/unavailable';
 import { Field, Spinner } from '../components/Layout';
 import { ErrorBox, PageHeader, Unavailable } from '../components/ui';
 import { hasMessage, useI18n } from '../i18n';
 import { formatDateTime } from '../lib/format';
+import { fieldErrors } from '../lib/errors';
 import type { DayOfWeek, FieldErrors, PlanMode, Reservation, ReservationRun } from '../types';
 
 const DAYS: DayOfWeek[] = [1, 2, 3, 4, 5, 6, 0];
@@ -102,7 +102,7 @@ function ReservationCard({ r, api, onChange }: { r: Reservation; api: Reservatio
 }
 
 export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [items, setItems] = useState<Reservation[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [title, setTitle] = useState('주말 장보기');
@@ -144,7 +144,7 @@ export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi
       });
       setItems((prev) => [r, ...(prev ?? [])]);
     } catch (err) {
-      if (err instanceof ApiError) setFields(err.fields);
+      setFields(fieldErrors(err, lang));
       setFormError(err);
     } finally {
       setBusy(false);

@@ -5,6 +5,8 @@
 //   basket and sets `notice = 'conflict'`. Additions are sent without If-Match: the server
 //   merges them into whatever is stored, so they are never lost.
 //   Writes are queued one after another so our own quick taps never conflict.
+//   Changes show at once (optimistic); a failed write rolls the lines back to what the
+//   server last confirmed and sets `notice = 'rolledBack'` with the error.
 // - `source: 'memory'`: the server has no /basket yet (404). The basket lives in memory
 //   (never in Web Storage) and plan generation sends it as `basket`.
 
@@ -17,7 +19,7 @@ import type { Basket, BasketItem, GeneratePlansRequest, Product } from '../types
 export const MAX_QUANTITY = 99;
 
 export type BasketSource = 'loading' | 'server' | 'memory';
-export type BasketNotice = 'conflict' | null;
+export type BasketNotice = 'conflict' | 'rolledBack' | null;
 
 export interface BasketState {
   source: BasketSource;
@@ -71,8 +73,18 @@ export function BasketProvider({ children, api = defaultBasketApi }: { children:
   const stateRef = useRef(state);
   stateRef.current = state;
   const queue = useRef<Promise<void>>(Promise.resolve());
+  /** the lines as the server last confirmed them (what a failed write rolls back to) */
+  const confirmed = useRef<BasketItem[]>([]);
+  /** writes queued or in flight */
+  const inFlight = useRef(0);
 
   const fromServer = useCallback((b: Basket, extra: Partial<BasketState> = {}) => {
+    confirmed.current = b.items;
+    if (inFlight.current > 0) {
+      // later optimistic changes are still on their way: keep showing them
+      setState((s) => ({ ...s, source: 'server', version: b.version, updatedAt: b.updated_at, error: null, ...extra }));
+      return;
+    }
     setState((s) => ({
       ...s,
       source: 'server',
@@ -100,23 +112,33 @@ export function BasketProvider({ children, api = defaultBasketApi }: { children:
   /** Run one server write after the previous one; handle 409 and the memory fallback. */
   const write = useCallback(
     (lineId: string | null, server: (version: number | null) => Promise<Basket>, memory: (items: BasketItem[]) => BasketItem[]) => {
+      const optimistic = stateRef.current.source === 'server';
+      if (optimistic) {
+        // the shopper sees the change at once; the server confirms or it rolls back
+        inFlight.current += 1;
+        setState((s) => ({ ...s, items: memory(s.items), notice: null }));
+      }
       const run = async () => {
-        if (stateRef.current.source !== 'server') {
+        if (!optimistic) {
           setState((s) => ({ ...s, items: memory(s.items), error: null, updatedAt: new Date().toISOString() }));
           return;
         }
         if (lineId) setState((s) => ({ ...s, pending: new Set([...s.pending, lineId]) }));
         try {
-          fromServer(await server(stateRef.current.version));
+          const answer = await server(stateRef.current.version);
+          inFlight.current -= 1;
+          fromServer(answer);
         } catch (e) {
+          inFlight.current -= 1;
           if (e instanceof ApiError && e.status === 409) {
             await reload();
             setState((s) => ({ ...s, notice: 'conflict' }));
           } else if (isUnavailable(e)) {
-            // the endpoint went away (older server): keep working in memory
-            setState((s) => ({ ...s, source: 'memory', items: memory(s.items), error: null }));
+            // the endpoint went away (older server): keep working in memory (already applied)
+            setState((s) => ({ ...s, source: 'memory', error: null }));
           } else {
-            setState((s) => ({ ...s, error: e }));
+            // roll back to what the server last confirmed
+            setState((s) => ({ ...s, items: confirmed.current, error: e, notice: 'rolledBack' }));
           }
         } finally {
           if (lineId)
