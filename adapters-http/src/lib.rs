@@ -59,6 +59,7 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                 ))
                 .service(post("/online/plans/select", routes::plans::select_online))
                 .service(post("/plans/generate", routes::plans::generate_legacy))
+                .service(get("/plans/{plan_request_id}", routes::plans::get_stored))
                 .service(
                     web::scope("/catalog")
                         .service(get("/products", routes::catalog::products))
@@ -83,6 +84,11 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                     routes::reservations::run_now,
                 ))
                 .service(get("/notifications", routes::reservations::notifications))
+                .service(get(
+                    "/notifications/unread-count",
+                    routes::reservations::unread_count,
+                ))
+                .service(post("/notifications/read", routes::reservations::mark_read))
                 .configure(routes::payments::configure)
                 .default_service(web::to(api_not_found)),
         );

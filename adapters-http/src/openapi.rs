@@ -72,6 +72,7 @@ pub struct ErrorDetail {
         routes::orders::list,
         routes::orders::create,
         routes::orders::get,
+        routes::orders::patch,
         routes::preferences::get,
         routes::preferences::put,
         routes::basket::get,
@@ -86,6 +87,7 @@ pub struct ErrorDetail {
         routes::plans::generate_online,
         routes::plans::select_online,
         routes::plans::generate_legacy,
+        routes::plans::get_stored,
         routes::reservations::list,
         routes::reservations::create,
         routes::reservations::get,
@@ -94,6 +96,8 @@ pub struct ErrorDetail {
         routes::reservations::runs,
         routes::reservations::run_now,
         routes::reservations::notifications,
+        routes::reservations::unread_count,
+        routes::reservations::mark_read,
         routes::chat::send,
         routes::chat::history,
         routes::chat::clear,
@@ -227,7 +231,12 @@ fn add(op: &mut Operation, status: &str, description: &str) {
 }
 
 /// Operations whose body may be left out entirely (an empty body).
-const OPTIONAL_BODIES: [&str; 3] = ["generateOfflinePlans", "generateOnlinePlans", "logout"];
+const OPTIONAL_BODIES: [&str; 4] = [
+    "generateOfflinePlans",
+    "generateOnlinePlans",
+    "generatePlansLegacy",
+    "logout",
+];
 
 impl Modify for StandardErrors {
     fn modify(&self, openapi: &mut Document) {

@@ -64,6 +64,8 @@ diesel::table! {
         title -> Text,
         body -> Text,
         created_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+        plan_request_id -> Nullable<Text>,
     }
 }
 
@@ -90,6 +92,7 @@ diesel::table! {
         quantity -> Integer,
         unit_price_krw -> BigInt,
         subtotal_krw -> BigInt,
+        checked -> Bool,
     }
 }
 
@@ -168,6 +171,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    price_history (source, place, product_id, survey_day) {
+        source -> Text,
+        place -> Text,
+        product_id -> Text,
+        survey_day -> Text,
+        store_id -> Nullable<Text>,
+        price_krw -> BigInt,
+        fetched_at -> BigInt,
+        discounted -> Bool,
+        discount_start -> Nullable<Text>,
+        discount_end -> Nullable<Text>,
+        plus_one -> Bool,
+    }
+}
+
+diesel::table! {
     products (id) {
         id -> Text,
         name -> Text,
@@ -213,6 +232,7 @@ diesel::table! {
         finished_at -> Nullable<BigInt>,
         lease_owner -> Nullable<Text>,
         lease_expires_at -> Nullable<BigInt>,
+        plan_request_id -> Nullable<Text>,
     }
 }
 
@@ -265,6 +285,41 @@ diesel::table! {
         free_delivery_threshold_krw -> Nullable<BigInt>,
         min_order_krw -> Nullable<BigInt>,
         checkout_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sync_budget (source, day) {
+        source -> Text,
+        day -> Text,
+        used -> BigInt,
+    }
+}
+
+diesel::table! {
+    sync_calls (source, call_key) {
+        source -> Text,
+        call_key -> Text,
+        done -> Bool,
+        holder -> Nullable<Text>,
+        lease_until -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+        rows_read -> BigInt,
+        bad_rows -> BigInt,
+        enqueued_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    sync_sources (source) {
+        source -> Text,
+        last_success_at -> Nullable<BigInt>,
+        last_survey_day -> Nullable<Text>,
+        last_error_at -> Nullable<BigInt>,
+        last_error_call -> Nullable<Text>,
+        last_error_kind -> Nullable<Text>,
+        last_error_message -> Nullable<Text>,
     }
 }
 
@@ -325,6 +380,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_methods,
     plan_requests,
     preferences,
+    price_history,
     products,
     profiles,
     refresh_tokens,
@@ -332,6 +388,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     reservations,
     sessions,
     stores,
+    sync_budget,
+    sync_calls,
+    sync_sources,
     throttle_windows,
     users,
 );

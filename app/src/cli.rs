@@ -334,8 +334,14 @@ mod tests {
                 day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
             })
         );
-        assert_eq!(kind("sync prices --day 2026-11-20"), ErrorKind::ValueValidation);
-        assert_eq!(kind("sync prices --source naver"), ErrorKind::ValueValidation);
+        assert_eq!(
+            kind("sync prices --day 2026-11-20"),
+            ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            kind("sync prices --source naver"),
+            ErrorKind::ValueValidation
+        );
     }
 
     #[test]

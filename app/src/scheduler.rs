@@ -301,6 +301,7 @@ impl Scheduler {
         let finish = RunFinish {
             status: outcome.status.into(),
             summary: outcome.summary.clone(),
+            plan_request_id: outcome.plan_request_id.clone(),
             finished_at,
             progress,
         };

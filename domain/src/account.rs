@@ -239,6 +239,8 @@ impl AccountService {
             title: title.to_owned(),
             body: body.to_owned(),
             created_at: now,
+            plan_request_id: None,
+            read_at: None,
         };
         // The change itself is done; a lost note must not undo or fail it.
         if let Err(e) = self.notifications.add(&n).await {

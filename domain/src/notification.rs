@@ -19,6 +19,10 @@ pub struct Notification {
     pub title: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// The plan request the run produced (a success links to its plans).
+    pub plan_request_id: Option<String>,
+    /// When the shopper read it; `None`: unread.
+    pub read_at: Option<DateTime<Utc>>,
 }
 
 impl Notification {
@@ -43,6 +47,8 @@ impl Notification {
             title: format!("{} — {verdict}", reservation.title.as_str()),
             body: outcome.summary.clone(),
             created_at: now,
+            plan_request_id: outcome.plan_request_id.clone(),
+            read_at: None,
         }
     }
 }

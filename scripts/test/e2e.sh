@@ -6,7 +6,8 @@
 #   TTOKJANG_BIN=/path/to/ttokjang scripts/test/e2e.sh    test a prebuilt binary (no cargo)
 #
 # Steps: login → basket (search 우유, 계란; add) → offline plan → detail → select →
-# the order in 주문 내역 → a tour of the other screens → logout. Screenshots and the
+# the order in 주문 내역 → a tour of the other screens → logout; then web/e2e/plans.mjs
+# (issue 18) on a phone and a desktop viewport. Screenshots and the
 # server log go to test-artifacts/. A step whose endpoint the server lacks FAILS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -43,10 +44,11 @@ log="test-artifacts/e2e-server.log"
 # Output goes to a file, never a pipe, so a finished test can never hang on it.
 DATA_DIR="$work" DATABASE_URL="sqlite://$work/e2e.db" BIND_ADDR="127.0.0.1:$port" \
   WEB_DIST="$PWD/web/dist" DEMO_PASSWORD="$password" RUST_LOG=info HTTP_WORKERS=2 \
+  SCHEDULER_ENABLED=true SCHEDULER_POLL_S=1 \
   "$bin" serve >"$log" 2>&1 &
 server=$!
-# Watchdog: whatever happens, the server dies within 5 minutes.
-( sleep 300; kill -9 "$server" 2>/dev/null ) &
+# Watchdog: whatever happens, the server dies within 10 minutes.
+( sleep 600; kill -9 "$server" 2>/dev/null ) &
 watchdog=$!
 cleanup() { kill "$server" 2>/dev/null || true; kill "$watchdog" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -58,5 +60,11 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null
 
+status=0
 E2E_BASE_URL="http://127.0.0.1:$port" E2E_EMAIL="demo@ttokjang.app" E2E_PASSWORD="$password" \
-  CHROMIUM="$CHROMIUM" node web/e2e/run.mjs
+  CHROMIUM="$CHROMIUM" node web/e2e/run.mjs || status=$?
+# Issue 18 (phone and desktop): stable plan pages, the route map, 장보기 모드
+# ticks that survive a reload, reservation results in the inbox.
+E2E_BASE_URL="http://127.0.0.1:$port" E2E_EMAIL="demo@ttokjang.app" E2E_PASSWORD="$password" \
+  CHROMIUM="$CHROMIUM" node web/e2e/plans.mjs || status=$?
+exit "$status"

@@ -468,6 +468,9 @@ fn expected(endpoint: &str, case: &str) -> (u16, &'static str) {
         // Optional bodies: empty means "no options".
         ("logout", "empty body") => (401, "UNAUTHENTICATED"),
         ("offline generate" | "online generate", "empty body") => (200, "-"),
+        // The legacy route takes an empty body with `?mode=`; without it
+        // nothing names the mode.
+        ("legacy generate", "empty body") => (422, "VALIDATION_FAILED"),
         (
             _,
             "NaN"

@@ -207,8 +207,108 @@ async fn plan_orders_are_idempotent_per_plan_request(app: TestApp) {
     assert_eq!(items[0]["total_krw"], 11_900);
 }
 
+async fn patch(app: &TestApp, t: &str, id: &str, body: Value) -> (u16, Value) {
+    split(
+        app.call(
+            Method::PATCH,
+            &format!("/api/v1/users/me/orders/{id}"),
+            Some(t),
+            Some(body),
+        )
+        .await,
+    )
+    .await
+}
+
+/// The checklist: ticks are saved, idempotent, counted, private; bad line
+/// indexes change nothing.
+async fn lines_are_ticked_and_unticked(app: TestApp) {
+    let kim = token(&app.signup("tick-kim@example.com").await);
+    let lee = token(&app.signup("tick-lee@example.com").await);
+    let (st, o) = post(&app, &kim, purchase(1)).await;
+    assert_eq!(st, 201, "{o}");
+    let id = o["id"].as_str().expect("id").to_owned();
+    assert_eq!(o["progress"], json!({"checked": 0, "total": 2}), "{o}");
+    assert_eq!(o["lines"][1]["line"], 1);
+    assert_eq!(o["lines"][1]["checked"], false);
+
+    let tick = json!({"checks": [{"line": 1, "checked": true}]});
+    for _ in 0..2 {
+        let (st, b) = patch(&app, &kim, &id, tick.clone()).await;
+        assert_eq!(st, 200, "{b}");
+        assert_eq!(b["progress"], json!({"checked": 1, "total": 2}), "{b}");
+        assert_eq!(b["lines"][1]["checked"], true, "{b}");
+        assert_eq!(b["lines"][0]["checked"], false, "{b}");
+    }
+    // Kept on the server: a fresh read (e.g. after a reload) sees the tick.
+    let (_, b) = app
+        .get_auth(&format!("/api/v1/users/me/orders/{id}"), &kim)
+        .await;
+    assert_eq!(b["progress"]["checked"], 1, "{b}");
+    let (_, page) = app.get_auth("/api/v1/users/me/orders", &kim).await;
+    assert_eq!(page["items"][0]["lines"][1]["checked"], true, "{page}");
+
+    // Another shopper's order, an unknown or malformed id: 404, nothing changes.
+    for (who, oid) in [
+        (lee.as_str(), id.clone()),
+        (kim.as_str(), Uuid::new_v4().to_string()),
+        (kim.as_str(), "not-an-id".to_owned()),
+    ] {
+        let (st, b) = patch(
+            &app,
+            who,
+            &oid,
+            json!({"checks": [{"line": 0, "checked": true}]}),
+        )
+        .await;
+        assert_eq!(
+            (st, b["error"]["code"].as_str()),
+            (404, Some("NOT_FOUND")),
+            "{b}"
+        );
+    }
+    // A line past the end, one good change with it: nothing changes.
+    for body in [
+        json!({"checks": [{"line": 0, "checked": true}, {"line": 2, "checked": true}]}),
+        json!({"checks": []}),
+        json!({"checks": [{"line": -1, "checked": true}]}),
+        json!({"checks": [{"line": 0, "checked": "yes"}]}),
+        json!({"checks": [{"line": 0}]}),
+        json!({"lines": []}),
+    ] {
+        let (st, b) = patch(&app, &kim, &id, body.clone()).await;
+        assert_eq!(
+            (st, b["error"]["code"].as_str()),
+            (422, Some("VALIDATION_FAILED")),
+            "{body}: {b}"
+        );
+    }
+    let (_, b) = app
+        .get_auth(&format!("/api/v1/users/me/orders/{id}"), &kim)
+        .await;
+    assert_eq!(b["progress"], json!({"checked": 1, "total": 2}), "{b}");
+    assert_eq!(b["lines"][0]["checked"], false, "{b}");
+
+    // Untick; the last change of one line in a request counts.
+    let (st, b) = patch(
+        &app,
+        &kim,
+        &id,
+        json!({"checks": [
+            {"line": 1, "checked": false},
+            {"line": 0, "checked": false},
+            {"line": 0, "checked": true}
+        ]}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["lines"][0]["checked"], true, "{b}");
+    assert_eq!(b["lines"][1]["checked"], false, "{b}");
+}
+
 crate::on_both_backends!(
     manual_order_is_recorded_with_computed_totals,
+    lines_are_ticked_and_unticked,
     pages_are_newest_first_without_gaps,
     bad_orders_are_refused,
     plan_orders_are_idempotent_per_plan_request,

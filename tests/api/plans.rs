@@ -628,9 +628,144 @@ async fn online_select_hands_out_checked_checkout_links(app: TestApp) {
     }
 }
 
+/// Old clients send `?mode=`; the body may then be empty. Query and body
+/// disagreeing, or a mode that is neither, is a 422 naming `mode`.
+async fn legacy_route_takes_the_mode_from_the_query(app: TestApp) {
+    with_catalog(&app).await;
+    let t = token(&app.signup("legacy@example.com").await);
+    let (st, b) = post(
+        &app,
+        "/api/v1/plans/generate?mode=online",
+        &t,
+        json!({"basket": basket()}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["mode"], "online", "{b}");
+    let (st, b) = post(
+        &app,
+        "/api/v1/plans/generate?mode=offline",
+        &t,
+        json!({"basket": basket(), "mode": "offline"}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["mode"], "offline", "{b}");
+    for (path, body) in [
+        (
+            "/api/v1/plans/generate?mode=online",
+            json!({"basket": basket(), "mode": "offline"}),
+        ),
+        (
+            "/api/v1/plans/generate?mode=teleport",
+            json!({"basket": basket()}),
+        ),
+        ("/api/v1/plans/generate", json!({"basket": basket()})),
+    ] {
+        let (st, b) = post(&app, path, &t, body).await;
+        assert_eq!(
+            (st, b["error"]["code"].as_str()),
+            (422, Some("VALIDATION_FAILED")),
+            "{path}: {b}"
+        );
+        assert!(b["error"]["fields"]["mode"].is_string(), "{path}: {b}");
+    }
+    // The query form with no body plans the stored basket.
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/v1/basket",
+            Some(&t),
+            Some(json!({"items": [{"product_id": "milk", "name": "서울우유 1L", "quantity": 1}]})),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let (st, b) = split(
+        app.call(
+            Method::POST,
+            "/api/v1/plans/generate?mode=offline",
+            Some(&t),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["mode"], "offline", "{b}");
+}
+
+/// `GET /plans/{id}` answers the stored answer to its owner only; 404 for
+/// other shoppers and unknown or malformed ids; 410 once expired.
+async fn a_plan_request_can_be_read_again(app: TestApp) {
+    with_catalog(&app).await;
+    let login = app.signup("again@example.com").await;
+    let t = token(&login);
+    let (st, generated) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket()}),
+    )
+    .await;
+    assert_eq!(st, 200, "{generated}");
+    let id = generated["plan_request_id"].as_str().expect("id");
+    let (st, again) = app.get_auth(&format!("/api/v1/plans/{id}"), &t).await;
+    assert_eq!(st, 200, "{again}");
+    assert_eq!(again, generated, "the same answer as generate sent");
+
+    let other = token(&app.signup("snoop@example.com").await);
+    for (who, path) in [
+        (other.as_str(), format!("/api/v1/plans/{id}")),
+        (
+            t.as_str(),
+            format!("/api/v1/plans/{}", uuid::Uuid::new_v4()),
+        ),
+        (t.as_str(), "/api/v1/plans/not-a-uuid".to_owned()),
+    ] {
+        let (st, b) = app.get_auth(&path, who).await;
+        assert_eq!(
+            (st, b["error"]["code"].as_str()),
+            (404, Some("NOT_FOUND")),
+            "{path}: {b}"
+        );
+    }
+    let (st, _) = split(
+        app.call(Method::GET, &format!("/api/v1/plans/{id}"), None, None)
+            .await,
+    )
+    .await;
+    assert_eq!(st, 401);
+
+    // Expired but not yet pruned: 410.
+    let user_id = login["user"]["id"].as_str().expect("id");
+    let svc = app.services().await;
+    let old = uuid::Uuid::new_v4();
+    let past = chrono::Utc::now() - chrono::Duration::hours(25);
+    svc.stores
+        .plan_requests
+        .save(&ttokjang_domain::planner::StoredPlanRequest {
+            id: old,
+            user_id: ttokjang_domain::user::UserId(uuid::Uuid::parse_str(user_id).expect("uuid")),
+            mode: ttokjang_domain::planner::PlanMode::Offline,
+            payload: "{}".into(),
+            created_at: past,
+            expires_at: past + chrono::Duration::hours(24),
+        })
+        .await
+        .expect("saved");
+    let (st, b) = app.get_auth(&format!("/api/v1/plans/{old}"), &t).await;
+    assert_eq!(
+        (st, b["error"]["code"].as_str()),
+        (410, Some("PLAN_EXPIRED")),
+        "{b}"
+    );
+}
+
 crate::on_both_backends!(
     a_far_cheap_store_among_many_is_seen,
     select_makes_one_order_and_uses_the_stored_basket,
+    legacy_route_takes_the_mode_from_the_query,
+    a_plan_request_can_be_read_again,
     online_select_hands_out_checked_checkout_links,
     offline_plan_picks_the_near_marts,
     unknown_items_are_reported_never_priced,

@@ -349,7 +349,224 @@ async fn inbox_starts_empty(app: TestApp) {
     assert_eq!(b, json!({"items": [], "next_cursor": null}));
 }
 
+/// An identical active or paused reservation is refused with its id; a
+/// different one (another time, title or channel) is not; once the first is
+/// cancelled the same one may be made again.
+async fn identical_reservations_are_refused_with_the_existing_id(app: TestApp) {
+    let t = token(&app, "twice").await;
+    let first = create(&app, &t, saturday_morning()).await;
+    let (s, e) = req(
+        &app,
+        Method::POST,
+        "/api/v1/reservations",
+        &t,
+        Some(saturday_morning()),
+    )
+    .await;
+    assert_eq!(s, 409, "{e}");
+    assert_eq!(e["error"]["code"], "DUPLICATE_RESERVATION");
+    assert_eq!(e["error"]["fields"]["existing_id"], first["id"], "{e}");
+    // Paused still counts.
+    let path = format!("/api/v1/reservations/{}", id(&first));
+    let (s, _) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"status": "paused"})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, e) = req(
+        &app,
+        Method::POST,
+        "/api/v1/reservations",
+        &t,
+        Some(saturday_morning()),
+    )
+    .await;
+    assert_eq!(
+        (s, &e["error"]["code"]),
+        (409, &json!("DUPLICATE_RESERVATION"))
+    );
+    let mut other = saturday_morning();
+    other["time_of_day"] = json!("10:00");
+    create(&app, &t, other).await;
+    // Another shopper's identical reservation is no conflict.
+    let lee = token(&app, "twice-lee").await;
+    create(&app, &lee, saturday_morning()).await;
+    let res = app.call(Method::DELETE, &path, Some(&t), None).await;
+    assert_eq!(res.status().as_u16(), 204);
+    create(&app, &t, saturday_morning()).await;
+}
+
+/// "Run now" on a paused reservation is allowed: that one run is queued and
+/// the reservation stays paused with no next run.
+async fn run_now_on_a_paused_reservation_is_queued_and_it_stays_paused(app: TestApp) {
+    let t = token(&app, "paused").await;
+    let r = create(&app, &t, saturday_morning()).await;
+    let path = format!("/api/v1/reservations/{}", id(&r));
+    let (s, p) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"status": "paused"})),
+    )
+    .await;
+    assert_eq!((s, &p["status"]), (200, &json!("paused")));
+    let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 202, "{run}");
+    assert_eq!(run["status"], "queued");
+    assert!(run["plan_request_id"].is_null(), "{run}");
+    let (_, after) = req(&app, Method::GET, &path, &t, None).await;
+    assert_eq!(after["status"], "paused");
+    assert!(after["next_run_at"].is_null(), "{after}");
+}
+
+/// The inbox's read state and badge count, per shopper; bad bodies are 422.
+async fn inbox_marks_read_and_counts_unread(app: TestApp) {
+    use ttokjang_domain::notification::Notification;
+    use ttokjang_domain::reservation::{ReservationRun, ResultStatus, RunOutcome};
+    let login = app.signup("inbox-kim@example.com").await;
+    let t = login["access_token"].as_str().expect("token").to_owned();
+    let lee = token(&app, "inbox-lee").await;
+    let r = create(&app, &t, saturday_morning()).await;
+    let svc = app.services().await;
+    let user = ttokjang_domain::user::UserId(
+        uuid::Uuid::parse_str(login["user"]["id"].as_str().expect("id")).expect("uuid"),
+    );
+    let reservation = svc
+        .stores
+        .reservations
+        .find(
+            user,
+            ttokjang_domain::reservation::ReservationId(
+                uuid::Uuid::parse_str(&id(&r)).expect("uuid"),
+            ),
+        )
+        .await
+        .expect("find")
+        .expect("found");
+    let mut ids = Vec::new();
+    for (i, outcome) in [
+        RunOutcome::new(ResultStatus::Success, "플랜 1개").with_plan_request("pr-inbox"),
+        RunOutcome::new(ResultStatus::Failed, "장바구니가 비어 있어요."),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let run = ReservationRun::manual(uuid::Uuid::new_v4(), reservation.id, chrono::Utc::now());
+        let n = Notification::for_run(
+            uuid::Uuid::new_v4(),
+            &reservation,
+            &run,
+            outcome,
+            chrono::Utc::now() + chrono::Duration::milliseconds(i as i64),
+        );
+        assert!(svc.stores.notifications.add(&n).await.expect("add"));
+        ids.push(n.id.to_string());
+    }
+    let count = |who: String| {
+        let app = &app;
+        async move {
+            let (s, b) = req(
+                app,
+                Method::GET,
+                "/api/v1/notifications/unread-count",
+                &who,
+                None,
+            )
+            .await;
+            assert_eq!(s, 200, "{b}");
+            b["unread"].as_u64().expect("unread")
+        }
+    };
+    assert_eq!(count(t.clone()).await, 2);
+    assert_eq!(count(lee.clone()).await, 0);
+    let (_, inbox) = req(&app, Method::GET, "/api/v1/notifications", &t, None).await;
+    let items = inbox["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{inbox}");
+    let ok = items
+        .iter()
+        .find(|n| n["id"] == json!(ids[0]))
+        .expect("success");
+    assert_eq!(ok["plan_request_id"], "pr-inbox");
+    assert_eq!(ok["read"], false);
+    assert!(ok["read_at"].is_null());
+
+    // Lee cannot mark Kim's.
+    let (s, b) = req(
+        &app,
+        Method::POST,
+        "/api/v1/notifications/read",
+        &lee,
+        Some(json!({"ids": ids.clone()})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["marked"], 0);
+    assert_eq!(count(t.clone()).await, 2);
+    for _ in 0..2 {
+        let (s, b) = req(
+            &app,
+            Method::POST,
+            "/api/v1/notifications/read",
+            &t,
+            Some(json!({"ids": [ids[0]]})),
+        )
+        .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["unread"], 1, "{b}");
+    }
+    let (_, inbox) = req(&app, Method::GET, "/api/v1/notifications", &t, None).await;
+    let ok = inbox["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|n| n["id"] == json!(ids[0])).cloned())
+        .expect("listed");
+    assert_eq!(ok["read"], true, "{ok}");
+    assert!(ok["read_at"].is_string(), "{ok}");
+    for body in [
+        json!({}),
+        json!({"ids": []}),
+        json!({"ids": ["not-a-uuid"]}),
+        json!({"ids": [ids[1]], "all": true}),
+        json!({"all": false}),
+        json!({"everything": true}),
+    ] {
+        let (s, b) = req(
+            &app,
+            Method::POST,
+            "/api/v1/notifications/read",
+            &t,
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(
+            (s, b["error"]["code"].as_str()),
+            (422, Some("VALIDATION_FAILED")),
+            "{body}: {b}"
+        );
+    }
+    let (s, b) = req(
+        &app,
+        Method::POST,
+        "/api/v1/notifications/read",
+        &t,
+        Some(json!({"all": true})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        (b["marked"].as_u64(), b["unread"].as_u64()),
+        (Some(1), Some(0))
+    );
+}
+
 crate::on_both_backends!(
+    identical_reservations_are_refused_with_the_existing_id,
+    run_now_on_a_paused_reservation_is_queued_and_it_stays_paused,
+    inbox_marks_read_and_counts_unread,
     create_list_and_read_a_weekly_reservation,
     pause_resume_reschedule_and_cancel,
     run_now_is_accepted_once_and_listed,
@@ -431,6 +648,18 @@ async fn scheduler_carries_out_run_now(db: Db) {
     assert_eq!(s, 202, "{run}");
     let finished = finished_run(&app, &t, &path, &run["id"]).await;
     assert_eq!(finished["status"], "success", "{finished}");
+    // The run links to the plans it made, and they open.
+    let plan_request = finished["plan_request_id"].as_str().expect("plan request");
+    let (s, plans) = req(
+        &app,
+        Method::GET,
+        &format!("/api/v1/plans/{plan_request}"),
+        &t,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{plans}");
+    assert_eq!(plans["plan_request_id"], plan_request);
     let summary = finished["summary"].as_str().expect("summary");
     assert!(
         summary.contains("플랜") && summary.contains("최저"),
@@ -440,6 +669,14 @@ async fn scheduler_carries_out_run_now(db: Db) {
     assert_eq!(after["last_result_status"], "success");
     let (_, inbox) = req(&app, Method::GET, "/api/v1/notifications", &t, None).await;
     assert_eq!(inbox["items"].as_array().map(Vec::len), Some(2), "{inbox}");
+    assert_eq!(
+        inbox["items"][0]["plan_request_id"], plan_request,
+        "{inbox}"
+    );
+    assert!(
+        inbox["items"][1]["plan_request_id"].is_null(),
+        "a failure: {inbox}"
+    );
     let (s, ready) = split(app.call(Method::GET, "/readyz", None, None).await).await;
     assert_eq!(s, 200, "{ready}");
     assert!(ready["scheduler"]["last_beat_s"].is_u64(), "{ready}");

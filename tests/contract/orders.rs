@@ -23,6 +23,7 @@ fn order(user: UserId, at: DateTime<Utc>, plan_request: Option<&str>) -> Order {
             quantity: Quantity::new(2).expect("ok"),
             unit_price_krw: 2_980,
             subtotal_krw: 5_960,
+            checked: false,
         },
         OrderLine {
             name: ItemName::parse("두부").expect("ok"),
@@ -32,6 +33,7 @@ fn order(user: UserId, at: DateTime<Utc>, plan_request: Option<&str>) -> Order {
             quantity: Quantity::new(1).expect("ok"),
             unit_price_krw: 0,
             subtotal_krw: 0,
+            checked: false,
         },
     ];
     let source = if plan_request.is_some() {
@@ -64,6 +66,55 @@ pub async fn order_round_trips_with_lines(b: &Backend) {
     assert_eq!(created.order, o);
     assert_eq!(b.orders.find(u.id, o.id).await, Ok(Some(o.clone())));
     assert_eq!(b.orders.list(u.id, None, 10).await, Ok(vec![o]));
+}
+
+pub async fn lines_are_ticked_only_by_their_owner(b: &Backend) {
+    use ttokjang_domain::order::LineCheck;
+    let kim = stored_user(b, "orders-tick1@example.com").await;
+    let lee = stored_user(b, "orders-tick2@example.com").await;
+    let o = order(kim.id, t0(), None);
+    b.orders.create(&o).await.expect("create");
+    let tick = |line, checked| LineCheck { line, checked };
+    assert_eq!(
+        b.orders.set_checked(lee.id, o.id, &[tick(0, true)]).await,
+        Ok(None),
+        "another user's order"
+    );
+    let after = b
+        .orders
+        .set_checked(
+            kim.id,
+            o.id,
+            &[tick(1, true), tick(0, true), tick(0, false)],
+        )
+        .await
+        .expect("set")
+        .expect("found");
+    assert_eq!(
+        after.lines.iter().map(|l| l.checked).collect::<Vec<_>>(),
+        [false, true],
+        "the last change of a line counts"
+    );
+    assert_eq!(after.progress(), (1, 2));
+    // Stored: a fresh read agrees; everything else is unchanged.
+    let read = b
+        .orders
+        .find(kim.id, o.id)
+        .await
+        .expect("find")
+        .expect("found");
+    assert_eq!(read, after);
+    let mut expected = o.clone().into_parts();
+    expected.lines[1].checked = true;
+    assert_eq!(read.into_parts(), expected);
+    assert_eq!(
+        b.orders
+            .set_checked(kim.id, o.id, &[tick(1, false)])
+            .await
+            .expect("set")
+            .map(|o| o.progress()),
+        Some((0, 2))
+    );
 }
 
 pub async fn orders_are_only_their_owners(b: &Backend) {

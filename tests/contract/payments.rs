@@ -32,6 +32,7 @@ async fn stored_order(b: &Backend, user: UserId, total: i64) -> Order {
             quantity: Quantity::new(1).expect("ok"),
             unit_price_krw: total,
             subtotal_krw: total,
+            checked: false,
         }],
         goods_krw: total,
         fees_krw: 0,

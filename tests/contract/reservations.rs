@@ -57,6 +57,8 @@ fn finish(claimed: &ClaimedRun, status: ResultStatus, at: DateTime<Utc>) -> RunF
     RunFinish {
         status: status.into(),
         summary: "요약".into(),
+        // A run with plans links to them.
+        plan_request_id: (status != ResultStatus::Failed).then(|| "pr-contract".to_owned()),
         finished_at: at,
         progress: claimed.reservation.after_run(
             &claimed.run,
@@ -326,6 +328,11 @@ pub async fn expired_lease_is_claimed_again_without_a_second_run(b: &Backend) {
         .expect("runs");
     assert_eq!(runs.items.len(), 1, "{}: no duplicate run", b.name);
     assert_eq!(runs.items[0].status, RunStatus::Success);
+    assert_eq!(
+        runs.items[0].plan_request_id.as_deref(),
+        Some("pr-contract"),
+        "the run names the plan it produced"
+    );
 }
 
 pub async fn catch_up_runs_the_latest_and_records_missed_ones(b: &Backend) {
@@ -419,6 +426,59 @@ pub async fn run_now_is_queued_once_and_claimed_next(b: &Backend) {
         .expect("runs");
     assert_eq!(runs.items[0].status, RunStatus::Failed);
     assert_eq!(cancelled.status, ReservationStatus::Cancelled);
+}
+
+pub async fn inbox_entries_are_read_by_their_owner_only(b: &Backend) {
+    let kim = kim(b).await;
+    let lee = self::kim(b).await;
+    let r = stored(b, &kim, "읽음").await;
+    let outcome =
+        RunOutcome::new(ResultStatus::Success, "1곳, 9,000원").with_plan_request("pr-read");
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let run = ReservationRun::manual(Uuid::new_v4(), r.id, t0());
+        let n = Notification::for_run(
+            Uuid::new_v4(),
+            &r,
+            &run,
+            &outcome,
+            t0() + Duration::seconds(i),
+        );
+        assert!(b.notifications.add(&n).await.expect("add"));
+        ids.push(n.id);
+    }
+    assert_eq!(b.notifications.unread_count(kim.id).await, Ok(3));
+    assert_eq!(b.notifications.unread_count(lee.id).await, Ok(0));
+    // Another user's ids mark nothing.
+    assert_eq!(b.notifications.mark_read(lee.id, &ids, t0()).await, Ok(0));
+    let read_at = t0() + Duration::minutes(1);
+    assert_eq!(
+        b.notifications
+            .mark_read(kim.id, &[ids[0], Uuid::new_v4()], read_at)
+            .await,
+        Ok(1)
+    );
+    // Again: already read, nothing more.
+    assert_eq!(
+        b.notifications.mark_read(kim.id, &[ids[0]], read_at).await,
+        Ok(0)
+    );
+    assert_eq!(b.notifications.unread_count(kim.id).await, Ok(2));
+    let page = b
+        .notifications
+        .list(kim.id, &PageRequest::default())
+        .await
+        .expect("list");
+    let first = page.items.iter().find(|n| n.id == ids[0]).expect("listed");
+    assert_eq!(first.read_at, Some(read_at));
+    assert_eq!(first.plan_request_id.as_deref(), Some("pr-read"));
+    assert!(page
+        .items
+        .iter()
+        .filter(|n| n.id != ids[0])
+        .all(|n| n.read_at.is_none()));
+    assert_eq!(b.notifications.mark_all_read(kim.id, read_at).await, Ok(2));
+    assert_eq!(b.notifications.unread_count(kim.id).await, Ok(0));
 }
 
 pub async fn inbox_lists_newest_first_and_keeps_one_entry_per_run(b: &Backend) {

@@ -274,8 +274,10 @@ pub async fn two_schedulers_run_500_due_reservations_exactly_once(b: &Backend) {
     let start = utc("2026-11-24T00:00:00Z");
     let kim = shopper(b, start).await;
     let mut ids = Vec::new();
-    for _ in 0..500 {
-        let r = reservation(&kim, weekly("09:00", 6, "Asia/Seoul"), start);
+    for i in 0..500 {
+        // Distinct titles: identical live reservations are refused.
+        let mut r = reservation(&kim, weekly("09:00", 6, "Asia/Seoul"), start);
+        r.title = Title::parse(&format!("정기 장보기 {i}")).expect("title");
         b.reservations.create(&r, 1000).await.expect("create");
         ids.push(r.id);
     }

@@ -269,7 +269,7 @@ async function main() {
     basket: 'basket: search 우유 and 계란, add both',
     generate: 'generate an offline plan',
     detail: 'open the plan detail',
-    select: 'select the plan (이 플랜으로 장보기) → checklist',
+    select: 'select the plan (이 플랜으로 장보기) → 장보기 모드 order page',
     orders: 'the order appears in 주문 내역',
   };
   let planTotal = null;
@@ -548,8 +548,9 @@ async function main() {
         );
       }
       orderId = body?.order_id ?? null;
-      await page.getByTestId('checklist').waitFor({ state: 'visible' });
-      await a11y(page, 'checklist');
+      // Choosing a plan goes straight to the order page in 장보기 모드.
+      await page.getByTestId('order-screen').waitFor({ state: 'visible' });
+      await a11y(page, 'order');
       await shot(page, '06-checklist');
     },
     { needs: [S.detail] },

@@ -7,6 +7,7 @@ import { userApi } from './api/user';
 import { BasketProvider } from './state/basket';
 import { PlansProvider } from './state/plans';
 import { HomeShell } from './screens/Home';
+import { InboxProvider } from './state/inbox';
 
 // Route-level code splitting: each screen is its own chunk, fetched when first shown,
 // so the first load carries only React, the router and the shell (budget: scripts/check-size.mjs).
@@ -17,6 +18,8 @@ const PaymentMethodsScreen = lazy(() => import('./screens/Payments').then((m) =>
 const PaymentScreen = lazy(() => import('./screens/Payments').then((m) => ({ default: m.PaymentScreen })));
 const PlanDetailScreen = lazy(() => import('./screens/PlanDetail').then((m) => ({ default: m.PlanDetailScreen })));
 const PlansScreen = lazy(() => import('./screens/Plans').then((m) => ({ default: m.PlansScreen })));
+const OrderScreen = lazy(() => import('./screens/Order').then((m) => ({ default: m.OrderScreen })));
+const InboxScreen = lazy(() => import('./screens/Inbox').then((m) => ({ default: m.InboxScreen })));
 const ReservationsScreen = lazy(() => import('./screens/Reservations').then((m) => ({ default: m.ReservationsScreen })));
 const PrivacyScreen = lazy(() => import('./screens/Legal').then((m) => ({ default: m.PrivacyScreen })));
 const TermsScreen = lazy(() => import('./screens/Legal').then((m) => ({ default: m.TermsScreen })));
@@ -83,7 +86,9 @@ export function AppRoutes() {
           <RequireAuth>
             <BasketProvider>
               <PlansProvider>
-                <HomeShell />
+                <InboxProvider>
+                  <HomeShell />
+                </InboxProvider>
               </PlansProvider>
             </BasketProvider>
           </RequireAuth>
@@ -92,7 +97,10 @@ export function AppRoutes() {
         <Route index element={<Navigate to="/basket" replace />} />
         <Route path="/basket" element={<BasketScreen />} />
         <Route path="/plans" element={<PlansScreen prefsApi={userApi} />} />
-        <Route path="/plans/:mode/:planId" element={<PlanDetailScreen />} />
+        <Route path="/plans/:requestId" element={<PlansScreen prefsApi={userApi} />} />
+        <Route path="/plans/:requestId/:planId" element={<PlanDetailScreen />} />
+        <Route path="/orders/:orderId" element={<OrderScreen />} />
+        <Route path="/inbox" element={<InboxScreen />} />
         <Route path="/reservations" element={<ReservationsScreen />} />
         <Route path="/chat" element={<ChatScreen />} />
         <Route path="/orders" element={<OrdersScreen />} />

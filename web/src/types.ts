@@ -215,6 +215,31 @@ export interface Stop {
   /** offline stops: distance of the leg that reaches this stop */
   leg_distance_m?: number;
   travel_s?: number;
+  /** offline stops: minutes of the leg that reaches this stop (when the server sends it) */
+  minutes?: number;
+  /** opening hours today, e.g. "10:00–23:00" (when the server sends it) */
+  opening_hours_today?: string | null;
+}
+
+/** Why a plan: its comparison with the best one-store plan (from the engine). */
+export interface VsSingleStore {
+  store_id: string;
+  store_name: string;
+  total_krw: number;
+  saved_krw: number;
+  extra_distance_m?: number | null;
+  extra_minutes?: number | null;
+}
+
+export interface FrontierPoint {
+  stops: number;
+  total_krw: number;
+}
+
+export interface PlanReasons {
+  vs_single_store?: VsSingleStore | null;
+  /** best total for each number of stops 1…k */
+  frontier?: FrontierPoint[];
 }
 
 export type MissingReason =
@@ -246,6 +271,9 @@ export interface Plan {
   distance_m: number;
   stops: Stop[];
   missing_items: MissingItem[];
+  /** offline: minutes of the whole route (when the server sends it) */
+  travel_minutes?: number | null;
+  reasons?: PlanReasons | null;
 }
 
 export interface Location {
@@ -299,6 +327,10 @@ export type OrderSource = 'manual' | 'offline_plan' | 'online_plan' | (string & 
 export type OrderStatus = 'placed' | 'checkout_pending' | 'paid' | 'cancelled' | (string & {});
 
 export interface OrderLine {
+  /** index of the line, what PATCH names to tick it */
+  line?: number;
+  /** ticked off the shopping checklist */
+  checked?: boolean;
   name: string;
   product_id?: string | null;
   store_id?: string | null;
@@ -318,7 +350,28 @@ export interface Order {
   goods_krw: number;
   fees_krw: number;
   total_krw: number;
+  progress?: { checked: number; total: number };
   created_at: Timestamp;
+}
+
+export interface LineCheck {
+  line: number;
+  checked: boolean;
+}
+
+// ---------------------------------------------------------------- inbox
+
+export interface InboxNotification {
+  id: string;
+  reservation_id: string | null;
+  run_id: string | null;
+  title: string;
+  body: string;
+  created_at: Timestamp;
+  /** a run that made plans links to them */
+  plan_request_id?: string | null;
+  read: boolean;
+  read_at?: Timestamp | null;
 }
 
 // ---------------------------------------------------------------- profile, preferences

@@ -5,7 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use ttokjang_domain::order::{LineInput, ManualOrderInput, Order, OrderError, OrderId};
+use ttokjang_domain::order::{
+    LineCheck, LineInput, ManualOrderInput, Order, OrderError, OrderId, MAX_CHECKS,
+};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -63,6 +65,10 @@ pub struct OrderBody {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[schema(as = OrderLineDto)]
 pub struct LineDto {
+    /// The line's index (0-based): what `PATCH` names to tick it.
+    line: u32,
+    /// Ticked off the shopping checklist.
+    checked: bool,
     name: String,
     product_id: Option<String>,
     store_id: Option<String>,
@@ -84,7 +90,16 @@ pub struct OrderDto {
     goods_krw: i64,
     fees_krw: i64,
     total_krw: i64,
+    /// How many lines are ticked, of how many.
+    progress: ProgressDto,
     created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = OrderProgress)]
+pub struct ProgressDto {
+    checked: usize,
+    total: usize,
 }
 
 impl From<&Order> for OrderDto {
@@ -98,7 +113,10 @@ impl From<&Order> for OrderDto {
             lines: o
                 .lines
                 .iter()
-                .map(|l| LineDto {
+                .zip(0u32..)
+                .map(|(l, line)| LineDto {
+                    line,
+                    checked: l.checked,
                     name: l.name.as_str().to_owned(),
                     product_id: l.product_id.as_ref().map(|p| p.as_str().to_owned()),
                     store_id: l.store_id.as_ref().map(|s| s.as_str().to_owned()),
@@ -111,6 +129,10 @@ impl From<&Order> for OrderDto {
             goods_krw: o.goods_krw,
             fees_krw: o.fees_krw,
             total_krw: o.total_krw,
+            progress: {
+                let (checked, total) = o.progress();
+                ProgressDto { checked, total }
+            },
             created_at: o.created_at,
         }
     }
@@ -215,6 +237,69 @@ pub async fn get(
         .user_data
         .orders
         .get(user.user.id, OrderId(id.into_inner()))
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such order"))?;
+    Ok(no_store(StatusCode::OK).json(OrderDto::from(&order)))
+}
+
+/// One tick or untick.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = OrderLineCheck)]
+#[serde(deny_unknown_fields)]
+pub struct CheckBody {
+    /// The line's index (`lines[].line`).
+    #[schema(minimum = 0, maximum = 199)]
+    line: u32,
+    checked: bool,
+}
+
+/// Ticks and unticks lines of the order's checklist. Each change sets a
+/// line's state, so sending it again changes nothing (idempotent); changes to
+/// different lines never undo each other, and for one line the last write
+/// wins (no `If-Match`: a tick is a fact about the shelf, not an edit of a
+/// shared document).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = OrderPatch)]
+#[serde(deny_unknown_fields)]
+pub struct PatchBody {
+    #[schema(min_items = 1, max_items = 200)]
+    #[serde(deserialize_with = "crate::json::objects")]
+    checks: Vec<CheckBody>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/me/orders/{id}", tag = "shopper", operation_id = "checkOrderLines",
+    params(("id" = uuid::Uuid, Path, description = "The order's id")),
+    request_body = PatchBody,
+    responses(
+        (status = 200, description = "The order with its lines' `checked` state and `progress`", body = OrderDto),
+        (status = 404, description = "NOT_FOUND: no such order of this shopper", body = crate::openapi::ErrorResponse),
+    ))]
+pub async fn patch(
+    user: AuthUser,
+    state: web::Data<ApiState>,
+    id: web::Path<Uuid>,
+    body: web::Json<Object<PatchBody>>,
+) -> Result<HttpResponse, ApiError> {
+    let checks: Vec<LineCheck> = body
+        .into_inner()
+        .0
+        .checks
+        .into_iter()
+        .map(|c| LineCheck {
+            line: c.line,
+            checked: c.checked,
+        })
+        .collect();
+    if checks.len() > MAX_CHECKS {
+        return Err(ApiError::validation([(
+            "checks",
+            format!("at most {MAX_CHECKS} changes"),
+        )]));
+    }
+    let order = state
+        .user_data
+        .orders
+        .set_checked(user.user.id, OrderId(id.into_inner()), &checks)
         .await?
         .ok_or_else(|| ApiError::not_found("no such order"))?;
     Ok(no_store(StatusCode::OK).json(OrderDto::from(&order)))

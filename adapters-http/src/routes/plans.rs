@@ -369,27 +369,92 @@ pub async fn generate_online(
     generate(&state, &user, PlanMode::Online, body).await
 }
 
-/// The legacy route: `mode` picks the new route's behaviour; the answer is the same.
+/// The legacy route's query: old clients send `?mode=offline|online`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct LegacyQuery {
+    /// `offline` or `online`; if the body also names a mode, both must agree.
+    #[serde(default)]
+    #[param(pattern = "^(offline|online)$")]
+    mode: Option<String>,
+}
+
+fn legacy_mode(raw: &str, field: &'static str) -> Result<PlanMode, ApiError> {
+    match raw {
+        "offline" => Ok(PlanMode::Offline),
+        "online" => Ok(PlanMode::Online),
+        _ => Err(ApiError::validation([(field, "must be offline or online")])),
+    }
+}
+
+/// The legacy route: `mode` (in the body or, as old clients send it, in the
+/// query) picks the new route's behaviour; the answer is the same.
 #[utoipa::path(post, path = "/api/v1/plans/generate", tag = "plans", operation_id = "generatePlansLegacy",
-    request_body(content = GenerateBody, description = "`mode` is required here"),
+    params(LegacyQuery),
+    request_body(content = GenerateBody, description = "`mode` is required here, in the body or the query (both: they must agree, else 422); with the query form the body may be empty"),
     responses(GenerateAnswers))]
 pub async fn generate_legacy(
+    req: actix_web::HttpRequest,
     state: web::Data<ApiState>,
     user: AuthUser,
-    body: Json<Object<GenerateBody>>,
+    query: web::Query<LegacyQuery>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner().0;
-    let mode = match body.mode.as_deref() {
-        Some("offline") => PlanMode::Offline,
-        Some("online") => PlanMode::Online,
-        _ => {
+    let body: GenerateBody = crate::json::optional_body(&req, &body)?.unwrap_or_default();
+    let from_query = query
+        .into_inner()
+        .mode
+        .map(|m| legacy_mode(&m, "mode"))
+        .transpose()?;
+    let from_body = body
+        .mode
+        .as_deref()
+        .map(|m| legacy_mode(m, "mode"))
+        .transpose()?;
+    let mode = match (from_query, from_body) {
+        (Some(q), Some(b)) if q != b => {
             return Err(ApiError::validation([(
                 "mode",
-                "must be offline or online",
+                "the query says one mode and the body another",
+            )]))
+        }
+        (Some(m), _) | (None, Some(m)) => m,
+        (None, None) => {
+            return Err(ApiError::validation([(
+                "mode",
+                "must be offline or online (in the body or the query)",
             )]))
         }
     };
     generate(&state, &user, mode, body).await
+}
+
+/// A stored plan answer, exactly as generate sent it.
+#[utoipa::path(get, path = "/api/v1/plans/{plan_request_id}", tag = "plans", operation_id = "getPlanRequest",
+    params(("plan_request_id" = uuid::Uuid, Path, description = "`plan_request_id` of a generate answer")),
+    responses(
+        (status = 200, description = "The stored answer (its `meta.degraded` tells whether it was degraded)", body = PlanAnswer),
+        (status = 404, description = "NOT_FOUND: no such plan request of this shopper (also once an expired one is pruned)", body = ErrorResponse),
+        (status = 410, description = "PLAN_EXPIRED: generate plans again", body = ErrorResponse),
+    ))]
+pub async fn get_stored(
+    state: web::Data<ApiState>,
+    user: AuthUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let request = state
+        .plans
+        .stored(user.user.id, &path.into_inner())
+        .await
+        .map_err(select_error)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("private, no-store"),
+        ))
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(request.payload))
 }
 
 /// What the two select routes answer besides their success (one list for

@@ -29,6 +29,19 @@ impl From<ReservationError> for ApiError {
                 "CONFLICT",
                 format!("at most {max} reservations may be active or paused; cancel one first"),
             ),
+            ReservationError::Duplicate { existing } => {
+                let mut e = Self::new(
+                    StatusCode::CONFLICT,
+                    "DUPLICATE_RESERVATION",
+                    format!("an identical reservation exists already: {existing}"),
+                );
+                e.fields = Some(
+                    [("existing_id".to_owned(), existing.to_string())]
+                        .into_iter()
+                        .collect(),
+                );
+                e
+            }
             ReservationError::Repo(r) => r.into(),
         }
     }
@@ -227,6 +240,8 @@ pub struct RunDto {
     summary: String,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
+    /// The plan request the run produced: `GET /plans/{plan_request_id}`.
+    plan_request_id: Option<String>,
 }
 
 impl From<&ReservationRun> for RunDto {
@@ -241,6 +256,7 @@ impl From<&ReservationRun> for RunDto {
             summary: r.summary.clone(),
             started_at: r.started_at,
             finished_at: r.finished_at,
+            plan_request_id: r.plan_request_id.clone(),
         }
     }
 }
@@ -253,6 +269,10 @@ pub struct NotificationDto {
     title: String,
     body: String,
     created_at: DateTime<Utc>,
+    /// A run that made plans links to them: `GET /plans/{plan_request_id}`.
+    plan_request_id: Option<String>,
+    read: bool,
+    read_at: Option<DateTime<Utc>>,
 }
 
 impl From<Notification> for NotificationDto {
@@ -264,6 +284,9 @@ impl From<Notification> for NotificationDto {
             title: n.title,
             body: n.body,
             created_at: n.created_at,
+            plan_request_id: n.plan_request_id,
+            read: n.read_at.is_some(),
+            read_at: n.read_at,
         }
     }
 }
@@ -298,7 +321,7 @@ pub async fn list(
     request_body = CreateBody,
     responses(
         (status = 201, description = "The reservation; `Location` names it", body = ReservationDto),
-        (status = 409, description = "CONFLICT: too many active or paused reservations", body = crate::openapi::ErrorResponse),
+        (status = 409, description = "CONFLICT: too many active or paused reservations; DUPLICATE_RESERVATION: an identical active or paused one exists (`fields.existing_id` names it)", body = crate::openapi::ErrorResponse),
     ))]
 pub async fn create(
     state: web::Data<ApiState>,
@@ -407,11 +430,14 @@ pub async fn runs(
     Ok(HttpResponse::Ok().json(page_dto(page, |r| RunDto::from(&r))))
 }
 
-/// 202: the run is queued for the scheduler's next tick.
+/// 202: the run is queued for the scheduler's next tick. A paused
+/// reservation may be run now too (the shopper asks for this one run; the
+/// reservation stays paused and its schedule untouched); a cancelled,
+/// completed or failed one may not (409).
 #[utoipa::path(post, path = "/api/v1/reservations/{id}/run", tag = "reservations", operation_id = "runReservationNow",
     params(("id" = uuid::Uuid, Path, description = "The reservation's id")),
     responses((status = 202, description = "Queued for the scheduler's next tick", body = RunDto), (status = 404, description = "NOT_FOUND: no such reservation of this shopper", body = crate::openapi::ErrorResponse),
-        (status = 409, description = "CONFLICT: the reservation is not active, or a run is already queued", body = crate::openapi::ErrorResponse)))]
+        (status = 409, description = "CONFLICT: the reservation is cancelled, completed or failed, or a run is already queued", body = crate::openapi::ErrorResponse)))]
 pub async fn run_now(
     state: web::Data<ApiState>,
     auth: AuthUser,
@@ -436,4 +462,72 @@ pub async fn notifications(
         .list(auth.user.id, &query.page()?)
         .await?;
     Ok(HttpResponse::Ok().json(page_dto(page, NotificationDto::from)))
+}
+
+/// How many notifications are unread (the inbox badge).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnreadDto {
+    unread: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications/unread-count", tag = "reservations", operation_id = "countUnreadNotifications",
+    responses((status = 200, description = "The number of unread notifications", body = UnreadDto)))]
+pub async fn unread_count(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+) -> Result<HttpResponse, ApiError> {
+    let unread = state.notifications.unread_count(auth.user.id).await?;
+    Ok(HttpResponse::Ok().json(UnreadDto { unread }))
+}
+
+/// Which notifications to mark read: `ids`, or `all: true`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkReadBody {
+    /// The notifications' ids (other shoppers' ids and unknown ones are ignored).
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    ids: Option<Vec<Uuid>>,
+    /// Every unread notification.
+    #[serde(default)]
+    all: Option<bool>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MarkedDto {
+    /// How many were unread and are now read.
+    marked: u64,
+    /// How many stay unread.
+    unread: u64,
+}
+
+/// Marks notifications read (idempotent: read ones stay read, at their first time).
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "reservations", operation_id = "markNotificationsRead",
+    request_body = MarkReadBody,
+    responses((status = 200, description = "How many were marked and how many stay unread", body = MarkedDto)))]
+pub async fn mark_read(
+    state: web::Data<ApiState>,
+    auth: AuthUser,
+    body: web::Json<Object<MarkReadBody>>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner().0;
+    let now = state.reservations.now();
+    let user = auth.user.id;
+    let marked = match (b.ids, b.all) {
+        (Some(ids), None | Some(false)) => {
+            if ids.is_empty() || ids.len() > 100 {
+                return Err(ApiError::validation([("ids", "1 to 100 ids")]));
+            }
+            state.notifications.mark_read(user, &ids, now).await?
+        }
+        (None, Some(true)) => state.notifications.mark_all_read(user, now).await?,
+        _ => {
+            return Err(ApiError::validation([(
+                "ids",
+                "send either ids or \"all\": true",
+            )]))
+        }
+    };
+    let unread = state.notifications.unread_count(user).await?;
+    Ok(HttpResponse::Ok().json(MarkedDto { marked, unread }))
 }

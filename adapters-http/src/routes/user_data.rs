@@ -35,7 +35,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(orders::list))
             .route(web::post().to(orders::create)),
     )
-    .service(resource("/users/me/orders/{id}").route(web::get().to(orders::get)))
+    .service(
+        resource("/users/me/orders/{id}")
+            .route(web::get().to(orders::get))
+            .route(web::patch().to(orders::patch)),
+    )
     .service(resource("/chat").route(web::post().to(chat::send)))
     .service(resource("/chat/turns/{id}/undo").route(web::post().to(chat::undo)))
     .service(

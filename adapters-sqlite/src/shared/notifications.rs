@@ -1,6 +1,7 @@
 //! `NotificationRepository` (the in-app inbox).
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ttokjang_domain::notification::Notification;
 use ttokjang_domain::page::{Cursor, Page, PageRequest};
@@ -8,6 +9,7 @@ use ttokjang_domain::ports::NotificationRepository;
 use ttokjang_domain::reservation::ReservationId;
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
+use uuid::Uuid;
 
 use crate::dialect::{from_db_id, from_db_time, to_db_id, to_db_time, DbStore, Id, Instant};
 use crate::schema::notifications;
@@ -22,6 +24,8 @@ struct NotificationRow {
     title: String,
     body: String,
     created_at: Instant,
+    read_at: Option<Instant>,
+    plan_request_id: Option<String>,
 }
 
 impl NotificationRow {
@@ -34,6 +38,8 @@ impl NotificationRow {
             title: n.title.clone(),
             body: n.body.clone(),
             created_at: to_db_time(n.created_at),
+            read_at: n.read_at.map(to_db_time),
+            plan_request_id: n.plan_request_id.clone(),
         }
     }
 
@@ -52,6 +58,11 @@ impl NotificationRow {
             title: self.title,
             body: self.body,
             created_at: from_db_time("notifications.created_at", self.created_at)?,
+            read_at: self
+                .read_at
+                .map(|t| from_db_time("notifications.read_at", t))
+                .transpose()?,
+            plan_request_id: self.plan_request_id,
         })
     }
 }
@@ -107,5 +118,63 @@ impl NotificationRepository for DbStore {
             at: n.created_at,
             id: n.id,
         }))
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        ids: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = to_db_id(user.0);
+        let ids: Vec<Id> = ids.iter().copied().map(to_db_id).collect();
+        let at = to_db_time(now);
+        let marked = self
+            .run(move |conn| {
+                Ok(diesel::update(
+                    notifications::table
+                        .filter(n::user_id.eq(user))
+                        .filter(n::id.eq_any(ids))
+                        .filter(n::read_at.is_null()),
+                )
+                .set(n::read_at.eq(at))
+                .execute(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(marked).unwrap_or(0))
+    }
+
+    async fn mark_all_read(&self, user: UserId, now: DateTime<Utc>) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = to_db_id(user.0);
+        let at = to_db_time(now);
+        let marked = self
+            .run(move |conn| {
+                Ok(diesel::update(
+                    notifications::table
+                        .filter(n::user_id.eq(user))
+                        .filter(n::read_at.is_null()),
+                )
+                .set(n::read_at.eq(at))
+                .execute(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(marked).unwrap_or(0))
+    }
+
+    async fn unread_count(&self, user: UserId) -> Result<u64, RepoError> {
+        use notifications::dsl as n;
+        let user = to_db_id(user.0);
+        let count: i64 = self
+            .run(move |conn| {
+                Ok(notifications::table
+                    .filter(n::user_id.eq(user))
+                    .filter(n::read_at.is_null())
+                    .count()
+                    .get_result(conn)?)
+            })
+            .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 }

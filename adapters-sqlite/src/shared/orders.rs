@@ -2,12 +2,12 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use diesel::prelude::*;
-use ttokjang_domain::order::{Order, OrderCursor, OrderId};
+use ttokjang_domain::order::{LineCheck, Order, OrderCursor, OrderId};
 use ttokjang_domain::ports::{CreatedOrder, OrderRepository};
 use ttokjang_domain::user::UserId;
 use ttokjang_domain::RepoError;
 
-use crate::dialect::{to_db_id, to_db_time, write_tx, Conn, DbStore, Id};
+use crate::dialect::{locked, to_db_id, to_db_time, write_tx, Conn, DbStore, Id};
 use crate::error::Failure;
 use crate::schema::{order_lines, orders};
 use crate::shopper_rows::{order, order_rows, OrderLineRow, OrderRow};
@@ -23,6 +23,25 @@ fn lines_of(conn: &mut Conn, ids: &[Id]) -> QueryResult<HashMap<Id, Vec<OrderLin
         by_order.entry(r.order_id.clone()).or_default().push(r);
     }
     Ok(by_order)
+}
+
+/// The positions to tick and to untick; of several changes of one line the
+/// last counts.
+fn split_checks(checks: &[LineCheck]) -> (Vec<i32>, Vec<i32>) {
+    let last: std::collections::BTreeMap<u32, bool> =
+        checks.iter().map(|c| (c.line, c.checked)).collect();
+    let (mut ticked, mut unticked) = (Vec::new(), Vec::new());
+    for (line, checked) in last {
+        let Ok(position) = i32::try_from(line) else {
+            continue;
+        };
+        if checked {
+            ticked.push(position);
+        } else {
+            unticked.push(position);
+        }
+    }
+    (ticked, unticked)
 }
 
 fn assemble(
@@ -89,6 +108,49 @@ impl OrderRepository for DbStore {
                     let Some(head) = head else {
                         return Ok(None);
                     };
+                    let lines = lines_of(conn, std::slice::from_ref(&head.id))?;
+                    Ok(Some((head, lines)))
+                })
+            })
+            .await?;
+        match found {
+            None => Ok(None),
+            Some((head, lines)) => Ok(assemble(vec![head], lines)?.pop()),
+        }
+    }
+
+    async fn set_checked(
+        &self,
+        user: UserId,
+        order_id: OrderId,
+        checks: &[LineCheck],
+    ) -> Result<Option<Order>, RepoError> {
+        let (uid, oid) = (to_db_id(user.0), to_db_id(order_id.0));
+        let (ticked, unticked) = split_checks(checks);
+        let found = self
+            .run(move |conn| {
+                write_tx(conn, |conn| {
+                    let head: Option<OrderRow> = locked!(orders::table
+                        .find(&oid)
+                        .filter(orders::user_id.eq(&uid))
+                        .select(OrderRow::as_select()))
+                    .get_result(conn)
+                    .optional()?;
+                    let Some(head) = head else {
+                        return Ok(None);
+                    };
+                    for (positions, checked) in [(&ticked, true), (&unticked, false)] {
+                        if positions.is_empty() {
+                            continue;
+                        }
+                        diesel::update(
+                            order_lines::table
+                                .filter(order_lines::order_id.eq(&head.id))
+                                .filter(order_lines::position.eq_any(positions)),
+                        )
+                        .set(order_lines::checked.eq(checked))
+                        .execute(conn)?;
+                    }
                     let lines = lines_of(conn, std::slice::from_ref(&head.id))?;
                     Ok(Some((head, lines)))
                 })

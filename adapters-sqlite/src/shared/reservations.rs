@@ -126,6 +126,7 @@ pub(crate) struct RunRow {
     pub(crate) finished_at: Option<Instant>,
     pub(crate) lease_owner: Option<String>,
     pub(crate) lease_expires_at: Option<Instant>,
+    pub(crate) plan_request_id: Option<String>,
 }
 
 impl RunRow {
@@ -142,6 +143,7 @@ impl RunRow {
             finished_at: r.finished_at.map(to_db_time),
             lease_owner: r.lease_owner.clone(),
             lease_expires_at: r.lease_expires_at.map(to_db_time),
+            plan_request_id: r.plan_request_id.clone(),
         }
     }
 
@@ -162,11 +164,19 @@ impl RunRow {
             finished_at: opt_time("reservation_runs.finished_at", self.finished_at)?,
             lease_owner: self.lease_owner,
             lease_expires_at: opt_time("reservation_runs.lease_expires_at", self.lease_expires_at)?,
+            plan_request_id: self.plan_request_id,
         })
     }
 }
 
 const LIVE: [&str; 3] = ["active", "paused", "failed"];
+
+/// What `create` did.
+enum Created {
+    New,
+    Full,
+    Duplicate(Id),
+}
 const OPEN: [&str; 2] = ["queued", "running"];
 
 /// Step 1 of a claim: queued runs and runs whose lease expired get a new lease.
@@ -310,20 +320,37 @@ impl ReservationRepository for DbStore {
                         .count()
                         .get_result(conn)?;
                     if live >= i64::from(max_live) {
-                        return Ok(true);
+                        return Ok(Created::Full);
+                    }
+                    let same: Vec<(Id, Option<String>)> = reservations::table
+                        .filter(reservations::user_id.eq(&row.user_id))
+                        .filter(reservations::status.eq_any(["active", "paused"]))
+                        .filter(reservations::title.eq(&row.title))
+                        .filter(reservations::mode.eq(&row.mode))
+                        .filter(reservations::schedule_type.eq(&row.schedule_type))
+                        .filter(reservations::schedule_rule.eq(&row.schedule_rule))
+                        .filter(reservations::timezone.eq(&row.timezone))
+                        .filter(reservations::channel.eq(&row.channel))
+                        .select((reservations::id, reservations::webhook_url))
+                        .load(conn)?;
+                    if let Some((id, _)) = same.into_iter().find(|(_, w)| *w == row.webhook_url) {
+                        return Ok(Created::Duplicate(id));
                     }
                     diesel::insert_into(reservations::table)
                         .values(&row)
                         .execute(conn)?;
-                    Ok(false)
+                    Ok(Created::New)
                 })
             })
             .await
             .map_err(RepoError::from)?;
-        if full {
-            return Err(CreateReservationError::LimitReached { max: max_live });
+        match full {
+            Created::New => Ok(()),
+            Created::Full => Err(CreateReservationError::LimitReached { max: max_live }),
+            Created::Duplicate(id) => Err(CreateReservationError::Duplicate {
+                existing: ReservationId(from_db_id("reservations.id", &id)?),
+            }),
         }
-        Ok(())
     }
 
     async fn find(
@@ -516,6 +543,7 @@ impl RunQueue for DbStore {
                     .set((
                         r::status.eq(finish.status.as_str()),
                         r::summary.eq(&finish.summary),
+                        r::plan_request_id.eq(&finish.plan_request_id),
                         r::finished_at.eq(to_db_time(finish.finished_at)),
                     ))
                     .returning(r::reservation_id)

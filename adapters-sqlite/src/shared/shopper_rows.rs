@@ -251,6 +251,7 @@ pub(crate) struct OrderLineRow {
     pub quantity: i32,
     pub unit_price_krw: i64,
     pub subtotal_krw: i64,
+    pub checked: bool,
 }
 
 /// An order as its head row and its lines in order.
@@ -282,6 +283,7 @@ pub(crate) fn order_rows(o: &Order) -> Result<(OrderRow, Vec<OrderLineRow>), Rep
                 quantity: int("order_lines.quantity", l.quantity.get())?,
                 unit_price_krw: l.unit_price_krw,
                 subtotal_krw: l.subtotal_krw,
+                checked: l.checked,
             })
         })
         .collect::<Result<Vec<_>, RepoError>>()?;
@@ -309,6 +311,7 @@ fn order_line(row: OrderLineRow) -> Result<OrderLine, RepoError> {
         quantity: Quantity::new(i64::from(row.quantity)).map_err(c("order_lines.quantity"))?,
         unit_price_krw: row.unit_price_krw,
         subtotal_krw: row.subtotal_krw,
+        checked: row.checked,
     })
 }
 

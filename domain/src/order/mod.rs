@@ -22,7 +22,7 @@ use crate::user::{InvalidValue, UserId};
 
 pub use cursor::OrderCursor;
 pub use service::{
-    LineInput, ManualOrderInput, OrderError, OrderPage, OrderService, PlanOrderInput,
+    LineInput, ManualOrderInput, OrderError, OrderPage, OrderService, PlanOrderInput, MAX_CHECKS,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -137,6 +137,16 @@ pub struct OrderLine {
     pub quantity: Quantity,
     pub unit_price_krw: i64,
     pub subtotal_krw: i64,
+    /// Ticked off the shopping checklist ("장보기 모드"); new lines are not.
+    pub checked: bool,
+}
+
+/// One tick or untick of a line of an order's checklist: `line` is the
+/// line's index in `lines` (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCheck {
+    pub line: u32,
+    pub checked: bool,
 }
 
 /// Every field of an order. Build an [`Order`] from it with [`Order::new`],
@@ -250,6 +260,14 @@ impl Order {
             created_at: self.created_at,
             id: self.id,
         }
+    }
+
+    /// How many lines are ticked, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (
+            self.lines.iter().filter(|l| l.checked).count(),
+            self.lines.len(),
+        )
     }
 
     pub fn into_parts(self) -> OrderParts {

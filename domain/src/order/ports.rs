@@ -25,6 +25,16 @@ pub trait OrderRepository: Send + Sync {
     async fn create(&self, order: &Order) -> Result<CreatedOrder, RepoError>;
     /// The user's order with that id; another user's order is `None`.
     async fn find(&self, user: UserId, id: OrderId) -> Result<Option<Order>, RepoError>;
+    /// Atomically sets the `checked` state of the named lines (by index) of
+    /// the user's order and returns the order as it is afterwards; another
+    /// user's order is `None` and nothing changes. Indexes past the order's
+    /// lines are ignored (the caller checks them).
+    async fn set_checked(
+        &self,
+        user: UserId,
+        id: OrderId,
+        checks: &[crate::order::LineCheck],
+    ) -> Result<Option<Order>, RepoError>;
     /// Up to `limit` of the user's orders, newest first (`created_at` desc,
     /// then id desc), strictly after `after` when given.
     async fn list(

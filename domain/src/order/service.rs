@@ -6,9 +6,12 @@ use std::sync::Arc;
 use thiserror::Error;
 
 use super::{
-    ExternalRef, Order, OrderCursor, OrderId, OrderLine, OrderParts, OrderSource, OrderStatus,
-    StoreName,
+    ExternalRef, LineCheck, Order, OrderCursor, OrderId, OrderLine, OrderParts, OrderSource,
+    OrderStatus, StoreName,
 };
+
+/// Most line changes one request may carry (an order has at most 200 lines).
+pub const MAX_CHECKS: usize = 200;
 use crate::basket::{ItemName, ProductRef, Quantity};
 use crate::error::RepoError;
 use crate::order::ports::OrderRepository;
@@ -136,6 +139,50 @@ impl OrderService {
     /// The user's own order; another user's order is "not found".
     pub async fn get(&self, user: UserId, id: OrderId) -> Result<Option<Order>, RepoError> {
         self.orders.find(user, id).await
+    }
+
+    /// Ticks or unticks lines of the user's order (its checklist). Each
+    /// change sets a line's state, so repeating a request changes nothing
+    /// more (idempotent), and two devices ticking different lines never undo
+    /// each other; for one line the last write wins. `None`: no such order of
+    /// this user. Every line index is checked against the order first; one
+    /// bad index changes nothing.
+    pub async fn set_checked(
+        &self,
+        user: UserId,
+        id: OrderId,
+        checks: &[LineCheck],
+    ) -> Result<Option<Order>, OrderError> {
+        if checks.is_empty() || checks.len() > MAX_CHECKS {
+            return Err(OrderError::Invalid(vec![InvalidValue::new(
+                "checks",
+                format!("1 to {MAX_CHECKS} changes"),
+            )]));
+        }
+        let Some(order) = self.orders.find(user, id).await? else {
+            return Ok(None);
+        };
+        let bad: Vec<InvalidValue> = checks
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.line as usize >= order.lines.len())
+            .map(|(i, c)| {
+                InvalidValue::new(
+                    "checks",
+                    format!(
+                        "change {}: the order has no line {} (it has {} lines, 0 to {})",
+                        i + 1,
+                        c.line,
+                        order.lines.len(),
+                        order.lines.len().saturating_sub(1)
+                    ),
+                )
+            })
+            .collect();
+        if !bad.is_empty() {
+            return Err(OrderError::Invalid(bad));
+        }
+        Ok(self.orders.set_checked(user, id, checks).await?)
     }
 
     /// A page of the user's orders, newest first. `limit` defaults to 20 and
@@ -272,6 +319,7 @@ fn line(input: LineInput) -> Result<OrderLine, Vec<InvalidValue>> {
             quantity,
             unit_price_krw: input.unit_price_krw,
             subtotal_krw: input.unit_price_krw * quantity.get(),
+            checked: false,
         }),
         _ => Err(p),
     }

@@ -27,6 +27,7 @@ fn line(unit: i64, q: i64) -> OrderLine {
         quantity: Quantity::new(q).expect("ok"),
         unit_price_krw: unit,
         subtotal_krw: unit * q,
+        checked: false,
     }
 }
 
@@ -301,4 +302,65 @@ async fn list_asks_for_one_more_and_makes_a_cursor() {
             "{limit:?} {cursor:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn checks_name_existing_lines_or_nothing_changes() {
+    let mut repo = MockOrderRepository::new();
+    let stored = Order::new(parts(vec![line(1_000, 1), line(2_000, 2)], 0)).expect("valid");
+    let found = stored.clone();
+    repo.expect_find()
+        .returning(move |_, _| Ok(Some(found.clone())));
+    repo.expect_set_checked().never();
+    let svc = service(repo);
+    let got = svc
+        .set_checked(
+            user(),
+            stored.id,
+            &[
+                LineCheck {
+                    line: 1,
+                    checked: true,
+                },
+                LineCheck {
+                    line: 2,
+                    checked: true,
+                },
+            ],
+        )
+        .await;
+    let Err(OrderError::Invalid(p)) = got else {
+        panic!("expected invalid: {got:?}");
+    };
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].message.starts_with("change 2:"), "{p:?}");
+    let none = svc.set_checked(user(), stored.id, &[]).await;
+    assert!(matches!(none, Err(OrderError::Invalid(_))), "{none:?}");
+}
+
+#[tokio::test]
+async fn checks_on_another_users_order_find_nothing() {
+    let mut repo = MockOrderRepository::new();
+    repo.expect_find().returning(|_, _| Ok(None));
+    repo.expect_set_checked().never();
+    let svc = service(repo);
+    let got = svc
+        .set_checked(
+            user(),
+            OrderId(Uuid::from_u128(9)),
+            &[LineCheck {
+                line: 0,
+                checked: true,
+            }],
+        )
+        .await;
+    assert!(matches!(got, Ok(None)), "{got:?}");
+}
+
+#[test]
+fn progress_counts_ticked_lines() {
+    let mut p = parts(vec![line(1_000, 1), line(2_000, 2), line(500, 1)], 0);
+    p.lines[1].checked = true;
+    let o = Order::new(p).expect("valid");
+    assert_eq!(o.progress(), (1, 3));
 }

@@ -36,6 +36,7 @@ fn order(status: OrderStatus, total: i64) -> Order {
             quantity: Quantity::new(1).expect("ok"),
             unit_price_krw: total,
             subtotal_krw: total,
+            checked: false,
         }],
         goods_krw: total,
         fees_krw: 0,

@@ -89,7 +89,7 @@ impl ReservationRunner for PlanRunner {
                 } else {
                     ResultStatus::Success
                 };
-                RunOutcome::new(status, summary)
+                RunOutcome::new(status, summary).with_plan_request(answer.plan_request_id)
             }
             Err(PlanningError::EmptyBasket) => RunOutcome::new(
                 ResultStatus::Failed,

@@ -522,6 +522,27 @@ impl PlanService {
         Ok((result, by_id, sources, optimality, None))
     }
 
+    /// One of the user's stored plan requests, whose `payload` is the answer
+    /// exactly as it was sent: `NotFound` for another user's id, an unknown
+    /// or malformed one; `Expired` once `expires_at` has passed (until the
+    /// request is pruned, then `NotFound`).
+    pub async fn stored(
+        &self,
+        user: UserId,
+        plan_request_id: &str,
+    ) -> Result<StoredPlanRequest, SelectError> {
+        let id = Uuid::parse_str(plan_request_id).map_err(|_| SelectError::NotFound)?;
+        let request = self
+            .requests
+            .find(user, id)
+            .await?
+            .ok_or(SelectError::NotFound)?;
+        if request.is_expired_at(self.clock.now()) {
+            return Err(SelectError::Expired);
+        }
+        Ok(request)
+    }
+
     /// Finds a stored plan of the user's for selection.
     pub async fn find(
         &self,

@@ -59,6 +59,9 @@ pub enum ReservationError {
     NotFound,
     #[error("at most {max} live reservations per shopper")]
     LimitReached { max: u32 },
+    /// An identical active or paused reservation exists.
+    #[error("an identical reservation exists: {existing}")]
+    Duplicate { existing: ReservationId },
     #[error(transparent)]
     Repo(#[from] RepoError),
 }

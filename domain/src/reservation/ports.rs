@@ -13,6 +13,12 @@ use crate::user::UserId;
 pub enum CreateReservationError {
     #[error("at most {max} live reservations per shopper")]
     LimitReached { max: u32 },
+    /// An active or paused reservation of the owner is identical (title,
+    /// mode, schedule, channel).
+    #[error("an identical reservation exists")]
+    Duplicate {
+        existing: crate::reservation::ReservationId,
+    },
     #[error(transparent)]
     Repo(#[from] RepoError),
 }
@@ -23,7 +29,9 @@ pub enum CreateReservationError {
 #[async_trait]
 pub trait ReservationRepository: Send + Sync {
     /// Atomically: counts the owner's live (not completed, not cancelled)
-    /// reservations and inserts `reservation` only if there are fewer than `max_live`.
+    /// reservations and inserts `reservation` only if there are fewer than
+    /// `max_live` and none of the owner's active or paused ones is identical
+    /// (same title, mode, schedule, time zone, channel and webhook).
     async fn create(
         &self,
         reservation: &crate::reservation::Reservation,
@@ -74,6 +82,8 @@ pub struct ClaimedRun {
 pub struct RunFinish {
     pub status: crate::reservation::RunStatus,
     pub summary: String,
+    /// The plan request the run produced, if any.
+    pub plan_request_id: Option<String>,
     pub finished_at: DateTime<Utc>,
     pub progress: crate::reservation::Progress,
 }

@@ -142,6 +142,9 @@ impl ReservationService {
                 CreateReservationError::LimitReached { max } => {
                     ReservationError::LimitReached { max }
                 }
+                CreateReservationError::Duplicate { existing } => {
+                    ReservationError::Duplicate { existing }
+                }
                 CreateReservationError::Repo(r) => r.into(),
             })?;
         Ok(reservation)

@@ -174,6 +174,8 @@ pub struct RunOutcome {
     pub status: ResultStatus,
     /// Short text for the shopper, e.g. the plan's totals.
     pub summary: String,
+    /// The plan request the run produced (its plans can be opened).
+    pub plan_request_id: Option<String>,
 }
 
 impl RunOutcome {
@@ -181,7 +183,15 @@ impl RunOutcome {
         Self {
             status,
             summary: clip_summary(&summary.into()),
+            plan_request_id: None,
         }
+    }
+
+    /// The same outcome, linked to the plan request it produced.
+    #[must_use]
+    pub fn with_plan_request(mut self, id: impl Into<String>) -> Self {
+        self.plan_request_id = Some(id.into());
+        self
     }
 }
 
@@ -427,6 +437,8 @@ pub struct ReservationRun {
     pub finished_at: Option<DateTime<Utc>>,
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<DateTime<Utc>>,
+    /// The plan request the run produced, once it finished with plans.
+    pub plan_request_id: Option<String>,
 }
 
 impl ReservationRun {
@@ -444,6 +456,7 @@ impl ReservationRun {
             finished_at: None,
             lease_owner: None,
             lease_expires_at: None,
+            plan_request_id: None,
         }
     }
 
@@ -467,6 +480,7 @@ impl ReservationRun {
             finished_at: Some(now),
             lease_owner: None,
             lease_expires_at: None,
+            plan_request_id: None,
         }
     }
 
@@ -491,6 +505,7 @@ impl ReservationRun {
             finished_at: None,
             lease_owner: Some(owner.to_owned()),
             lease_expires_at: Some(now + lease_for),
+            plan_request_id: None,
         }
     }
 

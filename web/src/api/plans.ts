@@ -39,6 +39,21 @@ export function createPlansApi(http: HttpClient = defaultHttp) {
         failedSources: (meta?.sources ?? []).filter((s) => s.status !== 'ok'),
       };
     },
+    /** A stored answer by its id (so a plan page survives reloads). */
+    async get(planRequestId: string): Promise<GenerateResult> {
+      const res = await http.get<GeneratePlansResponse>(`/plans/${encodeURIComponent(planRequestId)}`);
+      const body = res.data;
+      const meta = body.meta;
+      const degraded = meta?.degraded === true;
+      return {
+        ...body,
+        plans: Array.isArray(body.plans) ? body.plans : [],
+        mode: body.mode === 'online' ? 'online' : 'offline',
+        status: degraded ? 206 : 200,
+        degraded,
+        failedSources: (meta?.sources ?? []).filter((s) => s.status !== 'ok'),
+      };
+    },
     async selectOffline(req: SelectPlanRequest): Promise<SelectOfflineResponse> {
       return (await http.post<SelectOfflineResponse>('/offline/plans/select', req)).data;
     },

@@ -1,7 +1,7 @@
 // Typed client for the shopper's own data: profile, preferences, orders.
 // Each call throws `UnavailableError` when this server does not have the endpoint yet.
 
-import type { Order, OrderLine, Page, Preferences, Profile } from '../types';
+import type { LineCheck, Order, OrderLine, Page, Preferences, Profile } from '../types';
 import { http as defaultHttp, type HttpClient } from './http';
 import { orUnavailable } from './unavailable';
 
@@ -36,6 +36,10 @@ export function createUserApi(http: HttpClient = defaultHttp) {
     },
     async order(id: string): Promise<Order> {
       return (await http.get<Order>(`/users/me/orders/${encodeURIComponent(id)}`)).data;
+    },
+    /** Ticks or unticks lines; each change sets a state, so retrying is safe. */
+    async checkLines(id: string, checks: LineCheck[]): Promise<Order> {
+      return (await http.patch<Order>(`/users/me/orders/${encodeURIComponent(id)}`, { checks })).data;
     },
     async createOrder(o: ManualOrder): Promise<Order> {
       return orUnavailable('orders', async () => (await http.post<Order>('/users/me/orders', o)).data);

@@ -24,3 +24,81 @@ export function reasonKey(reason: string | undefined): MessageKey {
 export function itemCount(p: Plan): number {
   return p.stops.reduce((n, s) => n + s.items.length, 0);
 }
+
+export interface Reasons {
+  /** the best one-store alternative, when there is one to compare with */
+  single: { name: string; total_krw: number; saved_krw: number; extra_distance_m: number | null; extra_minutes: number | null } | null;
+  /** best total for each number of stops, 1…k */
+  frontier: Array<{ stops: number; total_krw: number }>;
+}
+
+/**
+ * Why this plan: the server's `reasons` when it sends them; otherwise
+ * computed from the plans of the same answer (the best one-stop plan shown,
+ * and the best total shown for each number of stops).
+ */
+export function reasonsOf(plan: Plan, all: Plan[]): Reasons {
+  const r = plan.reasons;
+  let single: Reasons['single'] = null;
+  if (r?.vs_single_store) {
+    const v = r.vs_single_store;
+    single = {
+      name: v.store_name,
+      total_krw: v.total_krw,
+      saved_krw: v.saved_krw,
+      extra_distance_m: v.extra_distance_m ?? null,
+      extra_minutes: v.extra_minutes ?? null,
+    };
+  } else if (plan.stops.length > 1) {
+    const one = all
+      .filter((p) => p.stops.length === 1)
+      .sort((a, b) => a.total_krw - b.total_krw)[0];
+    if (one) {
+      single = {
+        name: one.stops[0]!.store.name,
+        total_krw: one.total_krw,
+        saved_krw: one.total_krw - plan.total_krw,
+        extra_distance_m: plan.distance_m - one.distance_m,
+        extra_minutes:
+          plan.travel_minutes != null && one.travel_minutes != null ? plan.travel_minutes - one.travel_minutes : null,
+      };
+    }
+  }
+  let frontier = (r?.frontier ?? []).filter((f) => Number.isFinite(f.total_krw) && f.stops > 0);
+  if (frontier.length === 0) {
+    const best = new Map<number, number>();
+    for (const p of all) {
+      const k = p.stops.length;
+      if (k === 0) continue;
+      const cur = best.get(k);
+      if (cur === undefined || p.total_krw < cur) best.set(k, p.total_krw);
+    }
+    frontier = [...best.entries()].map(([stops, total_krw]) => ({ stops, total_krw }));
+  }
+  frontier = [...frontier].sort((a, b) => a.stops - b.stops);
+  return { single, frontier };
+}
+
+/** 카카오맵 directions to a place (its public web URL scheme). */
+export function kakaoMapUrl(name: string, lat: number, lng: number): string {
+  return `https://map.kakao.com/link/to/${encodeURIComponent(name)},${lat},${lng}`;
+}
+
+/** 네이버지도 directions to a place (its public web URL scheme). */
+export function naverMapUrl(name: string, lat: number, lng: number): string {
+  const q = new URLSearchParams({ menu: 'route', elat: String(lat), elng: String(lng), etext: name, pathType: '0' });
+  return `https://map.naver.com/index.nhn?${q.toString()}`;
+}
+
+/** The cheaper mode for the same basket, when both answers are at hand. */
+export function modeComparison(
+  offline: Plan[] | undefined,
+  online: Plan[] | undefined,
+): { cheaper: 'offline' | 'online'; diff_krw: number } | null {
+  const best = (ps: Plan[] | undefined) =>
+    ps && ps.length > 0 ? Math.min(...ps.filter((p) => p.missing_items.length === 0).map((p) => p.total_krw)) : NaN;
+  const off = best(offline);
+  const on = best(online);
+  if (!Number.isFinite(off) || !Number.isFinite(on) || off === on) return null;
+  return off < on ? { cheaper: 'offline', diff_krw: on - off } : { cheaper: 'online', diff_krw: off - on };
+}

@@ -70,7 +70,14 @@ export function OrdersScreen({ api = defaultUserApi }: { api?: UserApi }) {
                     {formatKrw(o.total_krw)}
                   </strong>
                 </div>
-                <p className="small">{storesOf(o) || t('orders.noStore')}</p>
+                <p className="small">
+                  <Link to={`/orders/${encodeURIComponent(o.id)}`} data-testid="open-order">
+                    {storesOf(o) || t('orders.noStore')}
+                  </Link>
+                  {o.progress && o.progress.total > 0 && (
+                    <span className="muted"> · {t('order.progress', { done: o.progress.checked, total: o.progress.total })}</span>
+                  )}
+                </p>
                 <p className="small muted">
                   {t('orders.lines', { n: o.lines.length })} · {formatDateTime(o.created_at, lang === 'ko' ? 'ko-KR' : 'en-US')} ·{' '}
                   <span data-testid="order-status">{hasMessage(statusKey) ? t(statusKey) : o.status}</span>

@@ -1,13 +1,17 @@
-import { useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Component, Suspense, lazy, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../api/http';
 import { plansApi as defaultPlansApi, type PlansApi } from '../api/plans';
+import { userApi } from '../api/user';
+import { Spinner } from '../components/Layout';
+import { FrontierChart, SavingsLine } from '../components/PlanReasons';
 import { ErrorBox } from '../components/ui';
 import { useI18n } from '../i18n';
 import { formatDistance, formatKrw } from '../lib/format';
 import { usePlans, type Selection } from '../state/plans';
-import type { CheckoutLink, Plan, PlanMode, Stop } from '../types';
-import { LabelChips, MissingList } from './Plans';
+import { kakaoMapUrl, naverMapUrl } from '../lib/plan';
+import type { CheckoutLink, Location, Plan, PlanMode, Stop } from '../types';
+import { LabelChips, MissingList, planPath } from './Plans';
 
 /** Only absolute https links are ever opened (the server checks its allowlist too). */
 export function safeHttps(url: string): boolean {
@@ -19,10 +23,11 @@ export function safeHttps(url: string): boolean {
   }
 }
 
-function StopCard({ stop, index, mode }: { stop: Stop; index: number; mode: PlanMode }) {
+function StopCard({ stop, index, mode, highlighted }: { stop: Stop; index: number; mode: PlanMode; highlighted: boolean }) {
   const { t } = useI18n();
+  const loc = stop.store.location;
   return (
-    <li className="stop" data-testid="stop">
+    <li className={`stop${highlighted ? ' stop-highlight' : ''}`} data-testid="stop" id={`stop-${index + 1}`} tabIndex={-1}>
       <span className="stop-no" aria-hidden="true">
         {index + 1}
       </span>
@@ -32,10 +37,32 @@ function StopCard({ stop, index, mode }: { stop: Stop; index: number; mode: Plan
           {mode === 'offline' && stop.leg_distance_m !== undefined && (
             <span className="muted small" data-testid="stop-leg">
               {t(index === 0 ? 'detail.legFromStart' : 'detail.legFromPrev', { d: formatDistance(stop.leg_distance_m) })}
+              {stop.minutes != null && ` · ${t('plans.minutes', { n: stop.minutes })}`}
             </span>
           )}
         </div>
-        {stop.store.address && <p className="muted small">{stop.store.address}</p>}
+        {stop.store.address && (
+          <p className="muted small" data-testid="stop-address">
+            {stop.store.address}
+          </p>
+        )}
+        {stop.opening_hours_today && (
+          <p className="muted small" data-testid="stop-hours">
+            {t('detail.hoursToday', { h: stop.opening_hours_today })}
+          </p>
+        )}
+        {mode === 'offline' && loc && (
+          <p className="directions small">
+            <span className="muted">{t('detail.directions')}</span>{' '}
+            <a href={kakaoMapUrl(stop.store.name, loc.lat, loc.lng)} target="_blank" rel="noopener noreferrer" data-testid="kakao-link">
+              {t('detail.kakaoMap')}
+            </a>
+            {' · '}
+            <a href={naverMapUrl(stop.store.name, loc.lat, loc.lng)} target="_blank" rel="noopener noreferrer" data-testid="naver-link">
+              {t('detail.naverMap')}
+            </a>
+          </p>
+        )}
         <ul className="lines">
           {stop.items.map((it) => (
             <li key={it.basket_item_id}>
@@ -64,43 +91,59 @@ function StopCard({ stop, index, mode }: { stop: Stop; index: number; mode: Plan
   );
 }
 
-function Checklist({ plan, orderId }: { plan: Plan; orderId: string }) {
+const PlanMap = lazy(() => import('../components/PlanMap'));
+
+/** Catches a map chunk that fails to load (offline, blocked): the list stays. */
+class MapBoundary extends Component<{ fallback: ReactNode; children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? this.props.fallback : this.props.children;
+  }
+}
+
+function RouteMap({ plan, onPin }: { plan: Plan; onPin: (i: number) => void }) {
   const { t } = useI18n();
-  const [done, setDone] = useState<Record<string, boolean>>({});
+  const [failed, setFailed] = useState(false);
+  const [home, setHome] = useState<Location | null>(null);
+  useEffect(() => {
+    let alive = true;
+    userApi
+      .profile()
+      .then((p) => {
+        if (alive && p.location) setHome(p.location);
+      })
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, []);
+  const stops = useMemo(
+    () =>
+      plan.stops.flatMap((s) => (s.store.location ? [{ lat: s.store.location.lat, lng: s.store.location.lng, name: s.store.name }] : [])),
+    [plan],
+  );
+  const homePoint = useMemo(() => home ?? DEFAULT_HOME, [home]);
+  if (stops.length === 0) return null;
+  const unavailable = (
+    <p className="notice small map-unavailable" role="status" data-testid="map-unavailable">
+      {t('detail.mapUnavailable')}
+    </p>
+  );
+  if (failed) return unavailable;
   return (
-    <section className="card success" data-testid="checklist">
-      <h2 className="card-title">{t('detail.checklistTitle')}</h2>
-      <p className="small muted">{t('detail.orderSaved')}</p>
-      {plan.stops.map((s, i) => (
-        <fieldset key={`${s.store.id}-${i}`} className="check-group">
-          <legend>
-            {i + 1}. {s.store.name}
-          </legend>
-          {s.items.map((it) => {
-            const key = `${i}/${it.basket_item_id}`;
-            return (
-              <label key={key} className="check">
-                <input type="checkbox" checked={done[key] ?? false} onChange={(e) => setDone((d) => ({ ...d, [key]: e.target.checked }))} />
-                <span>
-                  {it.product.name} ×{it.quantity}
-                </span>
-                <span className="num muted">{formatKrw(it.subtotal_krw)}</span>
-              </label>
-            );
-          })}
-        </fieldset>
-      ))}
-      <div className="row-actions">
-        <Link to="/orders" className="btn btn-outline" data-testid="to-orders">
-          {t('detail.seeOrders')}
-        </Link>
-        <Link to={`/payment/${encodeURIComponent(orderId)}`} className="btn-link small">
-          {t('detail.sandboxPay')}
-        </Link>
-      </div>
-    </section>
+    <MapBoundary fallback={unavailable}>
+      <Suspense fallback={<div className="plan-map plan-map-loading" aria-hidden="true" />}>
+        <PlanMap home={homePoint} stops={stops} homeLabel={t('detail.home')} onPinClick={onPin} onUnavailable={() => setFailed(true)} />
+      </Suspense>
+    </MapBoundary>
   );
 }
+
+/** Where the server plans from when the shopper stored no location (강남역). */
+const DEFAULT_HOME: Location = { lat: 37.4985, lng: 127.0292 };
 
 function CheckoutLinks({ links, fallbackUrl, storeName }: { links: CheckoutLink[]; fallbackUrl?: string | null | undefined; storeName: (id: string) => string }) {
   const { t } = useI18n();
@@ -135,17 +178,44 @@ function CheckoutLinks({ links, fallbackUrl, storeName }: { links: CheckoutLink[
 export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) {
   const { t } = useI18n();
   const params = useParams();
-  const mode: PlanMode = params.mode === 'online' ? 'online' : 'offline';
-  const { results, selections, setSelection } = usePlans();
-  const result = results[mode];
-  const plan = result?.plans.find((p) => p.plan_id === params.planId);
+  const navigate = useNavigate();
+  const requestId = params.requestId ?? '';
+  const { results, selections, setSelection, setResult } = usePlans();
+  const known = [results.offline, results.online].find((r) => r?.plan_request_id === requestId);
+  const [loadError, setLoadError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [highlight, setHighlight] = useState<number | null>(null);
+
+  // Opened by its address (a reload, back/forward, another device): fetch the stored answer.
+  useEffect(() => {
+    if (!requestId || known) return;
+    let alive = true;
+    setLoadError(null);
+    api
+      .get(requestId)
+      .then((r) => {
+        if (alive) setResult(r);
+      })
+      .catch((e: unknown) => {
+        if (alive) setLoadError(e);
+      });
+    return () => {
+      alive = false;
+    };
+  }, [requestId, known, api, setResult]);
+
+  const result = known;
+  const plan = result?.plans.find((p) => p.plan_id === params.planId);
+  const mode: PlanMode = result?.mode ?? 'offline';
 
   if (!result || !plan) {
+    if (!loadError && !result) return <Spinner label={t('common.loading')} />;
+    const expired = loadError instanceof ApiError && loadError.status === 410;
     return (
       <section className="card soon" data-testid="plan-missing">
-        <p className="soon-title">{t('detail.gone')}</p>
+        <p className="soon-title">{t(expired ? 'detail.expired' : 'detail.gone')}</p>
+        {loadError instanceof ApiError && loadError.status !== 404 && loadError.status !== 410 && <ErrorBox error={loadError} />}
         <Link to="/plans" className="btn btn-outline">
           {t('detail.backToPlans')}
         </Link>
@@ -156,6 +226,13 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
   const selection: Selection | undefined = selections[`${result.plan_request_id}/${plan.plan_id}`];
   const storeName = (id: string) => plan.stops.find((s) => s.store.id === id)?.store.name ?? id;
 
+  function showStop(i: number) {
+    setHighlight(i);
+    const el = document.getElementById(`stop-${i + 1}`);
+    el?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    el?.focus({ preventScroll: true });
+  }
+
   async function select() {
     if (!result || !plan) return;
     setBusy(true);
@@ -165,6 +242,8 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
       if (mode === 'offline') {
         const r = await api.selectOffline(req);
         setSelection(req.plan_request_id, req.plan_id, { mode: 'offline', result: r });
+        // Straight to the checklist ("장보기 모드"), which lives at its own address.
+        navigate(`/orders/${encodeURIComponent(r.order_id)}`);
       } else {
         const r = await api.selectOnline(req);
         setSelection(req.plan_request_id, req.plan_id, { mode: 'online', result: r });
@@ -184,7 +263,7 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
 
   return (
     <section data-testid="plan-detail">
-      <Link to="/plans" className="back-link">
+      <Link to={planPath(result.plan_request_id)} className="back-link">
         ‹ {t('detail.backToPlans')}
       </Link>
       <h1>{t(mode === 'offline' ? 'detail.titleOffline' : 'detail.titleOnline')}</h1>
@@ -195,6 +274,7 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
             {formatKrw(plan.total_krw)}
           </span>
         </div>
+        <SavingsLine plan={plan} all={result.plans} />
         <dl className="kv small">
           <dt>{t('plans.goods')}</dt>
           <dd className="num">{formatKrw(plan.goods_krw)}</dd>
@@ -203,23 +283,34 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
           {mode === 'offline' && (
             <>
               <dt>{t('plans.distance')}</dt>
-              <dd>{t('detail.roundTrip', { d: formatDistance(plan.distance_m) })}</dd>
+              <dd>
+                {t('detail.roundTrip', { d: formatDistance(plan.distance_m) })}
+                {plan.travel_minutes != null && ` · ${t('plans.minutes', { n: plan.travel_minutes })}`}
+              </dd>
             </>
           )}
         </dl>
+        <FrontierChart plan={plan} all={result.plans} />
         {result.degraded && <p className="notice small">{t('plans.degradedTitle')}</p>}
       </div>
+
+      {mode === 'offline' && <RouteMap plan={plan} onPin={showStop} />}
 
       <h2>{t(mode === 'offline' ? 'detail.route' : 'detail.malls')}</h2>
       <ol className="stops" data-testid="stops">
         {plan.stops.map((s, i) => (
-          <StopCard key={`${s.store.id}-${i}`} stop={s} index={i} mode={mode} />
+          <StopCard key={`${s.store.id}-${i}`} stop={s} index={i} mode={mode} highlighted={highlight === i} />
         ))}
       </ol>
       <MissingList items={plan.missing_items} />
 
       {selection?.mode === 'offline' && (
-        <Checklist plan={selection.result.checklist?.stops ? selection.result.checklist : plan} orderId={selection.result.order_id} />
+        <section className="card success" data-testid="checklist-link">
+          <p className="small">{t('detail.orderSaved')}</p>
+          <Link to={`/orders/${encodeURIComponent(selection.result.order_id)}`} className="btn btn-primary">
+            {t('order.open')}
+          </Link>
+        </section>
       )}
       {selection?.mode === 'online' && (
         <CheckoutLinks links={selection.result.checkout} fallbackUrl={selection.result.fallback_url} storeName={storeName} />

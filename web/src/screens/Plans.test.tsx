@@ -69,7 +69,7 @@ describe('PlanList', () => {
     expect(within(cards[0]!).getByTestId('missing-items').textContent).toContain('상품을 찾지 못했어요');
     expect(screen.queryByTestId('degraded-notice')).toBeNull();
     // each card opens its detail
-    expect(within(cards[0]!).getByRole('link').getAttribute('href')).toBe('/plans/offline/p1');
+    expect(within(cards[0]!).getByRole('link').getAttribute('href')).toBe('/plans/r1/p1');
   });
 
   it('shows the degraded notice listing the failed sources', () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { UserApi } from '../api/user';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../api/http';
 import { plansApi as defaultPlansApi, type GenerateResult, type PlansApi } from '../api/plans';
 import { priceCache } from '../api/priceCache';
@@ -8,7 +8,8 @@ import { Spinner } from '../components/Layout';
 import { ErrorBox, PageHeader } from '../components/ui';
 import { useI18n } from '../i18n';
 import { formatDistance, formatKrw } from '../lib/format';
-import { itemCount, labelKey, planLabels, reasonKey } from '../lib/plan';
+import { itemCount, labelKey, modeComparison, planLabels, reasonKey } from '../lib/plan';
+import { SavingsLine } from '../components/PlanReasons';
 import { useBasket } from '../state/basket';
 import { usePlans } from '../state/plans';
 import type { MissingItem, Plan, PlanMode, SourceOutcome } from '../types';
@@ -87,12 +88,19 @@ export function MissingList({ items }: { items: MissingItem[] }) {
   );
 }
 
-export function PlanCard({ plan, mode }: { plan: Plan; mode: PlanMode }) {
+/** The stable address of a plan (survives reloads; shareable between the shopper's devices). */
+export function planPath(requestId: string, planId?: string): string {
+  return planId === undefined
+    ? `/plans/${encodeURIComponent(requestId)}`
+    : `/plans/${encodeURIComponent(requestId)}/${encodeURIComponent(planId)}`;
+}
+
+export function PlanCard({ plan, mode, requestId, all = [] }: { plan: Plan; mode: PlanMode; requestId: string; all?: Plan[] }) {
   const { t } = useI18n();
   const fee = mode === 'offline' ? plan.travel_krw ?? 0 : plan.delivery_krw ?? 0;
   return (
     <li className="card plan-card" data-testid="plan-card">
-      <Link to={`/plans/${mode}/${encodeURIComponent(plan.plan_id)}`} className="plan-link" data-testid={`open-plan-${plan.plan_id}`}>
+      <Link to={planPath(requestId, plan.plan_id)} className="plan-link" data-testid={`open-plan-${plan.plan_id}`}>
         <div className="plan-top">
           <LabelChips plan={plan} mode={mode} />
           <span className="plan-total" data-testid="plan-total">
@@ -100,6 +108,7 @@ export function PlanCard({ plan, mode }: { plan: Plan; mode: PlanMode }) {
           </span>
         </div>
         <p className="plan-stores">{plan.stops.map((s) => s.store.name).join(' → ')}</p>
+        <SavingsLine plan={plan} all={all} />
         <dl className="plan-facts small">
           <div>
             <dt>{t('plans.goods')}</dt>
@@ -116,7 +125,10 @@ export function PlanCard({ plan, mode }: { plan: Plan; mode: PlanMode }) {
           {mode === 'offline' && (
             <div>
               <dt>{t('plans.distance')}</dt>
-              <dd>{formatDistance(plan.distance_m)}</dd>
+              <dd>
+                {formatDistance(plan.distance_m)}
+                {plan.travel_minutes != null && ` · ${t('plans.minutes', { n: plan.travel_minutes })}`}
+              </dd>
             </div>
           )}
         </dl>
@@ -140,11 +152,23 @@ export function PlanList({ result }: { result: GenerateResult }) {
       ) : (
         <ul className="plain-list">
           {result.plans.map((p) => (
-            <PlanCard key={p.plan_id} plan={p} mode={result.mode} />
+            <PlanCard key={p.plan_id} plan={p} mode={result.mode} requestId={result.plan_request_id} all={result.plans} />
           ))}
         </ul>
       )}
     </div>
+  );
+}
+
+/** "온라인이 1,200원 더 저렴해요" when both modes were planned for this basket. */
+export function ModeBanner({ results }: { results: Partial<Record<PlanMode, GenerateResult>> }) {
+  const { t } = useI18n();
+  const c = modeComparison(results.offline?.plans, results.online?.plans);
+  if (!c) return null;
+  return (
+    <p className="notice small" role="note" data-testid="mode-banner">
+      {t(c.cheaper === 'online' ? 'reasons.onlineCheaper' : 'reasons.offlineCheaper', { krw: formatKrw(c.diff_krw) })}
+    </p>
   );
 }
 
@@ -160,6 +184,30 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
   const { t } = useI18n();
   const basket = useBasket();
   const { mode, setMode, modeChosen, applyDefaultMode, results, setResult } = usePlans();
+  const { requestId } = useParams();
+  const navigate = useNavigate();
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const known = requestId ? [results.offline, results.online].find((r) => r?.plan_request_id === requestId) : undefined;
+
+  // A plan list opened by its address (a reload, another device): fetch it.
+  useEffect(() => {
+    if (!requestId || known) return;
+    let alive = true;
+    setLoadError(null);
+    api
+      .get(requestId)
+      .then((r) => {
+        if (!alive) return;
+        setResult(r);
+        setMode(r.mode);
+      })
+      .catch((e: unknown) => {
+        if (alive) setLoadError(e);
+      });
+    return () => {
+      alive = false;
+    };
+  }, [requestId, known, api, setResult, setMode]);
 
   // Start in the shopper's preferred mode (GET /preferences), unless they already chose.
   useEffect(() => {
@@ -177,7 +225,7 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
   }, [modeChosen, prefsApi, applyDefaultMode]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const result = results[mode];
+  const result = requestId ? known : results[mode];
 
   async function generate() {
     setBusy(true);
@@ -187,6 +235,7 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
       const r = await api.generate(mode, b === undefined ? {} : { basket: b });
       setResult(r);
       rememberPrices(r);
+      navigate(planPath(r.plan_request_id));
     } catch (e) {
       setError(e);
     } finally {
@@ -200,7 +249,15 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
   return (
     <section data-testid="plans-screen">
       <PageHeader title={t('plans.title')} />
-      <ModeToggle mode={mode} onChange={(m) => { setMode(m); setError(null); }} />
+      <ModeToggle
+        mode={mode}
+        onChange={(m) => {
+          setMode(m);
+          setError(null);
+          const other = results[m];
+          if (requestId) navigate(other ? planPath(other.plan_request_id) : '/plans');
+        }}
+      />
       <p className="muted small">{t(mode === 'offline' ? 'plans.offlineHint' : 'plans.onlineHint')}</p>
       {empty ? (
         <div className="card soon" data-testid="plans-empty">
@@ -237,6 +294,22 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
           )}
         </div>
       )}
+      {requestId && !known && !loadError && <Spinner label={t('common.loading')} />}
+      {loadError !== null && (
+        <div data-testid="plans-load-error">
+          <ErrorBox
+            error={loadError}
+            message={
+              loadError instanceof ApiError && loadError.status === 410
+                ? t('detail.expired')
+                : loadError instanceof ApiError && loadError.status === 404
+                  ? t('detail.gone')
+                  : null
+            }
+          />
+        </div>
+      )}
+      <ModeBanner results={results} />
       {!busy && result && <PlanList result={result} />}
     </section>
   );

@@ -89,7 +89,7 @@ function ReservationCard({ r, api, onChange }: { r: Reservation; api: Reservatio
             {t('resv.resume')}
           </button>
         )}
-        <button type="button" className="btn-small btn-outline" disabled={busy} onClick={() => void act(async () => { await api.runNow(r.id); setOpen(true); return null; })}>
+        <button type="button" className="btn-small btn-outline" disabled={busy} onClick={() => void act(async () => { await api.runNow(r.id); setOpen(true); return null; })} data-testid="resv-run-now">
           {t('resv.runNow')}
         </button>
         <button type="button" className="btn-small btn-ghost" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
