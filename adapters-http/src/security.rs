@@ -20,7 +20,7 @@ use actix_web::Error;
 
 /// The policy for the web app and the API.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-img-src 'self' data: blob: https://*.tile.openstreetmap.org; connect-src 'self'; \
+img-src 'self' data: blob: https://tile.openstreetmap.org https://*.tile.openstreetmap.org; connect-src 'self'; \
 font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
 frame-ancestors 'none'";
 

@@ -187,6 +187,12 @@ async fn security_headers_everywhere(app: TestApp) {
         let csp = get("content-security-policy");
         assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        // the web app's default tiles (tile.openstreetmap.org) and the
+        // older sharded hosts
+        assert!(
+            csp.contains("https://tile.openstreetmap.org "),
+            "{path}: {csp}"
+        );
         assert!(
             csp.contains("https://*.tile.openstreetmap.org"),
             "{path}: {csp}"
