@@ -39,7 +39,11 @@ trap cleanup EXIT
 # $1 crate folder, $2 database URL
 generate() {
   local crate="$1" url="$2"
-  "$DIESEL" database setup --database-url "$url" --migration-dir "$crate/migrations" \
+  # A copy: `diesel database setup` adds its own 00000000000000_diesel_initial_setup
+  # migration to a PostgreSQL migration folder, which the product must not ship.
+  local migrations="$work/$(basename "$crate")-migrations"
+  cp -r "$crate/migrations" "$migrations"
+  "$DIESEL" database setup --database-url "$url" --migration-dir "$migrations" \
     --config-file "$crate/diesel.toml" >/dev/null
   "$DIESEL" print-schema --database-url "$url" --config-file "$crate/diesel.toml" \
     >"$work/$(basename "$crate").rs"
