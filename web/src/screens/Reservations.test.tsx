@@ -122,7 +122,7 @@ describe('Reservations screen', () => {
     expect(screen.getAllByTestId('resv-item')).toHaveLength(3);
     expect(screen.getByTestId('resv-item-qty-1-value').textContent).toBe('2');
     fireEvent.click(screen.getByTestId('resv-item-qty-0-inc'));
-    fireEvent.click(screen.getByLabelText('계란 30구 빼기'));
+    fireEvent.click(screen.getByLabelText('계란 30구 삭제'));
     expect(screen.getAllByTestId('resv-item')).toHaveLength(2);
 
     fireEvent.click(screen.getByTestId('resv-create'));

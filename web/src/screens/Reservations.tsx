@@ -78,7 +78,7 @@ function PlannedItemsEditor({
               <button
                 type="button"
                 className="btn-small btn-ghost"
-                aria-label={t('resv.items.removeNamed', { name: i.name })}
+                aria-label={t('basket.removeNamed', { name: i.name })}
                 onClick={() => onChange(items.filter((x) => x !== i))}
                 data-testid={`resv-item-remove-${n}`}
               >
