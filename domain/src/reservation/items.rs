@@ -49,18 +49,14 @@ struct Parsed {
 
 fn parse_line(n: usize, input: &PlannedItemInput) -> Result<Parsed, Vec<InvalidValue>> {
     let mut problems = Vec::new();
-    let product = input
-        .product_id
-        .as_deref()
-        .map(|raw| {
-            // Both spellings must hold: the basket's (length, no spaces) and
-            // the catalog's (its id alphabet), else no product can match.
-            ProductRef::parse(raw)
-                .and_then(|r| ProductId::parse(raw.trim()).map(|p| (r, p)))
-                .map_err(|e| problems.push(problem(n, &e)))
-                .ok()
-        })
-        .flatten();
+    let product = input.product_id.as_deref().and_then(|raw| {
+        // Both spellings must hold: the basket's (length, no spaces) and
+        // the catalog's (its id alphabet), else no product can match.
+        ProductRef::parse(raw)
+            .and_then(|r| ProductId::parse(raw.trim()).map(|p| (r, p)))
+            .map_err(|e| problems.push(problem(n, &e)))
+            .ok()
+    });
     let name = match input.name.as_deref() {
         Some(raw) => ItemName::parse(raw)
             .map_err(|e| problems.push(problem(n, &e)))
