@@ -76,6 +76,10 @@ export interface ResponseMeta {
   sources: SourceOutcome[];
   generated_at: Timestamp;
   expires_at: Timestamp;
+  /** offline: where the route starts (the request's location, else the profile's, else 강남역) */
+  origin?: Location | null;
+  /** offline: how the shopper travels */
+  travel_mode?: TravelMode | null;
 }
 
 export interface Page<T> {
