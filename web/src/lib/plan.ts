@@ -130,3 +130,18 @@ export function originPlace(origin: Location, profile?: { address?: string | nul
   if (samePoint(origin, SERVER_DEFAULT_ORIGIN)) return { kind: 'default' };
   return { kind: 'point', ...coords };
 }
+
+/** The sample malls' price sources (app/src/sample/stores.rs), by id → the name shoppers know. */
+const SOURCE_NAMES: Record<string, string> = {
+  coupang: '쿠팡',
+  ssg: 'SSG닷컴',
+  kurly: '컬리',
+  lotteon: '롯데온',
+  'homeplus-online': '홈플러스 온라인',
+};
+
+/** A price source's name for the shopper: a store of the answer with that id, a known mall, else the id. */
+export function sourceName(id: string, plans: Plan[] = []): string {
+  for (const p of plans) for (const s of p.stops) if (s.store.id === id) return s.store.name;
+  return SOURCE_NAMES[id] ?? id;
+}

@@ -90,8 +90,8 @@ describe('PlanList', () => {
     );
     const notice = screen.getByTestId('degraded-notice');
     expect(notice.textContent).toContain('일부 가격 정보를 받지 못했어요');
-    expect(notice.textContent).toContain('kurly — 응답 지연');
-    expect(notice.textContent).toContain('coupang — 오류');
+    expect(notice.textContent).toContain('컬리 — 응답 지연');
+    expect(notice.textContent).toContain('쿠팡 — 오류');
   });
 });
 

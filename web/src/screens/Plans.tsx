@@ -9,7 +9,7 @@ import { ErrorBox, PageHeader } from '../components/ui';
 import { useI18n } from '../i18n';
 import { formatDistance, formatKrw } from '../lib/format';
 import { DESKTOP_QUERY, useMediaQuery } from '../lib/hooks';
-import { itemCount, labelKey, modeComparison, originPlace, planLabels, reasonKey } from '../lib/plan';
+import { itemCount, labelKey, modeComparison, originPlace, planLabels, reasonKey, sourceName } from '../lib/plan';
 import { SavingsLine } from '../components/PlanReasons';
 import { useBasket } from '../state/basket';
 import { usePlans } from '../state/plans';
@@ -76,7 +76,7 @@ export function ModeToggle({ mode, onChange }: { mode: PlanMode; onChange: (m: P
   );
 }
 
-export function DegradedNotice({ sources }: { sources: SourceOutcome[] }) {
+export function DegradedNotice({ sources, plans = [] }: { sources: SourceOutcome[]; plans?: Plan[] }) {
   const { t } = useI18n();
   return (
     <div className="notice notice-warn" role="status" data-testid="degraded-notice">
@@ -86,7 +86,7 @@ export function DegradedNotice({ sources }: { sources: SourceOutcome[] }) {
         <ul className="small" data-testid="degraded-sources">
           {sources.map((s) => (
             <li key={s.id}>
-              {s.id} — {t(s.status === 'timeout' ? 'plans.sourceTimeout' : 'plans.sourceError')}
+              {sourceName(s.id, plans)} — {t(s.status === 'timeout' ? 'plans.sourceTimeout' : 'plans.sourceError')}
             </li>
           ))}
         </ul>
@@ -215,7 +215,7 @@ export function PlanList({
   return (
     <div data-testid="plan-list">
       {origin && <PlanOrigin origin={origin} travelMode={result.meta?.travel_mode} profile={profile} />}
-      {result.degraded && <DegradedNotice sources={result.failedSources} />}
+      {result.degraded && <DegradedNotice sources={result.failedSources} plans={result.plans} />}
       {result.plans.length === 0 ? (
         <p className="empty">{t('plans.none')}</p>
       ) : (
