@@ -36,7 +36,8 @@ const TILE_PNG = Buffer.from(
 );
 
 // Accessibility of every screen: axe-core (WCAG 2.x A/AA rules) must find no serious or
-// critical violation, and every control must be a tap target of at least 44 × 44 px.
+// critical violation, and every control must be a tap target of at least 44 × 44 px (label.chip:
+// the choice chips; the plan label chips are text, not controls).
 const a11yFindings = [];
 async function a11y(page, screen) {
   // axe-core goes in through DevTools (a string evaluated by the browser, not by the page, so
@@ -51,7 +52,7 @@ async function a11y(page, screen) {
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
       const sel =
-        'button, a.btn, .tab, .auth-footer a, .switch a, .fine-print a, .chip, select, [role="button"], ' +
+        'button, a.btn, .tab, .auth-footer a, .switch a, .fine-print a, label.chip, select, [role="button"], ' +
         'input:not([type="hidden"]):not([type="radio"]):not([type="checkbox"])';
       const small = [];
       for (const el of document.querySelectorAll(sel)) {
@@ -59,15 +60,22 @@ async function a11y(page, screen) {
         const rect = el.getBoundingClientRect();
         const cs = getComputedStyle(el);
         if ((rect.width === 0 && rect.height === 0) || cs.visibility === 'hidden' || cs.display === 'none') continue;
+        if (rect.right > window.innerWidth + 1 || rect.left < -1) {
+          small.push(`off-screen: ${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.className}] ${Math.round(rect.left)}..${Math.round(rect.right)} of ${window.innerWidth}`);
+        }
         if (rect.width < 43.5 || rect.height < 43.5) {
           const id = el.getAttribute('data-testid') ?? el.className;
           small.push(`${el.tagName.toLowerCase()}[${id}] "${(el.textContent ?? '').trim().slice(0, 16)}" ${Math.round(rect.width)}×${Math.round(rect.height)}`);
         }
       }
+      // nothing may widen the page past the screen (sideways scrolling on a phone)
+      if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+        small.push(`page is ${document.documentElement.scrollWidth} px wide on a ${window.innerWidth} px screen`);
+      }
       return { violations, small };
     })
     .catch((e) => ({ violations: [`axe could not run: ${e.message}`], small: [] }));
-  const problems = [...found.violations, ...found.small.map((x) => `tap target < 44 px: ${x}`)];
+  const problems = [...found.violations, ...found.small.map((x) => (/^(off-screen|page is)/.test(x) ? x : `tap target < 44 px: ${x}`))];
   log(`a11y ${screen}: ${problems.length === 0 ? 'OK' : problems.join('; ')}`);
   if (problems.length) a11yFindings.push(`${screen}: ${problems.join('; ')}`);
 }
@@ -551,6 +559,12 @@ async function main() {
       }
       log(`origin: ${origin}`);
       if (status === 206) await page.getByTestId('degraded-notice').waitFor({ state: 'visible' });
+      // label chips are readable (a later .chip rule once painted 최저가 white on white)
+      const [fg, bg] = await page.locator('.chip-cheapest').first().evaluate((e) => {
+        const cs = getComputedStyle(e);
+        return [cs.color, cs.backgroundColor];
+      });
+      if (fg === bg) throw new Error(`최저가 chip is ${fg} on ${bg}`);
       const labels = await page.getByTestId('plan-label').allTextContents();
       if (!labels.includes('최저가')) throw new Error(`no 최저가 label among ${labels.join(', ')}`);
       const totals = await page.getByTestId('plan-total').allTextContents();

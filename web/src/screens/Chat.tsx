@@ -190,7 +190,7 @@ export function ChatScreen({
     <section className="chat" data-testid="chat-screen">
       <PageHeader title={t('chat.title')} />
       {offline && (
-        <p className="notice notice-warn small" role="status" data-testid="chat-offline">
+        <p className="notice notice-warn small chat-offline" role="status" data-testid="chat-offline">
           {t('chat.offline')} {unsent.size > 0 && t('chat.offlineSend')}
         </p>
       )}

@@ -398,7 +398,7 @@ export function PlansScreen({
         </div>
       )}
       {error !== null && (
-        <div data-testid="plans-error">
+        <div className="plans-error" data-testid="plans-error">
           <ErrorBox error={error} onRetry={retryable(error) && !busy ? () => void generate() : undefined} />
           {fieldProblems.length > 0 && (
             <ul className="small field-error">
