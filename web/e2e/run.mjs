@@ -795,6 +795,30 @@ async function main() {
     { needs: [S.basket] },
   );
 
+  await step(
+    page,
+    'desktop (1366×900): every tab passes axe with nothing off-screen',
+    async () => {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      try {
+        for (const [tab, testId] of [
+          ['tab-reservations', 'reservations-screen'],
+          ['tab-chat', 'chat-screen'],
+          ['tab-me', 'profile-form'],
+        ]) {
+          await page.getByTestId(tab).click();
+          await page.getByTestId(testId).waitFor({ state: 'visible' });
+          await page.waitForFunction(() => !document.querySelector('main .spinner'));
+          await a11y(page, `desktop-${testId}`);
+          await shot(page, `16-desktop-${testId}`);
+        }
+      } finally {
+        await page.setViewportSize({ width: 390, height: 844 });
+      }
+    },
+    { needs: [S.login] },
+  );
+
   await step(page, 'log out from my page → login screen (the cached chat goes with it)', async () => {
     await page.getByTestId('tab-me').click();
     await page.getByTestId('logout').click();
