@@ -589,6 +589,8 @@ async function main() {
       if (total !== planTotal) throw new Error(`detail total ${total} ≠ list total ${planTotal}`);
       log(`route: ${stops.join(' → ')}`);
       planDetailUrl = page.url();
+      const from = (await page.getByTestId('plan-origin').textContent())?.trim() ?? '';
+      if (!/에서 출발 · (도보|대중교통|자동차)/.test(from)) throw new Error(`plan page start point reads "${from}"`);
       await a11y(page, 'plan-detail');
       await shot(page, '05-plan-detail');
     },

@@ -10,8 +10,8 @@ import { useI18n } from '../i18n';
 import { formatDistance, formatKrw } from '../lib/format';
 import { usePlans, type Selection } from '../state/plans';
 import { kakaoMapUrl, naverMapUrl, SERVER_DEFAULT_ORIGIN } from '../lib/plan';
-import type { CheckoutLink, Location, Plan, PlanMode, Stop } from '../types';
-import { LabelChips, MissingList, planPath } from './Plans';
+import type { CheckoutLink, Location, Plan, PlanMode, Profile, Stop } from '../types';
+import { LabelChips, MissingList, PlanOrigin, planPath } from './Plans';
 
 /** Only absolute https links are ever opened (the server checks its allowlist too). */
 export function safeHttps(url: string): boolean {
@@ -200,6 +200,7 @@ export function PlanDetailScreen({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [highlight, setHighlight] = useState<number | null>(null);
+  const [profile, setProfile] = useState<Profile | null>(null);
 
   // Opened by its address (a reload, back/forward, another device): fetch the stored answer.
   useEffect(() => {
@@ -222,6 +223,22 @@ export function PlanDetailScreen({
   const result = known;
   const plan = result?.plans.find((p) => p.plan_id === wantedPlan);
   const mode: PlanMode = result?.mode ?? 'offline';
+  const origin = mode === 'offline' && !embedded ? result?.meta?.origin ?? null : null;
+
+  // On its own page the plan names its start point too (the list does it beside it).
+  useEffect(() => {
+    if (!origin) return;
+    let alive = true;
+    userApi
+      .profile()
+      .then((p) => {
+        if (alive) setProfile(p);
+      })
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [origin]);
 
   if (!result || !plan) {
     if (!loadError && !result) return <Spinner label={t('common.loading')} />;
@@ -289,6 +306,7 @@ export function PlanDetailScreen({
       ) : (
         <h1 id="plan-detail-title">{t(mode === 'offline' ? 'detail.titleOffline' : 'detail.titleOnline')}</h1>
       )}
+      {origin && <PlanOrigin origin={origin} travelMode={result.meta?.travel_mode} profile={profile} />}
       <div className="card">
         <div className="plan-top">
           <LabelChips plan={plan} mode={mode} />
