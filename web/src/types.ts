@@ -41,6 +41,9 @@ export const KNOWN_ERROR_CODES = [
   'BAD_RESPONSE',
   'UNSUPPORTED_MEDIA_TYPE',
   'BAD_REQUEST',
+  'MALFORMED_REQUEST',
+  'REQUEST_TIMEOUT',
+  'HEADERS_TOO_LARGE',
 ] as const;
 
 export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
