@@ -8,6 +8,8 @@
 mod geo;
 pub mod identity;
 pub mod import;
+#[cfg(any(test, feature = "mocks"))]
+pub mod memory;
 pub mod nearby;
 pub mod outlier;
 pub mod pack;
