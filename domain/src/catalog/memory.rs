@@ -194,3 +194,71 @@ impl CatalogRepository for InMemoryCatalog {
         Ok(counts(&self.inner()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+
+    use super::*;
+    use crate::catalog::{NewProduct, PriceKrw, Unit};
+
+    fn product(id: &str, name: &str) -> Product {
+        Product::new(NewProduct {
+            id: id.into(),
+            name: name.into(),
+            name_en: None,
+            aliases: Vec::new(),
+            category: "test".into(),
+            unit: Unit::Ea,
+            size: 1,
+            barcode: None,
+        })
+        .expect("product")
+    }
+
+    fn id(raw: &str) -> ProductId {
+        ProductId::parse(raw).expect("id")
+    }
+
+    #[tokio::test]
+    async fn products_are_upserted_by_id_and_read_in_id_order() {
+        let catalog =
+            InMemoryCatalog::with_products(vec![product("p2", "두부"), product("p1", "우유")]);
+        let batch = CatalogBatch {
+            products: vec![product("p2", "국산콩 두부")],
+            ..CatalogBatch::default()
+        };
+        let counts = catalog.upsert_catalog(&batch).await.expect("upsert");
+        assert_eq!(counts.products, 2);
+        let got = catalog
+            .get_products(&[id("p2"), id("p1"), id("nope")])
+            .await
+            .expect("get");
+        let names: Vec<&str> = got.iter().map(Product::name).collect();
+        assert_eq!(names, ["우유", "국산콩 두부"]);
+    }
+
+    #[tokio::test]
+    async fn an_offer_of_an_unknown_store_is_a_conflict_and_writes_nothing() {
+        let catalog = InMemoryCatalog::default();
+        let batch = CatalogBatch {
+            products: vec![product("p1", "우유")],
+            offers: vec![Offer {
+                store_id: StoreId::parse("nowhere").expect("store id"),
+                product_id: id("p1"),
+                price: PriceKrw::new(1_000).expect("price"),
+                observed_at: DateTime::from_timestamp(0, 0).unwrap_or_default(),
+                in_stock: true,
+                discounted: false,
+                flagged_outlier: false,
+            }],
+            ..CatalogBatch::default()
+        };
+        let err = catalog.upsert_catalog(&batch).await;
+        assert!(matches!(err, Err(RepoError::Conflict(_))), "{err:?}");
+        assert_eq!(
+            catalog.catalog_counts().await.expect("counts"),
+            CatalogCounts::default()
+        );
+    }
+}
