@@ -4,24 +4,10 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use ttokjang_tests::http::{split, Db, TestApp};
-
-async fn req(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    split(app.call(method, path, Some(token), body).await).await
-}
+use ttokjang_tests::http::{send as req, split, Db, TestApp};
 
 async fn token(app: &TestApp, name: &str) -> String {
-    let login = app.signup(&format!("{name}@example.com")).await;
-    login["access_token"]
-        .as_str()
-        .expect("access token")
-        .to_owned()
+    app.signup_token(&format!("{name}@example.com")).await
 }
 
 fn saturday_morning() -> Value {
@@ -429,7 +415,7 @@ async fn inbox_marks_read_and_counts_unread(app: TestApp) {
     use ttokjang_domain::notification::Notification;
     use ttokjang_domain::reservation::{ReservationRun, ResultStatus, RunOutcome};
     let login = app.signup("inbox-kim@example.com").await;
-    let t = login["access_token"].as_str().expect("token").to_owned();
+    let t = ttokjang_tests::http::access_token(&login);
     let lee = token(&app, "inbox-lee").await;
     let r = create(&app, &t, saturday_morning()).await;
     let svc = app.services().await;
@@ -838,20 +824,15 @@ async fn scheduler_carries_out_run_now(db: Db) {
     assert_eq!(inbox["items"][0]["run_id"], run["id"]);
 
     // With a stored basket the run plans it.
-    let svc = app.services().await;
-    ttokjang_tests::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
-    let (s, b) = req(
-        &app,
-        Method::PUT,
-        "/api/v1/basket",
+    app.with_catalog().await;
+    app.put_basket(
         &t,
-        Some(json!({"items": [
+        json!([
             {"product_id": "milk", "name": "서울우유 1L", "quantity": 2},
             {"product_id": "eggs", "name": "계란 30구", "quantity": 1}
-        ]})),
+        ]),
     )
     .await;
-    assert_eq!(s, 200, "{b}");
     let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
     assert_eq!(s, 202, "{run}");
     let finished = finished_run(&app, &t, &path, &run["id"]).await;
