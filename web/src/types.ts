@@ -486,7 +486,8 @@ export type ReservationChannel = 'in_app' | 'webhook' | 'email';
 export type RunResultStatus = 'success' | 'degraded' | 'failed';
 export type ReservationStatus = 'active' | 'paused' | 'completed' | 'failed' | 'cancelled';
 /** 0 = Sunday … 6 = Saturday (as documented in docs/) */
-export type DayOfWeek = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+/** ISO 8601 weekday, as the API takes it: 1 = Monday … 7 = Sunday. */
+export type DayOfWeek = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 /** A line of a reservation's own item list (`planned_items`). */
 export interface PlannedItem {

@@ -66,6 +66,21 @@ describe('Reservations screen', () => {
     await waitFor(() => expect(screen.getByTestId('resv-pause')).toBeTruthy());
   });
 
+  it('sends Sunday as 7, the API\'s ISO weekday (1 = Monday … 7 = Sunday)', async () => {
+    const api = {
+      list: vi.fn(async () => ({ items: [], next_cursor: null })),
+      create: vi.fn(async (r: NewReservation) => ({ id: 'r7', next_run_at: null, last_run_at: null, last_result_status: null, retry_count: 0, status: 'active', timezone: 'Asia/Seoul', channel: 'in_app', ...r }) as Reservation),
+    } as unknown as ReservationsApi;
+    renderWith(api);
+    await screen.findByTestId('resv-form');
+    fireEvent.click(screen.getByLabelText('일'));
+    fireEvent.click(screen.getByLabelText('월'));
+    fireEvent.click(screen.getByTestId('resv-create'));
+    await screen.findByTestId('reservation');
+    expect(api.create).toHaveBeenCalledWith(expect.objectContaining({ days_of_week: [1, 6, 7] }));
+    expect(screen.getByTestId('reservation').textContent).toContain('월·토·일');
+  });
+
   it('refuses a reservation without days before calling the server', async () => {
     const api = { list: vi.fn(async () => ({ items: [], next_cursor: null })), create: vi.fn() } as unknown as ReservationsApi;
     renderWith(api);

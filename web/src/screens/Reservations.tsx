@@ -94,7 +94,7 @@ function PlannedItemsEditor({
   );
 }
 
-const DAYS: DayOfWeek[] = [1, 2, 3, 4, 5, 6, 0];
+const DAYS: DayOfWeek[] = [1, 2, 3, 4, 5, 6, 7];
 
 function Runs({ api, id }: { api: ReservationsApi; id: string }) {
   const { t, lang } = useI18n();
@@ -142,7 +142,7 @@ function ReservationCard({ r, api, onChange }: { r: Reservation; api: Reservatio
       setBusy(false);
     }
   };
-  const days = (r.days_of_week ?? []).map((d) => t(`resv.day.${d}` as 'resv.day.0')).join('·');
+  const days = (r.days_of_week ?? []).map((d) => t(`resv.day.${d}` as 'resv.day.7')).join('·');
   const statusKey = `resv.status.${r.status}`;
   return (
     <li className="card" data-testid="reservation">
@@ -227,7 +227,7 @@ export function ReservationsScreen({ api = defaultApi, catalogApi }: { api?: Res
         title: title.trim(),
         mode,
         schedule_type: 'weekly',
-        days_of_week: [...days].sort(),
+        days_of_week: [...days].sort((a, b) => a - b),
         time_of_day: time,
         timezone: 'Asia/Seoul',
         channel: 'in_app',
@@ -270,7 +270,7 @@ export function ReservationsScreen({ api = defaultApi, catalogApi }: { api?: Res
                 checked={days.includes(d)}
                 onChange={(e) => setDays((cur) => (e.target.checked ? [...cur, d] : cur.filter((x) => x !== d)))}
               />
-              {t(`resv.day.${d}` as 'resv.day.0')}
+              {t(`resv.day.${d}` as 'resv.day.7')}
             </label>
           ))}
           {fields.days_of_week && <small className="field-error">{fields.days_of_week}</small>}
