@@ -146,15 +146,6 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         )),
         metrics.clone(),
     ));
-    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
-        stores.catalog.clone(),
-        gateway,
-        stores.plan_requests.clone(),
-        clock.clone(),
-        random.clone(),
-        config.redirect_allowlist.clone(),
-        Duration::seconds(config.plan_request_ttl_s),
-    ));
     let shopper: Arc<dyn ttokjang_domain::planner::context::PlanContext> =
         Arc::new(ttokjang_domain::planner::context::StoredPlanContext::new(
             user_data.basket.clone(),
@@ -162,9 +153,20 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             user_data.profile.clone(),
             user_data.orders.clone(),
         ));
+    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
+        ttokjang_domain::planner::service::PlanPorts {
+            catalog: stores.catalog.clone(),
+            prices: gateway,
+            requests: stores.plan_requests.clone(),
+            shopper: shopper.clone(),
+            clock: clock.clone(),
+            random: random.clone(),
+        },
+        config.redirect_allowlist.clone(),
+        Duration::seconds(config.plan_request_ttl_s),
+    ));
     let runner = Arc::new(ttokjang_domain::planner::runner::PlanRunner::new(
         plans.clone(),
-        shopper.clone(),
     ));
     let reservations = Arc::new(ReservationService::new(
         stores.reservations.clone(),
@@ -461,7 +463,7 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
                 svc.clock.clone(),
                 svc.random.clone(),
             )
-            .with_planner(svc.plans.clone(), svc.shopper.clone()),
+            .with_planner(svc.plans.clone()),
         ),
         heartbeat,
         reservations: svc.reservations.clone(),

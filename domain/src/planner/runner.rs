@@ -1,11 +1,12 @@
 //! A reservation run: plan the shopper's stored basket with their stored
-//! settings, and sum the best plan up for the notification.
+//! settings (`PlanService::generate_for`), and sum the best plan up for the
+//! notification.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::context::PlanContext;
+use super::generate::PlanOverrides;
 use super::service::{PlanService, PlanningError};
 use super::PlanMode;
 use crate::reservation::ports::ReservationRunner;
@@ -13,12 +14,11 @@ use crate::reservation::{Reservation, ResultStatus, RunOutcome};
 
 pub struct PlanRunner {
     plans: Arc<PlanService>,
-    context: Arc<dyn PlanContext>,
 }
 
 impl PlanRunner {
-    pub fn new(plans: Arc<PlanService>, context: Arc<dyn PlanContext>) -> Self {
-        Self { plans, context }
+    pub fn new(plans: Arc<PlanService>) -> Self {
+        Self { plans }
     }
 }
 
@@ -43,29 +43,13 @@ pub(crate) fn thousands(n: i64) -> String {
 impl ReservationRunner for PlanRunner {
     async fn run(&self, reservation: &Reservation) -> RunOutcome {
         let user = reservation.user_id;
-        let defaults = match self.context.defaults(user, true).await {
-            Ok(d) => d,
-            // The storage adapter logs the cause; the shopper gets a plain summary.
-            Err(_) => {
-                return RunOutcome::new(
-                    ResultStatus::Failed,
-                    "저장된 장바구니를 읽지 못했어요. 잠시 후 다시 시도할게요.",
-                );
-            }
-        };
-        if defaults.lines.is_empty() {
-            return RunOutcome::new(
-                ResultStatus::Failed,
-                "장바구니가 비어 있어 플랜을 만들지 않았어요.",
-            );
-        }
         let where_ = match reservation.mode {
             PlanMode::Offline => "매장",
             PlanMode::Online => "온라인",
         };
         match self
             .plans
-            .generate(user, reservation.mode, &defaults.lines, &defaults.settings)
+            .generate_for(user, reservation.mode, PlanOverrides::default())
             .await
         {
             Ok(super::service::Generated { answer, .. }) => {
@@ -99,12 +83,19 @@ impl ReservationRunner for PlanRunner {
                 ResultStatus::Failed,
                 "지금은 장바구니의 어떤 상품도 살 수 있는 곳이 없어요.",
             ),
-            Err(PlanningError::ClarificationRequired { .. } | PlanningError::Invalid(_)) => {
-                RunOutcome::new(
-                    ResultStatus::Failed,
-                    "장바구니에 확인이 필요한 상품이 있어요.",
-                )
-            }
+            Err(
+                PlanningError::ClarificationRequired { .. }
+                | PlanningError::Invalid(_)
+                | PlanningError::Override(_),
+            ) => RunOutcome::new(
+                ResultStatus::Failed,
+                "장바구니에 확인이 필요한 상품이 있어요.",
+            ),
+            // The storage adapter logs the cause; the shopper gets a plain summary.
+            Err(PlanningError::Defaults(_)) => RunOutcome::new(
+                ResultStatus::Failed,
+                "저장된 장바구니를 읽지 못했어요. 잠시 후 다시 시도할게요.",
+            ),
             Err(PlanningError::Repo(_)) => RunOutcome::new(
                 ResultStatus::Failed,
                 "플랜을 저장하지 못했어요. 잠시 후 다시 시도할게요.",

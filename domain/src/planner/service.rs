@@ -8,6 +8,7 @@ use chrono::Duration;
 use thiserror::Error;
 use uuid::Uuid;
 
+use super::context::PlanContext;
 use super::prices::{PriceGateway, SourceStatus};
 use super::view::{
     FrontierView, ItemView, LatLng, MetaView, MissingView, OptimalityView, PlanAnswer, PlanView,
@@ -68,6 +69,12 @@ pub enum PlanningError {
     ClarificationRequired { lines: Vec<(String, String)> },
     #[error("invalid request")]
     Invalid(Vec<InvalidValue>),
+    /// An override of the stored defaults was refused (see `PlanOverrides`).
+    #[error(transparent)]
+    Override(#[from] super::generate::OverrideRefused),
+    /// The shopper's stored basket or settings could not be read.
+    #[error("the stored basket or settings could not be read: {0}")]
+    Defaults(RepoError),
     /// No line can be bought. `degraded`: a price source failed or missed
     /// its deadline, so the cause may be on our side (the HTTP adapter answers
     /// 503 then, and 422 when the basket itself cannot be supplied).
@@ -110,6 +117,8 @@ pub struct Selection {
 pub struct Generated {
     pub answer: PlanAnswer,
     pub json: String,
+    /// How many lines were planned.
+    pub lines: usize,
 }
 
 /// A link to one mall's checkout.
@@ -119,10 +128,23 @@ pub struct CheckoutLink {
     pub redirect_url: String,
 }
 
+/// The ports plan generation reads and writes.
+#[derive(Clone)]
+pub struct PlanPorts {
+    pub catalog: Arc<dyn CatalogRepository>,
+    pub prices: Arc<dyn PriceGateway>,
+    pub requests: Arc<dyn PlanRequestRepository>,
+    /// The shopper's stored basket and settings (the defaults of a request).
+    pub shopper: Arc<dyn PlanContext>,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn RandomSource>,
+}
+
 pub struct PlanService {
     catalog: Arc<dyn CatalogRepository>,
     prices: Arc<dyn PriceGateway>,
     requests: Arc<dyn PlanRequestRepository>,
+    shopper: Arc<dyn PlanContext>,
     clock: Arc<dyn Clock>,
     random: Arc<dyn RandomSource>,
     allowlist: RedirectAllowlist,
@@ -130,19 +152,20 @@ pub struct PlanService {
 }
 
 impl PlanService {
-    pub fn new(
-        catalog: Arc<dyn CatalogRepository>,
-        prices: Arc<dyn PriceGateway>,
-        requests: Arc<dyn PlanRequestRepository>,
-        clock: Arc<dyn Clock>,
-        random: Arc<dyn RandomSource>,
-        allowlist: RedirectAllowlist,
-        lifetime: Duration,
-    ) -> Self {
+    pub fn new(ports: PlanPorts, allowlist: RedirectAllowlist, lifetime: Duration) -> Self {
+        let PlanPorts {
+            catalog,
+            prices,
+            requests,
+            shopper,
+            clock,
+            random,
+        } = ports;
         Self {
             catalog,
             prices,
             requests,
+            shopper,
             clock,
             random,
             allowlist,
@@ -154,8 +177,14 @@ impl PlanService {
         &self.allowlist
     }
 
-    /// Plans the basket, stores the answer and returns it with its JSON.
-    pub async fn generate(
+    pub(crate) fn shopper(&self) -> &dyn PlanContext {
+        self.shopper.as_ref()
+    }
+
+    /// Plans these lines with these settings, stores the answer and returns
+    /// it with its JSON. Callers go through [`PlanService::generate_for`],
+    /// which reads the defaults and applies the overrides.
+    pub(crate) async fn generate(
         &self,
         user: UserId,
         mode: PlanMode,
@@ -255,8 +284,9 @@ impl PlanService {
                 view
             })
             .collect();
+        let id = self.random.uuid();
         let answer = PlanAnswer {
-            plan_request_id: self.random.uuid().to_string(),
+            plan_request_id: id,
             mode,
             plans: views,
             meta: MetaView {
@@ -267,8 +297,6 @@ impl PlanService {
                 optimality,
             },
         };
-        let id = Uuid::parse_str(&answer.plan_request_id)
-            .map_err(|_| RepoError::Corrupt("plan request id".into()))?;
         // Sized for a usual answer (~15 KB for 30 lines), so it does not regrow.
         let mut payload = Vec::with_capacity(32 * 1024);
         serde_json::to_writer(&mut payload, &answer)
@@ -287,6 +315,7 @@ impl PlanService {
         Ok(Generated {
             answer,
             json: stored.payload,
+            lines: lines.len(),
         })
     }
 
@@ -523,15 +552,10 @@ impl PlanService {
     }
 
     /// One of the user's stored plan requests, whose `payload` is the answer
-    /// exactly as it was sent: `NotFound` for another user's id, an unknown
-    /// or malformed one; `Expired` once `expires_at` has passed (until the
-    /// request is pruned, then `NotFound`).
-    pub async fn stored(
-        &self,
-        user: UserId,
-        plan_request_id: &str,
-    ) -> Result<StoredPlanRequest, SelectError> {
-        let id = Uuid::parse_str(plan_request_id).map_err(|_| SelectError::NotFound)?;
+    /// exactly as it was sent: `NotFound` for another user's id or an unknown
+    /// one; `Expired` once `expires_at` has passed (until the request is
+    /// pruned, then `NotFound`).
+    pub async fn stored(&self, user: UserId, id: Uuid) -> Result<StoredPlanRequest, SelectError> {
         let request = self
             .requests
             .find(user, id)
@@ -548,10 +572,9 @@ impl PlanService {
         &self,
         user: UserId,
         mode: PlanMode,
-        plan_request_id: &str,
+        id: Uuid,
         plan_id: &str,
     ) -> Result<Selection, SelectError> {
-        let id = Uuid::parse_str(plan_request_id).map_err(|_| SelectError::NotFound)?;
         let request = self
             .requests
             .find(user, id)
