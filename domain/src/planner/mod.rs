@@ -9,8 +9,11 @@ pub mod context;
 pub mod generate;
 pub mod ports;
 pub mod prices;
+mod render;
 pub mod runner;
+mod select;
 pub mod service;
+mod sources;
 pub mod view;
 
 use crate::user::UserId;
