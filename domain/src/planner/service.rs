@@ -13,7 +13,7 @@ use thiserror::Error;
 use super::context::PlanContext;
 use super::prices::{PriceGateway, SourceStatus};
 use super::render::{add_minutes, missing_view, plan_view, reasons};
-use super::view::{MetaView, MissingView, PlanAnswer, PlanView};
+use super::view::{LatLng, MetaView, MissingView, PlanAnswer, PlanView};
 use super::{PlanMode, StoredPlanRequest};
 use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::ProductQuery;
@@ -295,6 +295,12 @@ impl PlanService {
                 generated_at: now,
                 expires_at: now + self.lifetime,
                 optimality,
+                origin: (mode == PlanMode::Offline).then(|| LatLng {
+                    lat: settings.origin.lat(),
+                    lng: settings.origin.lng(),
+                }),
+                travel_mode: (mode == PlanMode::Offline)
+                    .then(|| settings.travel_mode.as_str().to_owned()),
             },
         };
         // Sized for a usual answer (~15 KB for 30 lines), so it does not regrow.
