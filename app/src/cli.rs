@@ -280,9 +280,8 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
             println!("import prices {}\n{report}", path.display());
         }
         Command::SyncPrices { source, day } => {
-            let settings = crate::sync::SyncSettings::from_env().map_err(StartError::Import)?;
             let report = crate::sync::run(
-                &settings,
+                &config.price_feeds,
                 svc.stores.price_sync.as_ref(),
                 svc.stores.catalog.as_ref(),
                 svc.clock.as_ref(),

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use ttokjang::cli::{self, Command};
 use ttokjang::config::Config;
-use ttokjang::logging::{self, LogFormat};
+use ttokjang::logging;
 use ttokjang::server;
 
 #[global_allocator]
@@ -34,8 +34,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let format = config.log_format.parse().unwrap_or(LogFormat::Text);
-    logging::init(format, &config.log_filter);
+    logging::init(config.log_format, &config.log_filter);
     let result = match command {
         Command::Serve => serve(&config).await,
         other => cli::run_admin(other, &config).await,

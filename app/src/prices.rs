@@ -18,8 +18,6 @@ use ttokjang_domain::planner::prices::{
 };
 use ttokjang_domain::ports::CatalogRepository;
 
-use crate::config::ConfigError;
-
 /// A mall's prices as last observed in the catalog.
 pub struct CatalogPriceSource {
     id: String,
@@ -55,39 +53,14 @@ impl PriceSource for CatalogPriceSource {
     }
 }
 
-/// An injected fault.
+/// An injected fault (`PRICE_SOURCE_FAULTS`, parsed by
+/// [`crate::config::prices::parse_faults`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// Answer correctly, but only after this long.
     Delay(Duration),
     /// Fail at once.
     Error,
-}
-
-/// Parses `PRICE_SOURCE_FAULTS`: `mall-id=delay:1500,other-id=error`.
-pub fn parse_faults(raw: &str) -> Result<HashMap<String, Fault>, ConfigError> {
-    let bad = |problem: String| ConfigError {
-        var: "PRICE_SOURCE_FAULTS",
-        problem,
-    };
-    let mut faults = HashMap::new();
-    for item in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let (id, fault) = item
-            .split_once('=')
-            .ok_or_else(|| bad(format!("{item:?} is not id=fault")))?;
-        let fault = match fault.trim().split_once(':') {
-            Some(("delay", ms)) => Fault::Delay(Duration::from_millis(
-                ms.parse()
-                    .ok()
-                    .filter(|ms| *ms <= 60_000)
-                    .ok_or_else(|| bad(format!("{item:?}: delay must be 0 to 60000 ms")))?,
-            )),
-            None if fault.trim() == "error" => Fault::Error,
-            _ => return Err(bad(format!("{item:?}: fault must be delay:MS or error"))),
-        };
-        faults.insert(id.trim().to_owned(), fault);
-    }
-    Ok(faults)
 }
 
 pub struct FaultySource {
@@ -238,26 +211,5 @@ impl PriceGateway for MeteredGateway {
             self.metrics.price_source(&r.source_id, status, seconds);
         }
         reports
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn faults_parse() {
-        let f = parse_faults("coupang=delay:1500, kurly=error").expect("ok");
-        assert_eq!(f["coupang"], Fault::Delay(Duration::from_millis(1500)));
-        assert_eq!(f["kurly"], Fault::Error);
-        assert!(parse_faults("").expect("ok").is_empty());
-        for bad in [
-            "coupang",
-            "coupang=slow",
-            "coupang=delay:x",
-            "coupang=delay:999999",
-        ] {
-            assert!(parse_faults(bad).is_err(), "{bad}");
-        }
     }
 }

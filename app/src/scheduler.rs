@@ -63,9 +63,10 @@ impl SchedulerSettings {
 }
 
 /// A lease owner for this process: host, pid and a random part.
-pub fn lease_owner(random: &dyn RandomSource) -> String {
-    let host = std::env::var("HOSTNAME")
-        .ok()
+/// `host` is `HOSTNAME` from the configuration; without it `/etc/hostname`.
+pub fn lease_owner(host: Option<&str>, random: &dyn RandomSource) -> String {
+    let host = host
+        .map(str::to_owned)
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
         .map(|h| {
             h.trim()
@@ -301,7 +302,7 @@ impl Scheduler {
         let finish = RunFinish {
             status: outcome.status.into(),
             summary: outcome.summary.clone(),
-            plan_request_id: outcome.plan_request_id.clone(),
+            plan_request_id: outcome.plan_request_id,
             finished_at,
             progress,
         };

@@ -136,28 +136,16 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             random.clone(),
         )),
     };
-    let allowlist = ttokjang_domain::redirect::RedirectAllowlist::parse(&config.redirect_allowlist)
-        .map_err(|e| StartError::Config(e.to_string()))?;
     let metrics: Arc<dyn Metrics> = Arc::new(crate::metrics::PrometheusMetrics::new(env!(
         "CARGO_PKG_VERSION"
     )));
     let gateway = Arc::new(crate::prices::MeteredGateway::new(
         Arc::new(crate::prices::DeadlineGateway::new(
             stores.catalog.clone(),
-            crate::prices::parse_faults(&config.price_source_faults)
-                .map_err(|e| StartError::Config(e.to_string()))?,
+            config.price_source_faults.clone(),
             std::time::Duration::from_millis(config.price_source_deadline_ms),
         )),
         metrics.clone(),
-    ));
-    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
-        stores.catalog.clone(),
-        gateway,
-        stores.plan_requests.clone(),
-        clock.clone(),
-        random.clone(),
-        allowlist,
-        Duration::seconds(config.plan_request_ttl_s),
     ));
     let shopper: Arc<dyn ttokjang_domain::planner::context::PlanContext> =
         Arc::new(ttokjang_domain::planner::context::StoredPlanContext::new(
@@ -166,9 +154,20 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             user_data.profile.clone(),
             user_data.orders.clone(),
         ));
+    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
+        ttokjang_domain::planner::service::PlanPorts {
+            catalog: stores.catalog.clone(),
+            prices: gateway,
+            requests: stores.plan_requests.clone(),
+            shopper: shopper.clone(),
+            clock: clock.clone(),
+            random: random.clone(),
+        },
+        config.redirect_allowlist.clone(),
+        Duration::seconds(config.plan_request_ttl_s),
+    ));
     let runner = Arc::new(ttokjang_domain::planner::runner::PlanRunner::new(
         plans.clone(),
-        shopper.clone(),
     ));
     let reservations = Arc::new(ReservationService::new(
         stores.reservations.clone(),
@@ -252,14 +251,15 @@ pub const DEMO_FILE: &str = "demo-account.txt";
 /// `DATA_DIR/demo-account.txt` (mode 0600), never to stdout (which is also the
 /// log stream under journald or docker): stdout gets the file's path, and only
 /// an interactive terminal gets the credentials themselves.
-pub async fn ensure_demo_account(svc: &Services, data_dir: &Path) -> Result<(), StartError> {
+pub async fn ensure_demo_account(svc: &Services, config: &Config) -> Result<(), StartError> {
     if svc.stores.users.count().await? > 0 {
         return Ok(());
     }
-    let password = std::env::var("DEMO_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| readable_secret(svc.random.as_ref(), 16));
+    let data_dir = config.data_dir.as_path();
+    let password = match &config.demo_password {
+        Some(p) => String::from_utf8_lossy(&p.0).into_owned(),
+        None => readable_secret(svc.random.as_ref(), 16),
+    };
     let registered = svc
         .auth
         .register(
@@ -397,7 +397,7 @@ pub fn scheduler(config: &Config, svc: &Services) -> Result<Scheduler, StartErro
         svc.clock.clone(),
         svc.random.clone(),
     ));
-    let mut settings = SchedulerSettings::new(lease_owner(svc.random.as_ref()));
+    let mut settings = SchedulerSettings::new(lease_owner(c.host.as_deref(), svc.random.as_ref()));
     settings.poll = std::time::Duration::from_secs(c.poll_s);
     settings.lease = Duration::seconds(c.lease_s);
     settings.retry = RetryPolicy {
@@ -426,7 +426,7 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
     let svc = services(config).await?;
     let metrics = svc.metrics.clone();
     if config.demo_account {
-        ensure_demo_account(&svc, &config.data_dir).await?;
+        ensure_demo_account(&svc, config).await?;
     }
     if config.sample_data {
         ensure_sample_catalog(&svc).await?;
@@ -459,13 +459,13 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
         catalog: svc.stores.catalog.clone(),
         chat: Arc::new(
             ttokjang_domain::chat::service::ChatService::new(
-                chat_assistant(svc.stores.catalog.clone())?,
+                chat_assistant(config, svc.stores.catalog.clone())?,
                 svc.user_data.basket.clone(),
                 svc.stores.chat.clone(),
                 svc.clock.clone(),
                 svc.random.clone(),
             )
-            .with_planner(svc.plans.clone(), svc.shopper.clone()),
+            .with_planner(svc.plans.clone()),
         ),
         heartbeat,
         reservations: svc.reservations.clone(),
@@ -551,12 +551,13 @@ pub async fn not_built() -> HttpResponse {
 /// The rule-based chat assistant, behind the optional LLM when
 /// `TTOKJANG_LLM_BASE_URL` is set (docs/RUNBOOK.md).
 fn chat_assistant(
+    config: &Config,
     catalog: Arc<dyn ttokjang_domain::ports::CatalogRepository>,
 ) -> Result<Arc<dyn ttokjang_domain::chat::assistant::ChatAssistant>, StartError> {
     let rules: Arc<dyn ttokjang_domain::chat::assistant::ChatAssistant> = Arc::new(
         ttokjang_domain::chat::assistant::RuleBasedAssistant::new(catalog.clone()),
     );
-    Ok(match crate::llm::LlmConfig::from_env() {
+    Ok(match config.llm.clone() {
         Some(config) => {
             tracing::info!(
                 model = %config.model,

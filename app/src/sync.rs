@@ -1,12 +1,11 @@
 //! `ttokjang sync prices [--source chamgagyeok|kamis] [--day YYYYMMDD]`: runs
 //! the price sync by hand, with a progress bar on a terminal and a summary.
 //!
-//! Feeds are configured from the environment only (`.env.example`); keys are
-//! masked wherever they are shown.
+//! Feeds are configured from the environment only (`.env.example`, read once
+//! into `Config::price_feeds`); keys are masked wherever they are shown.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
-use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate, Utc, Weekday};
 use ttokjang_domain::ports::{CatalogRepository, Clock, SyncStateRepository};
@@ -17,68 +16,14 @@ use crate::pricefeeds::chamgagyeok::Chamgagyeok;
 use crate::pricefeeds::kamis::Kamis;
 use crate::pricefeeds::{mask, FeedConfig};
 
-/// The feeds' settings, read from the environment.
+/// The feeds' settings, parsed at start with the rest of the configuration
+/// (`crate::config::prices::feeds`).
 #[derive(Debug, Clone)]
 pub struct SyncSettings {
     pub chamgagyeok: FeedConfig,
     pub kamis: FeedConfig,
     pub kamis_counties: Vec<String>,
     pub daily_budget: u32,
-}
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-impl SyncSettings {
-    pub fn from_env() -> Result<Self, String> {
-        let timeout = match var("PRICE_FEED_TIMEOUT_S") {
-            Some(v) => v
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=300).contains(s))
-                .ok_or("PRICE_FEED_TIMEOUT_S must be 1 to 300")?,
-            None => 20,
-        };
-        let daily_budget = match var("PRICE_SYNC_DAILY_BUDGET") {
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or("PRICE_SYNC_DAILY_BUDGET must be 1 to 100000")?,
-            None => ttokjang_domain::pricesync::service::DEFAULT_DAILY_BUDGET,
-        };
-        let timeout = Duration::from_secs(timeout);
-        Ok(Self {
-            chamgagyeok: FeedConfig {
-                base_url: var("CHAMGAGYEOK_BASE_URL").unwrap_or_else(|| {
-                    "https://apis.data.go.kr/B551919/ProductPriceInfoService".into()
-                }),
-                key: var("CHAMGAGYEOK_SERVICE_KEY").unwrap_or_default(),
-                op_suffix: var("CHAMGAGYEOK_OP_SUFFIX").unwrap_or_default(),
-                timeout,
-                cert_id: String::new(),
-            },
-            kamis: FeedConfig {
-                base_url: var("KAMIS_BASE_URL")
-                    .unwrap_or_else(|| "https://www.kamis.or.kr/service/price/xml.do".into()),
-                key: var("KAMIS_CERT_KEY").unwrap_or_default(),
-                op_suffix: String::new(),
-                timeout,
-                cert_id: var("KAMIS_CERT_ID").unwrap_or_default(),
-            },
-            kamis_counties: var("KAMIS_COUNTIES")
-                .unwrap_or_else(|| "1101".into())
-                .split(',')
-                .map(|c| c.trim().to_owned())
-                .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
-                .collect(),
-            daily_budget,
-        })
-    }
 }
 
 /// The latest 참가격 survey day on or before `today`: surveys are on Fridays.

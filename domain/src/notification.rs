@@ -20,7 +20,7 @@ pub struct Notification {
     pub body: String,
     pub created_at: DateTime<Utc>,
     /// The plan request the run produced (a success links to its plans).
-    pub plan_request_id: Option<String>,
+    pub plan_request_id: Option<Uuid>,
     /// When the shopper read it; `None`: unread.
     pub read_at: Option<DateTime<Utc>>,
 }
@@ -47,7 +47,7 @@ impl Notification {
             title: format!("{} — {verdict}", reservation.title.as_str()),
             body: outcome.summary.clone(),
             created_at: now,
-            plan_request_id: outcome.plan_request_id.clone(),
+            plan_request_id: outcome.plan_request_id,
             read_at: None,
         }
     }

@@ -6,6 +6,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use ttokjang_tests::http::{send as req, split, Db, TestApp};
 
+/// A plan request id a fake run reports.
+const PR_INBOX: uuid::Uuid = uuid::Uuid::from_u128(0x1b0c_5e1e_c7ed_4000_8000_0000_0000_0001);
+
 async fn token(app: &TestApp, name: &str) -> String {
     app.signup_token(&format!("{name}@example.com")).await
 }
@@ -436,7 +439,7 @@ async fn inbox_marks_read_and_counts_unread(app: TestApp) {
         .expect("found");
     let mut ids = Vec::new();
     for (i, outcome) in [
-        RunOutcome::new(ResultStatus::Success, "플랜 1개").with_plan_request("pr-inbox"),
+        RunOutcome::new(ResultStatus::Success, "플랜 1개").with_plan_request(PR_INBOX),
         RunOutcome::new(ResultStatus::Failed, "장바구니가 비어 있어요."),
     ]
     .iter()
@@ -477,7 +480,7 @@ async fn inbox_marks_read_and_counts_unread(app: TestApp) {
         .iter()
         .find(|n| n["id"] == json!(ids[0]))
         .expect("success");
-    assert_eq!(ok["plan_request_id"], "pr-inbox");
+    assert_eq!(ok["plan_request_id"], PR_INBOX.to_string());
     assert_eq!(ok["read"], false);
     assert!(ok["read_at"].is_null());
 

@@ -20,6 +20,10 @@ use uuid::Uuid;
 use crate::fixtures::{t0, user};
 use crate::Backend;
 
+/// Plan request ids the fake runs report.
+const PR_CONTRACT: uuid::Uuid = uuid::Uuid::from_u128(0xc0a7_0000_0000_4000_8000_0000_0000_0001);
+const PR_READ: uuid::Uuid = uuid::Uuid::from_u128(0xc0a7_0000_0000_4000_8000_0000_0000_0002);
+
 pub fn weekly(owner: &User, title: &str, at: DateTime<Utc>) -> Reservation {
     Reservation::create(
         ReservationId(Uuid::new_v4()),
@@ -61,7 +65,7 @@ fn finish(claimed: &ClaimedRun, status: ResultStatus, at: DateTime<Utc>) -> RunF
         status: status.into(),
         summary: "요약".into(),
         // A run with plans links to them.
-        plan_request_id: (status != ResultStatus::Failed).then(|| "pr-contract".to_owned()),
+        plan_request_id: (status != ResultStatus::Failed).then_some(PR_CONTRACT),
         finished_at: at,
         progress: claimed.reservation.after_run(
             &claimed.run,
@@ -332,8 +336,8 @@ pub async fn expired_lease_is_claimed_again_without_a_second_run(b: &Backend) {
     assert_eq!(runs.items.len(), 1, "{}: no duplicate run", b.name);
     assert_eq!(runs.items[0].status, RunStatus::Success);
     assert_eq!(
-        runs.items[0].plan_request_id.as_deref(),
-        Some("pr-contract"),
+        runs.items[0].plan_request_id,
+        Some(PR_CONTRACT),
         "the run names the plan it produced"
     );
 }
@@ -435,8 +439,7 @@ pub async fn inbox_entries_are_read_by_their_owner_only(b: &Backend) {
     let kim = kim(b).await;
     let lee = self::kim(b).await;
     let r = stored(b, &kim, "읽음").await;
-    let outcome =
-        RunOutcome::new(ResultStatus::Success, "1곳, 9,000원").with_plan_request("pr-read");
+    let outcome = RunOutcome::new(ResultStatus::Success, "1곳, 9,000원").with_plan_request(PR_READ);
     let mut ids = Vec::new();
     for i in 0..3 {
         let run = ReservationRun::manual(Uuid::new_v4(), r.id, t0());
@@ -474,7 +477,7 @@ pub async fn inbox_entries_are_read_by_their_owner_only(b: &Backend) {
         .expect("list");
     let first = page.items.iter().find(|n| n.id == ids[0]).expect("listed");
     assert_eq!(first.read_at, Some(read_at));
-    assert_eq!(first.plan_request_id.as_deref(), Some("pr-read"));
+    assert_eq!(first.plan_request_id, Some(PR_READ));
     assert!(page
         .items
         .iter()

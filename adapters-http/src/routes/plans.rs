@@ -4,15 +4,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use ttokjang_domain::catalog::GeoPoint;
 use ttokjang_domain::metrics::plan_outcome;
 use ttokjang_domain::planner::context::RecordError;
-use ttokjang_domain::planner::service::{
-    Generated, PlanLine, PlanSettings, PlanningError, SelectError,
-};
+use ttokjang_domain::planner::generate::{ItemOverride, PlanOverrides};
+use ttokjang_domain::planner::service::{Generated, PlanningError, SelectError};
 use ttokjang_domain::planner::view::{PlanAnswer, PlanView};
 use ttokjang_domain::planner::PlanMode;
-use ttokjang_domain::preferences::Preferences;
 
 use crate::error::ApiError;
 use crate::guard::AuthUser;
@@ -22,7 +19,7 @@ use crate::routes::orders::OrderDto;
 use crate::state::ApiState;
 
 /// Most lines one request may plan.
-pub const MAX_LINES: usize = 100;
+pub const MAX_LINES: usize = ttokjang_domain::planner::generate::MAX_ITEMS;
 
 /// One line to plan instead of the stored basket's.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -130,6 +127,7 @@ fn planning_error(e: PlanningError) -> ApiError {
             err
         }
         PlanningError::Invalid(v) => ApiError::from_invalid(v),
+        PlanningError::Override(o) => ApiError::validation([(o.field, o.message)]),
         PlanningError::NoPlanPossible { missing, degraded } => {
             let mut err = if degraded {
                 ApiError::new(
@@ -152,7 +150,7 @@ fn planning_error(e: PlanningError) -> ApiError {
             );
             err
         }
-        PlanningError::Repo(r) => r.into(),
+        PlanningError::Repo(r) | PlanningError::Defaults(r) => r.into(),
     }
 }
 
@@ -184,79 +182,37 @@ fn record_error(e: RecordError) -> ApiError {
     }
 }
 
+/// A plan request id as a client sent it: one that is not a UUID names no
+/// request of the shopper's, so it is not found (as an unknown one is).
+fn request_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| select_error(SelectError::NotFound))
+}
+
 fn invalid_redirect(message: &str) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "INVALID_REDIRECT_URL", message)
 }
 
-/// The default location when the shopper stored none (강남역).
-pub const DEFAULT_LOCATION: (f64, f64) = (37.4985, 127.0292);
-
-async fn inputs(
-    state: &ApiState,
-    user: &AuthUser,
-    body: GenerateBody,
-) -> Result<(Vec<PlanLine>, PlanSettings), ApiError> {
-    let stored = state
-        .shopper
-        .defaults(user.user.id, body.basket.is_none())
-        .await?;
-    let lines = match body.basket {
-        Some(lines) => {
-            if lines.len() > MAX_LINES {
-                return Err(ApiError::validation([(
-                    "basket",
-                    format!("at most {MAX_LINES} items"),
-                )]));
-            }
-            if let Some(i) = lines
-                .iter()
-                .position(|l| l.name.chars().any(char::is_control))
-            {
-                return Err(ApiError::validation([(
-                    format!("basket[{i}].name"),
-                    "must not contain control characters",
-                )]));
-            }
-            lines
-                .into_iter()
-                .enumerate()
-                .map(|(i, l)| PlanLine {
-                    id: l.id.unwrap_or_else(|| format!("line-{}", i + 1)),
-                    product_id: l.product_id,
-                    name: l.name,
-                    quantity: l.quantity,
-                })
-                .collect()
+impl GenerateBody {
+    /// The body as overrides of the shopper's stored defaults (checked by
+    /// the domain: `PlanOverrides::apply`).
+    fn overrides(self) -> PlanOverrides {
+        PlanOverrides {
+            items: self.basket.map(|lines| {
+                lines
+                    .into_iter()
+                    .map(|l| ItemOverride {
+                        id: l.id,
+                        product_id: l.product_id,
+                        name: l.name,
+                        quantity: l.quantity,
+                    })
+                    .collect()
+            }),
+            location: self.location.map(|l| (l.lat, l.lng)),
+            max_stores: self.max_stores.map(i64::from),
+            max_distance_m: self.max_distance_m,
         }
-        None => stored.lines,
-    };
-    let mut settings = stored.settings;
-    if let Some(loc) = body.location {
-        settings.origin =
-            GeoPoint::new(loc.lat, loc.lng).map_err(|e| ApiError::from_invalid(vec![e]))?;
     }
-    // The same bounds as the stored preferences.
-    if let Some(k) = body.max_stores {
-        let (lo, hi) = Preferences::MAX_STORES_RANGE;
-        if !(lo..=hi).contains(&i64::from(k)) {
-            return Err(ApiError::validation([(
-                "max_stores",
-                format!("must be {lo} to {hi}"),
-            )]));
-        }
-        settings.max_stores = k;
-    }
-    if let Some(d) = body.max_distance_m {
-        let (lo, hi) = Preferences::MAX_DISTANCE_M_RANGE;
-        if !(lo..=hi).contains(&d) {
-            return Err(ApiError::validation([(
-                "max_distance_m",
-                format!("must be {lo} to {hi}"),
-            )]));
-        }
-        settings.max_distance_m = d;
-    }
-    Ok((lines, settings))
 }
 
 async fn generate(
@@ -265,11 +221,10 @@ async fn generate(
     mode: PlanMode,
     body: GenerateBody,
 ) -> Result<HttpResponse, ApiError> {
-    let (lines, settings) = inputs(state, user, body).await?;
     let started = std::time::Instant::now();
     let result = state
         .plans
-        .generate(user.user.id, mode, &lines, &settings)
+        .generate_for(user.user.id, mode, body.overrides())
         .await;
     let outcome = match &result {
         Ok(a) if a.answer.meta.degraded => plan_outcome::DEGRADED,
@@ -279,13 +234,23 @@ async fn generate(
         }
         Err(_) => plan_outcome::REJECTED,
     };
-    state
-        .metrics
-        .plan_generated(mode.as_str(), outcome, started.elapsed().as_secs_f64());
-    let Generated { answer, json } = result.map_err(planning_error)?;
+    // A refused override or an unreadable basket never reached the planner.
+    if !matches!(
+        result,
+        Err(PlanningError::Override(_) | PlanningError::Defaults(_))
+    ) {
+        state
+            .metrics
+            .plan_generated(mode.as_str(), outcome, started.elapsed().as_secs_f64());
+    }
+    let Generated {
+        answer,
+        json,
+        lines,
+    } = result.map_err(planning_error)?;
     tracing::info!(
         mode = mode.as_str(),
-        lines = lines.len(),
+        lines,
         plans = answer.plans.len(),
         degraded = answer.meta.degraded,
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,
@@ -445,7 +410,7 @@ pub async fn get_stored(
 ) -> Result<HttpResponse, ApiError> {
     let request = state
         .plans
-        .stored(user.user.id, &path.into_inner())
+        .stored(user.user.id, request_id(&path.into_inner())?)
         .await
         .map_err(select_error)?;
     Ok(HttpResponse::Ok()
@@ -501,7 +466,7 @@ pub async fn select_offline(
         .find(
             user.user.id,
             PlanMode::Offline,
-            &body.plan_request_id,
+            request_id(&body.plan_request_id)?,
             &body.plan_id,
         )
         .await
@@ -541,7 +506,7 @@ pub async fn select_online(
         .find(
             user.user.id,
             PlanMode::Online,
-            &body.plan_request_id,
+            request_id(&body.plan_request_id)?,
             &body.plan_id,
         )
         .await

@@ -318,7 +318,7 @@ pub struct RunDto {
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
     /// The plan request the run produced: `GET /plans/{plan_request_id}`.
-    plan_request_id: Option<String>,
+    plan_request_id: Option<uuid::Uuid>,
 }
 
 impl From<&ReservationRun> for RunDto {
@@ -333,7 +333,7 @@ impl From<&ReservationRun> for RunDto {
             summary: r.summary.clone(),
             started_at: r.started_at,
             finished_at: r.finished_at,
-            plan_request_id: r.plan_request_id.clone(),
+            plan_request_id: r.plan_request_id,
         }
     }
 }
@@ -347,7 +347,7 @@ pub struct NotificationDto {
     body: String,
     created_at: DateTime<Utc>,
     /// A run that made plans links to them: `GET /plans/{plan_request_id}`.
-    plan_request_id: Option<String>,
+    plan_request_id: Option<uuid::Uuid>,
     read: bool,
     read_at: Option<DateTime<Utc>>,
 }

@@ -39,7 +39,7 @@ impl NotificationRow {
             body: n.body.clone(),
             created_at: to_db_time(n.created_at),
             read_at: n.read_at.map(to_db_time),
-            plan_request_id: n.plan_request_id.clone(),
+            plan_request_id: n.plan_request_id.map(|id| id.to_string()),
         }
     }
 
@@ -62,7 +62,10 @@ impl NotificationRow {
                 .read_at
                 .map(|t| from_db_time("notifications.read_at", t))
                 .transpose()?,
-            plan_request_id: self.plan_request_id,
+            plan_request_id: crate::rows::plan_request_ref(
+                "notifications.plan_request_id",
+                self.plan_request_id,
+            )?,
         })
     }
 }

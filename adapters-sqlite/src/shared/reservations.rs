@@ -26,7 +26,7 @@ use crate::dialect::{
     to_db_time, write_tx, Conn, DbStore, Id, Instant,
 };
 use crate::error::{corrupt, Failure};
-use crate::rows::opt_time;
+use crate::rows::{opt_time, plan_request_ref};
 use crate::schema::{reservation_runs, reservations};
 use crate::shared::reservation_items::{load_items, with_items, write_items};
 
@@ -146,7 +146,7 @@ impl RunRow {
             finished_at: r.finished_at.map(to_db_time),
             lease_owner: r.lease_owner.clone(),
             lease_expires_at: r.lease_expires_at.map(to_db_time),
-            plan_request_id: r.plan_request_id.clone(),
+            plan_request_id: r.plan_request_id.map(|id| id.to_string()),
         }
     }
 
@@ -167,7 +167,10 @@ impl RunRow {
             finished_at: opt_time("reservation_runs.finished_at", self.finished_at)?,
             lease_owner: self.lease_owner,
             lease_expires_at: opt_time("reservation_runs.lease_expires_at", self.lease_expires_at)?,
-            plan_request_id: self.plan_request_id,
+            plan_request_id: plan_request_ref(
+                "reservation_runs.plan_request_id",
+                self.plan_request_id,
+            )?,
         })
     }
 }
@@ -567,7 +570,7 @@ impl RunQueue for DbStore {
                     .set((
                         r::status.eq(finish.status.as_str()),
                         r::summary.eq(&finish.summary),
-                        r::plan_request_id.eq(&finish.plan_request_id),
+                        r::plan_request_id.eq(finish.plan_request_id.map(|id| id.to_string())),
                         r::finished_at.eq(to_db_time(finish.finished_at)),
                     ))
                     .returning(r::reservation_id)

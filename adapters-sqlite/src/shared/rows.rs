@@ -25,6 +25,16 @@ pub(crate) fn opt_time(
     v.map(|v| from_db_time(column, v)).transpose()
 }
 
+/// A text column holding a plan request's id (runs and notifications link to
+/// one; the column stays text on both backends).
+pub(crate) fn plan_request_ref(
+    column: &str,
+    v: Option<String>,
+) -> Result<Option<uuid::Uuid>, RepoError> {
+    v.map(|v| uuid::Uuid::parse_str(&v).map_err(|_| corrupt(column)))
+        .transpose()
+}
+
 #[derive(Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users, check_for_backend(crate::dialect::Db))]
 pub(crate) struct UserRow {

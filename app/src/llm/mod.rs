@@ -9,7 +9,8 @@
 //! tokens masked), the basket's line names and candidate products (id and
 //! name). Logs carry no message text.
 //!
-//! Environment: `TTOKJANG_LLM_BASE_URL` (e.g. `https://api.openai.com/v1`;
+//! Environment (read once into `Config::llm`, `crate::config::llm`):
+//! `TTOKJANG_LLM_BASE_URL` (e.g. `https://api.openai.com/v1`;
 //! unset = off), `TTOKJANG_LLM_API_KEY`, `TTOKJANG_LLM_MODEL` (default
 //! `gpt-4o-mini`), `TTOKJANG_LLM_TIMEOUT_MS` (default 3000).
 
@@ -46,30 +47,6 @@ impl std::fmt::Debug for LlmConfig {
             .field("model", &self.model)
             .field("timeout", &self.timeout)
             .finish()
-    }
-}
-
-impl LlmConfig {
-    /// The configuration from the environment; `None` (off) without a base URL.
-    pub fn from_env() -> Option<Self> {
-        Self::from_lookup(|k| std::env::var(k).ok())
-    }
-
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        let base_url = get("TTOKJANG_LLM_BASE_URL").filter(|s| !s.trim().is_empty())?;
-        Some(Self {
-            base_url: base_url.trim().trim_end_matches('/').to_owned(),
-            api_key: get("TTOKJANG_LLM_API_KEY").filter(|s| !s.is_empty()),
-            model: get("TTOKJANG_LLM_MODEL")
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "gpt-4o-mini".into()),
-            timeout: Duration::from_millis(
-                get("TTOKJANG_LLM_TIMEOUT_MS")
-                    .and_then(|s| s.parse().ok())
-                    .filter(|ms| (100..=30_000).contains(ms))
-                    .unwrap_or(3000),
-            ),
-        })
     }
 }
 

@@ -242,18 +242,3 @@ async fn clears_and_plans_never_reach_the_model() {
     }
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
-
-#[test]
-fn off_by_default_and_the_key_is_never_printed() {
-    assert!(LlmConfig::from_lookup(|_| None).is_none());
-    let c = LlmConfig::from_lookup(|k| match k {
-        "TTOKJANG_LLM_BASE_URL" => Some("https://llm.example/v1/".into()),
-        "TTOKJANG_LLM_API_KEY" => Some("sk-secret".into()),
-        _ => None,
-    })
-    .expect("on");
-    assert_eq!(c.base_url, "https://llm.example/v1");
-    assert_eq!(c.model, "gpt-4o-mini");
-    assert_eq!(c.timeout, Duration::from_millis(3000));
-    assert!(!format!("{c:?}").contains("sk-secret"));
-}

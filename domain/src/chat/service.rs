@@ -13,7 +13,7 @@ use super::parse::answer;
 use crate::basket::{Basket, BasketItemId};
 use crate::basket::{BasketChange, BasketService, BasketUseError, ItemInput, ItemPatch};
 use crate::chat::ports::ChatHistoryRepository;
-use crate::planner::context::PlanContext;
+use crate::planner::generate::PlanOverrides;
 use crate::planner::runner::thousands;
 use crate::planner::service::{Generated, PlanService, PlanningError};
 use crate::planner::PlanMode;
@@ -69,7 +69,7 @@ pub enum ChatError {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChatPlan {
-    pub plan_request_id: String,
+    pub plan_request_id: uuid::Uuid,
     /// `offline` or `online`.
     pub mode: String,
     /// The cheapest plan's total, in 원.
@@ -84,7 +84,7 @@ pub struct ChatPlan {
 
 pub struct ChatService {
     assistant: Arc<dyn ChatAssistant>,
-    planner: Option<(Arc<PlanService>, Arc<dyn PlanContext>)>,
+    planner: Option<Arc<PlanService>>,
     baskets: Arc<BasketService>,
     history: Arc<dyn ChatHistoryRepository>,
     clock: Arc<dyn Clock>,
@@ -131,38 +131,23 @@ impl ChatService {
 
     /// Lets plan requests ("제일 싼 데 어디야?") run the planner and answer
     /// with its summary; without it they only name the plan action.
-    pub fn with_planner(mut self, plans: Arc<PlanService>, context: Arc<dyn PlanContext>) -> Self {
-        self.planner = Some((plans, context));
+    pub fn with_planner(mut self, plans: Arc<PlanService>) -> Self {
+        self.planner = Some(plans);
         self
     }
 
     /// Runs the plan of the shopper's stored basket; the reply sentence and,
     /// when a plan was made, its summary.
     async fn run_plan(&self, user: UserId, mode: PlanMode) -> (String, Option<ChatPlan>) {
-        let Some((plans, context)) = &self.planner else {
+        let Some(plans) = &self.planner else {
             return (String::new(), None);
         };
-        let defaults = match context.defaults(user, true).await {
-            Ok(d) => d,
-            Err(_) => {
-                return (
-                    "장바구니를 읽지 못했어요. 잠시 후 다시 시도해 주세요.".into(),
-                    None,
-                )
-            }
-        };
-        if defaults.lines.is_empty() {
-            return (
-                "장바구니가 비어 있어요. 먼저 상품을 담아 주세요.".into(),
-                None,
-            );
-        }
         let where_ = match mode {
             PlanMode::Offline => "매장",
             PlanMode::Online => "온라인",
         };
         match plans
-            .generate(user, mode, &defaults.lines, &defaults.settings)
+            .generate_for(user, mode, PlanOverrides::default())
             .await
         {
             Ok(Generated { answer, .. }) => {
@@ -186,7 +171,7 @@ impl ChatService {
                 );
                 let plan = ChatPlan {
                     link: format!("/plans/{}", answer.plan_request_id),
-                    plan_request_id: answer.plan_request_id.clone(),
+                    plan_request_id: answer.plan_request_id,
                     mode: mode.as_str().to_owned(),
                     total_krw: best.total_krw,
                     plans: answer.plans.len(),
@@ -203,8 +188,16 @@ impl ChatService {
                 "지금은 장바구니의 상품을 살 수 있는 곳이 없어요.".into(),
                 None,
             ),
-            Err(PlanningError::ClarificationRequired { .. } | PlanningError::Invalid(_)) => (
+            Err(
+                PlanningError::ClarificationRequired { .. }
+                | PlanningError::Invalid(_)
+                | PlanningError::Override(_),
+            ) => (
                 "장바구니에 확인이 필요한 상품이 있어요. 장바구니에서 상품을 골라 주세요.".into(),
+                None,
+            ),
+            Err(PlanningError::Defaults(_)) => (
+                "장바구니를 읽지 못했어요. 잠시 후 다시 시도해 주세요.".into(),
                 None,
             ),
             Err(PlanningError::Repo(_)) => (

@@ -6,11 +6,15 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub mod context;
+pub mod generate;
 pub mod listing;
 pub mod ports;
 pub mod prices;
+mod render;
 pub mod runner;
+mod select;
 pub mod service;
+mod sources;
 pub mod view;
 
 use crate::user::UserId;

@@ -1,34 +1,34 @@
 //! A reservation run: plan the shopper's stored basket with their stored
-//! settings, and sum the best plan up for the notification.
+//! settings (`PlanService::generate_for`), and sum the best plan up for the
+//! notification.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::context::PlanContext;
-use super::service::{PlanLine, PlanService, PlanningError};
+use super::generate::{ItemOverride, PlanOverrides};
+use super::service::{PlanService, PlanningError};
 use super::PlanMode;
 use crate::reservation::ports::ReservationRunner;
 use crate::reservation::{PlannedItem, Reservation, ResultStatus, RunOutcome};
 
 pub struct PlanRunner {
     plans: Arc<PlanService>,
-    context: Arc<dyn PlanContext>,
 }
 
 impl PlanRunner {
-    pub fn new(plans: Arc<PlanService>, context: Arc<dyn PlanContext>) -> Self {
-        Self { plans, context }
+    pub fn new(plans: Arc<PlanService>) -> Self {
+        Self { plans }
     }
 }
 
 /// A reservation's own lines as plan lines (`planned-1`, `planned-2`, … by position).
-fn planned_lines(items: &[PlannedItem]) -> Vec<PlanLine> {
+fn planned_lines(items: &[PlannedItem]) -> Vec<ItemOverride> {
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| PlanLine {
-            id: format!("planned-{}", i + 1),
+        .map(|(i, item)| ItemOverride {
+            id: Some(format!("planned-{}", i + 1)),
             product_id: item.product_id.as_ref().map(|p| p.as_str().to_owned()),
             name: item.name.as_str().to_owned(),
             quantity: u32::try_from(item.quantity.get()).unwrap_or(1),
@@ -58,32 +58,16 @@ impl ReservationRunner for PlanRunner {
     async fn run(&self, reservation: &Reservation) -> RunOutcome {
         let user = reservation.user_id;
         let own = reservation.planned_items.as_deref();
-        // A reservation with its own list does not read the live basket.
-        let defaults = match self.context.defaults(user, own.is_none()).await {
-            Ok(d) => d,
-            // The storage adapter logs the cause; the shopper gets a plain summary.
-            Err(_) => {
-                return RunOutcome::new(
-                    ResultStatus::Failed,
-                    "저장된 장바구니를 읽지 못했어요. 잠시 후 다시 시도할게요.",
-                );
-            }
-        };
-        let lines = match own {
-            Some(items) => planned_lines(items),
-            None => defaults.lines,
-        };
-        if lines.is_empty() {
-            return RunOutcome::new(
-                ResultStatus::Failed,
-                "장바구니가 비어 있어 플랜을 만들지 않았어요.",
-            );
-        }
         // What the run plans, as the shopper's messages name it.
         let source = if own.is_some() {
             "예약 품목"
         } else {
             "장바구니"
+        };
+        // A reservation with its own list does not read the live basket.
+        let overrides = PlanOverrides {
+            items: own.map(planned_lines),
+            ..PlanOverrides::default()
         };
         let where_ = match reservation.mode {
             PlanMode::Offline => "매장",
@@ -91,7 +75,7 @@ impl ReservationRunner for PlanRunner {
         };
         match self
             .plans
-            .generate(user, reservation.mode, &lines, &defaults.settings)
+            .generate_for(user, reservation.mode, overrides)
             .await
         {
             Ok(super::service::Generated { answer, .. }) => {
@@ -125,12 +109,19 @@ impl ReservationRunner for PlanRunner {
                 ResultStatus::Failed,
                 format!("지금은 {source}의 어떤 상품도 살 수 있는 곳이 없어요."),
             ),
-            Err(PlanningError::ClarificationRequired { .. } | PlanningError::Invalid(_)) => {
-                RunOutcome::new(
-                    ResultStatus::Failed,
-                    format!("{source}에 확인이 필요한 상품이 있어요."),
-                )
-            }
+            Err(
+                PlanningError::ClarificationRequired { .. }
+                | PlanningError::Invalid(_)
+                | PlanningError::Override(_),
+            ) => RunOutcome::new(
+                ResultStatus::Failed,
+                format!("{source}에 확인이 필요한 상품이 있어요."),
+            ),
+            // The storage adapter logs the cause; the shopper gets a plain summary.
+            Err(PlanningError::Defaults(_)) => RunOutcome::new(
+                ResultStatus::Failed,
+                "저장된 장바구니를 읽지 못했어요. 잠시 후 다시 시도할게요.",
+            ),
             Err(PlanningError::Repo(_)) => RunOutcome::new(
                 ResultStatus::Failed,
                 "플랜을 저장하지 못했어요. 잠시 후 다시 시도할게요.",

@@ -207,7 +207,7 @@ impl OptimalityView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanAnswer {
-    pub plan_request_id: String,
+    pub plan_request_id: uuid::Uuid,
     pub mode: PlanMode,
     pub plans: Vec<PlanView>,
     pub meta: MetaView,

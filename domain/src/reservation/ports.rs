@@ -83,7 +83,7 @@ pub struct RunFinish {
     pub status: crate::reservation::RunStatus,
     pub summary: String,
     /// The plan request the run produced, if any.
-    pub plan_request_id: Option<String>,
+    pub plan_request_id: Option<uuid::Uuid>,
     pub finished_at: DateTime<Utc>,
     pub progress: crate::reservation::Progress,
 }

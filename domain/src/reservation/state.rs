@@ -177,7 +177,7 @@ pub struct RunOutcome {
     /// Short text for the shopper, e.g. the plan's totals.
     pub summary: String,
     /// The plan request the run produced (its plans can be opened).
-    pub plan_request_id: Option<String>,
+    pub plan_request_id: Option<uuid::Uuid>,
 }
 
 impl RunOutcome {
@@ -191,8 +191,8 @@ impl RunOutcome {
 
     /// The same outcome, linked to the plan request it produced.
     #[must_use]
-    pub fn with_plan_request(mut self, id: impl Into<String>) -> Self {
-        self.plan_request_id = Some(id.into());
+    pub fn with_plan_request(mut self, id: uuid::Uuid) -> Self {
+        self.plan_request_id = Some(id);
         self
     }
 }
@@ -454,7 +454,7 @@ pub struct ReservationRun {
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<DateTime<Utc>>,
     /// The plan request the run produced, once it finished with plans.
-    pub plan_request_id: Option<String>,
+    pub plan_request_id: Option<uuid::Uuid>,
 }
 
 impl ReservationRun {

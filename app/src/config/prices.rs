@@ -1,0 +1,146 @@
+//! Price settings: injected faults of the online price sources
+//! (`PRICE_SOURCE_FAULTS`) and the public price feeds of `sync prices`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::env::{err, Env};
+use super::ConfigError;
+use crate::pricefeeds::FeedConfig;
+use crate::prices::Fault;
+use crate::sync::SyncSettings;
+
+/// Parses `PRICE_SOURCE_FAULTS`: `mall-id=delay:1500,other-id=error`.
+pub fn parse_faults(raw: &str) -> Result<HashMap<String, Fault>, ConfigError> {
+    let bad = |problem: String| err("PRICE_SOURCE_FAULTS", problem);
+    let mut faults = HashMap::new();
+    for item in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let (id, fault) = item
+            .split_once('=')
+            .ok_or_else(|| bad(format!("{item:?} is not id=fault")))?;
+        let fault = match fault.trim().split_once(':') {
+            Some(("delay", ms)) => Fault::Delay(Duration::from_millis(
+                ms.parse()
+                    .ok()
+                    .filter(|ms| *ms <= 60_000)
+                    .ok_or_else(|| bad(format!("{item:?}: delay must be 0 to 60000 ms")))?,
+            )),
+            None if fault.trim() == "error" => Fault::Error,
+            _ => return Err(bad(format!("{item:?}: fault must be delay:MS or error"))),
+        };
+        faults.insert(id.trim().to_owned(), fault);
+    }
+    Ok(faults)
+}
+
+/// The 참가격 and KAMIS feeds (`CHAMGAGYEOK_*`, `KAMIS_*`, `PRICE_FEED_*`,
+/// `PRICE_SYNC_DAILY_BUDGET`). Keys may be absent: `sync prices` refuses a
+/// source whose key is missing when it is asked for.
+pub(crate) fn feeds(env: &Env<'_>) -> Result<SyncSettings, ConfigError> {
+    let timeout = Duration::from_secs(env.int("PRICE_FEED_TIMEOUT_S", 20, 1, 300)?);
+    let daily_budget = env.int(
+        "PRICE_SYNC_DAILY_BUDGET",
+        ttokjang_domain::pricesync::service::DEFAULT_DAILY_BUDGET,
+        1,
+        100_000,
+    )?;
+    let chamgagyeok_url = http_url(
+        env,
+        "CHAMGAGYEOK_BASE_URL",
+        "https://apis.data.go.kr/B551919/ProductPriceInfoService",
+    )?;
+    let kamis_url = http_url(
+        env,
+        "KAMIS_BASE_URL",
+        "https://www.kamis.or.kr/service/price/xml.do",
+    )?;
+    let mut kamis_counties = Vec::new();
+    for c in env
+        .string("KAMIS_COUNTIES", "1101")
+        .split(',')
+        .map(str::trim)
+    {
+        if c.is_empty() {
+            continue;
+        }
+        if !c.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err(
+                "KAMIS_COUNTIES",
+                format!("{c:?} is not a county code (digits, comma-separated)"),
+            ));
+        }
+        kamis_counties.push(c.to_owned());
+    }
+    Ok(SyncSettings {
+        chamgagyeok: FeedConfig {
+            base_url: chamgagyeok_url,
+            key: env.string("CHAMGAGYEOK_SERVICE_KEY", ""),
+            op_suffix: env.string("CHAMGAGYEOK_OP_SUFFIX", ""),
+            timeout,
+            cert_id: String::new(),
+        },
+        kamis: FeedConfig {
+            base_url: kamis_url,
+            key: env.string("KAMIS_CERT_KEY", ""),
+            op_suffix: String::new(),
+            timeout,
+            cert_id: env.string("KAMIS_CERT_ID", ""),
+        },
+        kamis_counties,
+        daily_budget,
+    })
+}
+
+/// An `http(s)` URL, or `default`.
+pub(crate) fn http_url(
+    env: &Env<'_>,
+    var: &'static str,
+    default: &str,
+) -> Result<String, ConfigError> {
+    let raw = env.string(var, default);
+    match url::Url::parse(&raw) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(raw),
+        _ => Err(err(var, "must be an http(s) URL")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_parse() {
+        let f = parse_faults("coupang=delay:1500, kurly=error").expect("ok");
+        assert_eq!(
+            f.get("coupang"),
+            Some(&Fault::Delay(Duration::from_millis(1500)))
+        );
+        assert_eq!(f.get("kurly"), Some(&Fault::Error));
+        assert!(parse_faults("").expect("ok").is_empty());
+        for bad in [
+            "coupang",
+            "coupang=slow",
+            "coupang=delay:x",
+            "c=delay:999999",
+        ] {
+            assert!(parse_faults(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn feed_settings_default_and_are_checked() {
+        let map = HashMap::new();
+        let s = feeds(&Env(&map)).expect("defaults");
+        assert_eq!(s.kamis_counties, ["1101"]);
+        assert_eq!(s.chamgagyeok.timeout, Duration::from_secs(20));
+        for (var, value) in [
+            ("PRICE_FEED_TIMEOUT_S", "0"),
+            ("PRICE_SYNC_DAILY_BUDGET", "lots"),
+            ("KAMIS_COUNTIES", "1101,seoul"),
+            ("KAMIS_BASE_URL", "ftp://x"),
+        ] {
+            let map = HashMap::from([(var.to_owned(), value.to_owned())]);
+            assert_eq!(feeds(&Env(&map)).expect_err(var).var, var);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! `PlanService::generate_for` over mocked ports: the stored defaults are
+//! used, overrides replace them, and a bad override is refused before
+//! anything is planned or stored.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use uuid::Uuid;
+
+use super::*;
+use crate::catalog::ports::MockCatalogRepository;
+use crate::catalog::{
+    MallTerms, NewProduct, NewStore, NewStoreSite, Offer, PriceKrw, Product, ProductId, Store,
+    StoreId, Unit,
+};
+use crate::planner::context::{MockPlanContext, PlanDefaults};
+use crate::planner::ports::MockPlanRequestRepository;
+use crate::planner::prices::{MockPriceGateway, SourceReport, SourceStatus};
+use crate::planner::service::{PlanPorts, PlanSettings};
+use crate::preferences::TravelMode;
+use crate::redirect::RedirectAllowlist;
+use crate::system::{MockClock, MockRandomSource};
+use crate::RepoError;
+
+const REQUEST: Uuid = Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, 1, 9, 0, 0)
+        .single()
+        .expect("time")
+}
+
+fn user() -> UserId {
+    UserId(Uuid::from_u128(7))
+}
+
+fn stored_settings() -> PlanSettings {
+    PlanSettings {
+        origin: GeoPoint::new(37.4985, 127.0292).expect("point"),
+        max_stores: 3,
+        max_distance_m: 3_000,
+        max_route_m: Some(15_000),
+        travel_cost_krw_per_km: 500,
+        excluded_chains: Vec::new(),
+        preferred_chains: Vec::new(),
+        travel_mode: TravelMode::Walk,
+    }
+}
+
+fn stored_line() -> PlanLine {
+    PlanLine {
+        id: "stored-1".into(),
+        product_id: Some("p-milk".into()),
+        name: "서울우유 1L".into(),
+        quantity: 2,
+    }
+}
+
+/// The shopper's stored data; `with_basket` must be what the call expects.
+fn context(expect_basket: bool) -> MockPlanContext {
+    let mut c = MockPlanContext::new();
+    c.expect_defaults()
+        .withf(move |u, with_basket| *u == user() && *with_basket == expect_basket)
+        .times(1)
+        .returning(move |_, with_basket| {
+            Ok(PlanDefaults {
+                lines: if with_basket {
+                    vec![stored_line()]
+                } else {
+                    Vec::new()
+                },
+                settings: stored_settings(),
+            })
+        });
+    c
+}
+
+fn service(
+    catalog: MockCatalogRepository,
+    prices: MockPriceGateway,
+    requests: MockPlanRequestRepository,
+    shopper: MockPlanContext,
+) -> PlanService {
+    let mut clock = MockClock::new();
+    clock.expect_now().returning(now);
+    let mut random = MockRandomSource::new();
+    random.expect_uuid().returning(|| REQUEST);
+    PlanService::new(
+        PlanPorts {
+            catalog: Arc::new(catalog),
+            prices: Arc::new(prices),
+            requests: Arc::new(requests),
+            shopper: Arc::new(shopper),
+            clock: Arc::new(clock),
+            random: Arc::new(random),
+        },
+        RedirectAllowlist::parse(RedirectAllowlist::DEFAULT).expect("allowlist"),
+        Duration::hours(24),
+    )
+}
+
+fn milk() -> Product {
+    Product::new(NewProduct {
+        id: "p-milk".into(),
+        name: "서울우유 1L".into(),
+        name_en: None,
+        aliases: vec!["우유".into()],
+        category: "dairy".into(),
+        unit: Unit::Ml,
+        size: 1000,
+        barcode: None,
+    })
+    .expect("product")
+}
+
+fn mall() -> Store {
+    Store::new(NewStore {
+        id: "ssg".into(),
+        chain: "ssg".into(),
+        name: "SSG".into(),
+        site: NewStoreSite::Online(
+            MallTerms::new(3_000, Some(40_000), 0, "https://www.ssg.com/cart").expect("terms"),
+        ),
+    })
+    .expect("mall")
+}
+
+#[tokio::test]
+async fn without_overrides_the_stored_basket_is_planned_and_stored() {
+    let mut catalog = MockCatalogRepository::new();
+    catalog
+        .expect_get_products()
+        .withf(|ids| ids.iter().map(ProductId::as_str).eq(["p-milk"]))
+        .returning(|_| Ok(vec![milk()]));
+    catalog
+        .expect_list_online_malls()
+        .returning(|| Ok(vec![mall()]));
+    let mut prices = MockPriceGateway::new();
+    prices.expect_gather().times(1).returning(|_, _| {
+        vec![SourceReport {
+            source_id: "ssg".into(),
+            status: SourceStatus::Ok,
+            latency_ms: 5,
+            offers: vec![Offer {
+                store_id: StoreId::parse("ssg").expect("id"),
+                product_id: ProductId::parse("p-milk").expect("id"),
+                price: PriceKrw::new(2_500).expect("price"),
+                observed_at: now(),
+                in_stock: true,
+                discounted: false,
+                flagged_outlier: false,
+            }],
+        }]
+    });
+    let mut requests = MockPlanRequestRepository::new();
+    requests
+        .expect_save()
+        .withf(|r| r.id == REQUEST && r.user_id == user() && r.mode == PlanMode::Online)
+        .times(1)
+        .returning(|_| Ok(()));
+    let svc = service(catalog, prices, requests, context(true));
+    let got = svc
+        .generate_for(user(), PlanMode::Online, PlanOverrides::default())
+        .await
+        .expect("plans");
+    assert_eq!(got.answer.plan_request_id, REQUEST);
+    assert_eq!(got.lines, 1);
+    let best = &got.answer.plans[0];
+    let item = &best.stops[0].items[0];
+    assert_eq!(item.basket_item_id, "stored-1", "the stored basket's line");
+    assert_eq!(item.quantity, 2);
+    assert_eq!(best.goods_krw, 5_000);
+}
+
+#[tokio::test]
+async fn overrides_replace_the_stored_basket_location_and_radius() {
+    let mut catalog = MockCatalogRepository::new();
+    catalog.expect_get_products().returning(|_| Ok(Vec::new()));
+    catalog
+        .expect_list_stores_near()
+        .withf(|origin, radius, _, _| {
+            (origin.lat() - 35.1).abs() < 1e-9
+                && (origin.lng() - 129.04).abs() < 1e-9
+                && (*radius - 5_000.0).abs() < 1e-9
+        })
+        .times(1)
+        .returning(|_, _, _, _| Ok(Vec::new()));
+    let mut requests = MockPlanRequestRepository::new();
+    requests.expect_save().times(0);
+    // The stored basket is not read when items are given.
+    let svc = service(catalog, MockPriceGateway::new(), requests, context(false));
+    let overrides = PlanOverrides {
+        items: Some(vec![ItemOverride {
+            id: None,
+            product_id: Some("p-unknown".into()),
+            name: "없는 상품".into(),
+            quantity: 1,
+        }]),
+        location: Some((35.1, 129.04)),
+        max_stores: Some(2),
+        max_distance_m: Some(5_000),
+    };
+    let err = svc
+        .generate_for(user(), PlanMode::Offline, overrides)
+        .await
+        .expect_err("nothing to buy");
+    let PlanningError::NoPlanPossible { missing, degraded } = err else {
+        panic!("expected NoPlanPossible, got {err:?}");
+    };
+    assert!(!degraded);
+    let ids: Vec<&str> = missing.iter().map(|m| m.basket_item_id.as_str()).collect();
+    assert_eq!(ids, ["line-1"], "the given item, with its default id");
+}
+
+#[test]
+fn apply_sets_every_override_within_the_preference_bounds() {
+    let defaults = PlanDefaults {
+        lines: vec![stored_line()],
+        settings: stored_settings(),
+    };
+    let applied = PlanOverrides {
+        max_stores: Some(5),
+        max_distance_m: Some(100),
+        ..PlanOverrides::default()
+    }
+    .apply(defaults.clone())
+    .expect("in bounds");
+    assert_eq!(applied.settings.max_stores, 5);
+    assert_eq!(applied.settings.max_distance_m, 100);
+    assert_eq!(applied.lines, defaults.lines, "no items: the stored basket");
+    assert_eq!(
+        PlanOverrides::default()
+            .apply(defaults.clone())
+            .expect("none"),
+        defaults
+    );
+}
+
+#[tokio::test]
+async fn a_bad_override_is_refused_before_anything_is_planned() {
+    let item = |name: &str| ItemOverride {
+        id: None,
+        product_id: None,
+        name: name.into(),
+        quantity: 1,
+    };
+    let cases = [
+        (
+            PlanOverrides {
+                max_stores: Some(9),
+                ..PlanOverrides::default()
+            },
+            "max_stores",
+            false,
+        ),
+        (
+            PlanOverrides {
+                max_distance_m: Some(50),
+                ..PlanOverrides::default()
+            },
+            "max_distance_m",
+            false,
+        ),
+        (
+            PlanOverrides {
+                location: Some((91.0, 127.0)),
+                ..PlanOverrides::default()
+            },
+            "lat",
+            false,
+        ),
+        (
+            PlanOverrides {
+                items: Some(vec![item("우유"); MAX_ITEMS + 1]),
+                ..PlanOverrides::default()
+            },
+            "basket",
+            true,
+        ),
+        (
+            PlanOverrides {
+                items: Some(vec![item("우유"), item("계\u{0}란")]),
+                ..PlanOverrides::default()
+            },
+            "basket[1].name",
+            true,
+        ),
+    ];
+    for (overrides, field, has_items) in cases {
+        // No catalog, price or storage call is expected: any would panic.
+        let mut requests = MockPlanRequestRepository::new();
+        requests.expect_save().times(0);
+        let svc = service(
+            MockCatalogRepository::new(),
+            MockPriceGateway::new(),
+            requests,
+            context(!has_items),
+        );
+        let err = svc
+            .generate_for(user(), PlanMode::Offline, overrides)
+            .await
+            .expect_err(field);
+        match err {
+            PlanningError::Override(o) => assert_eq!(o.field, field),
+            other => panic!("{field}: expected Override, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn unreadable_defaults_are_told_apart() {
+    let mut shopper = MockPlanContext::new();
+    shopper
+        .expect_defaults()
+        .returning(|_, _| Err(RepoError::Unavailable("down".into())));
+    let svc = service(
+        MockCatalogRepository::new(),
+        MockPriceGateway::new(),
+        MockPlanRequestRepository::new(),
+        shopper,
+    );
+    let err = svc
+        .generate_for(user(), PlanMode::Online, PlanOverrides::default())
+        .await
+        .expect_err("down");
+    assert!(matches!(err, PlanningError::Defaults(_)), "{err:?}");
+}
