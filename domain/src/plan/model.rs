@@ -70,8 +70,9 @@ pub mod limits {
     /// The default work budget of the offline search: the most store sets
     /// (Σ_{j ≤ k} C(n, j) over the n candidates one exact search runs on) it
     /// may enumerate. Beyond it the candidates are first reduced by the exact
-    /// bound and dominance rules; if still too many, the best plan over a
-    /// selection is returned with its proven gap ([`super::Optimality`]).
+    /// bound and dominance rules; if still too many, a branch and bound
+    /// searches them within this budget (counting the store sets it bounds),
+    /// and states a proven gap when it runs out ([`super::Optimality`]).
     /// k = 3 with 60 candidates is 36 050; k = 3 with 200 is 1.3 M; k = 5
     /// with 60 is 6.0 M (exact without any rule, as before issue 16).
     pub const MAX_OFFLINE_SUBSETS: u64 = 10_000_000;

@@ -52,9 +52,14 @@
 //! candidates are reduced by rules that provably keep every label's optimum
 //! ([`reduce`]: a goods-lower-bound + round-trip bound and a dominance rule),
 //! and the exact search runs on what is left. If even that exceeds the budget,
-//! the search runs on a selection and the answer states its proven gap
-//! ([`super::Optimality`]); it is never silently worse.
+//! a branch and bound ([`bnb`]: Lagrangian, greedy-prefix and per-line bounds
+//! on the goods, insertion bounds on the route, compatibility of the stores)
+//! searches the kept stores; it is exact when it finishes within the budget,
+//! else the answer states its proven gap ([`super::Optimality`]); it is never
+//! silently worse. Then `fewest_stops` is the frontier's cheapest plan with
+//! the fewest stops that buys as many lines as the best k-stop plan.
 
+mod bnb;
 mod reduce;
 mod search;
 
@@ -64,6 +69,7 @@ use super::model::{
     Plan, PlanError, PlanLabel, Stop, StoreCandidate,
 };
 use super::prep::{self, INF};
+use reduce::Labels;
 use search::{Found, Problem};
 
 const MAX_K: usize = limits::MAX_STORES_PER_PLAN as usize;
@@ -168,7 +174,32 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
         max_route_m: input.max_route_m,
     };
     let budget = input.max_subsets.max(1);
-    let (best, mut optimality) = run(&ctx, budget);
+    let (mut best, mut optimality, fewest_from_frontier) = run(&ctx, budget, Labels::All);
+    // The frontier: the cheapest plan with at most j stops, each solved as
+    // its own problem (its optimal stores may be ones the k-stop rules
+    // dropped).
+    let mut per_j: Vec<Option<Found>> = Vec::with_capacity(k);
+    for j in 1..k {
+        let ctx_j = reduce::Ctx {
+            k: j,
+            ..ctx.clone()
+        };
+        let (best_j, proof_j, _) = run(&ctx_j, budget, Labels::Cheapest);
+        optimality.exact &= proof_j.exact;
+        per_j.push(best_j[0]);
+    }
+    per_j.push(best[0]);
+    if fewest_from_frontier {
+        // Fewest stops: the cheapest plan with the fewest stops that buys
+        // as many lines as the best k-stop plan (a smaller set covering as
+        // much would be a smaller j).
+        let most = best[0].map(|c| c.coverage);
+        best[1] = per_j
+            .iter()
+            .flatten()
+            .find(|f| Some(f.coverage) == most)
+            .copied();
+    }
     let labels = [
         PlanLabel::Cheapest,
         PlanLabel::FewestStops,
@@ -212,47 +243,28 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
             optimality.lower_bound_krw = Some(c.total);
         }
     }
-    // The frontier: the cheapest plan with at most j stops, each solved as
-    // its own problem (its optimal stores may be ones the k-stop rules
-    // dropped).
     let lines_total = lines.len();
-    let point = |j: usize, f: &Found| FrontierPoint {
-        stops: u8::try_from(j).unwrap_or(u8::MAX),
-        total_krw: f.total,
-        missing: lines_total - f.coverage,
-        distance_m: f.route_m,
-    };
     let mut frontier = Vec::with_capacity(k);
     let mut single_store = None;
-    for j in 1..k {
-        let ctx_j = reduce::Ctx {
-            k: j,
-            ..ctx.clone()
-        };
-        let (best_j, proof_j) = run(&ctx_j, budget);
-        optimality.exact &= proof_j.exact;
-        if let Some(f) = &best_j[0] {
-            frontier.push(point(j, f));
-            if j == 1 {
-                single_store = Some(build_plan(
-                    PlanLabel::Cheapest,
-                    f,
-                    &cands,
-                    &coverable_lines,
-                    &cost,
-                    &geo,
-                    input,
-                    &missing,
-                ));
-            }
-        }
-    }
-    if let Some(c) = &best[0] {
-        frontier.push(point(k, c));
-        if k == 1 {
-            single_store = found
-                .first()
-                .map(|(_, _, p): &(PlanLabel, Vec<usize>, Plan)| p.clone());
+    for (j, f) in per_j.iter().enumerate() {
+        let Some(f) = f else { continue };
+        frontier.push(FrontierPoint {
+            stops: u8::try_from(j + 1).unwrap_or(u8::MAX),
+            total_krw: f.total,
+            missing: lines_total - f.coverage,
+            distance_m: f.route_m,
+        });
+        if j == 0 {
+            single_store = Some(build_plan(
+                PlanLabel::Cheapest,
+                f,
+                &cands,
+                &coverable_lines,
+                &cost,
+                &geo,
+                input,
+                &missing,
+            ));
         }
     }
     Ok(OfflineOutcome {
@@ -264,8 +276,13 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
 }
 
 /// One exact search over every candidate when it fits the budget, else the
-/// reduced search (see [`reduce`]).
-fn run(ctx: &reduce::Ctx<'_>, budget: u64) -> ([Option<Found>; 3], Optimality) {
+/// reduced search (see [`reduce`]). The flag: `fewest_stops` must be taken
+/// from the frontier.
+fn run(
+    ctx: &reduce::Ctx<'_>,
+    budget: u64,
+    labels: Labels,
+) -> ([Option<Found>; 3], Optimality, bool) {
     if subsets(ctx.n, ctx.k) <= budget {
         let all: Vec<usize> = (0..ctx.n).collect();
         let proof = Optimality {
@@ -276,9 +293,9 @@ fn run(ctx: &reduce::Ctx<'_>, budget: u64) -> ([Option<Found>; 3], Optimality) {
             after_rules: ctx.n,
             searched: ctx.n,
         };
-        (solve(ctx, &all), proof)
+        (solve(ctx, &all), proof, false)
     } else {
-        reduce::reduced_search(ctx, budget)
+        reduce::reduced_search(ctx, budget, labels)
     }
 }
 
@@ -347,6 +364,13 @@ fn subsets(n: usize, k: usize) -> u64 {
 }
 
 fn validate(input: &OfflineInput) -> Result<(), PlanError> {
+    if input.stores.len() >= bnb::MAX_CANDIDATES {
+        return Err(PlanError::TooLarge(format!(
+            "{} stores (fewer than {})",
+            input.stores.len(),
+            bnb::MAX_CANDIDATES
+        )));
+    }
     if !(1..=limits::MAX_STORES_PER_PLAN).contains(&input.max_stores) {
         return Err(PlanError::param(
             "max_stores",

@@ -498,7 +498,7 @@ fn pass_and_keep<T: Lane>(
 }
 
 /// Rearranges into the next lexicographic permutation; false after the last.
-fn next_permutation(a: &mut [usize]) -> bool {
+pub(super) fn next_permutation(a: &mut [usize]) -> bool {
     if a.len() < 2 {
         return false;
     }

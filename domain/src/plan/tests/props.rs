@@ -352,3 +352,64 @@ proptest! {
         many_stores_agree(&input)?;
     }
 }
+
+prop_compose! {
+    /// 8–11 stores, 4 or 5 stops, and a work budget below the store sets:
+    /// the branch and bound runs (k = 4/5 against brute force).
+    fn bnb_input()(
+        lines in lines_strategy(8),
+        stores in prop::collection::vec((-20i32..=20, -20i32..=20, price_rows()), 8..=11),
+        max_stores in 4u8..=5,
+        travel in prop::sample::select(vec![0i64, 100, 300, 3_000]),
+        round_trip in any::<bool>(),
+        max_route_m in prop::option::weighted(0.3, 3_000i64..=10_000),
+        max_subsets in prop::sample::select(vec![30u64, 120, 400]),
+        adversary in any::<bool>(),
+    ) -> OfflineInput {
+        let mut stores: Vec<StoreCandidate> = stores
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, e, rows))| StoreCandidate {
+                id: StoreId(format!("s{i:02}")),
+                name: format!("store {i}"),
+                location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
+                prices: to_prices(&rows, 100),
+                preferred: i % 4 == 3,
+            })
+            .collect();
+        let origin = pt(ORIGIN.0, ORIGIN.1);
+        if adversary {
+            let far = (0..stores.len())
+                .max_by_key(|i| origin.distance_m(stores[*i].location))
+                .unwrap_or(0);
+            for p in 0..PRODUCTS {
+                let key = ProductKey(format!("p{p}"));
+                if let Some(min) = stores.iter().filter_map(|s| s.prices.get(&key).map(|u| u.price_krw)).min() {
+                    stores[far].prices.insert(key, UnitPrice::in_stock((min * 8 / 10).max(1)));
+                }
+            }
+        }
+        OfflineInput {
+            origin,
+            lines,
+            stores,
+            max_stores,
+            max_distance_m: None,
+            max_route_m,
+            travel_cost_krw_per_km: travel,
+            round_trip,
+            max_subsets,
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// k = 4/5 through the branch and bound: exact answers equal brute force
+    /// in value for every label, and a stated gap brackets the optimum.
+    #[test]
+    fn bnb_k4_k5_match_brute_force(input in bnb_input()) {
+        many_stores_agree(&input)?;
+    }
+}
