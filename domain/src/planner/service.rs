@@ -50,6 +50,10 @@ pub struct PlanSettings {
     pub preferred_chains: Vec<String>,
     /// How the shopper travels (minutes per leg and per plan).
     pub travel_mode: TravelMode,
+    /// The value of the shopper's time (원/hour) and minutes per stop: the
+    /// `best_value` plan's objective.
+    pub value_of_time_krw_per_hour: i64,
+    pub minutes_per_stop: i64,
 }
 
 /// Every store within the shopper's radius is a candidate (no cut to the
@@ -411,6 +415,11 @@ impl PlanService {
         input.max_distance_m = Some(radius);
         input.max_route_m = settings.max_route_m;
         input.travel_cost_krw_per_km = settings.travel_cost_krw_per_km;
+        input.time_value = Some(plan::TimeValue {
+            krw_per_hour: settings.value_of_time_krw_per_hour,
+            minutes_per_stop: settings.minutes_per_stop,
+            speed_km_per_h: i64::from(settings.travel_mode.speed_km_per_h()),
+        });
         let outcome = if lines.is_empty() {
             Err(PlanError::EmptyBasket)
         } else {

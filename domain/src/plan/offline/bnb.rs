@@ -95,7 +95,6 @@
 //! optimum of `cheapest`, provided no open child could cover more lines than
 //! the incumbent (else none is claimed).
 
-use super::super::geo::travel_cost_krw;
 use super::super::prep::INF;
 use super::reduce::Ctx;
 use super::search::{next_permutation, Found};
@@ -208,7 +207,7 @@ fn evaluate(ctx: &Ctx<'_>, obj: Objective, set: &[usize]) -> Option<(Key, Found)
     if ctx.max_route_m.is_some_and(|max| route > max) {
         return None;
     }
-    let total = goods + travel_cost_krw(route, ctx.krw_per_km);
+    let total = goods + ctx.tariff.cost(route, len);
     let mut order = [0usize; MAX_K];
     for (o, p) in order.iter_mut().zip(&perm[..len]) {
         *o = set[*p];
@@ -433,10 +432,7 @@ pub(super) fn search(
                 })
                 .sum();
             let f = if ctx.round_trip { 2 } else { 1 };
-            (
-                goods + travel_cost_krw(f * ctx.origin_m[s], ctx.krw_per_km),
-                s,
-            )
+            (goods + ctx.tariff.cost(f * ctx.origin_m[s], 1), s)
         })
         .collect();
     pos.sort_unstable();
@@ -535,8 +531,10 @@ impl Bnb<'_> {
         self.dist[a * self.dim + b]
     }
 
-    fn travel(&self, m: i64) -> i64 {
-        travel_cost_krw(m, self.ctx.krw_per_km)
+    /// The travel (and time) cost of a route of `m` metres through at least
+    /// `stops` stores.
+    fn travel(&self, m: i64, stops: usize) -> i64 {
+        self.ctx.tariff.cost(m, stops)
     }
 
     /// `ins(i)`: a lower bound on the route of `chosen[..d] + i` (exact
@@ -628,7 +626,7 @@ impl Bnb<'_> {
             }
         }
         let route_lb = (need - self.slack).max(0);
-        let travel_lb = self.travel(route_lb);
+        let travel_lb = self.travel(route_lb, d.max(1));
         if self.obj == Objective::Cheapest
             && self.lagrange_pruned(d, node, &xs, &cur, u_lb, travel_lb)
         {
@@ -871,7 +869,7 @@ impl Bnb<'_> {
             if self.ctx.max_route_m.is_some_and(|max| route_lb > max) {
                 continue;
             }
-            let total_lb = goods_lb + self.travel(route_lb);
+            let total_lb = goods_lb + self.travel(route_lb, d + 1);
             children.push(Child {
                 i,
                 after,
@@ -918,7 +916,7 @@ impl Bnb<'_> {
         }
         let (route, perm) = shortest(len, &mat, self.ctx.round_trip);
         if self.ctx.max_route_m.is_none_or(|max| route <= max) {
-            let total = ch.goods + self.travel(route);
+            let total = ch.goods + self.travel(route, len);
             let mut order = [0usize; MAX_K];
             for (o, p) in order.iter_mut().zip(&perm[..len]) {
                 *o = self.pos[self.chosen[*p]];

@@ -66,7 +66,7 @@ mod search;
 use super::geo::{travel_cost_krw, PreparedPoint};
 use super::model::{
     limits, BasketLine, FrontierPoint, MissingReason, OfflineInput, OfflineOutcome, Optimality,
-    Plan, PlanError, PlanLabel, Stop, StoreCandidate,
+    Plan, PlanError, PlanLabel, Stop, StoreCandidate, TimeValue,
 };
 use super::prep::{self, INF};
 use reduce::Labels;
@@ -170,7 +170,10 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
         origin_m: cands.iter().map(|(_, d)| *d).collect(),
         geo,
         round_trip: input.round_trip,
-        krw_per_km: input.travel_cost_krw_per_km,
+        tariff: Tariff {
+            krw_per_km: input.travel_cost_krw_per_km,
+            time: None,
+        },
         max_route_m: input.max_route_m,
     };
     let budget = input.max_subsets.max(1);
@@ -237,6 +240,36 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
             .collect();
         return Err(PlanError::NoPlanPossible { missing: all });
     }
+    // Best value: `cheapest` with the time's value added to the route's
+    // cost, its own problem; listed only when its stores differ.
+    if let Some(time) = input.time_value {
+        let ctx_v = reduce::Ctx {
+            tariff: Tariff {
+                krw_per_km: input.travel_cost_krw_per_km,
+                time: Some(time),
+            },
+            ..ctx.clone()
+        };
+        let (best_v, proof_v, _) = run(&ctx_v, budget, Labels::Cheapest);
+        optimality.exact &= proof_v.exact;
+        if let Some(f) = &best_v[0] {
+            let mut key: Vec<usize> = f.order[..f.len].to_vec();
+            key.sort_unstable();
+            if found.first().is_none_or(|(_, k, _)| *k != key) {
+                let plan = build_plan(
+                    PlanLabel::BestValue,
+                    f,
+                    &cands,
+                    &coverable_lines,
+                    &cost,
+                    &geo,
+                    input,
+                    &missing,
+                );
+                found.push((PlanLabel::BestValue, key, plan));
+            }
+        }
+    }
     if let Some(c) = &best[0] {
         optimality.best_total_krw = c.total;
         if optimality.exact {
@@ -299,6 +332,22 @@ fn run(
     }
 }
 
+/// What a route costs besides the goods: travel per km, and the value of
+/// the shopper's time when the objective is `best_value`. Non-decreasing in
+/// the route length and in the number of stops, which every bound relies on.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tariff {
+    pub krw_per_km: i64,
+    pub time: Option<TimeValue>,
+}
+
+impl Tariff {
+    pub(super) fn cost(&self, route_m: i64, stops: usize) -> i64 {
+        travel_cost_krw(route_m, self.krw_per_km)
+            + self.time.map_or(0, |t| t.cost_krw(route_m, stops))
+    }
+}
+
 /// Distances between the origin (0) and the candidates (1 + s), always
 /// computed in the same argument order, so that every use sees the same
 /// whole metres.
@@ -345,7 +394,7 @@ fn solve(ctx: &reduce::Ctx<'_>, sel: &[usize]) -> [Option<Found>; 3] {
         dist: &dist,
         dim,
         round_trip: ctx.round_trip,
-        krw_per_km: ctx.krw_per_km,
+        tariff: ctx.tariff,
         max_route_m: ctx.max_route_m,
     });
     for f in best.iter_mut().flatten() {
@@ -385,6 +434,26 @@ fn validate(input: &OfflineInput) -> Result<(), PlanError> {
     }
     if input.max_distance_m.is_some_and(|d| d < 0) {
         return Err(PlanError::param("max_distance_m", "must not be negative"));
+    }
+    if let Some(t) = input.time_value {
+        if !(0..=limits::MAX_VALUE_OF_TIME_KRW_PER_HOUR).contains(&t.krw_per_hour) {
+            return Err(PlanError::param(
+                "value_of_time_krw_per_hour",
+                format!("must be 0..={}", limits::MAX_VALUE_OF_TIME_KRW_PER_HOUR),
+            ));
+        }
+        if !(0..=limits::MAX_MINUTES_PER_STOP).contains(&t.minutes_per_stop) {
+            return Err(PlanError::param(
+                "minutes_per_stop",
+                format!("must be 0..={}", limits::MAX_MINUTES_PER_STOP),
+            ));
+        }
+        if !(1..=limits::MAX_SPEED_KM_PER_H).contains(&t.speed_km_per_h) {
+            return Err(PlanError::param(
+                "speed_km_per_h",
+                format!("must be 1..={}", limits::MAX_SPEED_KM_PER_H),
+            ));
+        }
     }
     if input.max_route_m.is_some_and(|d| d < 0) {
         return Err(PlanError::param("max_route_m", "must not be negative"));

@@ -79,12 +79,11 @@
 //! the `cheapest` optimum ([`Optimality::lower_bound_krw`]) — never a
 //! silently worse plan.
 
-use super::super::geo::travel_cost_krw;
 use super::super::model::Optimality;
 use super::super::prep::INF;
 use super::bnb::{self, Objective};
 use super::search::Found;
-use super::{solve, subsets, Geo};
+use super::{solve, subsets, Geo, Tariff};
 
 /// Rule 2 compares every pair of kept stores; beyond this many it is skipped.
 const DOMINANCE_MAX: usize = 1_500;
@@ -101,7 +100,7 @@ pub(super) struct Ctx<'a> {
     pub origin_m: Vec<i64>,
     pub geo: Geo<'a>,
     pub round_trip: bool,
-    pub krw_per_km: i64,
+    pub tariff: Tariff,
     pub max_route_m: Option<i64>,
 }
 
@@ -112,8 +111,10 @@ impl Ctx<'_> {
         (factor * self.origin_m[s] - (self.k as i64 + 2)).max(0)
     }
 
+    /// The cost of a route of `m` metres with one stop (a lower bound for
+    /// more stops).
     fn travel(&self, m: i64) -> i64 {
-        travel_cost_krw(m, self.krw_per_km)
+        self.tariff.cost(m, 1)
     }
 
     fn row(&self, s: usize) -> &[i64] {
