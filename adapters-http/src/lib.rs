@@ -11,6 +11,7 @@ pub mod request_id;
 pub mod routes;
 pub mod security;
 pub mod state;
+pub mod transport;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};

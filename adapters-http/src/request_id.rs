@@ -26,6 +26,12 @@ pub fn current() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
+/// Runs `f` as if inside a request with this id (for answers made outside
+/// the middleware chain, see [`crate::transport`]).
+pub fn with_id<R>(id: String, f: impl FnOnce() -> R) -> R {
+    REQUEST_ID.sync_scope(id, f)
+}
+
 /// A client's id is echoed when it is 1–64 characters of `[A-Za-z0-9._-]`;
 /// anything else (too long, spaces, CR/LF) is replaced by a fresh UUID.
 pub fn sanitize(client: Option<&str>) -> String {

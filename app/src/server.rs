@@ -5,9 +5,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
+use actix_service::ServiceFactoryExt as _;
 use actix_web::dev::ServerHandle;
 use actix_web::middleware::{from_fn, Compress};
-use actix_web::{App, HttpResponse, HttpServer};
+use actix_web::{App, HttpResponse};
 use chrono::Duration;
 use thiserror::Error;
 use ttokjang_domain::auth::{AuthService, InvitePolicy, RegisterError, Registration};
@@ -490,24 +491,46 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
     );
     let web_dist = config.web_dist.clone();
     let api = ttokjang_http::configure(state);
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(Compress::default())
-            .wrap(ttokjang_http::error_envelopes())
-            .wrap(from_fn(ttokjang_http::security::headers))
-            .wrap(from_fn(ttokjang_http::request_id::middleware))
-            .configure(api.clone())
-            .configure(crate::web::site(web_dist.clone()))
-    })
-    .workers(config.http_workers)
-    .shutdown_timeout(10)
-    .bind(config.bind)?;
-    let addr = server
-        .addrs()
-        .first()
-        .copied()
-        .ok_or_else(|| std::io::Error::other("the server bound no address"))?;
-    let server = server.run();
+    let listener = std::net::TcpListener::bind(config.bind)?;
+    let addr = listener.local_addr()?;
+    // Built from actix-server + actix-http rather than `HttpServer` only to
+    // wrap each connection in `EnvelopeIo`: the HTTP/1 parser's own error
+    // answers (400/408/431) then use the contract's envelope too
+    // (adapters-http/src/transport.rs). Timeouts are HttpServer's defaults.
+    let server = actix_web::dev::Server::build()
+        .workers(config.http_workers)
+        .shutdown_timeout(10)
+        .listen("ttokjang-http", listener, move || {
+            let app = App::new()
+                .wrap(Compress::default())
+                .wrap(ttokjang_http::error_envelopes())
+                .wrap(from_fn(ttokjang_http::security::headers))
+                .wrap(from_fn(ttokjang_http::request_id::middleware))
+                .configure(api.clone())
+                .configure(crate::web::site(web_dist.clone()));
+            actix_service::fn_service(|io: actix_web::rt::net::TcpStream| {
+                let peer = io.peer_addr().ok();
+                // As HttpServer does: answers are small, send them at once.
+                let _ = io.set_nodelay(true);
+                std::future::ready(Ok::<_, actix_http::error::DispatchError>((
+                    ttokjang_http::transport::EnvelopeIo::new(io),
+                    peer,
+                )))
+            })
+            .and_then(
+                actix_http::HttpService::build()
+                    .keep_alive(actix_http::KeepAlive::Timeout(
+                        std::time::Duration::from_secs(5),
+                    ))
+                    .client_request_timeout(std::time::Duration::from_secs(5))
+                    .client_disconnect_timeout(std::time::Duration::from_secs(1))
+                    .local_addr(addr)
+                    .h1(actix_service::map_config(app, |()| {
+                        actix_web::dev::AppConfig::default()
+                    })),
+            )
+        })?
+        .run();
     Ok(Running {
         addr,
         handle: server.handle(),

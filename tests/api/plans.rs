@@ -75,6 +75,15 @@ async fn offline_plan_picks_the_near_marts(app: TestApp) {
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["meta"]["degraded"], false);
     assert!(b["plan_request_id"].is_string());
+    // Where the route started and how the shopper travels: no saved location
+    // → 강남역, default preferences → on foot.
+    assert_eq!(
+        b["meta"]["origin"],
+        json!({"lat": 37.4985, "lng": 127.0292}),
+        "{}",
+        b["meta"]
+    );
+    assert_eq!(b["meta"]["travel_mode"], "walk");
     let plans = b["plans"].as_array().expect("plans");
     assert!(!plans.is_empty());
     for p in plans {
@@ -143,9 +152,21 @@ async fn offline_plan_picks_the_near_marts(app: TestApp) {
     )
     .await;
     assert_eq!(st, 200, "{b}");
+    assert_eq!(b["meta"]["travel_mode"], "car", "{}", b["meta"]);
     let cheapest = &b["plans"][0];
     assert_eq!(cheapest["label"], "cheapest");
     assert_eq!(cheapest["stops"][0]["store"]["id"], "mart-c");
+
+    // A location in the request is the route's start, and the answer says so.
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket(), "location": {"lat": 37.5, "lng": 127.03}}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["meta"]["origin"], json!({"lat": 37.5, "lng": 127.03}));
     assert_eq!(cheapest["goods_krw"], 5_500);
 }
 
@@ -290,6 +311,9 @@ async fn online_plan_splits_across_malls(app: TestApp) {
     .await;
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["meta"]["sources"].as_array().expect("s").len(), 3);
+    // No route, so no start point or travel mode.
+    assert!(b["meta"].get("origin").is_none(), "{}", b["meta"]);
+    assert!(b["meta"].get("travel_mode").is_none(), "{}", b["meta"]);
     for p in b["plans"].as_array().expect("plans") {
         assert_consistent(p, 3);
         for stop in p["stops"].as_array().expect("stops") {

@@ -269,7 +269,74 @@ crate::on_both_backends!(
     security_headers_everywhere,
     registration_does_not_tell_which_emails_exist,
     webhook_targets_embedding_private_addresses_are_refused,
+    malformed_heads_get_the_envelope,
 );
+
+/// Sends raw bytes on one connection and reads the whole answer (the server
+/// closes after a malformed head).
+async fn raw(app: &TestApp, request: &[u8]) -> (String, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://");
+    let mut conn = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    conn.write_all(request).await.expect("send");
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        conn.read_to_end(&mut answer),
+    )
+    .await
+    .expect("the server closes the connection")
+    .expect("read");
+    let text = String::from_utf8(answer).expect("utf-8");
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head");
+    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (head.to_owned(), json)
+}
+
+/// Finding 11: what actix's HTTP/1 parser refuses by itself (a control
+/// character in a header → 400, too many headers → 431) is answered in the
+/// envelope with a request id, like every other error.
+async fn malformed_heads_get_the_envelope(app: TestApp) {
+    let (head, b) = raw(
+        &app,
+        b"GET /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nX-Bad: a\x01b\r\n\r\n",
+    )
+    .await;
+    assert!(head.starts_with("HTTP/1.1 400 "), "{head}");
+    assert_eq!(b["error"]["code"], "MALFORMED_REQUEST", "{b}");
+    let id = b["error"]["request_id"].as_str().expect("a request id");
+    assert!(!id.is_empty());
+    let lower = head.to_ascii_lowercase();
+    assert!(lower.contains(&format!("x-request-id: {id}")), "{head}");
+    assert!(lower.contains("content-type: application/json"), "{head}");
+    assert!(lower.contains("x-content-type-options: nosniff"), "{head}");
+
+    let mut many = b"GET /healthz HTTP/1.1\r\nHost: x\r\n".to_vec();
+    for i in 0..120 {
+        many.extend_from_slice(format!("X-H{i}: v\r\n").as_bytes());
+    }
+    many.extend_from_slice(b"\r\n");
+    let (head, b) = raw(&app, &many).await;
+    assert!(head.starts_with("HTTP/1.1 431 "), "{head}");
+    assert_eq!(b["error"]["code"], "HEADERS_TOO_LARGE", "{b}");
+    assert!(b["error"]["request_id"]
+        .as_str()
+        .is_some_and(|id| !id.is_empty()));
+
+    // A good request on the same server is untouched (one request id, ours).
+    let (head, b) = raw(
+        &app,
+        b"GET /api/v1/nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(head.starts_with("HTTP/1.1 404 "), "{head}");
+    assert_eq!(b["error"]["code"], "NOT_FOUND", "{b}");
+    assert_eq!(
+        head.to_ascii_lowercase().matches("x-request-id:").count(),
+        1,
+        "{head}"
+    );
+}
 
 /// Finding 4: the demo credentials are kept in a 0600 file, not printed.
 async fn demo_credentials_go_to_a_private_file(app: TestApp) {

@@ -4,6 +4,7 @@
 //! PostgreSQL tests need a server (see `scripts/dev/ensure-postgres.sh`); outside
 //! CI they are skipped when none answers, in CI that is a failure.
 
+mod accounts;
 mod backend;
 mod baskets;
 mod cache;
@@ -21,6 +22,7 @@ mod profiles;
 mod reservations;
 mod scheduler;
 mod sessions;
+mod throttle;
 mod users;
 
 pub use backend::Backend;
@@ -103,6 +105,14 @@ macro_rules! contract_tests {
                 idempotency::release_lets_a_retry_run_again,
                 idempotency::prune_deletes_only_old_keys,
                 idempotency::concurrent_claims_of_one_key_have_one_winner,
+                throttle::hits_count_within_a_window_and_restart_after_it,
+                throttle::keys_are_independent_and_clear_forgets_one,
+                throttle::prune_drops_only_windows_started_before_the_cutoff,
+                throttle::concurrent_hits_are_all_counted,
+                accounts::set_password_ends_every_other_session,
+                accounts::a_reset_code_works_once_and_only_unexpired,
+                accounts::erase_removes_personal_data_and_keeps_only_the_tombstone,
+                accounts::sessions_are_listed_newest_first_and_per_user,
             );
         }
     };

@@ -36,7 +36,8 @@ const TILE_PNG = Buffer.from(
 );
 
 // Accessibility of every screen: axe-core (WCAG 2.x A/AA rules) must find no serious or
-// critical violation, and every control must be a tap target of at least 44 × 44 px.
+// critical violation, and every control must be a tap target of at least 44 × 44 px (label.chip:
+// the choice chips; the plan label chips are text, not controls).
 const a11yFindings = [];
 async function a11y(page, screen) {
   // axe-core goes in through DevTools (a string evaluated by the browser, not by the page, so
@@ -51,7 +52,7 @@ async function a11y(page, screen) {
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
       const sel =
-        'button, a.btn, .tab, .auth-footer a, .switch a, .fine-print a, .chip, select, [role="button"], ' +
+        'button, a.btn, .tab, .auth-footer a, .switch a, .fine-print a, label.chip, select, [role="button"], ' +
         'input:not([type="hidden"]):not([type="radio"]):not([type="checkbox"])';
       const small = [];
       for (const el of document.querySelectorAll(sel)) {
@@ -59,15 +60,22 @@ async function a11y(page, screen) {
         const rect = el.getBoundingClientRect();
         const cs = getComputedStyle(el);
         if ((rect.width === 0 && rect.height === 0) || cs.visibility === 'hidden' || cs.display === 'none') continue;
+        if (rect.right > window.innerWidth + 1 || rect.left < -1) {
+          small.push(`off-screen: ${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.className}] ${Math.round(rect.left)}..${Math.round(rect.right)} of ${window.innerWidth}`);
+        }
         if (rect.width < 43.5 || rect.height < 43.5) {
           const id = el.getAttribute('data-testid') ?? el.className;
           small.push(`${el.tagName.toLowerCase()}[${id}] "${(el.textContent ?? '').trim().slice(0, 16)}" ${Math.round(rect.width)}×${Math.round(rect.height)}`);
         }
       }
+      // nothing may widen the page past the screen (sideways scrolling on a phone)
+      if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+        small.push(`page is ${document.documentElement.scrollWidth} px wide on a ${window.innerWidth} px screen`);
+      }
       return { violations, small };
     })
     .catch((e) => ({ violations: [`axe could not run: ${e.message}`], small: [] }));
-  const problems = [...found.violations, ...found.small.map((x) => `tap target < 44 px: ${x}`)];
+  const problems = [...found.violations, ...found.small.map((x) => (/^(off-screen|page is)/.test(x) ? x : `tap target < 44 px: ${x}`))];
   log(`a11y ${screen}: ${problems.length === 0 ? 'OK' : problems.join('; ')}`);
   if (problems.length) a11yFindings.push(`${screen}: ${problems.join('; ')}`);
 }
@@ -274,6 +282,8 @@ async function main() {
   };
   let planTotal = null;
   let orderId = null;
+  let planListUrl = null;
+  let planDetailUrl = null;
 
   await step(page, 'first visit: / shows the welcome screen with an example plan', async () => {
     await page.goto(`${BASE_URL}/`, { waitUntil: 'domcontentloaded' });
@@ -305,6 +315,19 @@ async function main() {
     }
     await a11y(page, 'register-errors');
     await shot(page, '00-register-errors');
+  });
+
+  await step(page, 'terms and privacy pages read in Korean and pass axe', async () => {
+    for (const [path, name] of [
+      ['/terms', 'terms'],
+      ['/privacy', 'privacy'],
+    ]) {
+      await page.goto(`${BASE_URL}${path}`, { waitUntil: 'domcontentloaded' });
+      await page.locator('h1').first().waitFor({ state: 'visible' });
+      const h1 = (await page.locator('h1').first().textContent()) ?? '';
+      if (!/[가-힣]/.test(h1)) throw new Error(`${path} heading reads "${h1}"`);
+      await a11y(page, name);
+    }
   });
 
   await step(page, 'open app without a session → login screen', async () => {
@@ -502,10 +525,46 @@ async function main() {
       await page.getByTestId('to-plans').click();
       await page.getByTestId('plans-screen').waitFor({ state: 'visible' });
       await page.getByTestId('mode-offline').click();
-      const { status, body } = await withResponse(page, '/offline/plans/generate', () => page.getByTestId('generate').click());
+      // the first try fails like a price-source outage (503 DEPENDENCY_FAILURE): Korean copy and 다시 시도
+      let failedOnce = false;
+      await page.route('**/api/v1/offline/plans/generate', (route) => {
+        if (failedOnce) return route.continue();
+        failedOnce = true;
+        return route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'DEPENDENCY_FAILURE', message: 'every price source failed', request_id: 'e2e' } }),
+        });
+      });
+      await page.getByTestId('generate').click();
+      const failure = page.getByTestId('plans-error');
+      await failure.waitFor({ state: 'visible' });
+      const copy = (await failure.textContent()) ?? '';
+      if (!copy.includes('가격 정보를 받을 수 없어') || /[A-Za-z]{4,}/.test(copy)) throw new Error(`failure reads "${copy}"`);
+      await a11y(page, 'plans-error');
+      await shot(page, '04a-plans-retry');
+      const { status, body } = await withResponse(page, '/offline/plans/generate', () =>
+        failure.getByRole('button', { name: '다시 시도' }).click(),
+      );
+      await page.unroute('**/api/v1/offline/plans/generate');
       if (status !== 200 && status !== 206) throw new Error(`generate answered ${status} ${body?.error?.code ?? ''}`);
       await page.getByTestId('plan-card').first().waitFor({ state: 'visible' });
+      await page.waitForURL(/\/plans\/[0-9a-f-]{36}$/);
+      planListUrl = page.url();
+      // where the route starts (the location saved above) and how the shopper travels
+      const origin = (await page.getByTestId('plan-origin').textContent())?.trim() ?? '';
+      if (!/에서 출발 · (도보|대중교통|자동차)/.test(origin)) throw new Error(`start point reads "${origin}"`);
+      if (body?.meta?.origin && Math.abs(body.meta.origin.lat - 37.4981) > 1e-6) {
+        throw new Error(`planned from ${JSON.stringify(body.meta.origin)}, not the saved location`);
+      }
+      log(`origin: ${origin}`);
       if (status === 206) await page.getByTestId('degraded-notice').waitFor({ state: 'visible' });
+      // label chips are readable (a later .chip rule once painted 최저가 white on white)
+      const [fg, bg] = await page.locator('.chip-cheapest').first().evaluate((e) => {
+        const cs = getComputedStyle(e);
+        return [cs.color, cs.backgroundColor];
+      });
+      if (fg === bg) throw new Error(`최저가 chip is ${fg} on ${bg}`);
       const labels = await page.getByTestId('plan-label').allTextContents();
       if (!labels.includes('최저가')) throw new Error(`no 최저가 label among ${labels.join(', ')}`);
       const totals = await page.getByTestId('plan-total').allTextContents();
@@ -529,10 +588,55 @@ async function main() {
       const total = (await page.getByTestId('detail-total').textContent())?.trim();
       if (total !== planTotal) throw new Error(`detail total ${total} ≠ list total ${planTotal}`);
       log(`route: ${stops.join(' → ')}`);
+      planDetailUrl = page.url();
+      const from = (await page.getByTestId('plan-origin').textContent())?.trim() ?? '';
+      if (!/에서 출발 · (도보|대중교통|자동차)/.test(from)) throw new Error(`plan page start point reads "${from}"`);
       await a11y(page, 'plan-detail');
       await shot(page, '05-plan-detail');
     },
     { needs: [S.generate] },
+  );
+
+  await step(
+    page,
+    'desktop (1366×900): the plan list and the chosen plan (detail + map) side by side',
+    async () => {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      try {
+        await page.goto(planListUrl, { waitUntil: 'domcontentloaded' });
+        await page.getByTestId('plans-split').waitFor({ state: 'visible' });
+        const list = await page.getByTestId('plan-list').boundingBox();
+        const detail = await page.getByTestId('plan-detail').boundingBox();
+        if (!list || !detail || detail.x < list.x + list.width - 1) {
+          throw new Error(`list ${JSON.stringify(list)} and detail ${JSON.stringify(detail)} are not side by side`);
+        }
+        // with no plan chosen the first one is shown, and its card is marked
+        const first = (await page.getByTestId('plan-total').first().textContent())?.trim();
+        const shown = (await page.getByTestId('detail-total').textContent())?.trim();
+        if (first !== shown) throw new Error(`pane shows ${shown}, first card ${first}`);
+        if ((await page.locator('.plan-card [aria-current="page"]').count()) !== 1) throw new Error('no card marked as shown');
+        await page.getByTestId('plan-detail').locator('.leaflet-container, [data-testid="map-unavailable"]').first().waitFor({ state: 'visible' });
+        const cards = page.getByTestId('plan-card');
+        if ((await cards.count()) > 1) {
+          const want = (await cards.nth(1).getByTestId('plan-total').textContent())?.trim();
+          await cards.nth(1).locator('a').first().click();
+          await page.waitForURL(/\/plans\/[0-9a-f-]{36}\/p\d+$/);
+          await page.waitForFunction((w) => document.querySelector('[data-testid="detail-total"]')?.textContent?.trim() === w, want);
+          if ((await page.getByTestId('plan-list').count()) !== 1) throw new Error('the list went away on choosing a plan');
+        }
+        const h1 = await page.locator('h1').count();
+        if (h1 !== 1) throw new Error(`${h1} h1 headings`);
+        await a11y(page, 'desktop-plans');
+        await shot(page, '14b-desktop-plans');
+      } finally {
+        await page.setViewportSize({ width: 390, height: 844 });
+      }
+      // back on the phone: a plan's address is its own page again
+      await page.goto(planDetailUrl, { waitUntil: 'domcontentloaded' });
+      await page.getByTestId('plan-detail').waitFor({ state: 'visible' });
+      if ((await page.getByTestId('plan-list').count()) !== 0) throw new Error('phone shows the list beside the plan');
+    },
+    { needs: [S.detail] },
   );
 
   await step(
@@ -585,12 +689,19 @@ async function main() {
       const { status } = await withResponse(page, '/online/plans/generate', () => page.getByTestId('generate').click());
       if (status !== 200 && status !== 206) throw new Error(`online generate answered ${status}`);
       await page.getByTestId('plan-card').first().waitFor({ state: 'visible' });
+      if ((await page.getByTestId('plan-origin').count()) !== 0) throw new Error('online plans name a start point');
+      await a11y(page, 'online-plans');
       await shot(page, '09-online-plans');
       await page.getByTestId('plan-card').first().locator('a').click();
       await page.getByTestId('plan-detail').waitFor({ state: 'visible' });
       const cta = (await page.getByTestId('select-plan').textContent())?.trim();
       if (cta !== '온라인으로 주문하기') throw new Error(`online CTA reads "${cta}"`);
+      await a11y(page, 'online-plan-detail');
       await shot(page, '10-online-detail');
+      await page.getByTestId('inbox-link').click();
+      await page.getByTestId('inbox-screen').waitFor({ state: 'visible' });
+      await page.waitForFunction(() => !document.querySelector('[data-testid="inbox-screen"] .spinner'));
+      await a11y(page, 'inbox');
       for (const [tab, testId, name] of [
         ['tab-reservations', 'reservations-screen', '11-reservations'],
         ['tab-chat', 'chat-screen', '12-chat'],
@@ -635,6 +746,7 @@ async function main() {
       await quick.first().waitFor({ state: 'visible' });
       const labels = await quick.allTextContents();
       if (!labels.includes('아니요')) throw new Error(`quick replies ${labels.join(', ')}`);
+      await a11y(page, 'chat-quick-replies');
       await shot(page, '14-chat-confirm');
       const { body: kept } = await withResponse(page, '/chat', () => quick.filter({ hasText: '아니요' }).click());
       if (kept.basket.items.length !== before) throw new Error('"아니요" changed the basket');
@@ -650,15 +762,71 @@ async function main() {
         const href = await link.getAttribute('href');
         if (href !== `/plans/${planned.plan?.plan_request_id}`) throw new Error(`plan link ${href}`);
       }
+      await a11y(page, 'chat-plan');
       await shot(page, '15-chat-plan');
     },
     { needs: [S.basket] },
   );
 
-  await step(page, 'log out from my page → login screen', async () => {
+  await step(
+    page,
+    'chat offline: the conversation stays visible, a message sent offline is marked and sent again online',
+    async () => {
+      await page.getByTestId('tab-basket').click();
+      await page.getByTestId('basket-screen').waitFor({ state: 'visible' });
+      await context.setOffline(true);
+      try {
+        await page.getByTestId('tab-chat').click();
+        await page.getByTestId('chat-offline').waitFor({ state: 'visible' });
+        const shown = await page.getByTestId('chat-assistant').count();
+        if (shown < 2) throw new Error(`only ${shown} replies shown offline`);
+        await page.getByTestId('chat-input').fill('계란 한 판 담아줘');
+        await page.getByTestId('chat-send').click();
+        await page.getByTestId('chat-unsent').waitFor({ state: 'visible' });
+        const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ttokjang.chat.')));
+        if (kept.length !== 1) throw new Error(`chat cache keys: ${kept.join(', ')}`);
+        await a11y(page, 'chat-offline');
+        await shot(page, '15b-chat-offline');
+      } finally {
+        await context.setOffline(false);
+      }
+      const { status } = await withResponse(page, '/chat', () => page.getByTestId('chat-resend').click());
+      if (status !== 200) throw new Error(`re-sent message answered ${status}`);
+      await page.getByTestId('chat-unsent').waitFor({ state: 'detached' });
+    },
+    { needs: [S.basket] },
+  );
+
+  await step(
+    page,
+    'desktop (1366×900): every tab passes axe with nothing off-screen',
+    async () => {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      try {
+        for (const [tab, testId] of [
+          ['tab-reservations', 'reservations-screen'],
+          ['tab-chat', 'chat-screen'],
+          ['tab-me', 'profile-form'],
+        ]) {
+          await page.getByTestId(tab).click();
+          await page.getByTestId(testId).waitFor({ state: 'visible' });
+          await page.waitForFunction(() => !document.querySelector('main .spinner'));
+          await a11y(page, `desktop-${testId}`);
+          await shot(page, `16-desktop-${testId}`);
+        }
+      } finally {
+        await page.setViewportSize({ width: 390, height: 844 });
+      }
+    },
+    { needs: [S.login] },
+  );
+
+  await step(page, 'log out from my page → login screen (the cached chat goes with it)', async () => {
     await page.getByTestId('tab-me').click();
     await page.getByTestId('logout').click();
     await page.getByTestId('login-email').waitFor({ state: 'visible' });
+    const left = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ttokjang.chat.')));
+    if (left.length) throw new Error(`the chat cache outlived the logout: ${left.join(', ')}`);
     await shot(page, '08-logged-out');
   }, { needs: [S.login] });
 

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from 'react';
-import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth';
 import { Spinner } from './components/Layout';
 import { I18nProvider, useI18n } from './i18n';
@@ -8,6 +8,7 @@ import { BasketProvider } from './state/basket';
 import { PlansProvider } from './state/plans';
 import { HomeShell } from './screens/Home';
 import { InboxProvider } from './state/inbox';
+import { DESKTOP_QUERY, useMediaQuery } from './lib/hooks';
 
 // Route-level code splitting: each screen is its own chunk, fetched when first shown,
 // so the first load carries only React, the router and the shell (budget: scripts/check-size.mjs).
@@ -27,6 +28,17 @@ const LoginScreen = lazy(() => import('./screens/Login').then((m) => ({ default:
 const MyPage = lazy(() => import('./screens/MyPage').then((m) => ({ default: m.MyPage })));
 const WelcomeScreen = lazy(() => import('./screens/Welcome').then((m) => ({ default: m.WelcomeScreen })));
 const RegisterScreen = lazy(() => import('./screens/Register').then((m) => ({ default: m.RegisterScreen })));
+
+/**
+ * The plans addresses. A plan's own address is its page on a phone; on a desktop the list
+ * stays with the plan beside it (one element for all three routes, so the list is not
+ * re-mounted when the shopper picks another plan).
+ */
+function PlansPage() {
+  const desktop = useMediaQuery(DESKTOP_QUERY);
+  const { planId } = useParams();
+  return planId && !desktop ? <PlanDetailScreen /> : <PlansScreen prefsApi={userApi} />;
+}
 
 function Loading() {
   const { t } = useI18n();
@@ -96,9 +108,9 @@ export function AppRoutes() {
       >
         <Route index element={<Navigate to="/basket" replace />} />
         <Route path="/basket" element={<BasketScreen />} />
-        <Route path="/plans" element={<PlansScreen prefsApi={userApi} />} />
-        <Route path="/plans/:requestId" element={<PlansScreen prefsApi={userApi} />} />
-        <Route path="/plans/:requestId/:planId" element={<PlanDetailScreen />} />
+        <Route path="/plans" element={<PlansPage />} />
+        <Route path="/plans/:requestId" element={<PlansPage />} />
+        <Route path="/plans/:requestId/:planId" element={<PlansPage />} />
         <Route path="/orders/:orderId" element={<OrderScreen />} />
         <Route path="/inbox" element={<InboxScreen />} />
         <Route path="/reservations" element={<ReservationsScreen />} />

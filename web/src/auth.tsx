@@ -11,6 +11,7 @@ import {
   type ReactNode,
 } from 'react';
 import { authApi as defaultAuthApi, type AuthApi } from './api/auth';
+import { chatCache } from './api/chatCache';
 import { http } from './api/http';
 import type { RegisterRequest, User } from './types';
 
@@ -37,7 +38,10 @@ export function AuthProvider({ children, api = defaultAuthApi }: { children: Rea
   const [expired, setExpired] = useState(false);
 
   useEffect(() => {
-    http.setOnLogout(() => setExpired(true));
+    http.setOnLogout(() => {
+      setExpired(true);
+      chatCache.clearAll();
+    });
     return () => http.setOnLogout(undefined);
   }, []);
 
@@ -75,7 +79,12 @@ export function AuthProvider({ children, api = defaultAuthApi }: { children: Rea
 
   const logout = useCallback(async () => {
     setExpired(false);
-    await api.logout();
+    try {
+      await api.logout();
+    } finally {
+      // the conversation kept for offline use goes with the session
+      chatCache.clearAll();
+    }
   }, [api]);
 
   const reloadUser = useCallback(() => api.me(), [api]);
@@ -94,4 +103,9 @@ export function useAuth(): AuthContextValue {
   const ctx = useContext(AuthContext);
   if (!ctx) throw new Error('useAuth outside <AuthProvider>');
   return ctx;
+}
+
+/** The logged-in user, or null (also outside <AuthProvider>, e.g. in screen tests). */
+export function useCurrentUser(): User | null {
+  return useContext(AuthContext)?.user ?? null;
 }

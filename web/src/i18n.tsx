@@ -364,6 +364,18 @@ const ko = {
   'err.UNSUPPORTED_MEDIA_TYPE': '지원하지 않는 형식의 요청이에요. 앱을 새로고침해 주세요.',
   'err.BAD_REQUEST': '잘못된 요청이에요. 앱을 새로고침한 뒤 다시 시도해 주세요.',
   'err.BAD_RESPONSE': '서버 응답을 이해하지 못했어요. 잠시 후 다시 시도해 주세요.',
+  'plans.origin': '{place}에서 출발 · {mode}',
+  'plans.originLabel': '출발지와 이동 수단',
+  'plans.originDefault': '강남역(기본 위치)',
+  'plans.originSaved': '내 위치({lat}, {lng})',
+  'plans.originPoint': '지정한 위치({lat}, {lng})',
+  'plans.originChange': '바꾸기',
+  'plans.pickPlan': '왼쪽 목록에서 플랜을 고르면 경로와 지도가 여기에 보여요.',
+  'chat.offline': '인터넷에 연결되어 있지 않아요. 이 기기에 저장된 대화를 보여 드려요.',
+  'chat.offlineSend': '연결되면 다시 보내기를 눌러 주세요.',
+  'err.MALFORMED_REQUEST': '요청을 읽지 못했어요. 앱을 새로고침한 뒤 다시 시도해 주세요.',
+  'err.REQUEST_TIMEOUT': '요청이 제때 도착하지 않았어요. 연결을 확인하고 다시 시도해 주세요.',
+  'err.HEADERS_TOO_LARGE': '요청이 너무 커요. 앱을 새로고침한 뒤 다시 시도해 주세요.',
 } as const;
 
 export type MessageKey = keyof typeof ko;
@@ -727,6 +739,18 @@ const en: Record<MessageKey, string> = {
   'err.UNSUPPORTED_MEDIA_TYPE': 'Unsupported request format. Please reload the app.',
   'err.BAD_REQUEST': 'Bad request. Reload the app and retry.',
   'err.BAD_RESPONSE': 'The server answer was not understood. Please retry shortly.',
+  'plans.origin': 'From {place} · {mode}',
+  'plans.originLabel': 'Start point and travel mode',
+  'plans.originDefault': 'Gangnam Station (default)',
+  'plans.originSaved': 'my location ({lat}, {lng})',
+  'plans.originPoint': 'a chosen point ({lat}, {lng})',
+  'plans.originChange': 'Change',
+  'plans.pickPlan': 'Pick a plan on the left to see its route and map here.',
+  'chat.offline': 'You are offline. Showing the conversation saved on this device.',
+  'chat.offlineSend': 'Tap “Send again” once you are back online.',
+  'err.MALFORMED_REQUEST': 'The request could not be read. Reload the app and retry.',
+  'err.REQUEST_TIMEOUT': 'The request did not arrive in time. Check your connection and retry.',
+  'err.HEADERS_TOO_LARGE': 'The request is too large. Reload the app and retry.',
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { ko, en };

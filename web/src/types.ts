@@ -41,6 +41,9 @@ export const KNOWN_ERROR_CODES = [
   'BAD_RESPONSE',
   'UNSUPPORTED_MEDIA_TYPE',
   'BAD_REQUEST',
+  'MALFORMED_REQUEST',
+  'REQUEST_TIMEOUT',
+  'HEADERS_TOO_LARGE',
 ] as const;
 
 export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
@@ -76,6 +79,10 @@ export interface ResponseMeta {
   sources: SourceOutcome[];
   generated_at: Timestamp;
   expires_at: Timestamp;
+  /** offline: where the route starts (the request's location, else the profile's, else 강남역) */
+  origin?: Location | null;
+  /** offline: how the shopper travels */
+  travel_mode?: TravelMode | null;
 }
 
 export interface Page<T> {

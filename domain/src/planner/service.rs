@@ -269,6 +269,12 @@ impl PlanService {
                 generated_at: now,
                 expires_at: now + self.lifetime,
                 optimality,
+                origin: (mode == PlanMode::Offline).then(|| LatLng {
+                    lat: settings.origin.lat(),
+                    lng: settings.origin.lng(),
+                }),
+                travel_mode: (mode == PlanMode::Offline)
+                    .then(|| settings.travel_mode.as_str().to_owned()),
             },
         };
         let id = Uuid::parse_str(&answer.plan_request_id)

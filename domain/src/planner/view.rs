@@ -149,6 +149,15 @@ pub struct MetaView {
     /// in reach (absent in answers stored before it existed: read as exact).
     #[serde(default)]
     pub optimality: OptimalityView,
+    /// Offline: where the route starts (the request's `location`, else the
+    /// profile's, else 강남역). Absent in online answers and in answers
+    /// stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<LatLng>,
+    /// Offline: how the shopper travels (`walk`, `transit`, `car`), which
+    /// sets the minutes and the route limit. Absent like `origin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub travel_mode: Option<String>,
 }
 
 /// `exact`: every plan is optimal for its label over every candidate store

@@ -4,11 +4,12 @@ import { lazy, Suspense, useState } from 'react';
 import { useI18n } from '../i18n';
 import { Spinner } from './Layout';
 import type { Point } from './MapPicker';
+import { SERVER_DEFAULT_ORIGIN } from '../lib/plan';
 
 const MapPicker = lazy(() => import('./MapPicker'));
 
-/** 강남역: where plans start when the shopper saved no location. */
-export const DEFAULT_POINT: Point = { lat: 37.4979, lng: 127.0276 };
+/** 강남역: where plans start when the shopper saved no location (the server's default). */
+export const DEFAULT_POINT: Point = SERVER_DEFAULT_ORIGIN;
 
 type GeoProblem = 'denied' | 'unavailable' | 'timeout' | 'unsupported';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../types';
-import { kakaoMapUrl, modeComparison, naverMapUrl, reasonsOf } from './plan';
+import { kakaoMapUrl, modeComparison, naverMapUrl, originPlace, reasonsOf } from './plan';
 
 const stop = (id: string, name: string) => ({
   store: { id, name, kind: 'offline' as const },
@@ -70,5 +70,24 @@ describe('directions links', () => {
     expect(naver.searchParams.get('elat')).toBe('37.5');
     expect(naver.searchParams.get('elng')).toBe('127.03');
     expect(naver.searchParams.get('etext')).toBe('이마트');
+  });
+});
+
+describe('originPlace', () => {
+  const home = { lat: 37.4981, lng: 127.0277 };
+  it('names the saved address when the plan started at the saved location', () => {
+    expect(originPlace(home, { address: ' 서울 강남구 강남대로 396 ', location: home })).toEqual({
+      kind: 'address',
+      address: '서울 강남구 강남대로 396',
+    });
+  });
+  it('shows the saved point without an address, the default as 강남역, else coordinates', () => {
+    expect(originPlace(home, { address: null, location: home })).toEqual({ kind: 'saved', lat: '37.4981', lng: '127.0277' });
+    expect(originPlace({ lat: 37.4985, lng: 127.0292 }, null)).toEqual({ kind: 'default' });
+    expect(originPlace({ lat: 37.5, lng: 127.03 }, { address: '집', location: home })).toEqual({
+      kind: 'point',
+      lat: '37.5000',
+      lng: '127.0300',
+    });
   });
 });

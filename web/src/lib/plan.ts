@@ -1,7 +1,7 @@
 // Plan wording helpers.
 import type { MessageKey } from '../i18n';
 import { hasMessage } from '../i18n';
-import type { Plan, PlanLabel, PlanMode } from '../types';
+import type { Location, Plan, PlanLabel, PlanMode } from '../types';
 
 export function labelKey(label: PlanLabel, mode: PlanMode = 'offline'): MessageKey | null {
   const byMode = `plan.label.${mode}.${label}`;
@@ -101,4 +101,47 @@ export function modeComparison(
   const on = best(online);
   if (!Number.isFinite(off) || !Number.isFinite(on) || off === on) return null;
   return off < on ? { cheaper: 'offline', diff_krw: on - off } : { cheaper: 'online', diff_krw: off - on };
+}
+
+/** Where the server plans from when the shopper saved no location (강남역; app/server). */
+export const SERVER_DEFAULT_ORIGIN: Location = { lat: 37.4985, lng: 127.0292 };
+
+function samePoint(a: Location, b: Location): boolean {
+  return Math.abs(a.lat - b.lat) < 1e-6 && Math.abs(a.lng - b.lng) < 1e-6;
+}
+
+export type OriginPlace =
+  | { kind: 'address'; address: string }
+  | { kind: 'saved'; lat: string; lng: string }
+  | { kind: 'default' }
+  | { kind: 'point'; lat: string; lng: string };
+
+/**
+ * How to name a plan's start point: the profile's address when the plan started at the
+ * saved location, "내 위치 (lat, lng)" when no address is saved, "강남역 (기본 위치)" for the
+ * server's default, else the coordinates.
+ */
+export function originPlace(origin: Location, profile?: { address?: string | null; location?: Location | null } | null): OriginPlace {
+  const coords = { lat: origin.lat.toFixed(4), lng: origin.lng.toFixed(4) };
+  if (profile?.location && samePoint(profile.location, origin)) {
+    const a = profile.address?.trim();
+    return a ? { kind: 'address', address: a } : { kind: 'saved', ...coords };
+  }
+  if (samePoint(origin, SERVER_DEFAULT_ORIGIN)) return { kind: 'default' };
+  return { kind: 'point', ...coords };
+}
+
+/** The sample malls' price sources (app/src/sample/stores.rs), by id → the name shoppers know. */
+const SOURCE_NAMES: Record<string, string> = {
+  coupang: '쿠팡',
+  ssg: 'SSG닷컴',
+  kurly: '컬리',
+  lotteon: '롯데온',
+  'homeplus-online': '홈플러스 온라인',
+};
+
+/** A price source's name for the shopper: a store of the answer with that id, a known mall, else the id. */
+export function sourceName(id: string, plans: Plan[] = []): string {
+  for (const p of plans) for (const s of p.stops) if (s.store.id === id) return s.store.name;
+  return SOURCE_NAMES[id] ?? id;
 }

@@ -8,6 +8,7 @@ import { I18nProvider } from '../i18n';
 import { BasketProvider } from '../state/basket';
 import { PlansProvider } from '../state/plans';
 import type { Basket, ChatReply } from '../types';
+import { createChatCache, type ChatCache } from '../api/chatCache';
 import { ChatScreen } from './Chat';
 
 const empty: Basket = { items: [], updated_at: null, version: 0 };
@@ -17,14 +18,14 @@ const withMilk: Basket = {
   version: 1,
 };
 
-function renderChat(api: ChatApi) {
+function renderChat(api: ChatApi, cache?: ChatCache, userId?: string) {
   const basketApi = { get: vi.fn(async () => empty) } as unknown as BasketApi;
   return render(
     <I18nProvider>
       <MemoryRouter>
         <BasketProvider api={basketApi}>
           <PlansProvider>
-            <ChatScreen api={api} />
+            <ChatScreen api={api} cache={cache} userId={userId} />
           </PlansProvider>
         </BasketProvider>
       </MemoryRouter>
@@ -115,5 +116,48 @@ describe('Chat screen', () => {
     const link = await screen.findByTestId('chat-plan-link');
     expect(link.getAttribute('href')).toBe('/plans/pr-1');
     await waitFor(() => expect(screen.getByTestId('chat-plan').textContent).toContain('12,340원'));
+  });
+
+  it('keeps the conversation offline: cached history shows without a network, unsent messages can be sent again', async () => {
+    const cache = createChatCache();
+    const offline = new ApiError(0, 'NETWORK_ERROR', 'network error');
+    // online first: the history and one reply are cached for this user
+    const online = {
+      history: vi.fn(async () => [
+        { id: 'h1', role: 'user', text: '우유 담아줘', created_at: '2026-01-01T00:00:00Z' },
+        { id: 'h2', role: 'assistant', text: '서울우유 1L 1개를 담았어요.', created_at: '2026-01-01T00:00:01Z' },
+      ]),
+      send: vi.fn().mockRejectedValueOnce(offline),
+      undo: vi.fn(),
+    } as unknown as ChatApi;
+    const first = renderChat(online, cache, 'u1');
+    await screen.findByText('서울우유 1L 1개를 담았어요.');
+    say('계란도 담아줘');
+    await screen.findByTestId('chat-unsent');
+    expect(screen.getByTestId('chat-offline').textContent).toContain('인터넷에 연결되어 있지 않아요');
+    first.unmount();
+    expect(cache.load('u1')?.messages.map((m) => m.text)).toEqual(['우유 담아줘', '서울우유 1L 1개를 담았어요.', '계란도 담아줘']);
+
+    // reopened without a network: the cached conversation is there, the unsent one marked
+    const down = {
+      history: vi.fn(async () => {
+        throw offline;
+      }),
+      send: vi.fn(async () => ({ turn_id: 't9', reply: '계란 1개를 담았어요.', actions: [], quick_replies: [], undoable: false, basket: withMilk })),
+      undo: vi.fn(),
+    } as unknown as ChatApi;
+    renderChat(down, cache, 'u1');
+    expect(screen.getByText('서울우유 1L 1개를 담았어요.')).toBeTruthy();
+    await screen.findByTestId('chat-offline');
+    expect(screen.getAllByTestId('chat-unsent')).toHaveLength(1);
+    // another user sees none of it
+    expect(createChatCache().load('u2')).toBeNull();
+    // back online: 다시 보내기 sends it, the mark goes
+    fireEvent.click(screen.getByTestId('chat-resend'));
+    await screen.findByText('계란 1개를 담았어요.');
+    expect(down.send).toHaveBeenCalledWith('계란도 담아줘');
+    expect(screen.queryAllByTestId('chat-unsent')).toHaveLength(0);
+    expect(screen.queryByTestId('chat-offline')).toBeNull();
+    await waitFor(() => expect(cache.load('u1')?.unsent).toEqual([]));
   });
 });

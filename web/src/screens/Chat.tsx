@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { chatApi as defaultChatApi, type ChatApi } from '../api/chat';
+import { chatCache as defaultChatCache, type ChatCache } from '../api/chatCache';
+import { ApiError } from '../api/http';
+import { useCurrentUser } from '../auth';
 import { isUnavailable } from '../api/unavailable';
 import { Spinner } from '../components/Layout';
 import { ErrorBox, PageHeader, Unavailable } from '../components/ui';
@@ -16,32 +19,84 @@ function planModeOf(actions: ChatAction[] | undefined): PlanMode | null {
   return a ? a.mode : null;
 }
 
-export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
+/** No connection (the browser says so, or the request never reached the server). */
+function isOffline(e: unknown): boolean {
+  return (e instanceof ApiError && (e.status === 0 || e.code === 'NETWORK_ERROR')) || (typeof navigator !== 'undefined' && navigator.onLine === false);
+}
+
+export function ChatScreen({
+  api = defaultChatApi,
+  cache = defaultChatCache,
+  userId,
+}: {
+  api?: ChatApi;
+  /** where the conversation is kept for offline use */
+  cache?: ChatCache;
+  /** whose conversation (default: the logged-in user; none → nothing is cached) */
+  userId?: string | null;
+}) {
   const { t } = useI18n();
   const basket = useBasket();
   const { setMode } = usePlans();
-  const [messages, setMessages] = useState<ChatMessage[] | null>(null);
+  const me = useCurrentUser();
+  const owner = userId === undefined ? me?.id ?? null : userId;
+  // The conversation saved on this device shows at once; the server's replaces it.
+  const [cached] = useState(() => (owner ? cache.load(owner) : null));
+  const [messages, setMessages] = useState<ChatMessage[] | null>(() => cached?.messages ?? null);
+  /** ids of the shopper's messages that did not reach the server (shown as unsent, with a retry) */
+  const [unsent, setUnsent] = useState<ReadonlySet<string>>(() => new Set(cached?.unsent ?? []));
+  const unsentRef = useRef(unsent);
+  unsentRef.current = unsent;
   const [error, setError] = useState<unknown>(null);
+  /** the history could not be fetched (the cached conversation, if any, stays on screen) */
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [offline, setOffline] = useState(false);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
+  const [attempt, setAttempt] = useState(0);
   const endRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
+    let alive = true;
     api
       .history()
-      .then(setMessages)
+      .then((server) => {
+        if (!alive) return;
+        setOffline(false);
+        setLoadError(null);
+        // what never reached the server stays, after the server's history
+        setMessages((shown) => {
+          const known = new Set(server.map((m) => m.id));
+          const pending = (shown ?? []).filter((m) => unsentRef.current.has(m.id) && !known.has(m.id));
+          return [...server, ...pending];
+        });
+      })
       .catch((e: unknown) => {
-        setError(e);
-        setMessages([]);
+        if (!alive) return;
+        setOffline(isOffline(e));
+        setLoadError(e);
+        setMessages((shown) => shown ?? []);
       });
-  }, [api]);
+    return () => {
+      alive = false;
+    };
+  }, [api, attempt]);
+
+  // Back online: fetch the history again (the unsent messages wait for "다시 보내기").
+  useEffect(() => {
+    const on = () => setAttempt((n) => n + 1);
+    window.addEventListener('online', on);
+    return () => window.removeEventListener('online', on);
+  }, []);
+
+  // Keep the conversation on this device (bounded; cleared on logout).
+  useEffect(() => {
+    if (owner && messages !== null) cache.save(owner, messages, unsent);
+  }, [owner, cache, messages, unsent]);
 
   useEffect(() => {
     endRef.current?.scrollIntoView?.({ block: 'end' });
   }, [messages]);
-
-  /** ids of the shopper's messages that did not reach the server (shown as unsent, with a retry) */
-  const [unsent, setUnsent] = useState<ReadonlySet<string>>(new Set());
 
   async function send(e: FormEvent) {
     e.preventDefault();
@@ -64,6 +119,8 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
     setError(null);
     try {
       const r = await api.send(msg);
+      setOffline(false);
+      setLoadError(null);
       setMessages((m) => [
         ...(m ?? []),
         {
@@ -82,6 +139,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
     } catch (err) {
       // the history stays on screen; the message is marked unsent
       setUnsent((u) => new Set([...u, localId]));
+      setOffline(isOffline(err));
       setError(err);
     } finally {
       setBusy(false);
@@ -118,7 +176,7 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
 
   const lastUnsent = [...(messages ?? [])].reverse().find((m) => unsent.has(m.id));
 
-  if (isUnavailable(error) && (messages?.length ?? 0) <= 1) {
+  if (isUnavailable(error ?? loadError) && (messages?.length ?? 0) <= 1) {
     return (
       <section data-testid="chat-screen">
         <PageHeader title={t('chat.title')} />
@@ -131,6 +189,11 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
   return (
     <section className="chat" data-testid="chat-screen">
       <PageHeader title={t('chat.title')} />
+      {offline && (
+        <p className="notice notice-warn small chat-offline" role="status" data-testid="chat-offline">
+          {t('chat.offline')} {unsent.size > 0 && t('chat.offlineSend')}
+        </p>
+      )}
       <div className="chat-log" aria-live="polite" data-testid="chat-log">
         {messages === null && <Spinner label={t('common.loading')} />}
         {messages?.length === 0 && <p className="bubble bubble-bot">{t('chat.hello')}</p>}
@@ -188,7 +251,17 @@ export function ChatScreen({ api = defaultChatApi }: { api?: ChatApi }) {
         {busy && <Spinner label={t('chat.thinking')} />}
         <div ref={endRef} />
       </div>
-      <ErrorBox error={error} onRetry={lastUnsent ? () => void deliver(lastUnsent.text, lastUnsent.id) : undefined} testId="chat-error" />
+      <ErrorBox
+        error={error ?? loadError}
+        onRetry={
+          lastUnsent
+            ? () => void deliver(lastUnsent.text, lastUnsent.id)
+            : error === null && loadError !== null
+              ? () => setAttempt((n) => n + 1)
+              : undefined
+        }
+        testId="chat-error"
+      />
       <form className="chat-input" onSubmit={send}>
         <input
           className="input"

@@ -9,9 +9,9 @@ import { ErrorBox } from '../components/ui';
 import { useI18n } from '../i18n';
 import { formatDistance, formatKrw } from '../lib/format';
 import { usePlans, type Selection } from '../state/plans';
-import { kakaoMapUrl, naverMapUrl } from '../lib/plan';
-import type { CheckoutLink, Location, Plan, PlanMode, Stop } from '../types';
-import { LabelChips, MissingList, planPath } from './Plans';
+import { kakaoMapUrl, naverMapUrl, SERVER_DEFAULT_ORIGIN } from '../lib/plan';
+import type { CheckoutLink, Location, Plan, PlanMode, Profile, Stop } from '../types';
+import { LabelChips, MissingList, PlanOrigin, planPath } from './Plans';
 
 /** Only absolute https links are ever opened (the server checks its allowlist too). */
 export function safeHttps(url: string): boolean {
@@ -104,11 +104,13 @@ class MapBoundary extends Component<{ fallback: ReactNode; children: ReactNode }
   }
 }
 
-function RouteMap({ plan, onPin }: { plan: Plan; onPin: (i: number) => void }) {
+function RouteMap({ plan, onPin, origin }: { plan: Plan; onPin: (i: number) => void; origin?: Location | null | undefined }) {
   const { t } = useI18n();
   const [failed, setFailed] = useState(false);
   const [home, setHome] = useState<Location | null>(null);
   useEffect(() => {
+    // the answer says where the route started; older answers: the saved location
+    if (origin) return;
     let alive = true;
     userApi
       .profile()
@@ -119,13 +121,13 @@ function RouteMap({ plan, onPin }: { plan: Plan; onPin: (i: number) => void }) {
     return () => {
       alive = false;
     };
-  }, []);
+  }, [origin]);
   const stops = useMemo(
     () =>
       plan.stops.flatMap((s) => (s.store.location ? [{ lat: s.store.location.lat, lng: s.store.location.lng, name: s.store.name }] : [])),
     [plan],
   );
-  const homePoint = useMemo(() => home ?? DEFAULT_HOME, [home]);
+  const homePoint = useMemo(() => origin ?? home ?? DEFAULT_HOME, [origin, home]);
   if (stops.length === 0) return null;
   const unavailable = (
     <p className="notice small map-unavailable" role="status" data-testid="map-unavailable">
@@ -143,7 +145,7 @@ function RouteMap({ plan, onPin }: { plan: Plan; onPin: (i: number) => void }) {
 }
 
 /** Where the server plans from when the shopper stored no location (강남역). */
-const DEFAULT_HOME: Location = { lat: 37.4985, lng: 127.0292 };
+const DEFAULT_HOME: Location = SERVER_DEFAULT_ORIGIN;
 
 function CheckoutLinks({ links, fallbackUrl, storeName }: { links: CheckoutLink[]; fallbackUrl?: string | null | undefined; storeName: (id: string) => string }) {
   const { t } = useI18n();
@@ -175,21 +177,34 @@ function CheckoutLinks({ links, fallbackUrl, storeName }: { links: CheckoutLink[
   );
 }
 
-export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) {
+export function PlanDetailScreen({
+  api = defaultPlansApi,
+  embedded = false,
+  requestId: givenRequest,
+  planId: givenPlan,
+}: {
+  api?: PlansApi;
+  /** the detail pane next to the plan list (desktop): the list loads the answer and has the h1 */
+  embedded?: boolean;
+  requestId?: string;
+  planId?: string;
+}) {
   const { t } = useI18n();
   const params = useParams();
   const navigate = useNavigate();
-  const requestId = params.requestId ?? '';
+  const requestId = givenRequest ?? params.requestId ?? '';
+  const wantedPlan = givenPlan ?? params.planId;
   const { results, selections, setSelection, setResult } = usePlans();
   const known = [results.offline, results.online].find((r) => r?.plan_request_id === requestId);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [highlight, setHighlight] = useState<number | null>(null);
+  const [profile, setProfile] = useState<Profile | null>(null);
 
   // Opened by its address (a reload, back/forward, another device): fetch the stored answer.
   useEffect(() => {
-    if (!requestId || known) return;
+    if (!requestId || known || embedded) return;
     let alive = true;
     setLoadError(null);
     api
@@ -203,11 +218,27 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
     return () => {
       alive = false;
     };
-  }, [requestId, known, api, setResult]);
+  }, [requestId, known, api, setResult, embedded]);
 
   const result = known;
-  const plan = result?.plans.find((p) => p.plan_id === params.planId);
+  const plan = result?.plans.find((p) => p.plan_id === wantedPlan);
   const mode: PlanMode = result?.mode ?? 'offline';
+  const origin = mode === 'offline' && !embedded ? result?.meta?.origin ?? null : null;
+
+  // On its own page the plan names its start point too (the list does it beside it).
+  useEffect(() => {
+    if (!origin) return;
+    let alive = true;
+    userApi
+      .profile()
+      .then((p) => {
+        if (alive) setProfile(p);
+      })
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+  }, [origin]);
 
   if (!result || !plan) {
     if (!loadError && !result) return <Spinner label={t('common.loading')} />;
@@ -262,11 +293,20 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
   const fee = mode === 'offline' ? plan.travel_krw ?? 0 : plan.delivery_krw ?? 0;
 
   return (
-    <section data-testid="plan-detail">
-      <Link to={planPath(result.plan_request_id)} className="back-link">
-        ‹ {t('detail.backToPlans')}
-      </Link>
-      <h1>{t(mode === 'offline' ? 'detail.titleOffline' : 'detail.titleOnline')}</h1>
+    <section data-testid="plan-detail" aria-labelledby="plan-detail-title">
+      {!embedded && (
+        <Link to={planPath(result.plan_request_id)} className="back-link">
+          ‹ {t('detail.backToPlans')}
+        </Link>
+      )}
+      {embedded ? (
+        <h2 id="plan-detail-title" className="pane-title">
+          {t(mode === 'offline' ? 'detail.titleOffline' : 'detail.titleOnline')}
+        </h2>
+      ) : (
+        <h1 id="plan-detail-title">{t(mode === 'offline' ? 'detail.titleOffline' : 'detail.titleOnline')}</h1>
+      )}
+      {origin && <PlanOrigin origin={origin} travelMode={result.meta?.travel_mode} profile={profile} />}
       <div className="card">
         <div className="plan-top">
           <LabelChips plan={plan} mode={mode} />
@@ -294,7 +334,7 @@ export function PlanDetailScreen({ api = defaultPlansApi }: { api?: PlansApi }) 
         {result.degraded && <p className="notice small">{t('plans.degradedTitle')}</p>}
       </div>
 
-      {mode === 'offline' && <RouteMap plan={plan} onPin={showStop} />}
+      {mode === 'offline' && <RouteMap plan={plan} onPin={showStop} origin={result.meta?.origin} />}
 
       <h2>{t(mode === 'offline' ? 'detail.route' : 'detail.malls')}</h2>
       <ol className="stops" data-testid="stops">

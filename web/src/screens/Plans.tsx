@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { UserApi } from '../api/user';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../api/http';
@@ -8,11 +8,52 @@ import { Spinner } from '../components/Layout';
 import { ErrorBox, PageHeader } from '../components/ui';
 import { useI18n } from '../i18n';
 import { formatDistance, formatKrw } from '../lib/format';
-import { itemCount, labelKey, modeComparison, planLabels, reasonKey } from '../lib/plan';
+import { DESKTOP_QUERY, useMediaQuery } from '../lib/hooks';
+import { itemCount, labelKey, modeComparison, originPlace, planLabels, reasonKey, sourceName } from '../lib/plan';
 import { SavingsLine } from '../components/PlanReasons';
 import { useBasket } from '../state/basket';
 import { usePlans } from '../state/plans';
-import type { MissingItem, Plan, PlanMode, SourceOutcome } from '../types';
+import type { Location, MissingItem, Plan, PlanMode, Profile, SourceOutcome, TravelMode } from '../types';
+
+// The detail pane of the desktop layout (its own chunk, as on its own route).
+const PlanDetailScreen = lazy(() => import('./PlanDetail').then((m) => ({ default: m.PlanDetailScreen })));
+
+/** Plan generation failed for a reason that may pass: no connection, a 5xx, a price source down. */
+export function retryable(e: unknown): boolean {
+  if (!(e instanceof ApiError)) return true;
+  return e.status === 0 || e.status >= 500 || e.code === 'DEPENDENCY_FAILURE' || e.code === 'NETWORK_ERROR';
+}
+
+const TRAVEL_KEYS = { walk: 'prefs.walk', transit: 'prefs.transit', car: 'prefs.car' } as const;
+
+/** "강남대로 396에서 출발 · 도보": where an offline plan started and how the shopper travels. */
+export function PlanOrigin({
+  origin,
+  travelMode,
+  profile,
+}: {
+  origin: Location;
+  travelMode?: TravelMode | null | undefined;
+  profile?: Pick<Profile, 'address' | 'location'> | null;
+}) {
+  const { t } = useI18n();
+  const p = originPlace(origin, profile);
+  const place =
+    p.kind === 'address'
+      ? p.address
+      : p.kind === 'default'
+        ? t('plans.originDefault')
+        : t(p.kind === 'saved' ? 'plans.originSaved' : 'plans.originPoint', { lat: p.lat, lng: p.lng });
+  const mode = travelMode && travelMode in TRAVEL_KEYS ? t(TRAVEL_KEYS[travelMode]) : t('prefs.walk');
+  return (
+    <p className="plan-origin small" data-testid="plan-origin" aria-label={t('plans.originLabel')} role="note">
+      <span className="plan-origin-text">{t('plans.origin', { place, mode })}</span>{' '}
+      <Link to="/me" className="btn-link small" data-testid="plan-origin-change">
+        {t('plans.originChange')}
+      </Link>
+    </p>
+  );
+}
 
 export function ModeToggle({ mode, onChange }: { mode: PlanMode; onChange: (m: PlanMode) => void }) {
   const { t } = useI18n();
@@ -35,7 +76,7 @@ export function ModeToggle({ mode, onChange }: { mode: PlanMode; onChange: (m: P
   );
 }
 
-export function DegradedNotice({ sources }: { sources: SourceOutcome[] }) {
+export function DegradedNotice({ sources, plans = [] }: { sources: SourceOutcome[]; plans?: Plan[] }) {
   const { t } = useI18n();
   return (
     <div className="notice notice-warn" role="status" data-testid="degraded-notice">
@@ -45,7 +86,7 @@ export function DegradedNotice({ sources }: { sources: SourceOutcome[] }) {
         <ul className="small" data-testid="degraded-sources">
           {sources.map((s) => (
             <li key={s.id}>
-              {s.id} — {t(s.status === 'timeout' ? 'plans.sourceTimeout' : 'plans.sourceError')}
+              {sourceName(s.id, plans)} — {t(s.status === 'timeout' ? 'plans.sourceTimeout' : 'plans.sourceError')}
             </li>
           ))}
         </ul>
@@ -95,12 +136,30 @@ export function planPath(requestId: string, planId?: string): string {
     : `/plans/${encodeURIComponent(requestId)}/${encodeURIComponent(planId)}`;
 }
 
-export function PlanCard({ plan, mode, requestId, all = [] }: { plan: Plan; mode: PlanMode; requestId: string; all?: Plan[] }) {
+export function PlanCard({
+  plan,
+  mode,
+  requestId,
+  all = [],
+  selected = false,
+}: {
+  plan: Plan;
+  mode: PlanMode;
+  requestId: string;
+  all?: Plan[];
+  /** shown in the detail pane next to the list (desktop) */
+  selected?: boolean;
+}) {
   const { t } = useI18n();
   const fee = mode === 'offline' ? plan.travel_krw ?? 0 : plan.delivery_krw ?? 0;
   return (
-    <li className="card plan-card" data-testid="plan-card">
-      <Link to={planPath(requestId, plan.plan_id)} className="plan-link" data-testid={`open-plan-${plan.plan_id}`}>
+    <li className={`card plan-card${selected ? ' plan-card-selected' : ''}`} data-testid="plan-card">
+      <Link
+        to={planPath(requestId, plan.plan_id)}
+        className="plan-link"
+        aria-current={selected ? 'page' : undefined}
+        data-testid={`open-plan-${plan.plan_id}`}
+      >
         <div className="plan-top">
           <LabelChips plan={plan} mode={mode} />
           <span className="plan-total" data-testid="plan-total">
@@ -142,17 +201,34 @@ export function PlanCard({ plan, mode, requestId, all = [] }: { plan: Plan; mode
   );
 }
 
-export function PlanList({ result }: { result: GenerateResult }) {
+export function PlanList({
+  result,
+  selectedId,
+  profile,
+}: {
+  result: GenerateResult;
+  selectedId?: string | undefined;
+  profile?: Pick<Profile, 'address' | 'location'> | null;
+}) {
   const { t } = useI18n();
+  const origin = result.mode === 'offline' ? result.meta?.origin : null;
   return (
     <div data-testid="plan-list">
-      {result.degraded && <DegradedNotice sources={result.failedSources} />}
+      {origin && <PlanOrigin origin={origin} travelMode={result.meta?.travel_mode} profile={profile} />}
+      {result.degraded && <DegradedNotice sources={result.failedSources} plans={result.plans} />}
       {result.plans.length === 0 ? (
         <p className="empty">{t('plans.none')}</p>
       ) : (
         <ul className="plain-list">
           {result.plans.map((p) => (
-            <PlanCard key={p.plan_id} plan={p} mode={result.mode} requestId={result.plan_request_id} all={result.plans} />
+            <PlanCard
+              key={p.plan_id}
+              plan={p}
+              mode={result.mode}
+              requestId={result.plan_request_id}
+              all={result.plans}
+              selected={p.plan_id === selectedId}
+            />
           ))}
         </ul>
       )}
@@ -180,13 +256,22 @@ function rememberPrices(r: GenerateResult) {
   );
 }
 
-export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansApi; prefsApi?: Pick<UserApi, 'preferences'> }) {
+export function PlansScreen({
+  api = defaultPlansApi,
+  prefsApi,
+}: {
+  api?: PlansApi;
+  prefsApi?: Pick<UserApi, 'preferences'> & Partial<Pick<UserApi, 'profile'>>;
+}) {
   const { t } = useI18n();
   const basket = useBasket();
   const { mode, setMode, modeChosen, applyDefaultMode, results, setResult } = usePlans();
-  const { requestId } = useParams();
+  const { requestId, planId } = useParams();
   const navigate = useNavigate();
+  const desktop = useMediaQuery(DESKTOP_QUERY);
   const [loadError, setLoadError] = useState<unknown>(null);
+  const [loadAttempt, setLoadAttempt] = useState(0);
+  const [profile, setProfile] = useState<Profile | null>(null);
   const known = requestId ? [results.offline, results.online].find((r) => r?.plan_request_id === requestId) : undefined;
 
   // A plan list opened by its address (a reload, another device): fetch it.
@@ -207,7 +292,7 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
     return () => {
       alive = false;
     };
-  }, [requestId, known, api, setResult, setMode]);
+  }, [requestId, known, api, setResult, setMode, loadAttempt]);
 
   // Start in the shopper's preferred mode (GET /preferences), unless they already chose.
   useEffect(() => {
@@ -223,6 +308,21 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
       alive = false;
     };
   }, [modeChosen, prefsApi, applyDefaultMode]);
+
+  // The saved address names the start point ("강남대로 396에서 출발").
+  useEffect(() => {
+    if (!prefsApi?.profile) return;
+    let alive = true;
+    prefsApi
+      .profile()
+      .then((p) => {
+        if (alive) setProfile(p);
+      })
+      .catch(() => undefined); // without it the start point reads as coordinates
+    return () => {
+      alive = false;
+    };
+  }, [prefsApi]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const result = requestId ? known : results[mode];
@@ -244,10 +344,25 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
   }
 
   const empty = basket.source !== 'loading' && basket.items.length === 0;
-  const fieldProblems = error instanceof ApiError ? Object.values(error.fields) : [];
+  // NO_PLAN_POSSIBLE / DEPENDENCY_FAILURE name each line ("basket.<line id>") and its reason.
+  const lineName = (field: string) => {
+    const id = field.startsWith('basket.') ? field.slice('basket.'.length) : field;
+    return basket.items.find((i) => i.id === id)?.name ?? null;
+  };
+  const fieldProblems =
+    error instanceof ApiError
+      ? Object.entries(error.fields).map(([field, reason]) => {
+          const name = lineName(field);
+          const why = t(reasonKey(reason));
+          return name ? `${name} — ${why}` : why;
+        })
+      : [];
+  // Desktop: the list and the chosen plan (else the first) side by side.
+  const selectedId = result ? planId ?? result.plans[0]?.plan_id : undefined;
+  const split = desktop && !busy && result !== undefined && selectedId !== undefined;
 
-  return (
-    <section data-testid="plans-screen">
+  const list = (
+    <section data-testid="plans-screen" className={split ? 'plans-pane' : undefined}>
       <PageHeader title={t('plans.title')} />
       <ModeToggle
         mode={mode}
@@ -283,8 +398,8 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
         </div>
       )}
       {error !== null && (
-        <div data-testid="plans-error">
-          <ErrorBox error={error} />
+        <div className="plans-error" data-testid="plans-error">
+          <ErrorBox error={error} onRetry={retryable(error) && !busy ? () => void generate() : undefined} />
           {fieldProblems.length > 0 && (
             <ul className="small field-error">
               {fieldProblems.map((m) => (
@@ -299,6 +414,7 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
         <div data-testid="plans-load-error">
           <ErrorBox
             error={loadError}
+            onRetry={retryable(loadError) ? () => setLoadAttempt((n) => n + 1) : undefined}
             message={
               loadError instanceof ApiError && loadError.status === 410
                 ? t('detail.expired')
@@ -310,7 +426,18 @@ export function PlansScreen({ api = defaultPlansApi, prefsApi }: { api?: PlansAp
         </div>
       )}
       <ModeBanner results={results} />
-      {!busy && result && <PlanList result={result} />}
+      {!busy && result && <PlanList result={result} selectedId={desktop ? selectedId : undefined} profile={profile} />}
     </section>
+  );
+  if (!split || !result || !selectedId) return list;
+  return (
+    <div className="split plans-split" data-testid="plans-split">
+      {list}
+      <div className="split-sticky plans-detail-pane" data-testid="plan-detail-pane">
+        <Suspense fallback={<Spinner label={t('common.loading')} />}>
+          <PlanDetailScreen embedded requestId={result.plan_request_id} planId={selectedId} />
+        </Suspense>
+      </div>
+    </div>
   );
 }
