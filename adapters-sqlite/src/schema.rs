@@ -222,6 +222,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    reservation_items (reservation_id, position) {
+        reservation_id -> Text,
+        position -> Integer,
+        product_id -> Nullable<Text>,
+        name -> Text,
+        quantity -> Integer,
+    }
+}
+
+diesel::table! {
     reservation_runs (id) {
         id -> Text,
         reservation_id -> Text,
@@ -363,6 +373,7 @@ diesel::joinable!(plan_requests -> users (user_id));
 diesel::joinable!(preferences -> users (user_id));
 diesel::joinable!(profiles -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(reservation_items -> reservations (reservation_id));
 diesel::joinable!(reservation_runs -> reservations (reservation_id));
 diesel::joinable!(reservations -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -386,6 +397,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     profiles,
     refresh_tokens,
+    reservation_items,
     reservation_runs,
     reservations,
     sessions,

@@ -15,6 +15,7 @@ pub mod prices;
 pub mod sample;
 pub mod scheduler;
 pub mod server;
+pub mod shopping;
 pub mod storage;
 pub mod sync;
 pub mod system;

@@ -172,6 +172,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
     ));
     let reservations = Arc::new(ReservationService::new(
         stores.reservations.clone(),
+        stores.catalog.clone(),
         clock.clone(),
         random.clone(),
     ));

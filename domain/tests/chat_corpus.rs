@@ -6,17 +6,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use ttokjang_domain::basket::{Basket, BasketItem, BasketItemId, ItemName, ProductRef, Quantity};
-use ttokjang_domain::catalog::search::{rank, ProductQuery};
-use ttokjang_domain::catalog::{
-    CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, NewProduct, Offer, Product, ProductId,
-    Store, StoreId,
-};
+use ttokjang_domain::catalog::memory::InMemoryCatalog;
+use ttokjang_domain::catalog::{NewProduct, Product};
 use ttokjang_domain::chat::assistant::{ChatAction, ChatAssistant, RuleBasedAssistant};
-use ttokjang_domain::ports::CatalogRepository;
 use ttokjang_domain::user::UserId;
-use ttokjang_domain::RepoError;
 use uuid::Uuid;
 
 /// The sample catalog's products (the app's own table, shared).
@@ -47,53 +41,6 @@ fn sample_products() -> Vec<Product> {
 const RATCHET: f64 = 0.99;
 
 const CORPUS: &str = include_str!("data/chat_corpus.tsv");
-
-struct Catalog(Vec<Product>);
-
-#[async_trait]
-impl CatalogRepository for Catalog {
-    async fn search_products(
-        &self,
-        query: &ProductQuery,
-        offset: usize,
-        limit: usize,
-    ) -> Result<Vec<Product>, RepoError> {
-        Ok(rank(self.0.clone(), query)
-            .into_iter()
-            .skip(offset)
-            .take(limit)
-            .collect())
-    }
-    async fn get_products(&self, ids: &[ProductId]) -> Result<Vec<Product>, RepoError> {
-        Ok(self
-            .0
-            .iter()
-            .filter(|p| ids.contains(p.id()))
-            .cloned()
-            .collect())
-    }
-    async fn list_stores_near(
-        &self,
-        _: GeoPoint,
-        _: f64,
-        _: usize,
-        _: usize,
-    ) -> Result<Vec<NearbyStore>, RepoError> {
-        Ok(Vec::new())
-    }
-    async fn list_online_malls(&self) -> Result<Vec<Store>, RepoError> {
-        Ok(Vec::new())
-    }
-    async fn offers_for(&self, _: &[ProductId], _: &[StoreId]) -> Result<Vec<Offer>, RepoError> {
-        Ok(Vec::new())
-    }
-    async fn upsert_catalog(&self, _: &CatalogBatch) -> Result<CatalogCounts, RepoError> {
-        Ok(CatalogCounts::default())
-    }
-    async fn catalog_counts(&self) -> Result<CatalogCounts, RepoError> {
-        Ok(CatalogCounts::default())
-    }
-}
 
 fn line(product: Option<&Product>, name: &str, quantity: i64) -> BasketItem {
     BasketItem {
@@ -188,7 +135,8 @@ fn apply(basket: &Basket, actions: &[ChatAction], products: &[Product]) -> Optio
 #[tokio::test]
 async fn the_chat_corpus_is_understood() {
     let products = sample_products();
-    let assistant = RuleBasedAssistant::new(Arc::new(Catalog(products.clone())));
+    let assistant =
+        RuleBasedAssistant::new(Arc::new(InMemoryCatalog::with_products(products.clone())));
     let user = UserId(Uuid::nil());
     let mut per_category: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();

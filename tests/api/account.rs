@@ -1,32 +1,16 @@
 //! The account lifecycle: password change, operator reset, deletion, export.
 
 use reqwest::Method;
-use serde_json::{json, Value};
-use ttokjang_tests::http::{split, TestApp};
+use serde_json::json;
+use ttokjang_tests::http::{access_token, split, text, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
-
-fn s(v: &Value, k: &str) -> String {
-    v[k].as_str()
-        .unwrap_or_else(|| panic!("{k} missing in {v}"))
-        .to_owned()
-}
-
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    split(app.call(method, path, Some(token), body).await).await
-}
 
 async fn change_password_ends_other_sessions_and_notifies(app: TestApp) {
     let phone = app.signup("change@example.com").await;
     let laptop = app.login("change@example.com", PASSWORD).await;
     let other = app.signup("bystander@example.com").await;
-    let t = s(&phone, "access_token");
+    let t = access_token(&phone);
 
     // Hostile and wrong input first: nothing changes.
     for (body, field) in [
@@ -55,43 +39,40 @@ async fn change_password_ends_other_sessions_and_notifies(app: TestApp) {
             "current_password",
         ),
     ] {
-        let (st, b) = send(
-            &app,
-            Method::POST,
-            "/api/v1/users/me/password",
-            &t,
-            Some(body.clone()),
-        )
-        .await;
+        let (st, b) = app
+            .send(
+                Method::POST,
+                "/api/v1/users/me/password",
+                &t,
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(st, 422, "{body}: {b}");
         assert!(b["error"]["fields"][field].is_string(), "{body}: {b}");
     }
-    let (st, _) = split(
-        app.call(
+    let (st, _) = app
+        .send_anonymous(
             Method::POST,
             "/api/v1/users/me/password",
-            None,
             Some(json!({"current_password": PASSWORD, "new_password": "a brand new secret"})),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(st, 401, "no token, no change");
     app.login("change@example.com", PASSWORD).await;
 
-    let (st, b) = send(
-        &app,
-        Method::POST,
-        "/api/v1/users/me/password",
-        &t,
-        Some(json!({"current_password": PASSWORD, "new_password": "a brand new secret"})),
-    )
-    .await;
+    let (st, b) = app
+        .send(
+            Method::POST,
+            "/api/v1/users/me/password",
+            &t,
+            Some(json!({"current_password": PASSWORD, "new_password": "a brand new secret"})),
+        )
+        .await;
     assert_eq!(st, 204, "{b}");
     // This session goes on; the laptop's (access and refresh) ended.
     assert_eq!(app.get_auth("/api/v1/auth/me", &t).await.0, 200);
     assert_eq!(
-        app.get_auth("/api/v1/auth/me", &s(&laptop, "access_token"))
+        app.get_auth("/api/v1/auth/me", &access_token(&laptop))
             .await
             .0,
         401
@@ -99,13 +80,13 @@ async fn change_password_ends_other_sessions_and_notifies(app: TestApp) {
     let (st, _) = app
         .post(
             "/api/v1/auth/refresh",
-            json!({"refresh_token": s(&laptop, "refresh_token")}),
+            json!({"refresh_token": text(&laptop, "refresh_token")}),
         )
         .await;
     assert_eq!(st, 401);
     // Another user's session is untouched.
     assert_eq!(
-        app.get_auth("/api/v1/auth/me", &s(&other, "access_token"))
+        app.get_auth("/api/v1/auth/me", &access_token(&other))
             .await
             .0,
         200
@@ -126,12 +107,10 @@ async fn change_password_ends_other_sessions_and_notifies(app: TestApp) {
 }
 
 async fn wrong_current_passwords_are_throttled(app: TestApp) {
-    let t = s(&app.signup("guess@example.com").await, "access_token");
+    let t = app.signup_token("guess@example.com").await;
     let mut last = 0;
     for _ in 0..6 {
-        let (st, _) = send(
-            &app,
-            Method::POST,
+        let (st, _) = app.send(Method::POST,
             "/api/v1/users/me/password",
             &t,
             Some(json!({"current_password": "not the password", "new_password": "a brand new secret"})),
@@ -146,38 +125,38 @@ async fn delete_erases_personal_data_and_keeps_other_users(app: TestApp) {
     let login = app.signup("leaving@example.com").await;
     let second = app.login("leaving@example.com", PASSWORD).await;
     let other = app.signup("staying@example.com").await;
-    let t = s(&login, "access_token");
-    let ot = s(&other, "access_token");
+    let t = access_token(&login);
+    let ot = access_token(&other);
     // Personal data in several places.
-    let (st, b) = send(&app, Method::PUT, "/api/v1/users/me/profile", &t,
+    let (st, b) = app.send(Method::PUT, "/api/v1/users/me/profile", &t,
         Some(json!({"display_name": "떠나는 사람", "phone": "010-1234-5678", "address": "서울시 어딘가 1"}))).await;
     assert_eq!(st, 200, "{b}");
-    let (st, b) = send(
-        &app,
-        Method::POST,
-        "/api/v1/basket/items",
-        &t,
-        Some(json!({"name": "우유", "quantity": 2})),
-    )
-    .await;
+    let (st, b) = app
+        .send(
+            Method::POST,
+            "/api/v1/basket/items",
+            &t,
+            Some(json!({"name": "우유", "quantity": 2})),
+        )
+        .await;
     assert!(st == 201 || st == 200, "{b}");
-    let (st, b) = send(
-        &app,
-        Method::POST,
-        "/api/v1/basket/items",
-        &ot,
-        Some(json!({"name": "빵", "quantity": 1})),
-    )
-    .await;
+    let (st, b) = app
+        .send(
+            Method::POST,
+            "/api/v1/basket/items",
+            &ot,
+            Some(json!({"name": "빵", "quantity": 1})),
+        )
+        .await;
     assert!(st == 201 || st == 200, "{b}");
-    let (st, b) = send(
-        &app,
-        Method::POST,
-        "/api/v1/users/me/payment-methods",
-        &t,
-        Some(json!({"token": "pm_card_ok"})),
-    )
-    .await;
+    let (st, b) = app
+        .send(
+            Method::POST,
+            "/api/v1/users/me/payment-methods",
+            &t,
+            Some(json!({"token": "pm_card_ok"})),
+        )
+        .await;
     assert_eq!(st, 201, "{b}");
 
     // Export holds it all.
@@ -204,46 +183,38 @@ async fn delete_erases_personal_data_and_keeps_other_users(app: TestApp) {
     // Wrong password, hostile bodies: nothing happens.
     for body in [
         json!({"password": "not the password"}),
-        json!({"password": PASSWORD, "user_id": s(&other["user"], "id")}),
+        json!({"password": PASSWORD, "user_id": text(&other["user"], "id")}),
         json!({}),
         json!([PASSWORD]),
     ] {
-        let (st, b) = send(
-            &app,
-            Method::DELETE,
-            "/api/v1/users/me",
-            &t,
-            Some(body.clone()),
-        )
-        .await;
+        let (st, b) = app
+            .send(Method::DELETE, "/api/v1/users/me", &t, Some(body.clone()))
+            .await;
         assert_eq!(st, 422, "{body}: {b}");
     }
-    let (st, _) = split(
-        app.call(
+    let (st, _) = app
+        .send_anonymous(
             Method::DELETE,
             "/api/v1/users/me",
-            None,
             Some(json!({"password": PASSWORD})),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(st, 401);
     assert_eq!(app.get_auth("/api/v1/auth/me", &t).await.0, 200);
 
-    let (st, b) = send(
-        &app,
-        Method::DELETE,
-        "/api/v1/users/me",
-        &t,
-        Some(json!({"password": PASSWORD})),
-    )
-    .await;
+    let (st, b) = app
+        .send(
+            Method::DELETE,
+            "/api/v1/users/me",
+            &t,
+            Some(json!({"password": PASSWORD})),
+        )
+        .await;
     assert_eq!(st, 204, "{b}");
     // Every session of the account ended; the e-mail is free; login fails.
     assert_eq!(app.get_auth("/api/v1/auth/me", &t).await.0, 401);
     assert_eq!(
-        app.get_auth("/api/v1/auth/me", &s(&second, "access_token"))
+        app.get_auth("/api/v1/auth/me", &access_token(&second))
             .await
             .0,
         401
@@ -260,7 +231,7 @@ async fn delete_erases_personal_data_and_keeps_other_users(app: TestApp) {
     assert_eq!((st, b["items"][0]["name"].clone()), (200, json!("빵")));
     // A new account may use the e-mail again, and sees nothing of the old one.
     let fresh = app.signup("leaving@example.com").await;
-    let ft = s(&fresh, "access_token");
+    let ft = access_token(&fresh);
     let (_, b) = app.get_auth("/api/v1/users/me/export", &ft).await;
     assert_eq!(b["basket"]["items"], json!([]), "{b}");
     assert_eq!(b["payment_methods"], json!([]), "{b}");
@@ -300,7 +271,7 @@ async fn operator_reset_code_sets_a_new_password_once(app: TestApp) {
     let (st, b) = reset("forgot@example.com", &code, "a brand new secret").await;
     assert_eq!(st, 204, "{b}");
     assert_eq!(
-        app.get_auth("/api/v1/auth/me", &s(&login, "access_token"))
+        app.get_auth("/api/v1/auth/me", &access_token(&login))
             .await
             .0,
         401,

@@ -19,6 +19,7 @@ mod pricesync;
 mod profile;
 mod reservations;
 mod security;
+mod shopping;
 mod web;
 mod webhook;
 

@@ -2,20 +2,9 @@
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use ttokjang_tests::http::{split, TestApp};
-
-async fn with_catalog(app: &TestApp) {
-    let svc = app.services().await;
-    ttokjang_tests::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
-}
-
-fn token(login: &Value) -> String {
-    login["access_token"].as_str().expect("token").to_owned()
-}
-
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
-    split(app.call(Method::POST, path, Some(token), Some(body)).await).await
-}
+use ttokjang_tests::http::{
+    access_token as token, post_auth as post, split, with_catalog, TestApp,
+};
 
 fn basket() -> Value {
     json!([
@@ -131,19 +120,15 @@ async fn offline_plan_picks_the_near_marts(app: TestApp) {
 
     // By car, with a 10 km radius, the far, cheap mart wins (on foot the
     // default 30 minutes allow only a 2 km route).
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/v1/preferences",
-            Some(&t),
-            Some(json!({
-                "max_stores": 3, "max_distance_m": 10000, "travel_cost_krw_per_km": 500,
-                "preferred_chains": [], "excluded_chains": [], "default_mode": "offline",
-                "travel_mode": "car", "max_travel_minutes": 60
-            })),
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 200);
+    app.put_preferences(
+        &t,
+        json!({
+            "max_stores": 3, "max_distance_m": 10000, "travel_cost_krw_per_km": 500,
+            "preferred_chains": [], "excluded_chains": [], "default_mode": "offline",
+            "travel_mode": "car", "max_travel_minutes": 60
+        }),
+    )
+    .await;
     let (st, b) = post(
         &app,
         "/api/v1/offline/plans/generate",
@@ -540,18 +525,14 @@ async fn select_makes_one_order_and_uses_the_stored_basket(app: TestApp) {
     with_catalog(&app).await;
     let t = token(&app.signup("order@example.com").await);
     // The stored basket is the default when the request names none.
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/v1/basket",
-            Some(&t),
-            Some(json!({"items": [
-                {"product_id": "milk", "name": "서울우유 1L", "quantity": 2},
-                {"product_id": "eggs", "name": "계란 30구", "quantity": 1}
-            ]})),
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 200);
+    app.put_basket(
+        &t,
+        json!([
+            {"product_id": "milk", "name": "서울우유 1L", "quantity": 2},
+            {"product_id": "eggs", "name": "계란 30구", "quantity": 1}
+        ]),
+    )
+    .await;
     let (st, b) = post(&app, "/api/v1/offline/plans/generate", &t, json!({})).await;
     assert_eq!(st, 200, "{b}");
     let req = b["plan_request_id"].as_str().expect("id").to_owned();
@@ -695,15 +676,11 @@ async fn legacy_route_takes_the_mode_from_the_query(app: TestApp) {
         assert!(b["error"]["fields"]["mode"].is_string(), "{path}: {b}");
     }
     // The query form with no body plans the stored basket.
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/v1/basket",
-            Some(&t),
-            Some(json!({"items": [{"product_id": "milk", "name": "서울우유 1L", "quantity": 1}]})),
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 200);
+    app.put_basket(
+        &t,
+        json!([{"product_id": "milk", "name": "서울우유 1L", "quantity": 1}]),
+    )
+    .await;
     let (st, b) = split(
         app.call(
             Method::POST,
@@ -812,19 +789,15 @@ async fn a_far_cheap_store_among_many_is_seen(app: TestApp) {
         .await
         .expect("catalog loads");
     let t = token(&app.signup("crowd@example.com").await);
-    let res = app
-        .call(
-            Method::PUT,
-            "/api/v1/preferences",
-            Some(&t),
-            Some(json!({
-                "max_stores": 3, "max_distance_m": 3000, "travel_cost_krw_per_km": 500,
-                "preferred_chains": [], "excluded_chains": [], "default_mode": "offline",
-                "travel_mode": "car", "max_travel_minutes": 60
-            })),
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 200);
+    app.put_preferences(
+        &t,
+        json!({
+            "max_stores": 3, "max_distance_m": 3000, "travel_cost_krw_per_km": 500,
+            "preferred_chains": [], "excluded_chains": [], "default_mode": "offline",
+            "travel_mode": "car", "max_travel_minutes": 60
+        }),
+    )
+    .await;
     let basket = json!([
         {"id": "l1", "product_id": "milk", "name": "우유", "quantity": 2},
         {"id": "l2", "product_id": "eggs", "name": "계란", "quantity": 2},

@@ -4,24 +4,10 @@ use std::time::Duration;
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use ttokjang_tests::http::{split, Db, TestApp};
-
-async fn req(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    split(app.call(method, path, Some(token), body).await).await
-}
+use ttokjang_tests::http::{send as req, split, Db, TestApp};
 
 async fn token(app: &TestApp, name: &str) -> String {
-    let login = app.signup(&format!("{name}@example.com")).await;
-    login["access_token"]
-        .as_str()
-        .expect("access token")
-        .to_owned()
+    app.signup_token(&format!("{name}@example.com")).await
 }
 
 fn saturday_morning() -> Value {
@@ -429,7 +415,7 @@ async fn inbox_marks_read_and_counts_unread(app: TestApp) {
     use ttokjang_domain::notification::Notification;
     use ttokjang_domain::reservation::{ReservationRun, ResultStatus, RunOutcome};
     let login = app.signup("inbox-kim@example.com").await;
-    let t = login["access_token"].as_str().expect("token").to_owned();
+    let t = ttokjang_tests::http::access_token(&login);
     let lee = token(&app, "inbox-lee").await;
     let r = create(&app, &t, saturday_morning()).await;
     let svc = app.services().await;
@@ -563,7 +549,215 @@ async fn inbox_marks_read_and_counts_unread(app: TestApp) {
     );
 }
 
+fn with_items(items: Value) -> Value {
+    let mut body = saturday_morning();
+    body["planned_items"] = items;
+    body
+}
+
+/// `fields` of a 422 answer, asserting the contract's shape.
+fn field_errors(s: u16, b: &Value, what: &str) -> Vec<String> {
+    assert_eq!(s, 422, "{what}: {b}");
+    assert_eq!(b["error"]["code"], "VALIDATION_FAILED", "{what}: {b}");
+    assert!(b["error"]["request_id"].is_string(), "{what}: {b}");
+    b["error"]["fields"]
+        .as_object()
+        .expect("fields")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+async fn planned_items_are_kept_replaced_and_cleared(app: TestApp) {
+    let svc = app.services().await;
+    ttokjang_tests::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
+    let t = token(&app, "kim").await;
+    let lee = token(&app, "lee").await;
+    let r = create(
+        &app,
+        &t,
+        with_items(json!([
+            {"product_id": "milk", "quantity": 2},
+            {"name": "  동네 두부 ", "quantity": 1}
+        ])),
+    )
+    .await;
+    assert_eq!(
+        r["planned_items"],
+        json!([
+            {"product_id": "milk", "name": "서울우유 1L", "quantity": 2},
+            {"product_id": null, "name": "동네 두부", "quantity": 1}
+        ]),
+        "{r}"
+    );
+    let path = format!("/api/v1/reservations/{}", id(&r));
+    let (s, got) = req(&app, Method::GET, &path, &t, None).await;
+    assert_eq!((s, &got["planned_items"]), (200, &r["planned_items"]));
+    let plain = create(
+        &app,
+        &t,
+        json!({"title": "장바구니", "schedule_type": "daily", "time_of_day": "08:00"}),
+    )
+    .await;
+    assert!(plain["planned_items"].is_null(), "{plain}");
+    let (_, list) = req(&app, Method::GET, "/api/v1/reservations", &t, None).await;
+    let listed = |rid: String| {
+        list["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["id"] == json!(rid)).cloned())
+            .expect("listed")
+    };
+    assert_eq!(listed(id(&r))["planned_items"], r["planned_items"]);
+    assert!(listed(id(&plain))["planned_items"].is_null());
+
+    // Another shopper's reservation is not found, items or not.
+    for (method, body) in [
+        (Method::GET, None),
+        (Method::PATCH, Some(json!({"planned_items": null}))),
+    ] {
+        let (s, b) = req(&app, method.clone(), &path, &lee, body).await;
+        assert_eq!(
+            (s, &b["error"]["code"]),
+            (404, &json!("NOT_FOUND")),
+            "{method} {b}"
+        );
+    }
+
+    // A PATCH without planned_items keeps them; a list replaces; null clears.
+    let (s, b) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"title": "새 이름"})),
+    )
+    .await;
+    assert_eq!((s, &b["planned_items"]), (200, &r["planned_items"]), "{b}");
+    let (s, b) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(
+            json!({"planned_items": [{"product_id": "eggs", "name": "계란 한 판", "quantity": 3}]}),
+        ),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        b["planned_items"],
+        json!([{"product_id": "eggs", "name": "계란 한 판", "quantity": 3}])
+    );
+    let (_, got) = req(&app, Method::GET, &path, &t, None).await;
+    assert_eq!(got["planned_items"], b["planned_items"]);
+    let (s, b) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"planned_items": null})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert!(b["planned_items"].is_null(), "{b}");
+    let (_, got) = req(&app, Method::GET, &path, &t, None).await;
+    assert!(got["planned_items"].is_null(), "{got}");
+}
+
+async fn bad_planned_items_are_422_with_fields(app: TestApp) {
+    let svc = app.services().await;
+    ttokjang_tests::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
+    let t = token(&app, "kim").await;
+    let too_many: Vec<Value> = (0..101)
+        .map(|i| json!({"name": format!("품목 {i}"), "quantity": 1}))
+        .collect();
+    let bad = [
+        json!([{"product_id": "unicorn-meat", "quantity": 1}]),
+        json!([{"product_id": "milk", "quantity": 0}]),
+        json!([{"product_id": "milk", "quantity": 100}]),
+        json!([{"product_id": "milk", "quantity": -1}]),
+        json!([{"quantity": 1}]),
+        json!([{"name": "두부", "quantity": 1}, {"name": "두부", "quantity": 2}]),
+        json!([]),
+        json!(too_many),
+        json!([{"product_id": "milk", "quantity": "two"}]),
+        json!([{"product_id": "milk", "quantity": 1.5}]),
+        json!([{"product_id": 7, "quantity": 1}]),
+        json!([{"product_id": "milk", "quantity": 1, "price": 10}]),
+        json!([["milk", 1]]),
+        json!("milk"),
+        json!({"milk": 1}),
+    ];
+    for items in &bad {
+        let (s, b) = req(
+            &app,
+            Method::POST,
+            "/api/v1/reservations",
+            &t,
+            Some(with_items(items.clone())),
+        )
+        .await;
+        let fields = field_errors(s, &b, &items.to_string());
+        assert!(
+            !fields.is_empty() && fields.iter().all(|f| f.starts_with("planned_items")),
+            "{items}: {b}"
+        );
+    }
+    let (_, list) = req(&app, Method::GET, "/api/v1/reservations", &t, None).await;
+    assert_eq!(list["items"], json!([]), "nothing was written");
+
+    // The same on PATCH, and the stored list stays.
+    let r = create(
+        &app,
+        &t,
+        with_items(json!([{"product_id": "milk", "quantity": 2}])),
+    )
+    .await;
+    let path = format!("/api/v1/reservations/{}", id(&r));
+    for items in &bad {
+        let (s, b) = req(
+            &app,
+            Method::PATCH,
+            &path,
+            &t,
+            Some(json!({"planned_items": items, "title": "바뀌면 안 됨"})),
+        )
+        .await;
+        let fields = field_errors(s, &b, &items.to_string());
+        assert!(
+            fields.iter().all(|f| f.starts_with("planned_items")),
+            "{items}: {b}"
+        );
+    }
+    let (_, got) = req(&app, Method::GET, &path, &t, None).await;
+    assert_eq!(
+        (&got["title"], &got["planned_items"]),
+        (&r["title"], &r["planned_items"])
+    );
+    // Messages name the line and the problem.
+    let (_, b) = req(
+        &app,
+        Method::POST,
+        "/api/v1/reservations",
+        &t,
+        Some(with_items(json!([
+            {"product_id": "milk", "quantity": 1},
+            {"product_id": "unicorn-meat", "quantity": 1}
+        ]))),
+    )
+    .await;
+    let msg = b["error"]["fields"]["planned_items"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        msg.contains("line 2") && msg.contains("unicorn-meat"),
+        "{b}"
+    );
+}
+
 crate::on_both_backends!(
+    planned_items_are_kept_replaced_and_cleared,
+    bad_planned_items_are_422_with_fields,
     identical_reservations_are_refused_with_the_existing_id,
     run_now_on_a_paused_reservation_is_queued_and_it_stays_paused,
     inbox_marks_read_and_counts_unread,
@@ -630,20 +824,15 @@ async fn scheduler_carries_out_run_now(db: Db) {
     assert_eq!(inbox["items"][0]["run_id"], run["id"]);
 
     // With a stored basket the run plans it.
-    let svc = app.services().await;
-    ttokjang_tests::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
-    let (s, b) = req(
-        &app,
-        Method::PUT,
-        "/api/v1/basket",
+    app.with_catalog().await;
+    app.put_basket(
         &t,
-        Some(json!({"items": [
+        json!([
             {"product_id": "milk", "name": "서울우유 1L", "quantity": 2},
             {"product_id": "eggs", "name": "계란 30구", "quantity": 1}
-        ]})),
+        ]),
     )
     .await;
-    assert_eq!(s, 200, "{b}");
     let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
     assert_eq!(s, 202, "{run}");
     let finished = finished_run(&app, &t, &path, &run["id"]).await;
@@ -712,4 +901,129 @@ async fn scheduler_carries_out_run_now_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scheduler_carries_out_run_now_on_postgres() {
     scheduler_carries_out_run_now(Db::Postgres).await;
+}
+
+/// With the scheduler on: a reservation with its own items plans exactly
+/// those, whatever the basket holds — an empty basket does not fail it; once
+/// the list is cleared, the run plans the (empty) basket again.
+async fn planned_items_are_planned_instead_of_the_basket(db: Db) {
+    let Some(app) = TestApp::start(
+        db,
+        &[("SCHEDULER_ENABLED", "true"), ("SCHEDULER_POLL_S", "1")],
+    )
+    .await
+    else {
+        return;
+    };
+    let svc = app.services().await;
+    ttokjang_tests::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
+    let t = token(&app, "kim").await;
+    let (s, b) = req(
+        &app,
+        Method::PUT,
+        "/api/v1/basket",
+        &t,
+        Some(json!({"items": [{"product_id": "eggs", "name": "계란 30구", "quantity": 1}]})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let r = create(
+        &app,
+        &t,
+        json!({
+            "title": "우유와 두부",
+            "mode": "offline",
+            "schedule_type": "weekly",
+            "time_of_day": "09:00",
+            "days_of_week": [6],
+            "planned_items": [
+                {"product_id": "milk", "quantity": 2},
+                {"product_id": "tofu", "quantity": 3}
+            ]
+        }),
+    )
+    .await;
+    let path = format!("/api/v1/reservations/{}", id(&r));
+    let planned_of = |finished: Value| {
+        let app = &app;
+        let t = t.clone();
+        async move {
+            assert_eq!(finished["status"], "success", "{finished}");
+            let pr = finished["plan_request_id"].as_str().expect("plan request");
+            let (s, plans) = req(app, Method::GET, &format!("/api/v1/plans/{pr}"), &t, None).await;
+            assert_eq!(s, 200, "{plans}");
+            let best = &plans["plans"][0];
+            let mut lines: Vec<(String, u64)> = best["stops"]
+                .as_array()
+                .expect("stops")
+                .iter()
+                .flat_map(|stop| stop["items"].as_array().cloned().unwrap_or_default())
+                .map(|i| {
+                    (
+                        i["product"]["id"].as_str().unwrap_or_default().to_owned(),
+                        i["quantity"].as_u64().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            lines.sort();
+            assert_eq!(best["missing_items"], json!([]), "{best}");
+            lines
+        }
+    };
+    let expected = vec![("milk".to_owned(), 2), ("tofu".to_owned(), 3)];
+    let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 202, "{run}");
+    let finished = finished_run(&app, &t, &path, &run["id"]).await;
+    assert_eq!(
+        planned_of(finished).await,
+        expected,
+        "the items, not the basket"
+    );
+
+    // An empty basket does not fail a reservation with its own items.
+    let (s, b) = req(
+        &app,
+        Method::PUT,
+        "/api/v1/basket",
+        &t,
+        Some(json!({"items": []})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 202, "{run}");
+    let finished = finished_run(&app, &t, &path, &run["id"]).await;
+    assert_eq!(planned_of(finished).await, expected);
+
+    // Cleared: the run plans the live basket again, which is empty now.
+    let (s, b) = req(
+        &app,
+        Method::PATCH,
+        &path,
+        &t,
+        Some(json!({"planned_items": null})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, run) = req(&app, Method::POST, &format!("{path}/run"), &t, None).await;
+    assert_eq!(s, 202, "{run}");
+    let finished = finished_run(&app, &t, &path, &run["id"]).await;
+    assert_eq!(
+        (&finished["status"], &finished["summary"]),
+        (
+            &json!("failed"),
+            &json!("장바구니가 비어 있어 플랜을 만들지 않았어요.")
+        ),
+        "{finished}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planned_items_are_planned_instead_of_the_basket_on_sqlite() {
+    planned_items_are_planned_instead_of_the_basket(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planned_items_are_planned_instead_of_the_basket_on_postgres() {
+    planned_items_are_planned_instead_of_the_basket(Db::Postgres).await;
 }

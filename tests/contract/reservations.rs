@@ -4,13 +4,15 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
+use ttokjang_domain::basket::{ItemName, ProductRef, Quantity};
 use ttokjang_domain::notification::Notification;
 use ttokjang_domain::page::PageRequest;
 use ttokjang_domain::planner::PlanMode;
 use ttokjang_domain::ports::{ClaimedRun, CreateReservationError, RunFinish};
 use ttokjang_domain::reservation::{
-    Channel, NewReservation, Reservation, ReservationId, ReservationRun, ReservationStatus,
-    ResultStatus, RetryPolicy, RunOutcome, RunStatus, ScheduleInput, Title, WebhookUrl,
+    Channel, NewReservation, PlannedItem, Reservation, ReservationId, ReservationRun,
+    ReservationStatus, ResultStatus, RetryPolicy, RunOutcome, RunStatus, ScheduleInput, Title,
+    WebhookUrl,
 };
 use ttokjang_domain::user::User;
 use uuid::Uuid;
@@ -34,6 +36,7 @@ pub fn weekly(owner: &User, title: &str, at: DateTime<Utc>) -> Reservation {
             .parse()
             .expect("schedule"),
             channel: Channel::InApp,
+            planned_items: None,
         },
         at,
     )
@@ -543,4 +546,152 @@ pub async fn inbox_lists_newest_first_and_keeps_one_entry_per_run(b: &Backend) {
         .expect("list")
         .items
         .is_empty());
+}
+
+fn planned(lines: &[(Option<&str>, &str, i64)]) -> Option<Vec<PlannedItem>> {
+    Some(
+        lines
+            .iter()
+            .map(|(product, name, quantity)| PlannedItem {
+                product_id: product.map(|p| ProductRef::parse(p).expect("product id")),
+                name: ItemName::parse(name).expect("name"),
+                quantity: Quantity::new(*quantity).expect("quantity"),
+            })
+            .collect(),
+    )
+}
+
+pub async fn planned_items_round_trip_and_are_replaced_or_cleared(b: &Backend) {
+    let kim = kim(b).await;
+    let lee = self::kim(b).await;
+    let mut r = weekly(&kim, "우유와 두부", t0());
+    r.planned_items = planned(&[(Some("milk"), "서울우유 1L", 2), (None, "두부", 1)]);
+    b.reservations.create(&r, 20).await.expect("create");
+    let plain = stored(b, &kim, "장바구니 그대로").await;
+    assert_eq!(
+        b.reservations.find(kim.id, r.id).await.expect("find"),
+        Some(r.clone()),
+        "{}",
+        b.name
+    );
+    let listed = b
+        .reservations
+        .list(kim.id, &PageRequest::default())
+        .await
+        .expect("list");
+    let by_id = |id: ReservationId| listed.items.iter().find(|x| x.id == id).cloned();
+    assert_eq!(by_id(r.id), Some(r.clone()));
+    assert_eq!(by_id(plain.id).map(|p| p.planned_items), Some(None));
+
+    // Replaced, in the new order.
+    let mut changed = r.clone();
+    changed.planned_items = planned(&[(None, "두부", 3), (Some("egg"), "계란 30구", 1)]);
+    assert!(b.reservations.update(&changed).await.expect("update"));
+    assert_eq!(
+        b.reservations.find(kim.id, r.id).await.expect("find"),
+        Some(changed.clone())
+    );
+    // Another user's update writes nothing, items included.
+    let mut stranger = changed.clone();
+    stranger.user_id = lee.id;
+    stranger.planned_items = planned(&[(None, "남의 것", 1)]);
+    assert!(!b.reservations.update(&stranger).await.expect("update"));
+    assert_eq!(
+        b.reservations
+            .find(kim.id, r.id)
+            .await
+            .expect("find")
+            .and_then(|x| x.planned_items),
+        changed.planned_items
+    );
+    // Cleared: the live basket again.
+    let mut cleared = changed.clone();
+    cleared.planned_items = None;
+    assert!(b.reservations.update(&cleared).await.expect("update"));
+    assert_eq!(
+        b.reservations.find(kim.id, r.id).await.expect("find"),
+        Some(cleared)
+    );
+}
+
+pub async fn claimed_runs_carry_the_reservations_items(b: &Backend) {
+    let kim = kim(b).await;
+    let mut r = weekly(&kim, "정해둔 품목", t0());
+    r.planned_items = planned(&[(Some("milk"), "서울우유 1L", 2), (None, "두부", 1)]);
+    b.reservations.create(&r, 20).await.expect("create");
+    let plain = stored(b, &kim, "장바구니").await;
+    let due_at = r.next_run_at.expect("next");
+    let claimed = b
+        .run_queue
+        .claim_due(due_at, 10, "w1", Duration::minutes(5))
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 2, "{}", b.name);
+    for c in &claimed {
+        let expected = if c.reservation.id == r.id {
+            r.planned_items.clone()
+        } else {
+            assert_eq!(c.reservation.id, plain.id);
+            None
+        };
+        assert_eq!(c.reservation.planned_items, expected, "scheduled claim");
+    }
+    // A "run now" is claimed through the queued-run path: items there too.
+    for c in &claimed {
+        let f = finish(c, ResultStatus::Success, due_at);
+        assert!(b
+            .run_queue
+            .finish_run(c.run.id, "w1", &f)
+            .await
+            .expect("finish"));
+    }
+    let now = due_at + Duration::minutes(1);
+    let run = ReservationRun::manual(Uuid::new_v4(), r.id, now);
+    assert!(b.reservations.enqueue(&run).await.expect("enqueue"));
+    let c = b
+        .run_queue
+        .claim_due(now, 10, "w2", Duration::minutes(5))
+        .await
+        .expect("claim");
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].run.id, run.id);
+    assert_eq!(c[0].reservation.planned_items, r.planned_items);
+}
+
+pub async fn identical_means_the_same_items_too(b: &Backend) {
+    let kim = kim(b).await;
+    let mut first = weekly(&kim, "주말", t0());
+    first.planned_items = planned(&[(Some("milk"), "서울우유 1L", 2)]);
+    b.reservations.create(&first, 20).await.expect("create");
+    // Same schedule, the live basket: not identical.
+    let basket = weekly(&kim, "주말", t0());
+    b.reservations
+        .create(&basket, 20)
+        .await
+        .expect("basket one");
+    // Same schedule, other items: not identical.
+    let mut other = weekly(&kim, "주말", t0());
+    other.planned_items = planned(&[(Some("milk"), "서울우유 1L", 3)]);
+    b.reservations
+        .create(&other, 20)
+        .await
+        .expect("other items");
+    // Same items again: the first one is named.
+    let mut again = weekly(&kim, "주말", t0());
+    again.planned_items = first.planned_items.clone();
+    assert_eq!(
+        b.reservations.create(&again, 20).await,
+        Err(CreateReservationError::Duplicate { existing: first.id })
+    );
+    assert_eq!(
+        b.reservations.create(&weekly(&kim, "주말", t0()), 20).await,
+        Err(CreateReservationError::Duplicate {
+            existing: basket.id
+        })
+    );
+    assert_eq!(
+        b.reservations.find(kim.id, again.id).await.expect("find"),
+        None,
+        "nothing written"
+    );
 }

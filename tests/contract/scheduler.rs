@@ -77,6 +77,7 @@ fn reservation(owner: &User, schedule: ScheduleInput, now: DateTime<Utc>) -> Res
             mode: PlanMode::Online,
             schedule: schedule.parse().expect("schedule"),
             channel: Channel::InApp,
+            planned_items: None,
         },
         now,
     )

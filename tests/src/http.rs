@@ -147,6 +147,69 @@ impl TestApp {
         b
     }
 
+    /// Registers and logs in a shopper; returns its access token.
+    pub async fn signup_token(&self, email: &str) -> String {
+        access_token(&self.signup(email).await)
+    }
+
+    /// A request with the shopper's token: status and JSON body.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        split(self.call(method, path, Some(token), body).await).await
+    }
+
+    /// A request without a token: status and JSON body.
+    pub async fn send_anonymous(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        split(self.call(method, path, None, body).await).await
+    }
+
+    /// A POST with the shopper's token: status and JSON body.
+    pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
+        self.send(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Replaces the shopper's stored basket with `items`; asserts 200 and
+    /// returns the basket.
+    pub async fn put_basket(&self, token: &str, items: Value) -> Value {
+        let (s, b) = self
+            .send(
+                Method::PUT,
+                "/api/v1/basket",
+                token,
+                Some(serde_json::json!({ "items": items })),
+            )
+            .await;
+        assert_eq!(s, 200, "put basket: {b}");
+        b
+    }
+
+    /// Replaces the shopper's stored preferences; asserts 200 and returns
+    /// them.
+    pub async fn put_preferences(&self, token: &str, preferences: Value) -> Value {
+        let (s, b) = self
+            .send(Method::PUT, "/api/v1/preferences", token, Some(preferences))
+            .await;
+        assert_eq!(s, 200, "put preferences: {b}");
+        b
+    }
+
+    /// Loads the test catalog ([`crate::catalog_fixture::load`]) into the
+    /// server's database.
+    pub async fn with_catalog(&self) {
+        let svc = self.services().await;
+        crate::catalog_fixture::load(svc.stores.catalog.as_ref()).await;
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }
@@ -163,6 +226,41 @@ impl Drop for TestApp {
             crate::drop_pg_database(&url);
         }
     }
+}
+
+/// The access token of a login answer.
+pub fn access_token(login: &Value) -> String {
+    text(login, "access_token")
+}
+
+/// The string at `key` of a JSON object; panics naming the key otherwise.
+pub fn text(v: &Value, key: &str) -> String {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} missing in {v}"))
+        .to_owned()
+}
+
+/// Free-function forms of the [`TestApp`] helpers, for test files whose
+/// scenarios call them that way.
+pub async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    app.send(method, path, token, body).await
+}
+
+/// [`TestApp::post_auth`] as a free function.
+pub async fn post_auth(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    app.post_auth(path, token, body).await
+}
+
+/// [`TestApp::with_catalog`] as a free function.
+pub async fn with_catalog(app: &TestApp) {
+    app.with_catalog().await;
 }
 
 /// Status and JSON body (Null when the body is empty or not JSON).

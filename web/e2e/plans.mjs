@@ -2,7 +2,9 @@
 // End-to-end for issue 18, on a phone (390×844) and a desktop (1366×900):
 // generate → reload the plan page → map pins in route order → choose → the
 // order page (장보기 모드) → tick 2 items → reload → ticks kept; a reservation
-// "run now" → the inbox shows it (unread badge) → its plans open.
+// "run now" → the inbox shows it (unread badge) → its plans open; a reservation
+// made in the form with 2 planned items (이 품목으로) → run now → inbox → its
+// plan holds exactly those items, not the basket's.
 //
 // No network beyond the app: map tile requests are answered with a blank
 // tile, everything else off the app's origin is refused. A last check makes
@@ -298,6 +300,69 @@ async function flow(kind, token) {
         const { body } = await api('GET', '/notifications/unread-count', token);
         if ((body?.unread ?? 0) !== 0) throw new Error(`still ${body.unread} unread after opening the inbox`);
       }
+    },
+    [S('log in')],
+  );
+
+  await step(
+    page,
+    S('reservation with 2 planned items (이 품목으로) → run now → inbox → its plan shows those items'),
+    async () => {
+      const title = `e2e items ${kind} ${Date.now() % 100000}`;
+      await page.goto(`${BASE_URL}/reservations`, { waitUntil: 'domcontentloaded' });
+      const form = page.getByTestId('resv-form');
+      await form.waitFor({ state: 'visible' });
+      await form.locator('#resv-title').fill(title);
+      await form.getByTestId('resv-source-items').check();
+      const editor = form.getByTestId('resv-items');
+      await editor.waitFor({ state: 'visible' });
+      // Two products the basket (우유, 계란) does not hold, picked with the search.
+      for (const q of ['두부', '신라면']) {
+        await editor.getByTestId('catalog-search').fill(q);
+        // a row of this query's results (the previous query's rows stay until the new answer)
+        const add = editor.getByTestId('search-results').locator('li').filter({ hasText: q }).first().locator('[data-testid^="add-"]');
+        await add.waitFor({ state: 'visible' });
+        await add.click();
+      }
+      await editor.getByTestId('resv-item-qty-0-inc').click();
+      const chosen = (await editor.getByTestId('resv-item').locator('.row-title').allTextContents()).map((x) => x.trim());
+      if (chosen.length !== 2) throw new Error(`picked ${JSON.stringify(chosen)}`);
+      await shot(page, `${kind}-08-reservation-items-form`);
+      const createdRes = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/reservations'));
+      await form.getByTestId('resv-create').click();
+      const created = await createdRes;
+      if (created.status() !== 201) throw new Error(`create reservation answered ${created.status()}`);
+      const reservation = await created.json();
+      const sent = (reservation.planned_items ?? []).map((i) => `${i.name}×${i.quantity}`);
+      if (JSON.stringify(sent) !== JSON.stringify([`${chosen[0]}×2`, `${chosen[1]}×1`])) throw new Error(`stored ${JSON.stringify(sent)}`);
+      const card = page.getByTestId('reservation').filter({ hasText: title });
+      const source = (await card.getByTestId('resv-source').textContent()) ?? '';
+      if (!source.startsWith('이 품목으로') || !chosen.every((n) => source.includes(n))) throw new Error(`card says "${source}"`);
+      await card.getByTestId('resv-run-now').click();
+      let note = null;
+      for (let i = 0; i < 60 && !note; i += 1) {
+        const { body } = await api('GET', '/notifications', token);
+        note = (body?.items ?? []).find((n) => n.reservation_id === reservation.id) ?? null;
+        if (!note) await new Promise((r) => setTimeout(r, 500));
+      }
+      if (!note) throw new Error('no notification after 30 s');
+      if (!note.plan_request_id) throw new Error(`the run did not make plans: ${note.body}`);
+      await page.goto(`${BASE_URL}/inbox`, { waitUntil: 'domcontentloaded' });
+      const item = page.getByTestId('inbox-item').filter({ hasText: title });
+      await item.waitFor({ state: 'visible' });
+      await item.getByTestId('inbox-plan-link').click();
+      await page.waitForURL(new RegExp(`/plans/${note.plan_request_id}$`));
+      await page.getByTestId('plan-card').first().locator('a').first().click();
+      await page.getByTestId('plan-detail').waitFor({ state: 'visible' });
+      // What the plan buys (every stop's lines, and what it could not find) is exactly the two items.
+      const bought = await page.locator('[data-testid="stop"] .lines > li > span:first-child').allTextContents();
+      const missing = await api('GET', `/plans/${note.plan_request_id}`, token);
+      const missingNames = (missing.body?.plans?.[0]?.missing_items ?? []).map((m) => m.name);
+      const names = [...bought.map((b) => b.replace(/\s*×\d+\s*$/, '').trim()), ...missingNames].sort();
+      if (JSON.stringify(names) !== JSON.stringify([...chosen].sort())) {
+        throw new Error(`the plan holds ${JSON.stringify(names)}, not the planned ${JSON.stringify(chosen)}`);
+      }
+      await shot(page, `${kind}-09-reservation-items-plan`);
     },
     [S('log in')],
   );

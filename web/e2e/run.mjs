@@ -712,6 +712,16 @@ async function main() {
         if (await page.getByTestId('unavailable').isVisible()) log(`NOTE: ${testId}: endpoint absent → 준비 중`);
         await a11y(page, testId);
         await shot(page, name);
+        if (testId === 'reservations-screen' && (await page.getByTestId('resv-source-items').count()) > 0) {
+          // the form's "이 품목으로" part (product search, chosen lines) must be clean too
+          await page.getByTestId('resv-source-items').check();
+          await page.getByTestId('resv-items').locator('[data-testid="catalog-search"]').fill('우유');
+          await page.getByTestId('resv-items').locator('[data-testid^="add-"]').first().click();
+          await page.getByTestId('resv-item').first().waitFor({ state: 'visible' });
+          await a11y(page, 'reservations-items');
+          await shot(page, '11b-reservations-items');
+          await page.getByTestId('resv-source-basket').check();
+        }
       }
       // voice in chat: the stubbed recognizer fills the message box
       await page.evaluate(() => {

@@ -486,7 +486,22 @@ export type ReservationChannel = 'in_app' | 'webhook' | 'email';
 export type RunResultStatus = 'success' | 'degraded' | 'failed';
 export type ReservationStatus = 'active' | 'paused' | 'completed' | 'failed' | 'cancelled';
 /** 0 = Sunday … 6 = Saturday (as documented in docs/) */
-export type DayOfWeek = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+/** ISO 8601 weekday, as the API takes it: 1 = Monday … 7 = Sunday. */
+export type DayOfWeek = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/** A line of a reservation's own item list (`planned_items`). */
+export interface PlannedItem {
+  product_id: string | null;
+  name: string;
+  quantity: number;
+}
+
+/** What a new or changed reservation sends: `name` may be left out for a catalog product. */
+export interface PlannedItemInput {
+  product_id?: string | null;
+  name?: string;
+  quantity: number;
+}
 
 export interface Reservation {
   id: string;
@@ -506,6 +521,8 @@ export interface Reservation {
   last_run_at: Timestamp | null;
   last_result_status: RunResultStatus | null;
   retry_count: number;
+  /** its own item list; null: each run plans the current basket */
+  planned_items?: PlannedItem[] | null;
   status: ReservationStatus;
   created_at?: Timestamp;
   updated_at?: Timestamp;
@@ -517,7 +534,7 @@ export type NewReservation = Pick<Reservation, 'title' | 'mode' | 'schedule_type
       Reservation,
       'run_at' | 'time_of_day' | 'days_of_week' | 'day_of_month' | 'timezone' | 'channel'
     >
-  >;
+  > & { planned_items?: PlannedItemInput[] | null };
 
 export interface ReservationRun {
   id: string;

@@ -9,7 +9,8 @@ use ttokjang_domain::notification::Notification;
 use ttokjang_domain::page::{Page, PageRequest};
 use ttokjang_domain::reservation::service::{ReservationInput, ReservationPatch};
 use ttokjang_domain::reservation::{
-    once_run_at, Reservation, ReservationError, ReservationId, ReservationRun, ScheduleInput,
+    once_run_at, PlannedItem, PlannedItemInput, Reservation, ReservationError, ReservationId,
+    ReservationRun, ScheduleInput,
 };
 use uuid::Uuid;
 
@@ -119,6 +120,71 @@ pub struct CreateBody {
     #[serde(default)]
     #[schema(max_length = 2048)]
     webhook_url: Option<String>,
+    /// The reservation's own item list (1 to 100 lines, one per product or
+    /// name); absent or `null`: each run plans the current basket.
+    #[serde(default, deserialize_with = "crate::json::objects_opt")]
+    #[schema(min_items = 1, max_items = 100)]
+    planned_items: Option<Vec<PlannedItemBody>>,
+}
+
+/// One line of a reservation's own item list: a catalog product
+/// (`product_id`, `name` optional: the catalog's name is used) or a
+/// free-text line (`name`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = PlannedItemBody)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedItemBody {
+    /// A catalog product's id (from `/catalog/products`); unknown ids are refused.
+    #[serde(default)]
+    #[schema(max_length = 64)]
+    product_id: Option<String>,
+    /// Required without `product_id`.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 100)]
+    name: Option<String>,
+    #[schema(minimum = 1, maximum = 99)]
+    quantity: i64,
+}
+
+impl From<PlannedItemBody> for PlannedItemInput {
+    fn from(b: PlannedItemBody) -> Self {
+        Self {
+            product_id: b.product_id,
+            name: b.name,
+            quantity: b.quantity,
+        }
+    }
+}
+
+fn planned_inputs(items: Vec<PlannedItemBody>) -> Vec<PlannedItemInput> {
+    items.into_iter().map(PlannedItemInput::from).collect()
+}
+
+/// Absent → `None` (keep); `null` → `Some(None)` (clear); a list of objects → replace.
+fn present_objects<'de, D, T>(d: D) -> Result<Option<Option<Vec<T>>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    crate::json::objects_opt(d).map(Some)
+}
+
+/// A line of a reservation's own item list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PlannedItemDto {
+    product_id: Option<String>,
+    name: String,
+    quantity: i64,
+}
+
+impl From<&PlannedItem> for PlannedItemDto {
+    fn from(i: &PlannedItem) -> Self {
+        Self {
+            product_id: i.product_id.as_ref().map(|p| p.as_str().to_owned()),
+            name: i.name.as_str().to_owned(),
+            quantity: i.quantity.get(),
+        }
+    }
 }
 
 /// 1 = Monday … 7 = Sunday.
@@ -164,6 +230,11 @@ pub struct PatchBody {
     #[serde(default)]
     #[schema(max_length = 2048)]
     webhook_url: Option<String>,
+    /// Absent keeps the list; `null` clears it (runs plan the current
+    /// basket); a list (1 to 100 lines) replaces it.
+    #[serde(default, deserialize_with = "present_objects")]
+    #[schema(value_type = Option<Vec<PlannedItemBody>>, required = false, min_items = 1, max_items = 100)]
+    planned_items: Option<Option<Vec<PlannedItemBody>>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -185,6 +256,8 @@ pub struct ReservationDto {
     #[schema(value_type = String)]
     channel: &'static str,
     webhook_url: Option<String>,
+    /// The reservation's own item list; `null`: each run plans the current basket.
+    planned_items: Option<Vec<PlannedItemDto>>,
     /// `active`, `paused`, `completed`, `failed` or `cancelled`.
     #[schema(value_type = String)]
     status: &'static str,
@@ -213,6 +286,10 @@ impl From<&Reservation> for ReservationDto {
             timezone: r.schedule.timezone().to_owned(),
             channel: r.channel.kind(),
             webhook_url: r.channel.webhook_url().map(|u| u.as_str().to_owned()),
+            planned_items: r
+                .planned_items
+                .as_ref()
+                .map(|items| items.iter().map(PlannedItemDto::from).collect()),
             status: r.status.as_str(),
             next_run_at: r.next_run_at,
             last_run_at: r.last_run_at,
@@ -342,6 +419,7 @@ pub async fn create(
         },
         channel: b.channel,
         webhook_url: b.webhook_url,
+        planned_items: b.planned_items.map(planned_inputs),
     };
     let r = state.reservations.create(auth.user.id, input).await?;
     Ok(HttpResponse::Created()
@@ -392,6 +470,7 @@ pub async fn patch(
         timezone: b.timezone,
         channel: b.channel,
         webhook_url: b.webhook_url,
+        planned_items: b.planned_items.map(|list| list.map(planned_inputs)),
     };
     let r = state.reservations.update(auth.user.id, id, patch).await?;
     Ok(HttpResponse::Ok().json(ReservationDto::from(&r)))

@@ -24,6 +24,7 @@ pub(crate) mod plan_requests;
 pub(crate) mod preferences;
 pub(crate) mod pricesync;
 pub(crate) mod profiles;
+pub(crate) mod reservation_items;
 pub(crate) mod reservations;
 pub(crate) mod rows;
 pub(crate) mod sessions;

@@ -22,12 +22,13 @@ use ttokjang_domain::RepoError;
 use uuid::Uuid;
 
 use crate::dialect::{
-    claimable_runs, due_reservations, from_db_id, from_db_time, lock_user, to_db_id, to_db_time,
-    write_tx, Conn, DbStore, Id, Instant,
+    claimable_runs, due_reservations, from_db_id, from_db_time, lock_user, read_tx, to_db_id,
+    to_db_time, write_tx, Conn, DbStore, Id, Instant,
 };
 use crate::error::{corrupt, Failure};
 use crate::rows::opt_time;
 use crate::schema::{reservation_runs, reservations};
+use crate::shared::reservation_items::{load_items, with_items, write_items};
 
 fn count(column: &str, v: i32) -> Result<u32, RepoError> {
     u32::try_from(v).map_err(|_| corrupt(column))
@@ -81,7 +82,8 @@ impl ReservationRow {
         }
     }
 
-    fn into_domain(self) -> Result<Reservation, RepoError> {
+    /// The reservation without its item list (see `reservation_items::with_items`).
+    pub(crate) fn into_domain(self) -> Result<Reservation, RepoError> {
         let schedule =
             ScheduleInput::from_rule(&self.schedule_type, &self.schedule_rule, &self.timezone)
                 .parse()
@@ -94,6 +96,7 @@ impl ReservationRow {
             schedule,
             channel: Channel::parse(&self.channel, self.webhook_url.as_deref())
                 .map_err(|_| corrupt("reservations.channel"))?,
+            planned_items: None,
             status: ReservationStatus::parse(&self.status)
                 .ok_or_else(|| corrupt("reservations.status"))?,
             next_run_at: opt_time("reservations.next_run_at", self.next_run_at)?,
@@ -209,6 +212,9 @@ fn reclaim_open_runs(
                 r::lease_expires_at.eq(lease_until),
             ))
             .execute(conn)?;
+        let reservation = with_items(conn, vec![reservation])?
+            .pop()
+            .ok_or_else(|| corrupt("reservations"))?;
         let mut run = run.into_domain()?;
         run.status = RunStatus::Running;
         run.started_at = from_db_time("started_at", now).ok();
@@ -216,7 +222,7 @@ fn reclaim_open_runs(
         run.lease_expires_at = from_db_time("lease_expires_at", lease_until).ok();
         out.push(ClaimedRun {
             run,
-            reservation: reservation.into_domain()?,
+            reservation,
             missed: 0,
         });
     }
@@ -235,8 +241,7 @@ fn claim_due_reservations(
 ) -> Result<(), Failure> {
     use reservations::dsl as s;
     let rows = due_reservations(conn, to_db_time(now), limit)?;
-    for row in rows {
-        let reservation = row.into_domain()?;
+    for reservation in with_items(conn, rows)? {
         let Some(due) = reservation.due(now) else {
             continue;
         };
@@ -309,6 +314,7 @@ impl ReservationRepository for DbStore {
         max_live: u32,
     ) -> Result<(), CreateReservationError> {
         let row = ReservationRow::from_domain(reservation);
+        let items = reservation.planned_items.clone();
         let full = self
             .run(move |conn| {
                 write_tx(conn, |conn| {
@@ -333,12 +339,20 @@ impl ReservationRepository for DbStore {
                         .filter(reservations::channel.eq(&row.channel))
                         .select((reservations::id, reservations::webhook_url))
                         .load(conn)?;
-                    if let Some((id, _)) = same.into_iter().find(|(_, w)| *w == row.webhook_url) {
+                    let same: Vec<Id> = same
+                        .into_iter()
+                        .filter(|(_, w)| *w == row.webhook_url)
+                        .map(|(id, _)| id)
+                        .collect();
+                    // Identical includes the item list (none: the live basket).
+                    let mut their_items = load_items(conn, &same)?;
+                    if let Some(id) = same.into_iter().find(|id| their_items.remove(id) == items) {
                         return Ok(Created::Duplicate(id));
                     }
                     diesel::insert_into(reservations::table)
                         .values(&row)
                         .execute(conn)?;
+                    write_items(conn, &row.id, items.as_deref())?;
                     Ok(Created::New)
                 })
             })
@@ -359,17 +373,20 @@ impl ReservationRepository for DbStore {
         id: ReservationId,
     ) -> Result<Option<Reservation>, RepoError> {
         let (user, id) = (to_db_id(user.0), to_db_id(id.0));
-        let row = self
+        let found = self
             .run(move |conn| {
-                Ok(reservations::table
-                    .filter(reservations::id.eq(id))
-                    .filter(reservations::user_id.eq(user))
-                    .select(ReservationRow::as_select())
-                    .get_result(conn)
-                    .optional()?)
+                read_tx(conn, |conn| {
+                    let row = reservations::table
+                        .filter(reservations::id.eq(id))
+                        .filter(reservations::user_id.eq(user))
+                        .select(ReservationRow::as_select())
+                        .get_result(conn)
+                        .optional()?;
+                    Ok(with_items(conn, row.into_iter().collect())?.pop())
+                })
             })
             .await?;
-        row.map(ReservationRow::into_domain).transpose()
+        Ok(found)
     }
 
     async fn list(&self, user: UserId, page: &PageRequest) -> Result<Page<Reservation>, RepoError> {
@@ -392,13 +409,13 @@ impl ReservationRepository for DbStore {
                             .or(s::created_at.eq(at).and(s::id.lt(id))),
                     );
                 }
-                Ok(q.load(conn)?)
+                read_tx(conn, |conn| {
+                    let rows = q.load(conn)?;
+                    with_items(conn, rows)
+                })
             })
             .await?;
-        let items = rows
-            .into_iter()
-            .map(ReservationRow::into_domain)
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = rows;
         Ok(Page::from_rows(items, page, |r| Cursor {
             at: r.created_at,
             id: r.id.0,
@@ -408,27 +425,34 @@ impl ReservationRepository for DbStore {
     async fn update(&self, reservation: &Reservation) -> Result<bool, RepoError> {
         use reservations::dsl as s;
         let row = ReservationRow::from_domain(reservation);
+        let items = reservation.planned_items.clone();
         let n = self
             .run(move |conn| {
-                Ok(diesel::update(
-                    reservations::table
-                        .filter(s::id.eq(&row.id))
-                        .filter(s::user_id.eq(&row.user_id)),
-                )
-                .set((
-                    s::title.eq(&row.title),
-                    s::mode.eq(&row.mode),
-                    s::schedule_type.eq(&row.schedule_type),
-                    s::schedule_rule.eq(&row.schedule_rule),
-                    s::timezone.eq(&row.timezone),
-                    s::channel.eq(&row.channel),
-                    s::webhook_url.eq(&row.webhook_url),
-                    s::status.eq(&row.status),
-                    s::next_run_at.eq(row.next_run_at),
-                    s::retry_count.eq(row.retry_count),
-                    s::updated_at.eq(row.updated_at),
-                ))
-                .execute(conn)?)
+                write_tx(conn, |conn| {
+                    let n = diesel::update(
+                        reservations::table
+                            .filter(s::id.eq(&row.id))
+                            .filter(s::user_id.eq(&row.user_id)),
+                    )
+                    .set((
+                        s::title.eq(&row.title),
+                        s::mode.eq(&row.mode),
+                        s::schedule_type.eq(&row.schedule_type),
+                        s::schedule_rule.eq(&row.schedule_rule),
+                        s::timezone.eq(&row.timezone),
+                        s::channel.eq(&row.channel),
+                        s::webhook_url.eq(&row.webhook_url),
+                        s::status.eq(&row.status),
+                        s::next_run_at.eq(row.next_run_at),
+                        s::retry_count.eq(row.retry_count),
+                        s::updated_at.eq(row.updated_at),
+                    ))
+                    .execute(conn)?;
+                    if n == 1 {
+                        write_items(conn, &row.id, items.as_deref())?;
+                    }
+                    Ok(n)
+                })
             })
             .await?;
         Ok(n == 1)

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub mod context;
+pub mod listing;
 pub mod ports;
 pub mod prices;
 pub mod runner;

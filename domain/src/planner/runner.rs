@@ -6,10 +6,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::context::PlanContext;
-use super::service::{PlanService, PlanningError};
+use super::service::{PlanLine, PlanService, PlanningError};
 use super::PlanMode;
 use crate::reservation::ports::ReservationRunner;
-use crate::reservation::{Reservation, ResultStatus, RunOutcome};
+use crate::reservation::{PlannedItem, Reservation, ResultStatus, RunOutcome};
 
 pub struct PlanRunner {
     plans: Arc<PlanService>,
@@ -20,6 +20,20 @@ impl PlanRunner {
     pub fn new(plans: Arc<PlanService>, context: Arc<dyn PlanContext>) -> Self {
         Self { plans, context }
     }
+}
+
+/// A reservation's own lines as plan lines (`planned-1`, `planned-2`, … by position).
+fn planned_lines(items: &[PlannedItem]) -> Vec<PlanLine> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| PlanLine {
+            id: format!("planned-{}", i + 1),
+            product_id: item.product_id.as_ref().map(|p| p.as_str().to_owned()),
+            name: item.name.as_str().to_owned(),
+            quantity: u32::try_from(item.quantity.get()).unwrap_or(1),
+        })
+        .collect()
 }
 
 /// 12345 → "12,345".
@@ -43,7 +57,9 @@ pub(crate) fn thousands(n: i64) -> String {
 impl ReservationRunner for PlanRunner {
     async fn run(&self, reservation: &Reservation) -> RunOutcome {
         let user = reservation.user_id;
-        let defaults = match self.context.defaults(user, true).await {
+        let own = reservation.planned_items.as_deref();
+        // A reservation with its own list does not read the live basket.
+        let defaults = match self.context.defaults(user, own.is_none()).await {
             Ok(d) => d,
             // The storage adapter logs the cause; the shopper gets a plain summary.
             Err(_) => {
@@ -53,19 +69,29 @@ impl ReservationRunner for PlanRunner {
                 );
             }
         };
-        if defaults.lines.is_empty() {
+        let lines = match own {
+            Some(items) => planned_lines(items),
+            None => defaults.lines,
+        };
+        if lines.is_empty() {
             return RunOutcome::new(
                 ResultStatus::Failed,
                 "장바구니가 비어 있어 플랜을 만들지 않았어요.",
             );
         }
+        // What the run plans, as the shopper's messages name it.
+        let source = if own.is_some() {
+            "예약 품목"
+        } else {
+            "장바구니"
+        };
         let where_ = match reservation.mode {
             PlanMode::Offline => "매장",
             PlanMode::Online => "온라인",
         };
         match self
             .plans
-            .generate(user, reservation.mode, &defaults.lines, &defaults.settings)
+            .generate(user, reservation.mode, &lines, &defaults.settings)
             .await
         {
             Ok(super::service::Generated { answer, .. }) => {
@@ -97,12 +123,12 @@ impl ReservationRunner for PlanRunner {
             ),
             Err(PlanningError::NoPlanPossible { .. }) => RunOutcome::new(
                 ResultStatus::Failed,
-                "지금은 장바구니의 어떤 상품도 살 수 있는 곳이 없어요.",
+                format!("지금은 {source}의 어떤 상품도 살 수 있는 곳이 없어요."),
             ),
             Err(PlanningError::ClarificationRequired { .. } | PlanningError::Invalid(_)) => {
                 RunOutcome::new(
                     ResultStatus::Failed,
-                    "장바구니에 확인이 필요한 상품이 있어요.",
+                    format!("{source}에 확인이 필요한 상품이 있어요."),
                 )
             }
             Err(PlanningError::Repo(_)) => RunOutcome::new(

@@ -10,13 +10,10 @@ use super::feed::*;
 use super::ports::*;
 use super::service::*;
 use super::{Call, Source};
+use crate::catalog::memory::InMemoryCatalog;
 use crate::catalog::pack::Pack;
-use crate::catalog::search::ProductQuery;
-use crate::catalog::{
-    CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, Offer, Product, ProductId, Store, StoreId,
-    Unit,
-};
-use crate::ports::{CatalogRepository, Clock};
+use crate::catalog::{ProductId, Unit};
+use crate::ports::Clock;
 use crate::RepoError;
 
 #[derive(Default)]
@@ -30,20 +27,21 @@ struct Call_ {
 struct Inner {
     calls: BTreeMap<String, Call_>,
     budget: HashMap<NaiveDate, u32>,
-    products: HashMap<ProductId, Product>,
-    stores: HashSet<StoreId>,
     /// (place, product, day) → record
     history: HashMap<(String, ProductId, NaiveDate), PriceRecord>,
-    offers: usize,
     last_error: Option<LastError>,
 }
 
 #[derive(Default)]
-struct Memory(Mutex<Inner>);
+struct Memory {
+    state: Mutex<Inner>,
+    /// The catalog rows a completed call writes with it.
+    catalog: InMemoryCatalog,
+}
 
 impl Memory {
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -111,13 +109,7 @@ impl SyncStateRepository for Memory {
         if !held {
             return Err(RepoError::Conflict("not held".into()));
         }
-        for p in &result.batch.products {
-            g.products.insert(p.id().clone(), p.clone());
-        }
-        for s in &result.batch.stores {
-            g.stores.insert(s.id().clone());
-        }
-        g.offers += result.batch.offers.len();
+        self.catalog.upsert(&result.batch)?;
         for r in &result.records {
             g.history.insert(
                 (r.place.clone(), r.product_id.clone(), r.survey_day),
@@ -167,46 +159,6 @@ impl SyncStateRepository for Memory {
             last_error: g.last_error.clone(),
             ..SourceStatus::default()
         })
-    }
-}
-
-#[async_trait]
-impl CatalogRepository for Memory {
-    async fn search_products(
-        &self,
-        _: &ProductQuery,
-        _: usize,
-        _: usize,
-    ) -> Result<Vec<Product>, RepoError> {
-        Ok(Vec::new())
-    }
-    async fn get_products(&self, ids: &[ProductId]) -> Result<Vec<Product>, RepoError> {
-        let g = self.inner();
-        Ok(ids
-            .iter()
-            .filter_map(|i| g.products.get(i).cloned())
-            .collect())
-    }
-    async fn list_stores_near(
-        &self,
-        _: GeoPoint,
-        _: f64,
-        _: usize,
-        _: usize,
-    ) -> Result<Vec<NearbyStore>, RepoError> {
-        Ok(Vec::new())
-    }
-    async fn list_online_malls(&self) -> Result<Vec<Store>, RepoError> {
-        Ok(Vec::new())
-    }
-    async fn offers_for(&self, _: &[ProductId], _: &[StoreId]) -> Result<Vec<Offer>, RepoError> {
-        Ok(Vec::new())
-    }
-    async fn upsert_catalog(&self, _: &CatalogBatch) -> Result<CatalogCounts, RepoError> {
-        Ok(CatalogCounts::default())
-    }
-    async fn catalog_counts(&self) -> Result<CatalogCounts, RepoError> {
-        Ok(CatalogCounts::default())
     }
 }
 
@@ -364,7 +316,7 @@ fn sync<'a>(mem: &'a Memory, clock: &'a FixedClock, budget: u32, holder: &str) -
     config.daily_budget = budget;
     PriceSync {
         state: mem,
-        catalog: mem,
+        catalog: &mem.catalog,
         clock,
         config,
     }
@@ -398,7 +350,7 @@ async fn a_full_day_stores_every_price_with_provenance() {
     assert!(reasons.contains(&"goodId missing"));
     let g = mem.inner();
     assert_eq!(g.history.len(), 15);
-    assert_eq!(g.stores.len(), 5);
+    assert_eq!(mem.catalog.stores().len(), 5);
     let rec = g
         .history
         .get(&(
@@ -410,10 +362,10 @@ async fn a_full_day_stores_every_price_with_provenance() {
     assert!(rec.plus_one);
     assert_eq!(rec.fetched_at, t0());
     assert_eq!(rec.source, Source::Chamgagyeok);
-    assert_eq!(g.products.len(), 3);
-    let milk = g
-        .products
-        .get(&ProductId::parse("kca-P1").expect("id"))
+    assert_eq!(mem.catalog.products().len(), 3);
+    let milk = mem
+        .catalog
+        .product(&ProductId::parse("kca-P1").expect("id"))
         .expect("milk");
     assert_eq!((milk.unit(), milk.size()), (Unit::Ml, 1000));
 }

@@ -329,4 +329,6 @@ pub struct NewReservation {
     pub mode: PlanMode,
     pub schedule: Schedule,
     pub channel: Channel,
+    /// The reservation's own lines; `None` plans the live basket at run time.
+    pub planned_items: Option<Vec<super::PlannedItem>>,
 }

@@ -11,12 +11,14 @@
 //! ```
 
 mod input;
+pub mod items;
 pub mod ports;
 pub mod service;
 mod state;
 mod webhook;
 
 pub use input::*;
+pub use items::{PlannedItem, PlannedItemInput, MAX_PLANNED_ITEMS};
 pub use state::*;
 pub use webhook::*;
 

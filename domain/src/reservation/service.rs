@@ -3,15 +3,17 @@
 
 use std::sync::Arc;
 
+use crate::catalog::ports::CatalogRepository;
 use crate::page::{Page, PageRequest};
 use crate::planner::PlanMode;
 use crate::reservation::ports::{CreateReservationError, ReservationRepository};
 use crate::system::{Clock, RandomSource};
 use crate::user::{InvalidValue, UserId};
 
+use super::items::{self, ResolveError};
 use super::{
-    Channel, NewReservation, Reservation, ReservationError, ReservationId, ReservationRun,
-    ScheduleInput, Title, MAX_LIVE_PER_USER,
+    Channel, NewReservation, PlannedItem, PlannedItemInput, Reservation, ReservationError,
+    ReservationId, ReservationRun, ScheduleInput, Title, MAX_LIVE_PER_USER,
 };
 
 /// A new reservation as the client sent it.
@@ -24,6 +26,8 @@ pub struct ReservationInput {
     /// `in_app` when absent.
     pub channel: Option<String>,
     pub webhook_url: Option<String>,
+    /// The reservation's own lines; absent plans the live basket at run time.
+    pub planned_items: Option<Vec<PlannedItemInput>>,
 }
 
 /// A change as the client sent it: absent fields stay as they are. Schedule
@@ -43,6 +47,9 @@ pub struct ReservationPatch {
     pub timezone: Option<String>,
     pub channel: Option<String>,
     pub webhook_url: Option<String>,
+    /// `None` keeps the list, `Some(None)` clears it (plan the live basket),
+    /// `Some(Some(lines))` replaces it.
+    pub planned_items: Option<Option<Vec<PlannedItemInput>>>,
 }
 
 impl ReservationPatch {
@@ -70,6 +77,7 @@ fn collect<T>(r: Result<T, InvalidValue>, problems: &mut Vec<InvalidValue>) -> O
 
 pub struct ReservationService {
     repo: Arc<dyn ReservationRepository>,
+    catalog: Arc<dyn CatalogRepository>,
     clock: Arc<dyn Clock>,
     random: Arc<dyn RandomSource>,
     max_live: u32,
@@ -78,11 +86,13 @@ pub struct ReservationService {
 impl ReservationService {
     pub fn new(
         repo: Arc<dyn ReservationRepository>,
+        catalog: Arc<dyn CatalogRepository>,
         clock: Arc<dyn Clock>,
         random: Arc<dyn RandomSource>,
     ) -> Self {
         Self {
             repo,
+            catalog,
             clock,
             random,
             max_live: MAX_LIVE_PER_USER,
@@ -118,8 +128,11 @@ impl ReservationService {
                 None
             }
         };
-        let (Some(title), Some(mode), Some(channel), Some(schedule)) =
-            (title, mode, channel, schedule)
+        let planned_items = self
+            .planned_items(input.planned_items.as_deref(), &mut problems)
+            .await?;
+        let (Some(title), Some(mode), Some(channel), Some(schedule), Some(planned_items)) =
+            (title, mode, channel, schedule, planned_items)
         else {
             return Err(ReservationError::Invalid(problems));
         };
@@ -132,6 +145,7 @@ impl ReservationService {
                 mode,
                 schedule,
                 channel,
+                planned_items,
             },
             now,
         )?;
@@ -148,6 +162,26 @@ impl ReservationService {
                 CreateReservationError::Repo(r) => r.into(),
             })?;
         Ok(reservation)
+    }
+
+    /// Checks a list as sent against the catalog. `Ok(None)`: it has
+    /// problems (pushed onto `problems`); `Ok(Some(None))`: no list.
+    async fn planned_items(
+        &self,
+        list: Option<&[PlannedItemInput]>,
+        problems: &mut Vec<InvalidValue>,
+    ) -> Result<Option<Option<Vec<PlannedItem>>>, ReservationError> {
+        let Some(list) = list else {
+            return Ok(Some(None));
+        };
+        match items::resolve(self.catalog.as_ref(), list).await {
+            Ok(items) => Ok(Some(Some(items))),
+            Err(ResolveError::Invalid(mut v)) => {
+                problems.append(&mut v);
+                Ok(None)
+            }
+            Err(ResolveError::Repo(e)) => Err(e.into()),
+        }
     }
 
     pub async fn list(
@@ -233,8 +267,15 @@ impl ReservationService {
         } else {
             None
         };
+        let planned_items = match &patch.planned_items {
+            None => None,
+            Some(list) => self.planned_items(list.as_deref(), &mut problems).await?,
+        };
         if !problems.is_empty() {
             return Err(ReservationError::Invalid(problems));
+        }
+        if let Some(items) = planned_items {
+            r.change_planned_items(items, now)?;
         }
         if let Some(t) = title {
             r.rename(t, now)?;

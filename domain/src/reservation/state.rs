@@ -10,8 +10,8 @@ use crate::schedule::{retry_delay, Schedule};
 use crate::user::{InvalidValue, UserId};
 
 use super::{
-    Channel, NewReservation, ReservationError, ReservationId, Title, MAX_MISSED_RECORDED,
-    MAX_SUMMARY_CHARS,
+    Channel, NewReservation, PlannedItem, ReservationError, ReservationId, Title,
+    MAX_MISSED_RECORDED, MAX_SUMMARY_CHARS,
 };
 
 macro_rules! string_enum {
@@ -97,6 +97,8 @@ pub struct Reservation {
     pub mode: PlanMode,
     pub schedule: Schedule,
     pub channel: Channel,
+    /// Its own item list; `None` plans the shopper's live basket at run time.
+    pub planned_items: Option<Vec<PlannedItem>>,
     pub status: ReservationStatus,
     /// When the scheduler should next run it; `None` while not active or while
     /// a run is in progress.
@@ -217,6 +219,7 @@ impl Reservation {
             mode: new.mode,
             schedule: new.schedule,
             channel: new.channel,
+            planned_items: new.planned_items,
             status: ReservationStatus::Active,
             next_run_at: Some(next),
             last_run_at: None,
@@ -313,6 +316,19 @@ impl Reservation {
     ) -> Result<(), ReservationError> {
         self.ensure_not_final()?;
         self.channel = channel;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Replaces the reservation's own item list, or clears it (`None`: plan
+    /// the live basket).
+    pub fn change_planned_items(
+        &mut self,
+        items: Option<Vec<PlannedItem>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ReservationError> {
+        self.ensure_not_final()?;
+        self.planned_items = items;
         self.updated_at = now;
         Ok(())
     }

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::service::{ReservationInput, ReservationPatch, ReservationService};
 use super::*;
+use crate::catalog::ports::MockCatalogRepository;
 use crate::page::{Page, PageRequest};
 use crate::planner::PlanMode;
 use crate::reservation::ports::MockReservationRepository;
@@ -35,6 +36,7 @@ fn saturday_morning(now: DateTime<Utc>) -> Reservation {
             mode: PlanMode::Offline,
             schedule: weekly_input("09:00", &[6]).parse().expect("schedule"),
             channel: Channel::InApp,
+            planned_items: None,
         },
         now,
     )
@@ -202,6 +204,7 @@ fn a_new_reservation_is_active_with_its_next_run() {
             mode: PlanMode::Online,
             schedule: past_once,
             channel: Channel::InApp,
+            planned_items: None,
         },
         now,
     )
@@ -411,7 +414,39 @@ fn service(repo: MockReservationRepository, now: DateTime<Utc>) -> ReservationSe
     clock.expect_now().return_const(now);
     let mut random = MockRandomSource::new();
     random.expect_uuid().returning(Uuid::new_v4);
-    ReservationService::new(Arc::new(repo), Arc::new(clock), Arc::new(random))
+    ReservationService::new(
+        Arc::new(repo),
+        Arc::new(catalog()),
+        Arc::new(clock),
+        Arc::new(random),
+    )
+}
+
+/// A catalog that knows `milk` (서울우유 1L) and `egg` (계란 30구).
+fn catalog() -> MockCatalogRepository {
+    use crate::catalog::{NewProduct, Product, Unit};
+    let known = [("milk", "서울우유 1L"), ("egg", "계란 30구")].map(|(id, name)| {
+        Product::new(NewProduct {
+            id: id.into(),
+            name: name.into(),
+            name_en: None,
+            aliases: Vec::new(),
+            category: "유제품".into(),
+            unit: Unit::Ea,
+            size: 1,
+            barcode: None,
+        })
+        .expect("product")
+    });
+    let mut c = MockCatalogRepository::new();
+    c.expect_get_products().returning(move |ids| {
+        Ok(known
+            .iter()
+            .filter(|p| ids.contains(p.id()))
+            .cloned()
+            .collect())
+    });
+    c
 }
 
 #[tokio::test]
@@ -427,6 +462,10 @@ async fn create_reports_all_invalid_fields_and_writes_nothing() {
                 schedule: weekly_input("99:99", &[]),
                 channel: Some("webhook".into()),
                 webhook_url: Some("http://plain.example.com".into()),
+                planned_items: Some(vec![PlannedItemInput {
+                    quantity: 0,
+                    ..PlannedItemInput::default()
+                }]),
             },
         )
         .await
@@ -438,6 +477,8 @@ async fn create_reports_all_invalid_fields_and_writes_nothing() {
         [
             "days_of_week",
             "mode",
+            "planned_items",
+            "planned_items",
             "time_of_day",
             "title",
             "webhook_url"
@@ -626,4 +667,175 @@ fn only_public_addresses_may_receive_webhooks() {
         let ip: IpAddr = public.parse().expect("ip");
         assert!(is_public_ip(ip), "{public} is public");
     }
+}
+
+// --- planned items -------------------------------------------------------------
+
+fn line(product: Option<&str>, name: Option<&str>, quantity: i64) -> PlannedItemInput {
+    PlannedItemInput {
+        product_id: product.map(Into::into),
+        name: name.map(Into::into),
+        quantity,
+    }
+}
+
+fn messages(e: &ReservationError) -> Vec<String> {
+    match e {
+        ReservationError::Invalid(v) => v
+            .iter()
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect(),
+        other => panic!("not a validation error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn create_keeps_planned_items_with_catalog_names_filled_in() {
+    let mut repo = MockReservationRepository::new();
+    repo.expect_create()
+        .withf(|r, _| r.planned_items.as_ref().is_some_and(|i| i.len() == 2))
+        .returning(|_, _| Ok(()));
+    let svc = service(repo, utc("2026-11-24T03:00:00Z"));
+    let r = svc
+        .create(
+            UserId(Uuid::new_v4()),
+            ReservationInput {
+                title: "우유와 두부".into(),
+                schedule: weekly_input("09:00", &[6]),
+                planned_items: Some(vec![
+                    line(Some("milk"), None, 2),
+                    line(None, Some("  두부 "), 1),
+                ]),
+                ..ReservationInput::default()
+            },
+        )
+        .await
+        .expect("create");
+    let items = r.planned_items.expect("own list");
+    assert_eq!(
+        items[0].product_id.as_ref().map(|p| p.as_str()),
+        Some("milk")
+    );
+    assert_eq!(items[0].name.as_str(), "서울우유 1L", "the catalog's name");
+    assert_eq!(items[0].quantity.get(), 2);
+    assert_eq!(items[1].product_id, None);
+    assert_eq!(items[1].name.as_str(), "두부");
+}
+
+#[tokio::test]
+async fn bad_planned_items_are_refused_line_by_line() {
+    let svc = service(
+        MockReservationRepository::new(),
+        utc("2026-11-24T03:00:00Z"),
+    );
+    let create = |items: Vec<PlannedItemInput>| {
+        svc.create(
+            UserId(Uuid::new_v4()),
+            ReservationInput {
+                title: "장보기".into(),
+                schedule: weekly_input("09:00", &[6]),
+                planned_items: Some(items),
+                ..ReservationInput::default()
+            },
+        )
+    };
+    let e = create(vec![
+        line(Some("unicorn-meat"), None, 1),
+        line(Some("milk"), None, 100),
+        line(None, None, 1),
+        line(Some("egg"), None, 1),
+        line(Some("egg"), Some("계란"), 2),
+    ])
+    .await
+    .expect_err("invalid");
+    let m = messages(&e);
+    assert!(
+        m.iter().all(|p| p.starts_with("planned_items: line ")),
+        "{m:?}"
+    );
+    assert!(m.iter().any(|p| p.contains("line 2: quantity")), "{m:?}");
+    assert!(
+        m.iter().any(|p| p.contains("line 3: name is required")),
+        "{m:?}"
+    );
+    let e = create(vec![
+        line(Some("unicorn-meat"), None, 1),
+        line(Some("egg"), None, 1),
+        line(Some("egg"), Some("계란"), 2),
+    ])
+    .await
+    .expect_err("invalid");
+    let m = messages(&e);
+    assert!(
+        m.iter()
+            .any(|p| p.contains("line 1: product_id \"unicorn-meat\" is not a product")),
+        "{m:?}"
+    );
+    assert!(
+        m.iter()
+            .any(|p| p.contains("line 3: name") && p.contains("earlier line")),
+        "{m:?}"
+    );
+    let e = create(Vec::new()).await.expect_err("empty");
+    assert!(messages(&e)[0].contains("send null"), "{e:?}");
+    let e = create(
+        (0..=MAX_PLANNED_ITEMS as i64)
+            .map(|i| line(None, Some(&format!("품목 {i}")), 1))
+            .collect(),
+    )
+    .await
+    .expect_err("too many");
+    assert!(messages(&e)[0].contains("at most 100 lines"), "{e:?}");
+}
+
+#[tokio::test]
+async fn patch_replaces_or_clears_planned_items() {
+    let now = utc("2026-11-24T03:00:00Z");
+    let existing = saturday_morning(now);
+    let (user, id) = (existing.user_id, existing.id);
+    let mut repo = MockReservationRepository::new();
+    repo.expect_find()
+        .returning(move |_, _| Ok(Some(existing.clone())));
+    repo.expect_update().returning(|_| Ok(true));
+    let svc = service(repo, now);
+    let r = svc
+        .update(
+            user,
+            id,
+            ReservationPatch {
+                planned_items: Some(Some(vec![line(Some("egg"), None, 3)])),
+                ..ReservationPatch::default()
+            },
+        )
+        .await
+        .expect("replace");
+    let items = r.planned_items.expect("own list");
+    assert_eq!((items.len(), items[0].name.as_str()), (1, "계란 30구"));
+    let r = svc
+        .update(
+            user,
+            id,
+            ReservationPatch {
+                planned_items: Some(None),
+                ..ReservationPatch::default()
+            },
+        )
+        .await
+        .expect("clear");
+    assert_eq!(r.planned_items, None);
+    let e = svc
+        .update(
+            user,
+            id,
+            ReservationPatch {
+                title: Some(String::new()),
+                planned_items: Some(Some(vec![line(Some("egg"), None, 0)])),
+                ..ReservationPatch::default()
+            },
+        )
+        .await
+        .expect_err("invalid");
+    let mut f = fields(&e);
+    f.sort_unstable();
+    assert_eq!(f, ["planned_items", "title"]);
 }

@@ -1,12 +1,15 @@
 // Typed client for /api/v1/reservations (throws UnavailableError while absent).
 
-import type { NewReservation, Page, Reservation, ReservationRun } from '../types';
+import type { NewReservation, Page, PlannedItemInput, Reservation, ReservationRun } from '../types';
 import { http as defaultHttp, type HttpClient } from './http';
 import { orUnavailable } from './unavailable';
 
 export type ReservationPatch = Partial<
   Pick<Reservation, 'title' | 'status' | 'run_at' | 'time_of_day' | 'days_of_week' | 'day_of_month' | 'timezone' | 'channel' | 'mode'>
->;
+> & {
+  /** a list replaces the reservation's own items; null goes back to the current basket */
+  planned_items?: PlannedItemInput[] | null;
+};
 
 function asPage<T>(data: Page<T> | T[]): Page<T> {
   if (Array.isArray(data)) return { items: data, next_cursor: null };

@@ -70,6 +70,11 @@ describe('field errors → Korean', () => {
     ['basket[3].quantity', 'must be positive', '수량은 0보다 커야 해요.'],
     ['mystery_field', 'some brand-new rule', '입력값을 확인해 주세요.'],
     ['q', 'something odd', '검색어를 확인해 주세요.'],
+    ['planned_items', 'line 2: quantity must be a whole number from 1 to 99', '2번째 품목의 수량은 1~99 사이로 입력해 주세요.'],
+    ['planned_items', 'line 1: name is required for a line without product_id', '1번째 품목의 이름을 입력해 주세요.'],
+    ['planned_items', 'line 3: name "두부" is on an earlier line too; put it on one line with the total quantity', '3번째 품목이 앞에도 있어요. 한 줄로 합쳐 주세요.'],
+    ['planned_items', 'must hold at least one line; send null to plan the current basket', '품목을 하나 이상 골라 주세요.'],
+    ['planned_items', 'holds at most 100 lines', '품목은 최대 100개까지 고를 수 있어요.'],
   ];
 
   it.each(CASES)('%s "%s"', (field, message, want) => {

@@ -67,6 +67,7 @@ const FIELD_LABELS: Record<string, [ko: string, en: string]> = {
   cursor: ['목록 위치', 'Cursor'],
   limit: ['개수', 'Limit'],
   items: ['품목', 'Items'],
+  planned_items: ['예약 품목', 'Planned items'],
   lines: ['품목', 'Lines'],
   basket: ['장바구니', 'Basket'],
   body: ['요청 내용', 'Request'],
@@ -83,6 +84,14 @@ export function fieldLabel(field: string, lang: Lang = 'ko'): string {
 
 /** Server rule text → Korean template ({f} = the field's label; $1.. = captures). */
 const RULES: [RegExp, string][] = [
+  // a reservation's own items (domain/src/reservation/items.rs): "line 2: quantity must be …"
+  [/^line (\d+): product_id .* is not a product in the catalog/, '$1번째 품목을 상품 목록에서 찾지 못했어요. 다시 골라 주세요.'],
+  [/^line (\d+): quantity must be a whole number from (\d+) to (\d+)/, '$1번째 품목의 수량은 $2~$3 사이로 입력해 주세요.'],
+  [/^line (\d+): name is required/, '$1번째 품목의 이름을 입력해 주세요.'],
+  [/^line (\d+): .*is on an earlier line too/, '$1번째 품목이 앞에도 있어요. 한 줄로 합쳐 주세요.'],
+  [/^line (\d+): /, '$1번째 품목을 확인해 주세요.'],
+  [/^must hold at least one line/, '품목을 하나 이상 골라 주세요.'],
+  [/^holds at most (\d+) lines/, '품목은 최대 $1개까지 고를 수 있어요.'],
   [/^is required( for| \()?/, '{f|을/를} 입력해 주세요.'],
   [/^must not be blank|^is empty/, '{f|을/를} 입력해 주세요.'],
   [/^must be at least (\d+) characters/, '{f|은/는} $1자 이상이어야 해요.'],

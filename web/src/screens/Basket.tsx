@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { catalogApi as defaultCatalogApi, type CatalogApi } from '../api/catalog';
 import { ErrorBox, PageHeader, SkeletonList, Stepper } from '../components/ui';
@@ -8,7 +8,7 @@ import { categoryThumb } from '../lib/category';
 import { useDebounced } from '../lib/hooks';
 import { formatKrw } from '../lib/format';
 import { priceCache } from '../api/priceCache';
-import { MAX_QUANTITY, useBasket } from '../state/basket';
+import { MAX_QUANTITY, useBasket, useOptionalBasket } from '../state/basket';
 import type { BasketItem, Product } from '../types';
 
 /** English name in English mode; in Korean the cheapest price we saw recently, if any. */
@@ -61,15 +61,22 @@ export function ProductSearch({
   api = defaultCatalogApi,
   q: outerQ,
   onQ,
+  onPick,
+  title,
+  headingId = 'search-h',
 }: {
   api?: CatalogApi;
   /** controlled query (the basket's "상품 찾기" fills it) */
   q?: string;
   onQ?: (q: string) => void;
+  /** picks a product for the caller (e.g. a reservation's items) instead of adding it to the basket */
+  onPick?: (p: Product) => void;
+  title?: string;
+  headingId?: string;
 }) {
   const { t } = useI18n();
   const productMeta = useProductMeta();
-  const basket = useBasket();
+  const basket = useOptionalBasket();
   const [innerQ, setInnerQ] = useState('');
   const q = outerQ ?? innerQ;
   const setQ = onQ ?? setInnerQ;
@@ -107,50 +114,72 @@ export function ProductSearch({
   }, [api, query, attempt]);
 
   async function add(p: Product) {
-    await basket.addProduct(p, 1);
+    if (onPick) onPick(p);
+    else if (basket) await basket.addProduct(p, 1);
+    else return;
     setAdded(p.name);
   }
 
-  async function onSubmit(e: FormEvent) {
+  async function onSubmit(e: FormEvent | KeyboardEvent) {
     e.preventDefault();
     const first = results[0];
     if (first) await add(first);
-    else if (q.trim().length >= 2) {
+    else if (q.trim().length >= 2 && basket && !onPick) {
       await basket.addName(q.trim(), 1);
       setAdded(q.trim());
     }
   }
 
+  const searchFields = (
+    <>
+      <input
+        type="search"
+        className="input"
+        placeholder={t('basket.searchPlaceholder')}
+        aria-label={title ?? t('basket.searchTitle')}
+        value={q}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setAdded(null);
+        }}
+        enterKeyHint="search"
+        onKeyDown={
+          onPick
+            ? (e) => {
+                // inside the caller's form: Enter picks the first hit, never submits that form
+                if (e.key === 'Enter') void onSubmit(e);
+              }
+            : undefined
+        }
+        data-testid="catalog-search"
+      />
+      <VoiceButton
+        testId="search-voice"
+        onText={(text) => {
+          setQ(text);
+          setAdded(null);
+        }}
+      />
+    </>
+  );
+
   return (
-    <section className="card" aria-labelledby="search-h">
-      <h2 id="search-h" className="card-title">
-        {t('basket.searchTitle')}
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId} className="card-title">
+        {title ?? t('basket.searchTitle')}
       </h2>
-      <form role="search" onSubmit={onSubmit} className="search-row">
-        <input
-          type="search"
-          className="input"
-          placeholder={t('basket.searchPlaceholder')}
-          aria-label={t('basket.searchTitle')}
-          value={q}
-          onChange={(e) => {
-            setQ(e.target.value);
-            setAdded(null);
-          }}
-          enterKeyHint="search"
-          data-testid="catalog-search"
-        />
-        <VoiceButton
-          testId="search-voice"
-          onText={(text) => {
-            setQ(text);
-            setAdded(null);
-          }}
-        />
-      </form>
+      {onPick ? (
+        <div role="search" className="search-row">
+          {searchFields}
+        </div>
+      ) : (
+        <form role="search" onSubmit={onSubmit} className="search-row">
+          {searchFields}
+        </form>
+      )}
       {loading && results.length === 0 && <SkeletonList rows={3} label={t('basket.searching')} />}
       <ErrorBox error={error} onRetry={() => setAttempt((n) => n + 1)} testId="search-error" />
-      {added && (
+      {added && !onPick && (
         <p className="toast" role="status" data-testid="added-toast">
           {t('basket.added', { name: added })}
         </p>
@@ -158,7 +187,7 @@ export function ProductSearch({
       {query && !loading && !error && results.length === 0 && (
         <p className="muted" data-testid="no-results">
           {t('basket.noResults')}
-          {query.length >= 2 && (
+          {query.length >= 2 && basket && !onPick && (
             <>
               {' '}
               <button type="button" className="btn-link" onClick={() => void basket.addName(query, 1)}>

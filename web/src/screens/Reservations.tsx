@@ -1,14 +1,100 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { CatalogApi } from '../api/catalog';
 import { reservationsApi as defaultApi, type ReservationsApi } from '../api/reservations';
 import { isUnavailable } from '../api/unavailable';
 import { Field, Spinner } from '../components/Layout';
-import { ErrorBox, PageHeader, Unavailable } from '../components/ui';
+import { ErrorBox, PageHeader, Stepper, Unavailable } from '../components/ui';
 import { hasMessage, useI18n } from '../i18n';
 import { formatDateTime } from '../lib/format';
 import { fieldErrors } from '../lib/errors';
-import type { DayOfWeek, FieldErrors, PlanMode, Reservation, ReservationRun } from '../types';
+import type { DayOfWeek, FieldErrors, PlannedItem, PlanMode, Product, Reservation, ReservationRun } from '../types';
+import { ProductSearch } from './Basket';
 
-const DAYS: DayOfWeek[] = [1, 2, 3, 4, 5, 6, 0];
+/** What a run plans: the live basket, or the reservation's own items. */
+type Source = 'basket' | 'items';
+
+/** Most lines a reservation's own list may hold (the server's limit). */
+export const MAX_PLANNED_ITEMS = 100;
+
+/** "현재 장바구니" or "이 품목으로: 서울우유 1L ×2 · 두부 300g ×3". */
+function SourceLine({ r }: { r: Reservation }) {
+  const { t } = useI18n();
+  const items = r.planned_items ?? null;
+  return (
+    <p className="small" data-testid="resv-source">
+      {items && items.length > 0 ? (
+        <>
+          {t('resv.source.items')}: {items.map((i) => t('resv.itemQty', { name: i.name, n: i.quantity })).join(' · ')}
+        </>
+      ) : (
+        t('resv.source.basket')
+      )}
+    </p>
+  );
+}
+
+/** The chosen lines with quantities; removing the last unit removes the line. */
+function PlannedItemsEditor({
+  items,
+  onChange,
+  catalogApi,
+  error,
+}: {
+  items: PlannedItem[];
+  onChange: (items: PlannedItem[]) => void;
+  catalogApi?: CatalogApi;
+  error?: string;
+}) {
+  const { t } = useI18n();
+  const pick = (p: Product) => {
+    const existing = items.find((i) => i.product_id === p.id);
+    if (existing) {
+      onChange(items.map((i) => (i === existing ? { ...i, quantity: Math.min(99, i.quantity + 1) } : i)));
+    } else if (items.length < MAX_PLANNED_ITEMS) {
+      onChange([...items, { product_id: p.id, name: p.name, quantity: 1 }]);
+    }
+  };
+  return (
+    <div className="planned-items" data-testid="resv-items">
+      {items.length === 0 ? (
+        <p className="small muted" data-testid="resv-items-empty">
+          {t('resv.items.empty')}
+        </p>
+      ) : (
+        <ul className="list" aria-live="polite" aria-label={t('resv.items.chosen')}>
+          {items.map((i, n) => (
+            <li key={i.product_id ?? `${i.name}-${n}`} className="row" data-testid="resv-item">
+              <div className="row-main">
+                <span className="row-title">{i.name}</span>
+              </div>
+              <Stepper
+                value={i.quantity}
+                min={1}
+                max={99}
+                label={t('resv.items.qty', { name: i.name })}
+                testId={`resv-item-qty-${n}`}
+                onChange={(q) => onChange(items.map((x) => (x === i ? { ...x, quantity: q } : x)))}
+              />
+              <button
+                type="button"
+                className="btn-small btn-ghost"
+                aria-label={t('basket.removeNamed', { name: i.name })}
+                onClick={() => onChange(items.filter((x) => x !== i))}
+                data-testid={`resv-item-remove-${n}`}
+              >
+                {t('basket.remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && <small className="field-error" data-testid="resv-items-error">{error}</small>}
+      <ProductSearch api={catalogApi} onPick={pick} title={t('resv.items.search')} headingId="resv-search-h" />
+    </div>
+  );
+}
+
+const DAYS: DayOfWeek[] = [1, 2, 3, 4, 5, 6, 7];
 
 function Runs({ api, id }: { api: ReservationsApi; id: string }) {
   const { t, lang } = useI18n();
@@ -56,7 +142,7 @@ function ReservationCard({ r, api, onChange }: { r: Reservation; api: Reservatio
       setBusy(false);
     }
   };
-  const days = (r.days_of_week ?? []).map((d) => t(`resv.day.${d}` as 'resv.day.0')).join('·');
+  const days = (r.days_of_week ?? []).map((d) => t(`resv.day.${d}` as 'resv.day.7')).join('·');
   const statusKey = `resv.status.${r.status}`;
   return (
     <li className="card" data-testid="reservation">
@@ -68,6 +154,7 @@ function ReservationCard({ r, api, onChange }: { r: Reservation; api: Reservatio
         {t(r.mode === 'online' ? 'plans.online' : 'plans.offline')} · {r.schedule_type === 'weekly' ? `${t('resv.weekly')} ${days}` : r.schedule_type}{' '}
         {r.time_of_day ?? ''}
       </p>
+      <SourceLine r={r} />
       <p className="small muted">
         {t('resv.next')}: {r.next_run_at ? formatDateTime(r.next_run_at, loc) : '-'}
         {r.last_run_at && (
@@ -101,7 +188,7 @@ function ReservationCard({ r, api, onChange }: { r: Reservation; api: Reservatio
   );
 }
 
-export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi }) {
+export function ReservationsScreen({ api = defaultApi, catalogApi }: { api?: ReservationsApi; catalogApi?: CatalogApi }) {
   const { t, lang } = useI18n();
   const [items, setItems] = useState<Reservation[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -109,6 +196,8 @@ export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi
   const [mode, setMode] = useState<PlanMode>('offline');
   const [days, setDays] = useState<DayOfWeek[]>([6]);
   const [time, setTime] = useState('09:00');
+  const [source, setSource] = useState<Source>('basket');
+  const [planned, setPlanned] = useState<PlannedItem[]>([]);
   const [fields, setFields] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -128,6 +217,7 @@ export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi
     if (!title.trim()) local.title = t('resv.titleRequired');
     if (days.length === 0) local.days_of_week = t('resv.daysRequired');
     if (!/^\d{2}:\d{2}$/.test(time)) local.time_of_day = t('resv.timeInvalid');
+    if (source === 'items' && planned.length === 0) local.planned_items = t('resv.items.required');
     setFields(local);
     if (Object.keys(local).length) return;
     setBusy(true);
@@ -137,10 +227,13 @@ export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi
         title: title.trim(),
         mode,
         schedule_type: 'weekly',
-        days_of_week: [...days].sort(),
+        days_of_week: [...days].sort((a, b) => a - b),
         time_of_day: time,
         timezone: 'Asia/Seoul',
         channel: 'in_app',
+        ...(source === 'items'
+          ? { planned_items: planned.map((i) => ({ product_id: i.product_id, name: i.name, quantity: i.quantity })) }
+          : {}),
       });
       setItems((prev) => [r, ...(prev ?? [])]);
     } catch (err) {
@@ -177,7 +270,7 @@ export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi
                 checked={days.includes(d)}
                 onChange={(e) => setDays((cur) => (e.target.checked ? [...cur, d] : cur.filter((x) => x !== d)))}
               />
-              {t(`resv.day.${d}` as 'resv.day.0')}
+              {t(`resv.day.${d}` as 'resv.day.7')}
             </label>
           ))}
           {fields.days_of_week && <small className="field-error">{fields.days_of_week}</small>}
@@ -192,6 +285,20 @@ export function ReservationsScreen({ api = defaultApi }: { api?: ReservationsApi
             </select>
           </div>
         </div>
+        <fieldset className="source" data-testid="resv-source-choice">
+          <legend>{t('resv.source')}</legend>
+          <label className="radio">
+            <input type="radio" name="resv-source" value="basket" checked={source === 'basket'} onChange={() => setSource('basket')} data-testid="resv-source-basket" />
+            {t('resv.source.basket')}
+          </label>
+          <label className="radio">
+            <input type="radio" name="resv-source" value="items" checked={source === 'items'} onChange={() => setSource('items')} data-testid="resv-source-items" />
+            {t('resv.source.itemsChoice')}
+          </label>
+        </fieldset>
+        {source === 'items' && (
+          <PlannedItemsEditor items={planned} onChange={setPlanned} catalogApi={catalogApi} error={fields.planned_items} />
+        )}
         <p className="small muted">{t('resv.tz')}</p>
         <ErrorBox error={formError} />
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="resv-create">

@@ -228,6 +228,11 @@ export function BasketProvider({ children, api = defaultBasketApi }: { children:
   return <BasketContext.Provider value={value}>{children}</BasketContext.Provider>;
 }
 
+/** The basket, or null outside <BasketProvider> (components that work without one). */
+export function useOptionalBasket(): Ctx | null {
+  return useContext(BasketContext);
+}
+
 export function useBasket(): Ctx {
   const ctx = useContext(BasketContext);
   if (!ctx) throw new Error('useBasket outside <BasketProvider>');
