@@ -167,6 +167,8 @@ diesel::table! {
         travel_mode -> Text,
         max_travel_minutes -> Int4,
         updated_at -> Timestamptz,
+        value_of_time_krw_per_hour -> Int4,
+        minutes_per_stop -> Int4,
     }
 }
 

@@ -167,6 +167,8 @@ diesel::table! {
         travel_mode -> Text,
         max_travel_minutes -> Integer,
         updated_at -> BigInt,
+        value_of_time_krw_per_hour -> Integer,
+        minutes_per_stop -> Integer,
     }
 }
 

@@ -106,6 +106,11 @@ pub struct Preferences {
     pub default_mode: ShoppingMode,
     pub travel_mode: TravelMode,
     pub max_travel_minutes: u16,
+    /// What an hour of the shopper's time is worth (원); with
+    /// `minutes_per_stop` it prices the time a plan takes (`best_value`).
+    pub value_of_time_krw_per_hour: u32,
+    /// Minutes spent at each stop (check-out, parking).
+    pub minutes_per_stop: u16,
 }
 
 impl Default for Preferences {
@@ -119,6 +124,8 @@ impl Default for Preferences {
             default_mode: ShoppingMode::Offline,
             travel_mode: TravelMode::Walk,
             max_travel_minutes: 30,
+            value_of_time_krw_per_hour: 10_000,
+            minutes_per_stop: 5,
         }
     }
 }
@@ -134,6 +141,8 @@ pub struct PreferencesInput {
     pub default_mode: Option<String>,
     pub travel_mode: Option<String>,
     pub max_travel_minutes: Option<i64>,
+    pub value_of_time_krw_per_hour: Option<i64>,
+    pub minutes_per_stop: Option<i64>,
 }
 
 fn ranged<T: TryFrom<i64>>(
@@ -190,6 +199,10 @@ impl Preferences {
     pub const MAX_STORES_RANGE: (i64, i64) = (1, 5);
     /// Allowed search radius in metres (also for a plan request's override).
     pub const MAX_DISTANCE_M_RANGE: (i64, i64) = (100, 30_000);
+    /// Allowed value of the shopper's time, 원 per hour.
+    pub const VALUE_OF_TIME_RANGE: (i64, i64) = (0, 200_000);
+    /// Allowed minutes per stop.
+    pub const MINUTES_PER_STOP_RANGE: (i64, i64) = (0, 60);
 
     /// Checks every field, reporting all problems together.
     pub fn parse(input: PreferencesInput) -> Result<Self, Vec<InvalidValue>> {
@@ -220,6 +233,24 @@ impl Preferences {
             1,
             120,
             d.max_travel_minutes,
+            &mut p,
+        );
+        let (lo, hi) = Preferences::VALUE_OF_TIME_RANGE;
+        let value_of_time_krw_per_hour = ranged(
+            "value_of_time_krw_per_hour",
+            input.value_of_time_krw_per_hour,
+            lo,
+            hi,
+            d.value_of_time_krw_per_hour,
+            &mut p,
+        );
+        let (lo, hi) = Preferences::MINUTES_PER_STOP_RANGE;
+        let minutes_per_stop = ranged(
+            "minutes_per_stop",
+            input.minutes_per_stop,
+            lo,
+            hi,
+            d.minutes_per_stop,
             &mut p,
         );
         let preferred_chains = chains("preferred_chains", input.preferred_chains, &mut p);
@@ -266,6 +297,8 @@ impl Preferences {
             default_mode,
             travel_mode,
             max_travel_minutes,
+            value_of_time_krw_per_hour,
+            minutes_per_stop,
         })
     }
 
@@ -351,6 +384,10 @@ mod tests {
         assert_eq!(p.default_mode, ShoppingMode::Offline);
         assert_eq!(p.travel_mode, TravelMode::Walk);
         assert_eq!(p.max_travel_minutes, 30);
+        assert_eq!(
+            (p.value_of_time_krw_per_hour, p.minutes_per_stop),
+            (10_000, 5)
+        );
     }
 
     #[test]
@@ -360,6 +397,8 @@ mod tests {
             max_distance_m: Some(100),
             travel_cost_krw_per_km: Some(0),
             max_travel_minutes: Some(120),
+            value_of_time_krw_per_hour: Some(200_000),
+            minutes_per_stop: Some(0),
             ..Default::default()
         };
         assert!(Preferences::parse(ok).is_ok());
@@ -368,6 +407,8 @@ mod tests {
             max_distance_m: Some(30_001),
             travel_cost_krw_per_km: Some(-1),
             max_travel_minutes: Some(121),
+            value_of_time_krw_per_hour: Some(-1),
+            minutes_per_stop: Some(61),
             ..Default::default()
         };
         assert_eq!(
@@ -376,7 +417,9 @@ mod tests {
                 "max_stores",
                 "max_distance_m",
                 "travel_cost_krw_per_km",
-                "max_travel_minutes"
+                "max_travel_minutes",
+                "value_of_time_krw_per_hour",
+                "minutes_per_stop"
             ]
         );
         let huge = PreferencesInput {

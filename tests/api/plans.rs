@@ -763,6 +763,7 @@ async fn a_plan_request_can_be_read_again(app: TestApp) {
 }
 
 crate::on_both_backends!(
+    best_value_prices_the_shoppers_time,
     a_far_cheap_store_among_many_is_seen,
     select_makes_one_order_and_uses_the_stored_basket,
     legacy_route_takes_the_mode_from_the_query,
@@ -842,4 +843,91 @@ async fn a_far_cheap_store_among_many_is_seen(app: TestApp) {
         assert_eq!(f["stops"].as_u64(), Some(j as u64 + 1));
         assert_eq!(f["total_krw"], cheapest["total_krw"]);
     }
+}
+
+/// Two stops save 100원 (`cheapest`), but with the shopper's time valued
+/// (10 000 원/hour, 5 minutes per stop, on foot) one stop is the best value.
+async fn best_value_prices_the_shoppers_time(app: TestApp) {
+    let svc = app.services().await;
+    svc.stores
+        .catalog
+        .upsert_catalog(&ttokjang_tests::catalog_fixture::time_value_batch())
+        .await
+        .expect("catalog loads");
+    let t = token(&app.signup("time-value@example.com").await);
+    let prefs = |vot: i64| {
+        json!({
+            "max_stores": 3, "max_distance_m": 3000, "travel_cost_krw_per_km": 0,
+            "travel_mode": "walk", "max_travel_minutes": 60,
+            "value_of_time_krw_per_hour": vot, "minutes_per_stop": 5
+        })
+    };
+    let basket = json!([
+        {"id": "l1", "product_id": "milk", "name": "우유", "quantity": 1},
+        {"id": "l2", "product_id": "eggs", "name": "계란", "quantity": 1}
+    ]);
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/v1/preferences",
+            Some(&t),
+            Some(prefs(10_000)),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    let plans = b["plans"].as_array().expect("plans");
+    let cheapest = &plans[0];
+    assert_eq!(cheapest["label"], "cheapest", "{b}");
+    assert_eq!(
+        cheapest["stops"].as_array().map(Vec::len),
+        Some(2),
+        "{cheapest}"
+    );
+    assert_eq!(cheapest["goods_krw"], 2_700 + 7_900);
+    assert!(!cheapest["labels"]
+        .as_array()
+        .expect("labels")
+        .contains(&json!("best_value")));
+    let best: Vec<&Value> = plans
+        .iter()
+        .filter(|p| {
+            p["labels"]
+                .as_array()
+                .is_some_and(|l| l.contains(&json!("best_value")))
+        })
+        .collect();
+    assert_eq!(best.len(), 1, "{b}");
+    let best = best[0];
+    assert_consistent(best, 2);
+    assert_eq!(best["stops"].as_array().map(Vec::len), Some(1), "{best}");
+    assert_eq!(best["stops"][0]["store"]["id"], "tv-a", "{best}");
+    assert_eq!(best["total_krw"], 2_800 + 7_900);
+
+    // Time worth nothing: `cheapest` is also the best value, not listed.
+    let res = app
+        .call(Method::PUT, "/api/v1/preferences", Some(&t), Some(prefs(0)))
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let (st, b) = post(
+        &app,
+        "/api/v1/offline/plans/generate",
+        &t,
+        json!({"basket": basket}),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    let listed = b["plans"].as_array().expect("plans").iter().any(|p| {
+        p["labels"]
+            .as_array()
+            .is_some_and(|l| l.contains(&json!("best_value")))
+    });
+    assert!(!listed, "{b}");
 }

@@ -22,7 +22,8 @@ async fn defaults_until_saved_then_stored_per_user(app: TestApp) {
     let defaults = json!({
         "max_stores": 3, "max_distance_m": 3000, "travel_cost_krw_per_km": 500,
         "preferred_chains": [], "excluded_chains": [], "default_mode": "offline",
-        "travel_mode": "walk", "max_travel_minutes": 30, "updated_at": null
+        "travel_mode": "walk", "max_travel_minutes": 30,
+        "value_of_time_krw_per_hour": 10000, "minutes_per_stop": 5, "updated_at": null
     });
     let (s, b) = app.get_auth("/api/v1/preferences", &kim).await;
     assert_eq!((s, b), (200, defaults.clone()));
@@ -30,7 +31,8 @@ async fn defaults_until_saved_then_stored_per_user(app: TestApp) {
     let mine = json!({
         "max_stores": 2, "max_distance_m": 1500, "travel_cost_krw_per_km": 0,
         "preferred_chains": ["이마트", "홈플러스"], "excluded_chains": ["GS25"],
-        "default_mode": "online", "travel_mode": "car", "max_travel_minutes": 45
+        "default_mode": "online", "travel_mode": "car", "max_travel_minutes": 45,
+        "value_of_time_krw_per_hour": 12000, "minutes_per_stop": 0
     });
     let (s, saved) = put(&app, &kim, mine.clone()).await;
     assert_eq!(s, 200, "{saved}");
@@ -61,7 +63,8 @@ async fn bad_preferences_are_refused_field_by_field(app: TestApp) {
         &app,
         &t,
         json!({"max_stores": 6, "max_distance_m": 99, "travel_cost_krw_per_km": 5001,
-               "max_travel_minutes": 0, "default_mode": "drone", "travel_mode": "bike"}),
+               "max_travel_minutes": 0, "default_mode": "drone", "travel_mode": "bike",
+               "value_of_time_krw_per_hour": 200001, "minutes_per_stop": -1}),
     )
     .await;
     assert_eq!(s, 422, "{b}");
@@ -73,6 +76,8 @@ async fn bad_preferences_are_refused_field_by_field(app: TestApp) {
         "max_travel_minutes",
         "default_mode",
         "travel_mode",
+        "value_of_time_krw_per_hour",
+        "minutes_per_stop",
     ] {
         assert!(fields.contains_key(f), "{f} missing in {b}");
     }

@@ -16,6 +16,8 @@ pub async fn preferences_round_trip_and_replace(b: &Backend) {
         default_mode: Some("online".into()),
         travel_mode: Some("transit".into()),
         max_travel_minutes: Some(120),
+        value_of_time_krw_per_hour: Some(200_000),
+        minutes_per_stop: Some(60),
     })
     .expect("valid");
     b.preferences.put(u.id, &p, t0()).await.expect("put");

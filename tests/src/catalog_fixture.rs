@@ -153,6 +153,27 @@ pub async fn load(catalog: &dyn CatalogRepository) {
 /// 강남역 (the default planning location), priced 100–109 % of a base price,
 /// plus `mart-far` at ≈ 2.8 km, 20 % below the cheapest price of every
 /// product. The 60 nearest stores do not include `mart-far`.
+/// Two marts 300 m north and south of 강남역: each is a little cheaper on
+/// one product, so buying at both saves 100원 on a milk-and-eggs basket but
+/// takes twice the walk and one more stop (the `best_value` case).
+pub fn time_value_batch() -> CatalogBatch {
+    let at = DateTime::from_timestamp(1_790_000_000, 0).expect("instant");
+    let (lat0, lng0) = (37.4985f64, 127.0292f64);
+    let north = |m: f64| m / 111_195.0;
+    let mut all = batch();
+    all.stores = vec![
+        mart("tv-a", "북마트", "북마트 강남점", lat0 + north(300.0), lng0),
+        mart("tv-b", "남마트", "남마트 강남점", lat0 - north(300.0), lng0),
+    ];
+    all.offers = vec![
+        offer("tv-a", "milk", 2_800, at),
+        offer("tv-a", "eggs", 7_900, at),
+        offer("tv-b", "milk", 2_700, at),
+        offer("tv-b", "eggs", 8_000, at),
+    ];
+    all
+}
+
 pub fn crowded_batch() -> CatalogBatch {
     let at = DateTime::from_timestamp(1_790_000_000, 0).expect("instant");
     let base = [("milk", 2_800i64), ("eggs", 7_900), ("tofu", 1_500)];

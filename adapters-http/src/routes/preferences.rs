@@ -45,6 +45,15 @@ pub struct PreferencesBody {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 120)]
     max_travel_minutes: Option<i64>,
+    /// What an hour of the shopper's time is worth, in 원 (default 10000);
+    /// with `minutes_per_stop` it decides the `best_value` plan.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 200000)]
+    value_of_time_krw_per_hour: Option<i64>,
+    /// Minutes spent at each stop: check-out, parking (default 5).
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 60)]
+    minutes_per_stop: Option<i64>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -57,6 +66,8 @@ pub struct PreferencesDto {
     default_mode: &'static str,
     travel_mode: &'static str,
     max_travel_minutes: u16,
+    value_of_time_krw_per_hour: u32,
+    minutes_per_stop: u16,
     /// `null` while the defaults apply.
     updated_at: Option<DateTime<Utc>>,
 }
@@ -77,6 +88,8 @@ impl From<&StoredPreferences> for PreferencesDto {
             default_mode: p.default_mode.as_str(),
             travel_mode: p.travel_mode.as_str(),
             max_travel_minutes: p.max_travel_minutes,
+            value_of_time_krw_per_hour: p.value_of_time_krw_per_hour,
+            minutes_per_stop: p.minutes_per_stop,
             updated_at: s.updated_at,
         }
     }
@@ -131,6 +144,8 @@ pub async fn put(
                 default_mode: b.default_mode,
                 travel_mode: b.travel_mode,
                 max_travel_minutes: b.max_travel_minutes,
+                value_of_time_krw_per_hour: b.value_of_time_krw_per_hour,
+                minutes_per_stop: b.minutes_per_stop,
             },
         )
         .await?;

@@ -113,6 +113,8 @@ pub(crate) struct PreferencesRow {
     pub travel_mode: String,
     pub max_travel_minutes: i32,
     pub updated_at: Instant,
+    pub value_of_time_krw_per_hour: i32,
+    pub minutes_per_stop: i32,
 }
 
 /// Chain names hold no control characters, so a newline separates them.
@@ -145,6 +147,9 @@ impl PreferencesRow {
             travel_mode: p.travel_mode.as_str().to_owned(),
             max_travel_minutes: i32::from(p.max_travel_minutes),
             updated_at: to_db_time(now),
+            value_of_time_krw_per_hour: i32::try_from(p.value_of_time_krw_per_hour)
+                .unwrap_or(i32::MAX),
+            minutes_per_stop: i32::from(p.minutes_per_stop),
         }
     }
 
@@ -158,6 +163,8 @@ impl PreferencesRow {
             default_mode: Some(self.default_mode),
             travel_mode: Some(self.travel_mode),
             max_travel_minutes: Some(i64::from(self.max_travel_minutes)),
+            value_of_time_krw_per_hour: Some(i64::from(self.value_of_time_krw_per_hour)),
+            minutes_per_stop: Some(i64::from(self.minutes_per_stop)),
         })?;
         Ok(StoredPreferences {
             preferences,

@@ -29,7 +29,7 @@ pub use geo::{travel_cost_krw, GeoPoint};
 pub use model::{
     defaults, limits, Assignment, BasketLine, FrontierPoint, LineId, MallCandidate, Missing,
     MissingReason, OfflineInput, OfflineOutcome, OnlineInput, Optimality, Plan, PlanError,
-    PlanLabel, ProductKey, Stop, StoreCandidate, StoreId, UnitPrice,
+    PlanLabel, ProductKey, Stop, StoreCandidate, StoreId, TimeValue, UnitPrice,
 };
 pub use offline::{plan_offline, plan_offline_outcome};
 pub use online::plan_online;

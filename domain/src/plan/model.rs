@@ -70,11 +70,18 @@ pub mod limits {
     /// The default work budget of the offline search: the most store sets
     /// (Σ_{j ≤ k} C(n, j) over the n candidates one exact search runs on) it
     /// may enumerate. Beyond it the candidates are first reduced by the exact
-    /// bound and dominance rules; if still too many, the best plan over a
-    /// selection is returned with its proven gap ([`super::Optimality`]).
+    /// bound and dominance rules; if still too many, a branch and bound
+    /// searches them within this budget (counting the store sets it bounds),
+    /// and states a proven gap when it runs out ([`super::Optimality`]).
     /// k = 3 with 60 candidates is 36 050; k = 3 with 200 is 1.3 M; k = 5
     /// with 60 is 6.0 M (exact without any rule, as before issue 16).
     pub const MAX_OFFLINE_SUBSETS: u64 = 10_000_000;
+    /// Largest value of the shopper's time, 원 per hour.
+    pub const MAX_VALUE_OF_TIME_KRW_PER_HOUR: i64 = 200_000;
+    /// Most minutes per stop.
+    pub const MAX_MINUTES_PER_STOP: i64 = 60;
+    /// Fastest travel speed, km/h.
+    pub const MAX_SPEED_KM_PER_H: i64 = 200;
     /// Most online malls that carry at least one basket line (the online search
     /// is exact and enumerates 3^m subset/free-delivery patterns at worst).
     pub const MAX_MALLS: usize = 8;
@@ -168,6 +175,37 @@ pub struct OfflineInput {
     /// that is reported exact; only how much work is spent before a gap
     /// is reported.
     pub max_subsets: u64,
+    /// The value of the shopper's time: when set, the answer also has a
+    /// `best_value` plan (when it differs from `cheapest`). Default `None`.
+    pub time_value: Option<TimeValue>,
+}
+
+/// What the shopper's time is worth, for [`PlanLabel::BestValue`]: a plan's
+/// time is its route at `speed_km_per_h` plus `minutes_per_stop` per stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeValue {
+    /// 원 per hour, 0..=[`limits::MAX_VALUE_OF_TIME_KRW_PER_HOUR`].
+    pub krw_per_hour: i64,
+    /// 0..=[`limits::MAX_MINUTES_PER_STOP`].
+    pub minutes_per_stop: i64,
+    /// Door-to-door speed of the travel mode, 1..=[`limits::MAX_SPEED_KM_PER_H`].
+    pub speed_km_per_h: i64,
+}
+
+impl TimeValue {
+    /// `krw_per_hour × (route_m / speed + minutes_per_stop × stops / 60 h)`,
+    /// rounded half up to whole 원 in integer arithmetic; non-decreasing in
+    /// the route and in the stops.
+    pub fn cost_krw(&self, route_m: i64, stops: usize) -> i64 {
+        let speed_m_per_h = i128::from(self.speed_km_per_h.max(1)) * 1000;
+        let stops = i128::try_from(stops).unwrap_or(i128::MAX / 4);
+        // Time in units of 1 / (60 × speed_m_per_h) hours.
+        let time = i128::from(route_m.max(0)) * 60
+            + i128::from(self.minutes_per_stop) * stops * speed_m_per_h;
+        let den = 60 * speed_m_per_h;
+        let v = (i128::from(self.krw_per_hour) * time + den / 2) / den;
+        i64::try_from(v).unwrap_or(i64::MAX / 8)
+    }
 }
 
 impl OfflineInput {
@@ -184,6 +222,7 @@ impl OfflineInput {
             travel_cost_krw_per_km: defaults::TRAVEL_COST_KRW_PER_KM,
             round_trip: true,
             max_subsets: limits::MAX_OFFLINE_SUBSETS,
+            time_value: None,
         }
     }
 }
@@ -219,6 +258,10 @@ pub enum PlanLabel {
     FewestStops,
     /// Offline only: shortest route; the lowest total among those.
     Closest,
+    /// Offline only, with a value of time: the lowest total plus the value
+    /// of the time the plan takes (travel and stops); only when it differs
+    /// from `cheapest`.
+    BestValue,
 }
 
 impl PlanLabel {
@@ -227,6 +270,7 @@ impl PlanLabel {
             Self::Cheapest => "cheapest",
             Self::FewestStops => "fewest_stops",
             Self::Closest => "closest",
+            Self::BestValue => "best_value",
         }
     }
 }

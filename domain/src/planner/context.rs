@@ -124,6 +124,8 @@ impl PlanContext for StoredPlanContext {
                     .map(|c| c.as_str().to_owned())
                     .collect(),
                 travel_mode: prefs.travel_mode,
+                value_of_time_krw_per_hour: i64::from(prefs.value_of_time_krw_per_hour),
+                minutes_per_stop: i64::from(prefs.minutes_per_stop),
             },
         })
     }

@@ -44,6 +44,8 @@ fn stored_settings() -> PlanSettings {
         excluded_chains: Vec::new(),
         preferred_chains: Vec::new(),
         travel_mode: TravelMode::Walk,
+        value_of_time_krw_per_hour: 10_000,
+        minutes_per_stop: 5,
     }
 }
 

@@ -51,6 +51,10 @@ pub struct PlanSettings {
     pub preferred_chains: Vec<String>,
     /// How the shopper travels (minutes per leg and per plan).
     pub travel_mode: TravelMode,
+    /// The value of the shopper's time (원/hour) and minutes per stop: the
+    /// `best_value` plan's objective.
+    pub value_of_time_krw_per_hour: i64,
+    pub minutes_per_stop: i64,
 }
 
 /// Every store within the shopper's radius is a candidate (no cut to the

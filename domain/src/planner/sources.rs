@@ -74,6 +74,11 @@ impl PlanService {
         input.max_distance_m = Some(radius);
         input.max_route_m = settings.max_route_m;
         input.travel_cost_krw_per_km = settings.travel_cost_krw_per_km;
+        input.time_value = Some(plan::TimeValue {
+            krw_per_hour: settings.value_of_time_krw_per_hour,
+            minutes_per_stop: settings.minutes_per_stop,
+            speed_km_per_h: i64::from(settings.travel_mode.speed_km_per_h()),
+        });
         let outcome = if lines.is_empty() {
             Err(PlanError::EmptyBasket)
         } else {

@@ -52,18 +52,24 @@
 //! candidates are reduced by rules that provably keep every label's optimum
 //! ([`reduce`]: a goods-lower-bound + round-trip bound and a dominance rule),
 //! and the exact search runs on what is left. If even that exceeds the budget,
-//! the search runs on a selection and the answer states its proven gap
-//! ([`super::Optimality`]); it is never silently worse.
+//! a branch and bound ([`bnb`]: Lagrangian, greedy-prefix and per-line bounds
+//! on the goods, insertion bounds on the route, compatibility of the stores)
+//! searches the kept stores; it is exact when it finishes within the budget,
+//! else the answer states its proven gap ([`super::Optimality`]); it is never
+//! silently worse. Then `fewest_stops` is the frontier's cheapest plan with
+//! the fewest stops that buys as many lines as the best k-stop plan.
 
+mod bnb;
 mod reduce;
 mod search;
 
 use super::geo::{travel_cost_krw, PreparedPoint};
 use super::model::{
     limits, BasketLine, FrontierPoint, MissingReason, OfflineInput, OfflineOutcome, Optimality,
-    Plan, PlanError, PlanLabel, Stop, StoreCandidate,
+    Plan, PlanError, PlanLabel, Stop, StoreCandidate, TimeValue,
 };
 use super::prep::{self, INF};
+use reduce::Labels;
 use search::{Found, Problem};
 
 const MAX_K: usize = limits::MAX_STORES_PER_PLAN as usize;
@@ -164,11 +170,39 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
         origin_m: cands.iter().map(|(_, d)| *d).collect(),
         geo,
         round_trip: input.round_trip,
-        krw_per_km: input.travel_cost_krw_per_km,
+        tariff: Tariff {
+            krw_per_km: input.travel_cost_krw_per_km,
+            time: None,
+        },
         max_route_m: input.max_route_m,
     };
     let budget = input.max_subsets.max(1);
-    let (best, mut optimality) = run(&ctx, budget);
+    let (mut best, mut optimality, fewest_from_frontier) = run(&ctx, budget, Labels::All);
+    // The frontier: the cheapest plan with at most j stops, each solved as
+    // its own problem (its optimal stores may be ones the k-stop rules
+    // dropped).
+    let mut per_j: Vec<Option<Found>> = Vec::with_capacity(k);
+    for j in 1..k {
+        let ctx_j = reduce::Ctx {
+            k: j,
+            ..ctx.clone()
+        };
+        let (best_j, proof_j, _) = run(&ctx_j, budget, Labels::Cheapest);
+        optimality.exact &= proof_j.exact;
+        per_j.push(best_j[0]);
+    }
+    per_j.push(best[0]);
+    if fewest_from_frontier {
+        // Fewest stops: the cheapest plan with the fewest stops that buys
+        // as many lines as the best k-stop plan (a smaller set covering as
+        // much would be a smaller j).
+        let most = best[0].map(|c| c.coverage);
+        best[1] = per_j
+            .iter()
+            .flatten()
+            .find(|f| Some(f.coverage) == most)
+            .copied();
+    }
     let labels = [
         PlanLabel::Cheapest,
         PlanLabel::FewestStops,
@@ -206,36 +240,24 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
             .collect();
         return Err(PlanError::NoPlanPossible { missing: all });
     }
-    if let Some(c) = &best[0] {
-        optimality.best_total_krw = c.total;
-        if optimality.exact {
-            optimality.lower_bound_krw = Some(c.total);
-        }
-    }
-    // The frontier: the cheapest plan with at most j stops, each solved as
-    // its own problem (its optimal stores may be ones the k-stop rules
-    // dropped).
-    let lines_total = lines.len();
-    let point = |j: usize, f: &Found| FrontierPoint {
-        stops: u8::try_from(j).unwrap_or(u8::MAX),
-        total_krw: f.total,
-        missing: lines_total - f.coverage,
-        distance_m: f.route_m,
-    };
-    let mut frontier = Vec::with_capacity(k);
-    let mut single_store = None;
-    for j in 1..k {
-        let ctx_j = reduce::Ctx {
-            k: j,
+    // Best value: `cheapest` with the time's value added to the route's
+    // cost, its own problem; listed only when its stores differ.
+    if let Some(time) = input.time_value {
+        let ctx_v = reduce::Ctx {
+            tariff: Tariff {
+                krw_per_km: input.travel_cost_krw_per_km,
+                time: Some(time),
+            },
             ..ctx.clone()
         };
-        let (best_j, proof_j) = run(&ctx_j, budget);
-        optimality.exact &= proof_j.exact;
-        if let Some(f) = &best_j[0] {
-            frontier.push(point(j, f));
-            if j == 1 {
-                single_store = Some(build_plan(
-                    PlanLabel::Cheapest,
+        let (best_v, proof_v, _) = run(&ctx_v, budget, Labels::Cheapest);
+        optimality.exact &= proof_v.exact;
+        if let Some(f) = &best_v[0] {
+            let mut key: Vec<usize> = f.order[..f.len].to_vec();
+            key.sort_unstable();
+            if found.first().is_none_or(|(_, k, _)| *k != key) {
+                let plan = build_plan(
+                    PlanLabel::BestValue,
                     f,
                     &cands,
                     &coverable_lines,
@@ -243,16 +265,39 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
                     &geo,
                     input,
                     &missing,
-                ));
+                );
+                found.push((PlanLabel::BestValue, key, plan));
             }
         }
     }
     if let Some(c) = &best[0] {
-        frontier.push(point(k, c));
-        if k == 1 {
-            single_store = found
-                .first()
-                .map(|(_, _, p): &(PlanLabel, Vec<usize>, Plan)| p.clone());
+        optimality.best_total_krw = c.total;
+        if optimality.exact {
+            optimality.lower_bound_krw = Some(c.total);
+        }
+    }
+    let lines_total = lines.len();
+    let mut frontier = Vec::with_capacity(k);
+    let mut single_store = None;
+    for (j, f) in per_j.iter().enumerate() {
+        let Some(f) = f else { continue };
+        frontier.push(FrontierPoint {
+            stops: u8::try_from(j + 1).unwrap_or(u8::MAX),
+            total_krw: f.total,
+            missing: lines_total - f.coverage,
+            distance_m: f.route_m,
+        });
+        if j == 0 {
+            single_store = Some(build_plan(
+                PlanLabel::Cheapest,
+                f,
+                &cands,
+                &coverable_lines,
+                &cost,
+                &geo,
+                input,
+                &missing,
+            ));
         }
     }
     Ok(OfflineOutcome {
@@ -264,8 +309,13 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
 }
 
 /// One exact search over every candidate when it fits the budget, else the
-/// reduced search (see [`reduce`]).
-fn run(ctx: &reduce::Ctx<'_>, budget: u64) -> ([Option<Found>; 3], Optimality) {
+/// reduced search (see [`reduce`]). The flag: `fewest_stops` must be taken
+/// from the frontier.
+fn run(
+    ctx: &reduce::Ctx<'_>,
+    budget: u64,
+    labels: Labels,
+) -> ([Option<Found>; 3], Optimality, bool) {
     if subsets(ctx.n, ctx.k) <= budget {
         let all: Vec<usize> = (0..ctx.n).collect();
         let proof = Optimality {
@@ -276,9 +326,25 @@ fn run(ctx: &reduce::Ctx<'_>, budget: u64) -> ([Option<Found>; 3], Optimality) {
             after_rules: ctx.n,
             searched: ctx.n,
         };
-        (solve(ctx, &all), proof)
+        (solve(ctx, &all), proof, false)
     } else {
-        reduce::reduced_search(ctx, budget)
+        reduce::reduced_search(ctx, budget, labels)
+    }
+}
+
+/// What a route costs besides the goods: travel per km, and the value of
+/// the shopper's time when the objective is `best_value`. Non-decreasing in
+/// the route length and in the number of stops, which every bound relies on.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tariff {
+    pub krw_per_km: i64,
+    pub time: Option<TimeValue>,
+}
+
+impl Tariff {
+    pub(super) fn cost(&self, route_m: i64, stops: usize) -> i64 {
+        travel_cost_krw(route_m, self.krw_per_km)
+            + self.time.map_or(0, |t| t.cost_krw(route_m, stops))
     }
 }
 
@@ -328,7 +394,7 @@ fn solve(ctx: &reduce::Ctx<'_>, sel: &[usize]) -> [Option<Found>; 3] {
         dist: &dist,
         dim,
         round_trip: ctx.round_trip,
-        krw_per_km: ctx.krw_per_km,
+        tariff: ctx.tariff,
         max_route_m: ctx.max_route_m,
     });
     for f in best.iter_mut().flatten() {
@@ -347,6 +413,13 @@ fn subsets(n: usize, k: usize) -> u64 {
 }
 
 fn validate(input: &OfflineInput) -> Result<(), PlanError> {
+    if input.stores.len() >= bnb::MAX_CANDIDATES {
+        return Err(PlanError::TooLarge(format!(
+            "{} stores (fewer than {})",
+            input.stores.len(),
+            bnb::MAX_CANDIDATES
+        )));
+    }
     if !(1..=limits::MAX_STORES_PER_PLAN).contains(&input.max_stores) {
         return Err(PlanError::param(
             "max_stores",
@@ -361,6 +434,26 @@ fn validate(input: &OfflineInput) -> Result<(), PlanError> {
     }
     if input.max_distance_m.is_some_and(|d| d < 0) {
         return Err(PlanError::param("max_distance_m", "must not be negative"));
+    }
+    if let Some(t) = input.time_value {
+        if !(0..=limits::MAX_VALUE_OF_TIME_KRW_PER_HOUR).contains(&t.krw_per_hour) {
+            return Err(PlanError::param(
+                "value_of_time_krw_per_hour",
+                format!("must be 0..={}", limits::MAX_VALUE_OF_TIME_KRW_PER_HOUR),
+            ));
+        }
+        if !(0..=limits::MAX_MINUTES_PER_STOP).contains(&t.minutes_per_stop) {
+            return Err(PlanError::param(
+                "minutes_per_stop",
+                format!("must be 0..={}", limits::MAX_MINUTES_PER_STOP),
+            ));
+        }
+        if !(1..=limits::MAX_SPEED_KM_PER_H).contains(&t.speed_km_per_h) {
+            return Err(PlanError::param(
+                "speed_km_per_h",
+                format!("must be 1..={}", limits::MAX_SPEED_KM_PER_H),
+            ));
+        }
     }
     if input.max_route_m.is_some_and(|d| d < 0) {
         return Err(PlanError::param("max_route_m", "must not be negative"));

@@ -26,9 +26,9 @@
 //! cheapest on everything is thus no help to a near store's bound: no plan
 //! can hold both with the near store supplying a line.
 //!
-//! First, an exact search over a selection of candidates gives, per label, a
-//! feasible plan U (an upper bound). A store s is kept when it may belong to
-//! an optimal plan of **some** label:
+//! First, a greedy plan improved by local search ([`bnb::greedy`]) gives,
+//! per label, a feasible plan U (an upper bound). A store s is kept for a
+//! label's search when it may belong to an optimal plan of that label:
 //! - `cheapest`: when U buys all of `L*`, every optimal plan S does too and
 //!   `total(S) ≤ total(U)`; its goods are at least `G(s)` and its route at
 //!   least `R(s)` for each of its stores s, so `G(s) + travel(R(s)) ≤
@@ -38,11 +38,9 @@
 //! - `closest`: when U buys `L*`, an optimal plan buys `L*` with a route of
 //!   at most `route(U)`, so each of its stores has `R(s) ≤ route(U)` (and a
 //!   finite `G(s)`).
-//! - `fewest_stops`: when U buys `L*` **and** no set of fewer than `|U|`
-//!   stores covers `L*` (checked exactly for |U| ≤ 3: no single store, no
-//!   pair), the optimum has exactly |U| stores and a total ≤ total(U), so as
-//!   for `cheapest`, `G(s) + travel(R(s)) ≤ total(U)`. Otherwise this label
-//!   keeps every store.
+//! - `fewest_stops` needs no rule: it is the frontier's `cheapest` plan
+//!   with the fewest stops that reaches the best coverage (parent module),
+//!   each frontier problem solved with its own rules.
 //!
 //! # Rule 2: dominance (keeps every optimal value)
 //! Store b is dominated by store a when a has the smaller position
@@ -74,24 +72,21 @@
 //!   reported may differ from the full enumeration's tie-break (values are
 //!   the same); rule 2 runs only on the reduced path.
 //!
-//! # When still too many: a stated gap
-//! The exact search runs on a selection (the bound plans' stores, then by a
-//! score). Its plan is the best over the selection; every plan through an
-//! unselected kept store s costs at least `G(s) + travel(R(s))`, so the
-//! minimum of those and of the plan found is a proven lower bound on the
-//! optimum ([`Optimality::lower_bound_krw`]). The answer is `exact` when
-//! rule 1, applied again with the plans found, leaves no unselected store.
+//! # When still too many: branch and bound
+//! If the kept stores' sets still exceed the budget, [`bnb`] searches them
+//! (one search for `cheapest`, one for `closest` on their own kept stores):
+//! exact when it finishes within the budget, else a proven lower bound on
+//! the `cheapest` optimum ([`Optimality::lower_bound_krw`]) — never a
+//! silently worse plan.
 
-use super::super::geo::travel_cost_krw;
 use super::super::model::Optimality;
 use super::super::prep::INF;
+use super::bnb::{self, Objective};
 use super::search::Found;
-use super::{solve, subsets, Geo};
+use super::{solve, subsets, Geo, Tariff};
 
 /// Rule 2 compares every pair of kept stores; beyond this many it is skipped.
 const DOMINANCE_MAX: usize = 1_500;
-/// The pair check of rule 1's `fewest_stops` proof runs up to this many stores.
-const PAIR_COVER_MAX: usize = 3_000;
 
 /// What the rules need to know about the candidates.
 #[derive(Clone)]
@@ -105,7 +100,7 @@ pub(super) struct Ctx<'a> {
     pub origin_m: Vec<i64>,
     pub geo: Geo<'a>,
     pub round_trip: bool,
-    pub krw_per_km: i64,
+    pub tariff: Tariff,
     pub max_route_m: Option<i64>,
 }
 
@@ -116,8 +111,10 @@ impl Ctx<'_> {
         (factor * self.origin_m[s] - (self.k as i64 + 2)).max(0)
     }
 
+    /// The cost of a route of `m` metres with one stop (a lower bound for
+    /// more stops).
     fn travel(&self, m: i64) -> i64 {
-        travel_cost_krw(m, self.krw_per_km)
+        self.tariff.cost(m, 1)
     }
 
     fn row(&self, s: usize) -> &[i64] {
@@ -125,144 +122,110 @@ impl Ctx<'_> {
     }
 }
 
+/// Which labels a search must answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Labels {
+    /// `cheapest` and `closest`; `fewest_stops` comes from the frontier
+    /// (the `cheapest` plan with the fewest stops that reach the best
+    /// coverage, see the parent module).
+    All,
+    /// `cheapest` only (the frontier's problems).
+    Cheapest,
+}
+
 /// The reduced search (see the module docs). Returns the best set of each
-/// label and the proof; the caller fills in the totals.
-pub(super) fn reduced_search(ctx: &Ctx<'_>, budget: u64) -> ([Option<Found>; 3], Optimality) {
+/// label (`fewest_stops` is only a placeholder when `from_frontier` is set),
+/// the proof, and `from_frontier`.
+pub(super) fn reduced_search(
+    ctx: &Ctx<'_>,
+    budget: u64,
+    labels: Labels,
+) -> ([Option<Found>; 3], Optimality, bool) {
     let (n, l, k) = (ctx.n, ctx.l, ctx.k);
     let line_min: Vec<i64> = (0..l)
         .map(|i| (0..n).map(|s| ctx.cost[s * l + i]).min().unwrap_or(INF))
         .collect();
     let reachable = line_min.iter().filter(|c| **c < INF).count();
     let glb = goods_bounds(ctx, &line_min);
-    let by_score = ranked(ctx);
 
-    // A first plan per label from the best-scored stores.
-    let n0 = fit(n, k, budget / 8).max(k);
-    let mut seed: Vec<usize> = by_score[..n0.min(n)].to_vec();
-    seed.sort_unstable();
-    let ub = solve(ctx, &seed);
+    // A first plan per label: greedy and local search.
+    let ub_c = bnb::greedy(ctx, Objective::Cheapest);
+    let ub_d = match labels {
+        Labels::All => bnb::greedy(ctx, Objective::Closest),
+        Labels::Cheapest => None,
+    };
 
-    // Rule 1, then rule 2.
-    let flags = bound_flags(ctx, &ub, &glb, reachable);
-    let mut keep: Vec<usize> = (0..n).filter(|s| flags[*s]).collect();
-    if keep.len() <= DOMINANCE_MAX {
-        keep = undominated(ctx, &keep);
+    // Rule 1 per label, then rule 2.
+    let full = |f: Option<Found>| f.filter(|f| f.coverage == reachable);
+    let mut keep_c: Vec<usize> = (0..n)
+        .filter(|s| cheapest_may_use(ctx, full(ub_c), &glb, *s))
+        .collect();
+    let mut keep_d: Vec<usize> = match labels {
+        Labels::All => (0..n)
+            .filter(|s| closest_may_use(ctx, full(ub_d), &glb, *s))
+            .collect(),
+        Labels::Cheapest => Vec::new(),
+    };
+    if keep_c.len() <= DOMINANCE_MAX {
+        keep_c = undominated(ctx, &keep_c);
     }
-    let after_rules = keep.len();
-    if subsets(keep.len(), k) <= budget {
-        let best = solve(ctx, &keep);
+    if keep_d.len() <= DOMINANCE_MAX {
+        keep_d = undominated(ctx, &keep_d);
+    }
+    let mut union: Vec<usize> = keep_c.iter().chain(&keep_d).copied().collect();
+    union.sort_unstable();
+    union.dedup();
+    let after_rules = union.len();
+    if subsets(union.len(), k) <= budget {
+        let best = solve(ctx, &union);
         let proof = Optimality {
             exact: true,
             lower_bound_krw: None,
             best_total_krw: 0,
             candidates: n,
             after_rules,
-            searched: keep.len(),
+            searched: union.len(),
         };
-        return (best, proof);
+        return (best, proof, true);
     }
 
-    // Still too many: the bound plans' stores, then the best-scored.
-    let m = fit(keep.len(), k, budget).max(k);
-    let mut kept = vec![false; n];
-    for s in &keep {
-        kept[*s] = true;
-    }
-    let mut chosen = vec![false; n];
-    let mut sel = Vec::with_capacity(m);
-    let seeds = ub.iter().flatten().flat_map(|f| f.order[..f.len].to_vec());
-    for s in seeds.chain(by_score.iter().copied()) {
-        if sel.len() >= m {
-            break;
+    // Still too many sets to list: branch and bound (see [`bnb`]).
+    let c = bnb::search(ctx, &keep_c, Objective::Cheapest, ub_c, budget);
+    let (closest, closest_exact) = match labels {
+        Labels::All => {
+            let d = bnb::search(ctx, &keep_d, Objective::Closest, ub_d, budget);
+            (d.best, d.exact)
         }
-        if kept[s] && !chosen[s] {
-            chosen[s] = true;
-            sel.push(s);
-        }
-    }
-    sel.sort_unstable();
-    let best = solve(ctx, &sel);
-    let lower_bound_krw = best[0].filter(|c| c.coverage == reachable).map(|c| {
-        keep.iter()
-            .filter(|s| !chosen[**s])
-            .map(|s| glb[*s].saturating_add(ctx.travel(ctx.route_lb(*s))))
-            .fold(c.total, i64::min)
-    });
-    let again = bound_flags(ctx, &best, &glb, reachable);
-    let exact = keep.iter().all(|s| chosen[*s] || !again[*s]);
+        Labels::Cheapest => (None, true),
+    };
+    // An exact `cheapest` is its own bound (the other labels may still be
+    // inexact).
+    let lower_bound_krw = if c.exact {
+        c.best.map(|f| f.total)
+    } else {
+        c.lower_bound
+    };
     let proof = Optimality {
-        exact,
+        exact: c.exact && closest_exact,
         lower_bound_krw,
         best_total_krw: 0,
         candidates: n,
         after_rules,
-        searched: sel.len(),
+        searched: union.len(),
     };
-    (best, proof)
+    ([c.best, c.best, closest], proof, true)
 }
 
-/// The largest m ≤ n whose store sets fit `budget`.
-fn fit(n: usize, k: usize, budget: u64) -> usize {
-    let (mut lo, mut hi) = (0usize, n);
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        if subsets(mid, k) <= budget {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    lo
+/// Rule 1 for `cheapest`: whether store s may be in an optimal plan, given a
+/// plan `ub` that buys every reachable line (`None`: keep every store).
+fn cheapest_may_use(ctx: &Ctx<'_>, ub: Option<Found>, glb: &[i64], s: usize) -> bool {
+    let total_lb = glb[s].saturating_add(ctx.travel(ctx.route_lb(s)));
+    ub.is_none_or(|u| total_lb <= u.total)
 }
 
-/// Candidates best first by a heuristic score: the travel of the shortest
-/// possible route through the store plus its goods, lines it lacks at their
-/// dearest price anywhere. Only the choice of stores to search first depends
-/// on it, never a proof.
-fn ranked(ctx: &Ctx<'_>) -> Vec<usize> {
-    let l = ctx.l;
-    let dearest: Vec<i64> = (0..l)
-        .map(|i| {
-            (0..ctx.n)
-                .map(|s| ctx.cost[s * l + i])
-                .filter(|c| *c < INF)
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut scored: Vec<(i64, usize)> = (0..ctx.n)
-        .map(|s| {
-            let goods: i64 = ctx
-                .row(s)
-                .iter()
-                .zip(&dearest)
-                .map(|(c, d)| if *c < INF { *c } else { *d })
-                .sum();
-            (goods + ctx.travel(ctx.route_lb(s)), s)
-        })
-        .collect();
-    scored.sort_unstable();
-    scored.into_iter().map(|(_, s)| s).collect()
-}
-
-/// Rule 1: whether each store may be in an optimal plan of some label, given
-/// the plans `ub`.
-fn bound_flags(ctx: &Ctx<'_>, ub: &[Option<Found>; 3], glb: &[i64], reachable: usize) -> Vec<bool> {
-    let full = |f: &Option<Found>| f.filter(|f| f.coverage == reachable);
-    let cheapest = full(&ub[0]).map(|f| f.total);
-    let fewest = full(&ub[1])
-        .filter(|f| min_cover_at_least(ctx, f.len, reachable))
-        .map(|f| f.total);
-    let closest = full(&ub[2]).map(|f| f.route_m);
-    (0..ctx.n)
-        .map(|s| {
-            let r = ctx.route_lb(s);
-            let total_lb = glb[s].saturating_add(ctx.travel(r));
-            cheapest.is_none_or(|t| total_lb <= t)
-                || fewest.is_none_or(|t| total_lb <= t)
-                || closest.is_none_or(|route| r <= route && glb[s] < INF)
-        })
-        .collect()
+/// Rule 1 for `closest` (as [`cheapest_may_use`]).
+fn closest_may_use(ctx: &Ctx<'_>, ub: Option<Found>, glb: &[i64], s: usize) -> bool {
+    ub.is_none_or(|u| ctx.route_lb(s) <= u.route_m && glb[s] < INF)
 }
 
 /// `G(s)` for every store (see the module docs); [`INF`] when s is in no
@@ -313,42 +276,6 @@ fn goods_bounds(ctx: &Ctx<'_>, line_min: &[i64]) -> Vec<i64> {
         }
     });
     out
-}
-
-/// Whether no set of fewer than `len` stores covers every reachable line
-/// (decided for len ≤ 3; `false`, "not proven", beyond).
-fn min_cover_at_least(ctx: &Ctx<'_>, len: usize, reachable: usize) -> bool {
-    let l = ctx.l;
-    let words = l.div_ceil(64).max(1);
-    let mut sets = vec![0u64; ctx.n * words];
-    let mut full = vec![0u64; words];
-    for s in 0..ctx.n {
-        for (i, c) in ctx.row(s).iter().enumerate() {
-            if *c < INF {
-                sets[s * words + i / 64] |= 1 << (i % 64);
-                full[i / 64] |= 1 << (i % 64);
-            }
-        }
-    }
-    debug_assert_eq!(
-        full.iter().map(|w| w.count_ones() as usize).sum::<usize>(),
-        reachable
-    );
-    let set = |s: usize| &sets[s * words..(s + 1) * words];
-    let covers = |a: &[u64], b: &[u64]| {
-        a.iter()
-            .zip(b)
-            .zip(&full)
-            .all(|((x, y), f)| (x | y) & f == *f)
-    };
-    match len {
-        0 | 1 => true,
-        2 => !(0..ctx.n).any(|s| covers(set(s), set(s))),
-        3 if ctx.n <= PAIR_COVER_MAX => {
-            !(0..ctx.n).any(|a| (a..ctx.n).any(|b| covers(set(a), set(b))))
-        }
-        _ => false,
-    }
 }
 
 /// Rule 2: `keep` without the stores another kept store dominates.

@@ -21,9 +21,8 @@
 
 use std::ops::{Add, BitAnd, BitOr, Not, Sub};
 
-use super::super::geo::travel_cost_krw;
 use super::super::prep::INF;
-use super::MAX_K;
+use super::{Tariff, MAX_K};
 
 /// Basket lines per vector step: the pass works on whole blocks, padded with
 /// lines that cost nothing and belong to no store.
@@ -92,7 +91,7 @@ pub(super) struct Problem<'a> {
     pub dist: &'a [i64],
     pub dim: usize,
     pub round_trip: bool,
-    pub krw_per_km: i64,
+    pub tariff: Tariff,
     pub max_route_m: Option<i64>,
 }
 
@@ -349,7 +348,7 @@ impl<'a, T: Lane> Search<'a, T> {
             len,
             coverage,
             route_m: best_route,
-            total: goods + travel_cost_krw(best_route, self.p.krw_per_km),
+            total: goods + self.p.tariff.cost(best_route, len),
         };
         for (label, slot) in self.best.iter_mut().enumerate() {
             if slot.is_none_or(|b| found.key(label) < b.key(label)) {
@@ -375,7 +374,7 @@ impl<'a, T: Lane> Search<'a, T> {
         // round trip), less one metre per rounded leg (and one for the radius).
         let factor = if self.p.round_trip { 2 } else { 1 };
         let route_lb = (factor * radius - (len as i64 + 2)).max(0);
-        let total_lb = goods + travel_cost_krw(route_lb, self.p.krw_per_km);
+        let total_lb = goods + self.p.tariff.cost(route_lb, len);
         total_lb < cheapest.total
             || len < fewest.len
             || (len == fewest.len && total_lb < fewest.total)
@@ -394,7 +393,7 @@ impl<'a, T: Lane> Search<'a, T> {
             return false;
         }
         let route_lb = route_lb.max(0);
-        let total_lb = goods_lb + travel_cost_krw(route_lb, self.p.krw_per_km);
+        let total_lb = goods_lb + self.p.tariff.cost(route_lb, len);
         total_lb >= cheapest.total
             && (len > fewest.len || (len == fewest.len && total_lb >= fewest.total))
             && (route_lb > closest.route_m
@@ -498,7 +497,7 @@ fn pass_and_keep<T: Lane>(
 }
 
 /// Rearranges into the next lexicographic permutation; false after the last.
-fn next_permutation(a: &mut [usize]) -> bool {
+pub(super) fn next_permutation(a: &mut [usize]) -> bool {
     if a.len() < 2 {
         return false;
     }

@@ -149,6 +149,69 @@ pub fn offline(input: &OfflineInput) -> Option<[OfflineBest; 3]> {
     }
 }
 
+/// The best (coverage, goods + travel + time value) over every store set
+/// and visiting order (`best_value`), or `None` when no set is feasible.
+pub fn offline_best_value(input: &OfflineInput, time: &TimeValue) -> Option<(usize, i64)> {
+    let origin = input.origin;
+    let cands: Vec<&StoreCandidate> = input
+        .stores
+        .iter()
+        .filter(|s| {
+            input
+                .max_distance_m
+                .is_none_or(|max| origin.distance_m(s.location) <= max)
+        })
+        .collect();
+    let mut sorted = cands.clone();
+    sorted.sort_by(|a, b| (!a.preferred, &a.id).cmp(&(!b.preferred, &b.id)));
+    let mut best: Option<(usize, i64)> = None;
+    for set in combinations(sorted.len(), usize::from(input.max_stores)) {
+        let mut wins = vec![0usize; set.len()];
+        let (mut goods, mut coverage) = (0i64, 0usize);
+        for l in &input.lines {
+            let mut pick: Option<(usize, i64)> = None;
+            for (pos, &s) in set.iter().enumerate() {
+                if let Some(p) = sorted[s].prices.get(&l.product).filter(|p| p.in_stock) {
+                    let c = p.price_krw * i64::from(l.quantity);
+                    if pick.is_none_or(|(_, b)| c < b) {
+                        pick = Some((pos, c));
+                    }
+                }
+            }
+            if let Some((pos, c)) = pick {
+                wins[pos] += 1;
+                goods += c;
+                coverage += 1;
+            }
+        }
+        if wins.contains(&0) {
+            continue;
+        }
+        for order in permutations(&set) {
+            let mut at = origin;
+            let mut route = 0;
+            for &s in &order {
+                route += at.distance_m(sorted[s].location);
+                at = sorted[s].location;
+            }
+            if input.round_trip {
+                route += at.distance_m(origin);
+            }
+            if input.max_route_m.is_some_and(|max| route > max) {
+                continue;
+            }
+            let value = goods
+                + travel_cost_krw(route, input.travel_cost_krw_per_km)
+                + time.cost_krw(route, set.len());
+            let key = (usize::MAX - coverage, value);
+            if best.is_none_or(|(c, v)| key < (usize::MAX - c, v)) {
+                best = Some((coverage, value));
+            }
+        }
+    }
+    best
+}
+
 /// (coverage, total, malls used) of the brute-force best for
 /// [cheapest, fewest_stops], or `None` when nothing can be bought.
 pub fn online(input: &OnlineInput) -> Option<[(usize, i64, usize); 2]> {

@@ -75,6 +75,7 @@ prop_compose! {
             travel_cost_krw_per_km: travel,
             round_trip,
             max_subsets: limits::MAX_OFFLINE_SUBSETS,
+            time_value: None,
         }
     }
 }
@@ -281,6 +282,7 @@ prop_compose! {
             travel_cost_krw_per_km: travel,
             round_trip,
             max_subsets,
+            time_value: None,
         }
     }
 }
@@ -350,5 +352,116 @@ proptest! {
     #[test]
     fn many_stores_reduced_match_brute_force(input in many_stores_input(vec![2_000, 300, 60])) {
         many_stores_agree(&input)?;
+    }
+}
+
+prop_compose! {
+    /// 8–11 stores, 4 or 5 stops, and a work budget below the store sets:
+    /// the branch and bound runs (k = 4/5 against brute force).
+    fn bnb_input()(
+        lines in lines_strategy(8),
+        stores in prop::collection::vec((-20i32..=20, -20i32..=20, price_rows()), 8..=11),
+        max_stores in 4u8..=5,
+        travel in prop::sample::select(vec![0i64, 100, 300, 3_000]),
+        round_trip in any::<bool>(),
+        max_route_m in prop::option::weighted(0.3, 3_000i64..=10_000),
+        max_subsets in prop::sample::select(vec![30u64, 120, 400]),
+        adversary in any::<bool>(),
+    ) -> OfflineInput {
+        let mut stores: Vec<StoreCandidate> = stores
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, e, rows))| StoreCandidate {
+                id: StoreId(format!("s{i:02}")),
+                name: format!("store {i}"),
+                location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
+                prices: to_prices(&rows, 100),
+                preferred: i % 4 == 3,
+            })
+            .collect();
+        let origin = pt(ORIGIN.0, ORIGIN.1);
+        if adversary {
+            let far = (0..stores.len())
+                .max_by_key(|i| origin.distance_m(stores[*i].location))
+                .unwrap_or(0);
+            for p in 0..PRODUCTS {
+                let key = ProductKey(format!("p{p}"));
+                if let Some(min) = stores.iter().filter_map(|s| s.prices.get(&key).map(|u| u.price_krw)).min() {
+                    stores[far].prices.insert(key, UnitPrice::in_stock((min * 8 / 10).max(1)));
+                }
+            }
+        }
+        OfflineInput {
+            origin,
+            lines,
+            stores,
+            max_stores,
+            max_distance_m: None,
+            max_route_m,
+            travel_cost_krw_per_km: travel,
+            round_trip,
+            max_subsets,
+            time_value: None,
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// k = 4/5 through the branch and bound: exact answers equal brute force
+    /// in value for every label, and a stated gap brackets the optimum.
+    #[test]
+    fn bnb_k4_k5_match_brute_force(input in bnb_input()) {
+        many_stores_agree(&input)?;
+    }
+}
+
+prop_compose! {
+    /// Small instances with a value of time: 1–5 stops, sometimes a small
+    /// budget (branch and bound).
+    fn best_value_input()(
+        input in offline_input(6, vec![100, 1_000], 0.2),
+        krw_per_hour in prop::sample::select(vec![0i64, 3_000, 10_000, 60_000]),
+        minutes_per_stop in 0i64..=15,
+        speed_km_per_h in prop::sample::select(vec![4i64, 15, 30]),
+        max_subsets in prop::sample::select(vec![limits::MAX_OFFLINE_SUBSETS, 40, 200]),
+    ) -> OfflineInput {
+        OfflineInput {
+            time_value: Some(TimeValue { krw_per_hour, minutes_per_stop, speed_km_per_h }),
+            max_subsets,
+            ..input
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(192))]
+
+    /// `best_value` minimises goods + travel + the time's value (coverage
+    /// first), equal to brute force; it is listed only when it differs from
+    /// `cheapest`, else `cheapest` is also the best value.
+    #[test]
+    fn best_value_matches_brute_force(input in best_value_input()) {
+        let Some(time) = input.time_value else { return Ok(()) };
+        let Ok(out) = plan_offline_outcome(&input) else { return Ok(()) };
+        let (coverage, value) = brute::offline_best_value(&input, &time).expect("a plan");
+        let n = input.lines.len();
+        let value_of = |p: &Plan| p.total_krw + time.cost_krw(p.distance_m, p.stops.len());
+        let c = by_label(&out.plans, PlanLabel::Cheapest);
+        let plan = out.plans.iter().find(|p| p.has_label(PlanLabel::BestValue)).unwrap_or(c);
+        check_offline_plan(&input, plan);
+        if out.optimality.exact {
+            prop_assert_eq!((n - plan.missing.len(), value_of(plan)), (coverage, value));
+        } else {
+            prop_assert!(value_of(plan) >= value);
+        }
+        if plan.has_label(PlanLabel::BestValue) && !plan.has_label(PlanLabel::Cheapest) {
+            let mut a = stop_ids(plan);
+            let mut b = stop_ids(c);
+            a.sort_unstable();
+            b.sort_unstable();
+            prop_assert_ne!(a, b);
+        }
     }
 }
