@@ -297,6 +297,13 @@ async fn plan_requests_answer_inline_with_a_link(app: TestApp) {
         "{b}"
     );
     assert!(b["reply"].as_str().is_some_and(|r| r.contains("원")), "{b}");
+    // Korean for the shopper: no machine label ("cheapest") in the text.
+    assert!(
+        b["reply"].as_str().is_some_and(
+            |r| r.contains("최저가 플랜") && !r.chars().any(|c| c.is_ascii_alphabetic())
+        ),
+        "{b}"
+    );
 }
 
 crate::on_both_backends!(

@@ -65,6 +65,17 @@ pub enum ChatError {
     Repo(#[from] RepoError),
 }
 
+/// A plan's label as the shopper reads it (the web app's `plan.label.*`).
+fn label_ko(label: &str) -> &'static str {
+    match label {
+        "cheapest" => "최저가",
+        "fewest_stops" => "최소 방문",
+        "closest" => "가장 가까운",
+        "best_value" => "시간까지 따진",
+        _ => "추천",
+    }
+}
+
 /// A plan run for the chat ("최저가 플랜 짜줘"), summed up inline.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -165,9 +176,9 @@ impl ChatService {
                     format!("{}곳을 들르는", best.stops.len())
                 };
                 let reply = format!(
-                    "{where_} 최저가는 {}원이에요({places} \"{}\" 플랜).{missing} 자세한 내용은 플랜 페이지에서 볼 수 있어요.",
+                    "{where_} 최저가는 {}원이에요({places} {} 플랜).{missing} 자세한 내용은 플랜 페이지에서 볼 수 있어요.",
                     thousands(best.total_krw),
-                    best.label
+                    label_ko(&best.label)
                 );
                 let plan = ChatPlan {
                     link: format!("/plans/{}", answer.plan_request_id),
