@@ -62,7 +62,9 @@
 //! when its bound key is ≥ the incumbent's (it can at best tie: the value is
 //! kept; among exactly tied plans the one reported may differ from the full
 //! enumeration's tie-break, as documented in [`super::reduce`]), or when its
-//! route bound breaks the route limit. Every other child is entered, hence
+//! route bound over *every* set of its subtree (without the lines-to-buy
+//! term, since a set may leave a far line unbought to keep the limit) breaks
+//! the route limit. Every other child is entered, hence
 //! the search is exact when it finishes.
 //!
 //! # Node bounds (`cheapest`; at nodes with r ≥ 2 slots)
@@ -843,14 +845,20 @@ impl Bnb<'_> {
                 }
             }
             let goods = node.goods - sav + add;
-            let (goods_lb, route_lb) = if after > 0 {
+            // `route_any` bounds every set of the subtree; `route_lb` only
+            // those that buy every line they can (the `need` term), which is
+            // all the key bound needs — but a set that leaves a far line
+            // unbought may still keep the route limit, so the limit is
+            // checked against `route_any`.
+            let (goods_lb, route_lb, route_any) = if after > 0 {
                 let top_r: i64 = top[..after].iter().sum();
                 (
                     goods - cap_a.min(top_r) - cap_b + must,
                     (ins.max(node.route).max(need) - self.slack).max(0),
+                    (ins.max(node.route) - self.slack).max(0),
                 )
             } else {
-                (goods, ins.max(0))
+                (goods, ins.max(0), ins.max(0))
             };
             // The state now includes store i (for the children before it).
             for line in 0..l {
@@ -866,7 +874,7 @@ impl Bnb<'_> {
                     std::mem::swap(t, &mut v);
                 }
             }
-            if self.ctx.max_route_m.is_some_and(|max| route_lb > max) {
+            if self.ctx.max_route_m.is_some_and(|max| route_any > max) {
                 continue;
             }
             let total_lb = goods_lb + self.travel(route_lb, d + 1);
