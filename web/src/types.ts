@@ -202,7 +202,7 @@ export interface BasketItemPatch {
 // ---------------------------------------------------------------- plans
 
 export type PlanMode = 'offline' | 'online';
-export type PlanLabel = 'cheapest' | 'fewest_stops' | 'closest' | 'balanced' | (string & {});
+export type PlanLabel = 'cheapest' | 'fewest_stops' | 'closest' | 'balanced' | 'best_value' | (string & {});
 export type TravelMode = 'walk' | 'transit' | 'car';
 
 export interface PlanItem {

@@ -192,8 +192,8 @@ export function validatePreferences(f: PrefForm, t: ReturnType<typeof useI18n>['
     out.max_distance_km = t('prefs.rangeKm', { min: 0.1, max: 30 });
   }
   range('max_travel_minutes', 1, 120);
-  if (f.minutes_per_stop !== '') range('minutes_per_stop', 0, 120);
-  if (f.value_of_time_krw_per_hour !== '') range('value_of_time_krw_per_hour', 0, 1_000_000);
+  if (f.minutes_per_stop !== '') range('minutes_per_stop', 0, 60);
+  if (f.value_of_time_krw_per_hour !== '') range('value_of_time_krw_per_hour', 0, 200_000);
   const pref = splitChains(f.preferred_chains).map((c) => c.toLowerCase());
   if (splitChains(f.excluded_chains).some((c) => pref.includes(c.toLowerCase()))) out.excluded_chains = t('prefs.overlap');
   return out;
@@ -280,10 +280,10 @@ export function PreferencesCard({ api = defaultUserApi }: { api?: UserApi }) {
         <Field id="prefs-max_distance_km" label={t('prefs.maxDistanceKm')} type="number" inputMode="decimal" min={0.1} max={30} step={0.1} value={form.max_distance_km} onChange={set('max_distance_km')} error={fields.max_distance_km ?? fields.max_distance_m} />
         <Field id="prefs-max_stores" label={t('prefs.maxStores')} {...num} min={1} max={5} value={form.max_stores} onChange={set('max_stores')} error={fields.max_stores} />
         {form.minutes_per_stop !== '' && (
-          <Field id="prefs-minutes_per_stop" label={t('prefs.minutesPerStop')} hint={t('prefs.minutesPerStopHint')} {...num} min={0} max={120} value={form.minutes_per_stop} onChange={set('minutes_per_stop')} error={fields.minutes_per_stop} />
+          <Field id="prefs-minutes_per_stop" label={t('prefs.minutesPerStop')} hint={t('prefs.minutesPerStopHint')} {...num} min={0} max={60} value={form.minutes_per_stop} onChange={set('minutes_per_stop')} error={fields.minutes_per_stop} />
         )}
         {form.value_of_time_krw_per_hour !== '' && (
-          <Field id="prefs-value_of_time" label={t('prefs.valueOfTime')} hint={t('prefs.valueOfTimeHint')} {...num} min={0} step={1000} value={form.value_of_time_krw_per_hour} onChange={set('value_of_time_krw_per_hour')} error={fields.value_of_time_krw_per_hour} />
+          <Field id="prefs-value_of_time" label={t('prefs.valueOfTime')} hint={t('prefs.valueOfTimeHint')} {...num} min={0} max={200000} step={1000} value={form.value_of_time_krw_per_hour} onChange={set('value_of_time_krw_per_hour')} error={fields.value_of_time_krw_per_hour} />
         )}
       </div>
       <div className="field">
