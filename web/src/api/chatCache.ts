@@ -10,6 +10,7 @@
 // shopper typed and the assistant's replies, which the server keeps anyway.
 
 import type { ChatMessage } from '../types';
+import { browserStorage } from './localStore';
 
 export const CHAT_CACHE_PREFIX = 'ttokjang.chat.v1.';
 const DEFAULT_MAX_MESSAGES = 100;
@@ -40,14 +41,7 @@ export interface ChatCacheOptions {
 
 export function createChatCache(opts: ChatCacheOptions = {}) {
   const storage =
-    opts.storage ??
-    (() => {
-      try {
-        return typeof localStorage === 'undefined' ? null : localStorage;
-      } catch {
-        return null;
-      }
-    });
+    opts.storage ?? browserStorage;
   const maxMessages = opts.maxMessages ?? DEFAULT_MAX_MESSAGES;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const keyOf = (userId: string) => CHAT_CACHE_PREFIX + userId;

@@ -1,10 +1,12 @@
-// A small cache of known prices in localStorage — the ONLY thing this app keeps in
-// localStorage (nothing sensitive: no tokens, no personal data).
+// A small cache of known prices in localStorage — with the per-user chat cache
+// (chatCache.ts), the only things this app keeps there (no tokens).
 //
 //   priceCache.put({ product_id: 'p1', store_id: 's1', price_krw: 2980 })
 //   priceCache.get('p1', 's1')       → PriceEntry | null
 //   priceCache.forProduct('p1')      → PriceEntry[] (cheapest first)
 //   priceCache.clear()
+
+import { browserStorage } from './localStore';
 
 export interface PriceEntry {
   product_id: string;
@@ -45,14 +47,7 @@ export interface PriceCacheOptions {
 
 export function createPriceCache(opts: PriceCacheOptions = {}) {
   const storage =
-    opts.storage ??
-    (() => {
-      try {
-        return typeof localStorage === 'undefined' ? null : localStorage;
-      } catch {
-        return null;
-      }
-    });
+    opts.storage ?? browserStorage;
   const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
   const now = opts.now ?? Date.now;
