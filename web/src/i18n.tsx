@@ -10,6 +10,7 @@ const ko = {
   'app.tagline': '똑똑한 장보기',
   'beta.notice': '클로즈드 베타 · 초대 코드가 필요합니다',
   'beta.sandbox': '샘플 데이터로 운영되는 샌드박스입니다. 실제 결제는 일어나지 않습니다.',
+  'beta.chip': '베타',
   'lang.toggle': 'EN',
   'lang.toggle.label': 'EN — 영어로 보기 (Switch to English)',
 
@@ -396,6 +397,7 @@ const en: Record<MessageKey, string> = {
   'app.tagline': 'Smart grocery shopping',
   'beta.notice': 'Closed beta · an invite code is required',
   'beta.sandbox': 'A sandbox with sample data. No real payments ever happen.',
+  'beta.chip': 'BETA',
   'lang.toggle': '한',
   'lang.toggle.label': '한 — 한국어로 보기',
 

@@ -41,7 +41,7 @@ export function HomeShell() {
       <header className="topbar">
         <Brand />
         <span className="beta-chip" title={t('beta.sandbox')}>
-          BETA
+          {t('beta.chip')}
         </span>
         <InboxLink />
         <LangToggle />
