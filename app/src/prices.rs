@@ -13,10 +13,13 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use ttokjang_domain::catalog::{Offer, ProductId, StoreId};
 use ttokjang_domain::metrics::Metrics;
+use ttokjang_domain::planner::listing::MallDirectory;
 use ttokjang_domain::planner::prices::{
     PriceGateway, PriceSource, PriceSourceError, SourceReport, SourceStatus,
 };
 use ttokjang_domain::ports::CatalogRepository;
+
+use crate::shopping::{ShoppingPriceSource, ShoppingSearch};
 
 /// A mall's prices as last observed in the catalog.
 pub struct CatalogPriceSource {
@@ -102,6 +105,9 @@ pub struct DeadlineGateway {
     catalog: Arc<dyn CatalogRepository>,
     faults: HashMap<String, Fault>,
     deadline: Duration,
+    /// The shopping search and which malls it prices; other malls (and all
+    /// of them without it) answer from the catalog.
+    shopping: Option<(Arc<ShoppingSearch>, Arc<MallDirectory>)>,
 }
 
 impl DeadlineGateway {
@@ -114,12 +120,27 @@ impl DeadlineGateway {
             catalog,
             faults,
             deadline,
+            shopping: None,
         }
     }
 
+    /// Prices the malls `malls` knows from the shopping search
+    /// (`app/src/shopping.rs`); the others keep the catalog's offers.
+    pub fn with_shopping(mut self, search: Arc<ShoppingSearch>, malls: Arc<MallDirectory>) -> Self {
+        self.shopping = Some((search, malls));
+        self
+    }
+
     fn source_for(&self, mall: &StoreId) -> Arc<dyn PriceSource> {
-        let base: Arc<dyn PriceSource> =
-            Arc::new(CatalogPriceSource::new(mall.clone(), self.catalog.clone()));
+        let base: Arc<dyn PriceSource> = match &self.shopping {
+            Some((search, malls)) if malls.knows(mall) => Arc::new(ShoppingPriceSource::new(
+                mall.clone(),
+                search.clone(),
+                malls.clone(),
+                self.catalog.clone(),
+            )),
+            _ => Arc::new(CatalogPriceSource::new(mall.clone(), self.catalog.clone())),
+        };
         match self.faults.get(mall.as_str()) {
             Some(f) => Arc::new(FaultySource::new(base, *f)),
             None => base,

@@ -139,12 +139,29 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
     let metrics: Arc<dyn Metrics> = Arc::new(crate::metrics::PrometheusMetrics::new(env!(
         "CARGO_PKG_VERSION"
     )));
+    let mut prices = crate::prices::DeadlineGateway::new(
+        stores.catalog.clone(),
+        config.price_source_faults.clone(),
+        std::time::Duration::from_millis(config.price_source_deadline_ms),
+    );
+    if let Some(shopping) = &config.shopping {
+        let malls = ttokjang_domain::planner::listing::MallDirectory::new(
+            shopping.malls.iter().filter_map(|(id, names)| {
+                ttokjang_domain::catalog::StoreId::parse(id)
+                    .ok()
+                    .map(|id| (id, names.clone()))
+            }),
+        );
+        let search = crate::shopping::ShoppingSearch::new(shopping.search.clone(), clock.clone())
+            .map_err(|e| StartError::Config(format!("shopping search client: {e}")))?;
+        tracing::info!(
+            malls = shopping.malls.len(),
+            "online prices: shopping search on for the configured malls"
+        );
+        prices = prices.with_shopping(Arc::new(search), Arc::new(malls));
+    }
     let gateway = Arc::new(crate::prices::MeteredGateway::new(
-        Arc::new(crate::prices::DeadlineGateway::new(
-            stores.catalog.clone(),
-            config.price_source_faults.clone(),
-            std::time::Duration::from_millis(config.price_source_deadline_ms),
-        )),
+        Arc::new(prices),
         metrics.clone(),
     ));
     let shopper: Arc<dyn ttokjang_domain::planner::context::PlanContext> =

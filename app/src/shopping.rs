@@ -4,8 +4,10 @@
 //!
 //! [`ShoppingSearch`] asks the search one query per product name and keeps
 //! what it answered:
-//! - a cache per query with a TTL (every mall's source reads the same query's
-//!   answer, so a basket costs one call per line, not one per line and mall);
+//! - a cache per query with a TTL, and one call at a time per query (every
+//!   mall's source asks the same queries at once; the first calls, the others
+//!   read its answer), so a basket costs one call per line, not one per line
+//!   and mall;
 //! - a daily call budget (the service's own daily limit; the day turns at
 //!   midnight in Korea) — past it, calls are refused without being made;
 //! - a circuit breaker: after `breaker_failures` failures in a row
@@ -153,6 +155,10 @@ pub struct ShoppingSearch {
     config: ShoppingConfig,
     clock: Arc<dyn Clock>,
     cache: Mutex<HashMap<String, (Instant, Answer)>>,
+    /// One lock per query being asked: every mall's source asks the same
+    /// queries at once, and only the first calls the search; the others wait
+    /// and read its answer from the cache.
+    inflight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     breaker: Mutex<Breaker>,
     budget: Mutex<Budget>,
 }
@@ -253,6 +259,7 @@ impl ShoppingSearch {
             config,
             clock,
             cache: Mutex::new(HashMap::new()),
+            inflight: Mutex::new(HashMap::new()),
             breaker: Mutex::new(Breaker::default()),
             budget: Mutex::new(Budget::default()),
         })
@@ -265,8 +272,30 @@ impl ShoppingSearch {
         if let Some(answer) = self.cached(&query) {
             return Ok(answer);
         }
+        let lock = self
+            .inflight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(query.clone())
+            .or_default()
+            .clone();
+        let _asking = lock.lock().await;
+        let result = self.ask(&query).await;
+        self.inflight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&query);
+        result
+    }
+
+    /// [`Self::search`] once the query's lock is held: the cache again (the
+    /// holder before us may have filled it), else one call.
+    async fn ask(&self, query: &str) -> Result<Answer, SearchError> {
+        if let Some(answer) = self.cached(query) {
+            return Ok(answer);
+        }
         self.admit()?;
-        let result = self.call(&query).await;
+        let result = self.call(query).await;
         self.record(&result);
         let listings = Arc::new(result?);
         let answer = Answer {
@@ -276,7 +305,7 @@ impl ShoppingSearch {
         self.cache
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(query, (Instant::now(), answer.clone()));
+            .insert(query.to_owned(), (Instant::now(), answer.clone()));
         Ok(answer)
     }
 
@@ -400,7 +429,9 @@ impl ShoppingPriceSource {
         catalog: Arc<dyn CatalogRepository>,
     ) -> Self {
         Self {
-            id: format!("shopping:{}", mall.as_str()),
+            // The mall's id, as every price source's: the planner joins
+            // reports to malls by it (and faults are keyed by it).
+            id: mall.as_str().to_owned(),
             mall,
             search,
             malls,

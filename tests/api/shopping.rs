@@ -174,7 +174,7 @@ async fn each_mall_gets_its_cheapest_matching_listing_with_one_query_per_line() 
         ("milk", 2_890)
     );
     assert_eq!(x[0].observed_at, t0());
-    assert_eq!(source("mall-x").id(), "shopping:mall-x");
+    assert_eq!(source("mall-x").id(), "mall-x");
     let y = source("mall-y").fetch(&products).await.expect("mall-y");
     assert_eq!(
         y.iter().map(|o| o.price.krw()).collect::<Vec<_>>(),
@@ -390,4 +390,84 @@ async fn the_breaker_opens_after_repeated_failures_and_tries_again_later() {
     search.search("두부").await.expect("still closed");
     assert_eq!(f.calls.load(Ordering::SeqCst), 6);
     f.handle.stop(true).await;
+}
+
+/// The server with the shopping search configured: the configured malls'
+/// prices come from the search, the others from the catalog, and a plan buys
+/// at the search's price.
+async fn online_plans_use_the_search_for_the_configured_malls(db: ttokjang_tests::http::Db) {
+    let f = fake(normal()).await;
+    let Some(app) = ttokjang_tests::http::TestApp::start(
+        db,
+        &[
+            ("SHOPPING_SEARCH_BASE_URL", f.url.as_str()),
+            ("SHOPPING_SEARCH_CLIENT_ID", ID),
+            ("SHOPPING_SEARCH_CLIENT_SECRET", SECRET),
+            ("SHOPPING_MALL_NAMES", "mall-x=쿠팡;mall-y=SSG.COM|이마트몰"),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    app.with_catalog().await;
+    let t = app.signup_token("shopping@example.com").await;
+    let (st, b) = app
+        .post_auth(
+            "/api/v1/online/plans/generate",
+            &t,
+            json!({"basket": [{"id": "l1", "product_id": "milk", "name": "서울우유 1L", "quantity": 2}]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{b}");
+    let mut sources: Vec<(String, String)> = b["meta"]["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap_or("").to_owned(),
+                s["status"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    sources.sort();
+    assert_eq!(
+        sources,
+        vec![
+            ("mall-x".to_owned(), "ok".to_owned()),
+            ("mall-y".to_owned(), "ok".to_owned()),
+            ("mall-z".to_owned(), "ok".to_owned()),
+        ],
+        "{b}"
+    );
+    // The search's prices, not the catalog's: 쿠팡 2,890원, SSG.COM 2,790원.
+    let mut seen = Vec::new();
+    for p in b["plans"].as_array().expect("plans") {
+        for stop in p["stops"].as_array().expect("stops") {
+            for item in stop["items"].as_array().expect("items") {
+                seen.push((
+                    stop["store"]["id"].as_str().unwrap_or("").to_owned(),
+                    item["unit_price_krw"].as_i64().unwrap_or(0),
+                ));
+            }
+        }
+    }
+    assert!(seen.contains(&("mall-y".to_owned(), 2_790)), "{seen:?} {b}");
+    assert!(
+        !seen.iter().any(|(s, p)| s == "mall-x" && *p != 2_890),
+        "{seen:?}"
+    );
+    assert_eq!(f.calls.load(Ordering::SeqCst), 1, "one query for one line");
+    f.handle.stop(true).await;
+}
+
+#[tokio::test]
+async fn sqlite_online_plans_use_the_search_for_the_configured_malls() {
+    online_plans_use_the_search_for_the_configured_malls(ttokjang_tests::http::Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_online_plans_use_the_search_for_the_configured_malls() {
+    online_plans_use_the_search_for_the_configured_malls(ttokjang_tests::http::Db::Postgres).await;
 }

@@ -93,6 +93,8 @@ pub struct Config {
     pub llm: Option<LlmConfig>,
     /// The public price feeds of `sync prices`.
     pub price_feeds: SyncSettings,
+    /// The shopping search for online prices; `None`: the catalog's (sample) offers.
+    pub shopping: Option<prices::ShoppingSettings>,
 }
 
 impl Config {
@@ -191,6 +193,7 @@ impl Config {
             metrics_token,
             llm: llm::llm(&env)?,
             price_feeds: prices::feeds(&env)?,
+            shopping: prices::shopping(&env)?,
         })
     }
 }

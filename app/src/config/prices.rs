@@ -104,6 +104,87 @@ pub(crate) fn http_url(
     }
 }
 
+/// The shopping search behind the online malls' prices (docs/CATALOG.md):
+/// on when both `SHOPPING_SEARCH_CLIENT_ID` and `SHOPPING_SEARCH_CLIENT_SECRET`
+/// are set; then `SHOPPING_SEARCH_BASE_URL`, `SHOPPING_SEARCH_TIMEOUT_MS`,
+/// `SHOPPING_SEARCH_CACHE_TTL_S`, `SHOPPING_SEARCH_DAILY_BUDGET` and
+/// `SHOPPING_MALL_NAMES` (`mall-id=name|name;…`, which sellers of the search
+/// are which of our malls) apply.
+#[derive(Debug, Clone)]
+pub struct ShoppingSettings {
+    pub search: crate::shopping::ShoppingConfig,
+    /// Each mall id with the seller names the search gives its listings.
+    pub malls: Vec<(String, Vec<String>)>,
+}
+
+/// The sample malls' sellers as the search names them.
+pub const DEFAULT_MALL_NAMES: &str =
+    "coupang=쿠팡;ssg=SSG닷컴|SSG.COM|신세계몰|이마트몰;kurly=컬리|마켓컬리;\
+lotteon=롯데ON|롯데온|롯데마트몰;homeplus-online=홈플러스";
+
+pub(crate) fn shopping(env: &Env<'_>) -> Result<Option<ShoppingSettings>, ConfigError> {
+    let id = env
+        .get("SHOPPING_SEARCH_CLIENT_ID")
+        .filter(|v| !v.trim().is_empty());
+    let secret = env
+        .get("SHOPPING_SEARCH_CLIENT_SECRET")
+        .filter(|v| !v.trim().is_empty());
+    let (id, secret) = match (id, secret) {
+        (None, None) => return Ok(None),
+        (Some(id), Some(secret)) => (id.trim().to_owned(), secret.trim().to_owned()),
+        (None, Some(_)) => {
+            return Err(err(
+                "SHOPPING_SEARCH_CLIENT_ID",
+                "is required with SHOPPING_SEARCH_CLIENT_SECRET",
+            ))
+        }
+        (Some(_), None) => {
+            return Err(err(
+                "SHOPPING_SEARCH_CLIENT_SECRET",
+                "is required with SHOPPING_SEARCH_CLIENT_ID",
+            ))
+        }
+    };
+    let base = http_url(env, "SHOPPING_SEARCH_BASE_URL", "https://openapi.naver.com")?;
+    let mut search = crate::shopping::ShoppingConfig::new(&base, &id, &secret);
+    search.timeout =
+        Duration::from_millis(env.int("SHOPPING_SEARCH_TIMEOUT_MS", 2_000, 100, 30_000)?);
+    search.cache_ttl =
+        Duration::from_secs(env.int("SHOPPING_SEARCH_CACHE_TTL_S", 21_600, 0, 604_800)?);
+    search.daily_budget = env.int("SHOPPING_SEARCH_DAILY_BUDGET", 25_000, 0, 10_000_000)?;
+    let malls = parse_mall_names(env.get("SHOPPING_MALL_NAMES").unwrap_or(DEFAULT_MALL_NAMES))?;
+    Ok(Some(ShoppingSettings { search, malls }))
+}
+
+/// Parses `SHOPPING_MALL_NAMES`: `mall-id=name|name;other=name`.
+pub fn parse_mall_names(raw: &str) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+    let bad = |problem: String| err("SHOPPING_MALL_NAMES", problem);
+    let mut out = Vec::new();
+    for item in raw.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let (mall, names) = item
+            .split_once('=')
+            .ok_or_else(|| bad(format!("{item:?} is not mall-id=name|name")))?;
+        let mall = mall.trim();
+        if ttokjang_domain::catalog::StoreId::parse(mall).is_err() {
+            return Err(bad(format!("{mall:?} is not a store id")));
+        }
+        let names: Vec<String> = names
+            .split('|')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if names.is_empty() {
+            return Err(bad(format!("{mall:?} has no seller name")));
+        }
+        out.push((mall.to_owned(), names));
+    }
+    if out.is_empty() {
+        return Err(bad("names no mall".into()));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

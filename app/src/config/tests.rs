@@ -128,3 +128,38 @@ fn values_are_parsed_once_into_types() {
         assert_eq!(e.var, var, "{value}");
     }
 }
+
+#[test]
+fn the_shopping_search_needs_both_credentials_and_masks_the_secret() {
+    let base = |extra: &[(&str, &str)]| map(extra);
+    let off = Config::from_map(&base(&[])).expect("config");
+    assert!(off.shopping.is_none());
+    let e = Config::from_map(&base(&[("SHOPPING_SEARCH_CLIENT_ID", "id")]))
+        .expect_err("secret missing");
+    assert!(
+        e.to_string().contains("SHOPPING_SEARCH_CLIENT_SECRET"),
+        "{e}"
+    );
+    let on = Config::from_map(&base(&[
+        ("SHOPPING_SEARCH_CLIENT_ID", "client-id"),
+        ("SHOPPING_SEARCH_CLIENT_SECRET", "shop-secret-9f8e7d"),
+    ]))
+    .expect("config");
+    let s = on.shopping.as_ref().expect("on");
+    assert_eq!(s.search.base_url, "https://openapi.naver.com");
+    assert_eq!(s.search.daily_budget, 25_000);
+    assert!(s
+        .malls
+        .iter()
+        .any(|(m, names)| m == "coupang" && names.iter().any(|n| n == "쿠팡")));
+    assert!(!format!("{on:?}").contains("shop-secret-9f8e7d"));
+    for bad in ["coupang", "coupang=", "bad id=쿠팡", ";"] {
+        let e = Config::from_map(&base(&[
+            ("SHOPPING_SEARCH_CLIENT_ID", "client-id"),
+            ("SHOPPING_SEARCH_CLIENT_SECRET", "shop-secret"),
+            ("SHOPPING_MALL_NAMES", bad),
+        ]))
+        .expect_err(bad);
+        assert!(e.to_string().contains("SHOPPING_MALL_NAMES"), "{bad}: {e}");
+    }
+}

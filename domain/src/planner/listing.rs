@@ -147,6 +147,11 @@ impl MallDirectory {
     pub fn is_empty(&self) -> bool {
         self.by_name.is_empty()
     }
+
+    /// Whether some seller name belongs to `mall`.
+    pub fn knows(&self, mall: &StoreId) -> bool {
+        self.by_name.values().any(|m| m == mall)
+    }
 }
 
 /// The cheapest listing per configured mall that prices `product` (ties: the
@@ -296,5 +301,7 @@ mod tests {
         assert_eq!(best[&id("ssg")].0.mall_name, "이마트몰");
         assert!(MallDirectory::default().is_empty());
         assert_eq!(malls.mall_of(" ssg.com "), Some(&id("ssg")));
+        assert!(malls.knows(&id("coupang")));
+        assert!(!malls.knows(&id("kurly")));
     }
 }
