@@ -1,6 +1,7 @@
 //! The account lifecycle: `POST /users/me/password`, `DELETE /users/me`,
 //! `GET /users/me/export` and `POST /auth/password-reset`.
 
+use super::no_store;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -38,12 +39,6 @@ impl From<AccountError> for ApiError {
             AccountError::Repo(r) => r.into(),
         }
     }
-}
-
-fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
-    let mut b = HttpResponse::build(status);
-    b.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    b
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -86,9 +86,8 @@ pub struct TokenPairDto {
 
 /// Token answers must never be cached by browsers or proxies.
 fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
-    let mut b = HttpResponse::build(status);
-    b.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
+    let mut b = super::no_store(status);
+    b.insert_header((header::PRAGMA, HeaderValue::from_static("no-cache")));
     b
 }
 

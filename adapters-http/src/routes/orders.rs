@@ -1,6 +1,7 @@
 //! `/api/v1/users/me/orders[/{id}]`: the shopper's own orders, newest first.
 
-use actix_web::http::header::{self, HeaderValue};
+use super::no_store;
+use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -152,12 +153,6 @@ impl From<OrderError> for ApiError {
             OrderError::Repo(r) => r.into(),
         }
     }
-}
-
-fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
-    let mut b = HttpResponse::build(status);
-    b.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    b
 }
 
 /// The shopper's orders, newest first.

@@ -4,7 +4,8 @@
 //! for real card numbers before anything else reads it: such a body is
 //! refused with 422 and neither stored, logged nor echoed.
 
-use actix_web::http::header::{self, HeaderValue};
+use super::no_store;
+use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -196,12 +197,6 @@ fn refuse_card_numbers(body: &[u8]) -> Result<(), ApiError> {
         )]));
     }
     Ok(())
-}
-
-fn no_store(status: StatusCode) -> actix_web::HttpResponseBuilder {
-    let mut b = HttpResponse::build(status);
-    b.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    b
 }
 
 fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
