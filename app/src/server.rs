@@ -145,13 +145,8 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         std::time::Duration::from_millis(config.price_source_deadline_ms),
     );
     if let Some(shopping) = &config.shopping {
-        let malls = ttokjang_domain::planner::listing::MallDirectory::new(
-            shopping.malls.iter().filter_map(|(id, names)| {
-                ttokjang_domain::catalog::StoreId::parse(id)
-                    .ok()
-                    .map(|id| (id, names.clone()))
-            }),
-        );
+        let malls =
+            ttokjang_domain::planner::listing::MallDirectory::new(shopping.malls.iter().cloned());
         let search = crate::shopping::ShoppingSearch::new(shopping.search.clone(), clock.clone())
             .map_err(|e| StartError::Config(format!("shopping search client: {e}")))?;
         tracing::info!(

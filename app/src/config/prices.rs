@@ -114,7 +114,7 @@ pub(crate) fn http_url(
 pub struct ShoppingSettings {
     pub search: crate::shopping::ShoppingConfig,
     /// Each mall id with the seller names the search gives its listings.
-    pub malls: Vec<(String, Vec<String>)>,
+    pub malls: Vec<(ttokjang_domain::catalog::StoreId, Vec<String>)>,
 }
 
 /// The sample malls' sellers as the search names them.
@@ -157,7 +157,9 @@ pub(crate) fn shopping(env: &Env<'_>) -> Result<Option<ShoppingSettings>, Config
 }
 
 /// Parses `SHOPPING_MALL_NAMES`: `mall-id=name|name;other=name`.
-pub fn parse_mall_names(raw: &str) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+pub fn parse_mall_names(
+    raw: &str,
+) -> Result<Vec<(ttokjang_domain::catalog::StoreId, Vec<String>)>, ConfigError> {
     let bad = |problem: String| err("SHOPPING_MALL_NAMES", problem);
     let mut out = Vec::new();
     for item in raw.split(';').map(str::trim).filter(|s| !s.is_empty()) {
@@ -165,9 +167,8 @@ pub fn parse_mall_names(raw: &str) -> Result<Vec<(String, Vec<String>)>, ConfigE
             .split_once('=')
             .ok_or_else(|| bad(format!("{item:?} is not mall-id=name|name")))?;
         let mall = mall.trim();
-        if ttokjang_domain::catalog::StoreId::parse(mall).is_err() {
-            return Err(bad(format!("{mall:?} is not a store id")));
-        }
+        let id = ttokjang_domain::catalog::StoreId::parse(mall)
+            .map_err(|_| bad(format!("{mall:?} is not a store id")))?;
         let names: Vec<String> = names
             .split('|')
             .map(str::trim)
@@ -177,7 +178,7 @@ pub fn parse_mall_names(raw: &str) -> Result<Vec<(String, Vec<String>)>, ConfigE
         if names.is_empty() {
             return Err(bad(format!("{mall:?} has no seller name")));
         }
-        out.push((mall.to_owned(), names));
+        out.push((id, names));
     }
     if out.is_empty() {
         return Err(bad("names no mall".into()));

@@ -151,7 +151,7 @@ fn the_shopping_search_needs_both_credentials_and_masks_the_secret() {
     assert!(s
         .malls
         .iter()
-        .any(|(m, names)| m == "coupang" && names.iter().any(|n| n == "쿠팡")));
+        .any(|(m, names)| m.as_str() == "coupang" && names.iter().any(|n| n == "쿠팡")));
     assert!(!format!("{on:?}").contains("shop-secret-9f8e7d"));
     for bad in ["coupang", "coupang=", "bad id=쿠팡", ";"] {
         let e = Config::from_map(&base(&[
