@@ -26,9 +26,30 @@ fn counts(conn: &mut Conn) -> Result<CatalogCounts, Failure> {
     })
 }
 
-/// Upserts catalog rows inside the caller's transaction (shared by
+/// A [`CatalogBatch`] as rows, built before the blocking closure (shared by
 /// `upsert_catalog` and the price sync's `complete`).
-pub(crate) fn write_catalog(
+pub(crate) struct CatalogRows {
+    stores: Vec<StoreRow>,
+    products: Vec<ProductRow>,
+    offers: Vec<OfferRow>,
+}
+
+impl CatalogRows {
+    pub(crate) fn of(batch: &CatalogBatch) -> Self {
+        Self {
+            stores: batch.stores.iter().map(StoreRow::from_domain).collect(),
+            products: batch.products.iter().map(ProductRow::from_domain).collect(),
+            offers: batch.offers.iter().map(OfferRow::from_domain).collect(),
+        }
+    }
+
+    /// Upserts the rows inside the caller's transaction.
+    pub(crate) fn write(&self, conn: &mut Conn) -> Result<(), Failure> {
+        write_catalog(conn, &self.stores, &self.products, &self.offers)
+    }
+}
+
+fn write_catalog(
     conn: &mut Conn,
     store_rows: &[StoreRow],
     product_rows: &[ProductRow],
@@ -195,13 +216,10 @@ impl CatalogRepository for DbStore {
     }
 
     async fn upsert_catalog(&self, batch: &CatalogBatch) -> Result<CatalogCounts, RepoError> {
-        let store_rows: Vec<StoreRow> = batch.stores.iter().map(StoreRow::from_domain).collect();
-        let product_rows: Vec<ProductRow> =
-            batch.products.iter().map(ProductRow::from_domain).collect();
-        let offer_rows: Vec<OfferRow> = batch.offers.iter().map(OfferRow::from_domain).collect();
+        let rows = CatalogRows::of(batch);
         self.run(move |conn| {
             write_tx(conn, |conn| {
-                write_catalog(conn, &store_rows, &product_rows, &offer_rows)?;
+                rows.write(conn)?;
                 counts(conn)
             })
         })

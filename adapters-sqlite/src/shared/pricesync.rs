@@ -23,8 +23,7 @@ use ttokjang_domain::RepoError;
 
 use crate::dialect::{sql, write_tx, Conn, DbStore, FOR_UPDATE};
 use crate::error::Failure;
-use crate::rows::{OfferRow, ProductRow, StoreRow};
-use crate::shared::catalog::write_catalog;
+use crate::shared::catalog::CatalogRows;
 
 fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
@@ -198,24 +197,7 @@ impl SyncStateRepository for DbStore {
         result: &CallResult,
         now: DateTime<Utc>,
     ) -> Result<(), RepoError> {
-        let store_rows: Vec<StoreRow> = result
-            .batch
-            .stores
-            .iter()
-            .map(StoreRow::from_domain)
-            .collect();
-        let product_rows: Vec<ProductRow> = result
-            .batch
-            .products
-            .iter()
-            .map(ProductRow::from_domain)
-            .collect();
-        let offer_rows: Vec<OfferRow> = result
-            .batch
-            .offers
-            .iter()
-            .map(OfferRow::from_domain)
-            .collect();
+        let rows = CatalogRows::of(&result.batch);
         let result = result.clone();
         let holder = holder.to_owned();
         self.run(move |conn| {
@@ -238,7 +220,7 @@ impl SyncStateRepository for DbStore {
                         "the call is not held by this holder".into(),
                     )));
                 }
-                write_catalog(conn, &store_rows, &product_rows, &offer_rows)?;
+                rows.write(conn)?;
                 for r in &result.records {
                     diesel::sql_query(sql(
                         "INSERT INTO price_history (source, place, product_id, survey_day, \
