@@ -150,6 +150,7 @@ diesel::table! {
         user_id -> Uuid,
         mode -> Text,
         payload -> Text,
+        payload_deflate -> Nullable<Bytea>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
     }

@@ -150,6 +150,7 @@ diesel::table! {
         user_id -> Text,
         mode -> Text,
         payload -> Text,
+        payload_deflate -> Nullable<Binary>,
         created_at -> BigInt,
         expires_at -> BigInt,
     }

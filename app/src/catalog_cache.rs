@@ -11,6 +11,12 @@
 //! process is seen once `ttl` (default 60 s) has passed and one refresh has
 //! completed. A refresh that fails lets another request try after
 //! [`REFRESH_GRACE`].
+//!
+//! Stores near a point come from an in-memory spatial index over every
+//! offline store ([`StoreIndex`]), built from one look-up of the port and
+//! kept like any other cached answer (TTL, stale-while-refresh, dropped on a
+//! catalog write through this cache). So any point, not only one asked
+//! before, is answered from memory (docs/ARCHITECTURE.md, "Store look-up").
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -20,13 +26,20 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use ttokjang_domain::catalog::search::ProductQuery;
 use ttokjang_domain::catalog::{
-    CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, Offer, Product, ProductId, Store, StoreId,
+    nearest, CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, Offer, Product, ProductId, Store,
+    StoreId,
 };
 use ttokjang_domain::ports::CatalogRepository;
 use ttokjang_domain::RepoError;
 
 /// Entries per table before the oldest half is dropped.
 const MAX_ENTRIES: usize = 20_000;
+
+/// Cached (product, store) offer pairs before expired ones are dropped (and,
+/// if that is not enough, all): ≈ 200 bytes each, so ≈ 50 MB at most. One
+/// 30-line basket over the ≈ 4,700 stores within 30 km of central Seoul is
+/// ≈ 140,000 pairs.
+const MAX_OFFER_ENTRIES: usize = 250_000;
 
 /// How long other requests wait on one refresh before another may try.
 pub const REFRESH_GRACE: Duration = Duration::from_secs(5);
@@ -104,12 +117,48 @@ impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
     }
 }
 
-type NearKey = (i64, i64, i64, usize, usize);
+/// Every offline store, sorted by latitude: a look-up binary-searches the
+/// latitude band of the circle's bounding box, keeps the stores inside the
+/// box's longitudes and within the radius (haversine), and orders them as the
+/// port does (nearest first, ties by id) — the same rule as the stores' own
+/// scan, so the answers are the same (`tests/contract/catalog.rs` checks it
+/// against a brute-force scan on both backends).
+pub struct StoreIndex {
+    by_lat: Vec<(f64, f64, Store)>,
+}
+
+impl StoreIndex {
+    pub fn new(stores: Vec<Store>) -> Self {
+        let mut by_lat: Vec<(f64, f64, Store)> = stores
+            .into_iter()
+            .filter_map(|s| {
+                let at = s.location()?;
+                Some((at.lat(), at.lng(), s))
+            })
+            .collect();
+        by_lat.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Self { by_lat }
+    }
+
+    /// The stores within `radius_m` of `point`, nearest first (ties by id).
+    pub fn near(&self, point: GeoPoint, radius_m: f64) -> Vec<NearbyStore> {
+        let (lat0, lat1, lng0, lng1) = point.bounding_box(radius_m);
+        let start = self.by_lat.partition_point(|e| e.0 < lat0);
+        let inside: Vec<Store> = self.by_lat[start..]
+            .iter()
+            .take_while(|e| e.0 <= lat1)
+            .filter(|e| (lng0..=lng1).contains(&e.1))
+            .filter(|e| GeoPoint::new(e.0, e.1).is_ok_and(|at| point.distance_m(at) <= radius_m))
+            .map(|e| e.2.clone())
+            .collect();
+        nearest(inside, point, radius_m)
+    }
+}
 
 struct Tables {
     searches: Table<(String, usize, usize), Vec<Product>>,
     products: Table<String, Option<Product>>,
-    near: Table<NearKey, Vec<NearbyStore>>,
+    stores: Table<(), Arc<StoreIndex>>,
     malls: Table<(), Vec<Store>>,
     offers: OfferTable,
 }
@@ -172,7 +221,7 @@ impl OfferTable {
     }
 
     fn put(&mut self, product: &str, store: &str, offer: Option<Offer>, ttl: Duration) {
-        if self.entries >= MAX_ENTRIES {
+        if self.entries >= MAX_OFFER_ENTRIES {
             // Drop what has expired; if that is not enough, start afresh.
             for cached in self.by_product.values_mut() {
                 cached
@@ -181,7 +230,7 @@ impl OfferTable {
             }
             self.by_product.retain(|_, c| !c.by_store.is_empty());
             self.entries = self.by_product.values().map(|c| c.by_store.len()).sum();
-            if self.entries >= MAX_ENTRIES {
+            if self.entries >= MAX_OFFER_ENTRIES {
                 self.by_product.clear();
                 self.entries = 0;
             }
@@ -202,7 +251,7 @@ impl Tables {
         Self {
             searches: Table::new(),
             products: Table::new(),
-            near: Table::new(),
+            stores: Table::new(),
             malls: Table::new(),
             offers: OfferTable::default(),
         }
@@ -231,10 +280,16 @@ impl CachedCatalog {
     }
 }
 
-/// Coordinates keyed to about 1 m.
-#[allow(clippy::cast_possible_truncation)]
-fn micro_degrees(x: f64) -> i64 {
-    (x * 100_000.0).round() as i64
+impl CachedCatalog {
+    /// The spatial index of every offline store, from memory or built anew.
+    async fn store_index(&self) -> Result<Arc<StoreIndex>, RepoError> {
+        if let Some(hit) = self.tables().stores.get(&(), self.ttl) {
+            return Ok(hit);
+        }
+        let index = Arc::new(StoreIndex::new(self.inner.list_offline_stores().await?));
+        self.tables().stores.put((), index.clone());
+        Ok(index)
+    }
 }
 
 #[async_trait]
@@ -287,23 +342,26 @@ impl CatalogRepository for CachedCatalog {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<NearbyStore>, RepoError> {
-        #[allow(clippy::cast_possible_truncation)]
-        let key = (
-            micro_degrees(point.lat()),
-            micro_degrees(point.lng()),
-            radius_m.round() as i64,
-            offset,
-            limit,
-        );
-        if let Some(hit) = self.tables().near.get(&key, self.ttl) {
-            return Ok(hit);
-        }
-        let found = self
-            .inner
-            .list_stores_near(point, radius_m, offset, limit)
-            .await?;
-        self.tables().near.put(key, found.clone());
-        Ok(found)
+        Ok(self
+            .store_index()
+            .await?
+            .near(point, radius_m)
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .collect())
+    }
+
+    async fn list_offline_stores(&self) -> Result<Vec<Store>, RepoError> {
+        let mut all: Vec<Store> = self
+            .store_index()
+            .await?
+            .by_lat
+            .iter()
+            .map(|e| e.2.clone())
+            .collect();
+        all.sort_by(|a, b| a.id().cmp(b.id()));
+        Ok(all)
     }
 
     async fn list_online_malls(&self) -> Result<Vec<Store>, RepoError> {
@@ -341,13 +399,16 @@ impl CatalogRepository for CachedCatalog {
         }
         if !missing_products.is_empty() {
             let fetched = self.inner.offers_for(&missing_products, store_ids).await?;
+            // At most one offer per pair (the port's rule): by pair, so that
+            // caching a basket over thousands of stores stays linear.
+            let by_pair: HashMap<(&str, &str), &Offer> = fetched
+                .iter()
+                .map(|o| ((o.product_id.as_str(), o.store_id.as_str()), o))
+                .collect();
             let mut t = self.tables();
             for p in &missing_products {
                 for s in &stores {
-                    let o = fetched
-                        .iter()
-                        .find(|o| &o.product_id == p && &o.store_id == *s)
-                        .cloned();
+                    let o = by_pair.get(&(p.as_str(), s.as_str())).map(|o| (*o).clone());
                     t.offers.put(p.as_str(), s.as_str(), o, self.ttl);
                 }
             }

@@ -1,10 +1,12 @@
-//! Payments wiring and the background pruning of idempotency keys.
+//! Payments wiring and the background pruning of idempotency keys, throttle
+//! windows and expired plan requests.
 
 use std::sync::Arc;
 
 use chrono::Duration;
+use ttokjang_domain::metrics::Metrics;
 use ttokjang_domain::payment::{BudgetPolicy, PaymentService};
-use ttokjang_domain::ports::{Clock, IdempotencyRepository};
+use ttokjang_domain::ports::{Clock, IdempotencyRepository, PlanRequestRepository};
 use ttokjang_domain::RepoError;
 use ttokjang_http::state::Payments;
 
@@ -13,6 +15,10 @@ use crate::server::Services;
 
 /// How often the keys older than `IDEMPOTENCY_KEY_TTL_S` are deleted.
 pub const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Plan requests are pruned this long after they expired: until then
+/// `GET /plans/{id}` answers 410 `PLAN_EXPIRED`, afterwards 404.
+pub const PLAN_REQUEST_GRACE: Duration = Duration::hours(24);
 
 /// The payment use cases and the idempotency store, from configuration.
 pub fn payments(config: &Config, svc: &Services) -> Payments {
@@ -77,6 +83,39 @@ pub fn spawn_idempotency_pruning(
                 Ok(0) => {}
                 Ok(n) => tracing::info!(deleted = n, "pruned expired idempotency keys"),
                 Err(e) => tracing::warn!(error = %e, "pruning idempotency keys failed"),
+            }
+        }
+    });
+}
+
+/// Deletes plan requests that expired more than [`PLAN_REQUEST_GRACE`] ago
+/// and that no order, reservation run or notification names (those are kept
+/// for as long as what names them); counts them in `metrics`.
+pub async fn prune_plan_requests(
+    repo: &dyn PlanRequestRepository,
+    clock: &dyn Clock,
+    metrics: &dyn Metrics,
+) -> Result<u64, RepoError> {
+    let n = repo.prune(clock.now() - PLAN_REQUEST_GRACE).await?;
+    metrics.rows_pruned("plan_requests", n);
+    Ok(n)
+}
+
+/// Prunes expired plan requests at start and then every [`PRUNE_EVERY`].
+pub fn spawn_plan_request_pruning(
+    repo: Arc<dyn PlanRequestRepository>,
+    clock: Arc<dyn Clock>,
+    metrics: Arc<dyn Metrics>,
+) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PRUNE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match prune_plan_requests(repo.as_ref(), clock.as_ref(), metrics.as_ref()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "pruned expired plan requests"),
+                Err(e) => tracing::warn!(error = %e, "pruning plan requests failed"),
             }
         }
     });

@@ -34,6 +34,7 @@ const READY: &str = "ttokjang_ready";
 const POOL_CONNECTIONS: &str = "ttokjang_db_pool_connections";
 const POOL_IDLE: &str = "ttokjang_db_pool_idle_connections";
 const POOL_MAX: &str = "ttokjang_db_pool_max_connections";
+const ROWS_PRUNED: &str = "ttokjang_housekeeping_pruned_rows_total";
 const BUILD_INFO: &str = "ttokjang_build_info";
 const START_TIME: &str = "ttokjang_process_start_time_seconds";
 
@@ -79,6 +80,7 @@ const HELP: &[(&str, &str)] = &[
     (POOL_CONNECTIONS, "Open database connections (in use + idle)."),
     (POOL_IDLE, "Open database connections waiting for work."),
     (POOL_MAX, "The most connections the pool will open."),
+    (ROWS_PRUNED, "Rows deleted by housekeeping, by table (plan_requests: expired plan requests no order, run or notification names)."),
     (BUILD_INFO, "Always 1; the labels say which build runs."),
     (START_TIME, "When this process started, in seconds since the Unix epoch."),
 ];
@@ -172,6 +174,8 @@ impl PrometheusMetrics {
         };
         // Series without labels exist from the start, at 0.
         m.counter(REFRESH_REUSE, &[]).absolute(0);
+        m.counter(ROWS_PRUNED, &[("table", "plan_requests")])
+            .absolute(0);
         m.gauge(SCHEDULER_LAG, &[]).set(0.0);
         m.gauge(BUILD_INFO, &[("version", version)]).set(1.0);
         let started = SystemTime::now()
@@ -249,6 +253,11 @@ impl Metrics for PrometheusMetrics {
 
     /// `None` never creates the series, so a server without a scheduler
     /// exports none (a scheduler is started with its server or not at all).
+    fn rows_pruned(&self, table: &str, rows: u64) {
+        self.counter(ROWS_PRUNED, &[("table", table)])
+            .increment(rows);
+    }
+
     fn set_heartbeat(&self, beat: Option<HeartbeatAge>) {
         if let Some(beat) = beat {
             #[allow(clippy::cast_precision_loss)]
@@ -334,6 +343,7 @@ mod tests {
         m.refresh_reused();
         m.scheduler_run("ok");
         m.scheduler_lag_seconds(-3.0);
+        m.rows_pruned("plan_requests", 7);
         m.set_heartbeat(Some(HeartbeatAge {
             age_s: None,
             max_age_s: 180,
@@ -361,6 +371,7 @@ mod tests {
             "ttokjang_refresh_token_reuse_total 1",
             "ttokjang_scheduler_runs_total{outcome=\"ok\"} 1",
             "ttokjang_scheduler_lag_seconds 0",
+            "ttokjang_housekeeping_pruned_rows_total{table=\"plan_requests\"} 7",
             "ttokjang_scheduler_heartbeat_age_seconds +Inf",
             "ttokjang_scheduler_heartbeat_max_age_seconds 180",
             "ttokjang_ready{check=\"database\"} 1",

@@ -502,6 +502,11 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
         svc.clock.clone(),
         Duration::seconds(config.idempotency_key_ttl_s),
     );
+    crate::housekeeping::spawn_plan_request_pruning(
+        svc.stores.plan_requests.clone(),
+        svc.clock.clone(),
+        metrics.clone(),
+    );
     let web_dist = config.web_dist.clone();
     let api = ttokjang_http::configure(state);
     let listener = std::net::TcpListener::bind(config.bind)?;

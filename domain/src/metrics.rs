@@ -53,6 +53,9 @@ pub trait Metrics: Send + Sync {
     /// How late (seconds after its due time) the run the scheduler just
     /// started is.
     fn scheduler_lag_seconds(&self, seconds: f64);
+    /// Housekeeping deleted `rows` rows of `table` (e.g. expired plan
+    /// requests that did not become orders).
+    fn rows_pruned(&self, table: &str, rows: u64);
     /// Scrape time: the scheduler's heartbeat; `None` when no scheduler runs
     /// beside this server (no series then).
     fn set_heartbeat(&self, beat: Option<HeartbeatAge>);
@@ -77,6 +80,7 @@ impl Metrics for NoMetrics {
     fn refresh_reused(&self) {}
     fn scheduler_run(&self, _: &str) {}
     fn scheduler_lag_seconds(&self, _: f64) {}
+    fn rows_pruned(&self, _: &str, _: u64) {}
     fn set_heartbeat(&self, _: Option<HeartbeatAge>) {}
     fn set_ready(&self, _: &str, _: bool) {}
     fn set_pool(&self, _: &str, _: PoolState) {}

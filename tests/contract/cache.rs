@@ -131,6 +131,14 @@ impl CatalogRepository for Counting {
             .list_stores_near(point, radius_m, offset, limit)
             .await
     }
+    async fn list_offline_stores(
+        &self,
+    ) -> Result<Vec<ttokjang_domain::catalog::Store>, ttokjang_domain::RepoError> {
+        // The cache's spatial index is built from this look-up.
+        self.near.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.inner.list_offline_stores().await
+    }
     async fn list_online_malls(
         &self,
     ) -> Result<Vec<ttokjang_domain::catalog::Store>, ttokjang_domain::RepoError> {

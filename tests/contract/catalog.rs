@@ -318,3 +318,115 @@ pub async fn offers_for_returns_the_latest_per_store_and_product(b: &Backend) {
         .expect("empty")
         .is_empty());
 }
+
+/// The stores near a point — from the store's own scan and from the app's
+/// in-memory spatial index (`CachedCatalog`) — are exactly those of a
+/// brute-force scan over every store: same stores, nearest first, ties by id.
+pub async fn stores_near_match_a_brute_force_scan(b: &Backend) {
+    use std::sync::Arc;
+    use ttokjang::catalog_cache::CachedCatalog;
+    use ttokjang_domain::ports::CatalogRepository as _;
+
+    // A fixed pseudo-random spread: dense near 강남역, thinning out to ~60 km,
+    // a few stores sharing one spot (ties), and online malls (never near).
+    let mut seed: u64 = 0x5eed_1600;
+    let mut unit = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        f64::from(u32::try_from(seed >> 40).unwrap_or(0)) / f64::from(1u32 << 24)
+    };
+    let mut stores: Vec<Store> = (0..600)
+        .map(|i| {
+            let r_m = 60_000.0 * unit() * unit();
+            let a = unit() * std::f64::consts::TAU;
+            let lat = GANGNAM.0 + r_m * a.cos() / 111_195.0;
+            let lng = GANGNAM.1 + r_m * a.sin() / (111_195.0 * GANGNAM.0.to_radians().cos());
+            spot(&format!("b-{i:03}"), lat, lng)
+        })
+        .collect();
+    for i in 0..5 {
+        stores.push(spot(&format!("tie-{i}"), GANGNAM.0 + 0.01, GANGNAM.1));
+    }
+    stores.push(mall("mall-near", "가까운몰"));
+    let batch = CatalogBatch {
+        stores: stores.clone(),
+        products: Vec::new(),
+        offers: Vec::new(),
+    };
+    b.catalog.upsert_catalog(&batch).await.expect("upsert");
+    let cache = CachedCatalog::new(Arc::clone(&b.catalog), std::time::Duration::from_secs(60));
+
+    let points = [
+        gangnam(),
+        GeoPoint::new(GANGNAM.0 + 0.01, GANGNAM.1).expect("on the ties"),
+        GeoPoint::new(37.5665, 126.9780).expect("시청"),
+        GeoPoint::new(37.3000, 127.3000).expect("south-east"),
+        GeoPoint::new(35.1796, 129.0756).expect("부산: nothing near"),
+    ];
+    for point in points {
+        for radius in [0.0, 250.0, 1_000.0, 3_000.0, 10_000.0, 30_000.0, 100_000.0] {
+            let mut brute: Vec<(f64, String)> = stores
+                .iter()
+                .filter_map(|s| Some((point.distance_m(s.location()?), s.id().to_string())))
+                .filter(|(d, _)| *d <= radius)
+                .collect();
+            brute.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            let want: Vec<String> = brute.into_iter().map(|(_, id)| id).collect();
+            let ids = |near: Vec<ttokjang_domain::catalog::NearbyStore>| -> Vec<String> {
+                near.into_iter().map(|n| n.store.id().to_string()).collect()
+            };
+            let scanned = b
+                .catalog
+                .list_stores_near(point, radius, 0, 10_000)
+                .await
+                .expect("scan");
+            let indexed = cache
+                .list_stores_near(point, radius, 0, 10_000)
+                .await
+                .expect("index");
+            assert_eq!(ids(scanned), want, "{}: store scan, {radius} m", b.name);
+            assert_eq!(ids(indexed.clone()), want, "{}: index, {radius} m", b.name);
+            // Pages of the index are pages of the whole answer.
+            let page = cache
+                .list_stores_near(point, radius, 3, 7)
+                .await
+                .expect("page");
+            assert_eq!(
+                page,
+                indexed.into_iter().skip(3).take(7).collect::<Vec<_>>()
+            );
+        }
+    }
+    let mut offline: Vec<String> = stores
+        .iter()
+        .filter(|s| s.location().is_some())
+        .map(|s| s.id().to_string())
+        .collect();
+    offline.sort();
+    let listed = |v: Vec<Store>| -> Vec<String> { v.iter().map(|s| s.id().to_string()).collect() };
+    assert_eq!(
+        listed(b.catalog.list_offline_stores().await.expect("all")),
+        offline
+    );
+    assert_eq!(
+        listed(cache.list_offline_stores().await.expect("all")),
+        offline
+    );
+}
+
+/// An offline store at this point.
+fn spot(id: &str, lat: f64, lng: f64) -> Store {
+    Store::new(NewStore {
+        id: id.into(),
+        chain: "벤치".into(),
+        name: format!("벤치 {id}"),
+        site: NewStoreSite::Offline {
+            format: OfflineFormat::Supermarket,
+            location: GeoPoint::new(lat, lng).expect("point"),
+            address: "서울 어딘가".into(),
+            hours: None,
+        },
+    })
+    .expect("store")
+}

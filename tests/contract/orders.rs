@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::fixtures::{minutes, stored_user, t0};
 use crate::Backend;
 
-fn order(user: UserId, at: DateTime<Utc>, plan_request: Option<&str>) -> Order {
+pub(crate) fn order(user: UserId, at: DateTime<Utc>, plan_request: Option<&str>) -> Order {
     let lines = vec![
         OrderLine {
             name: ItemName::parse("서울우유 1L").expect("ok"),

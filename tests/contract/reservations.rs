@@ -54,10 +54,22 @@ async fn kim(b: &Backend) -> User {
 }
 
 /// A reservation due at its `next_run_at`, stored.
-async fn stored(b: &Backend, owner: &User, title: &str) -> Reservation {
+pub(crate) async fn stored(b: &Backend, owner: &User, title: &str) -> Reservation {
     let r = weekly(owner, title, t0());
     b.reservations.create(&r, 1000).await.expect("create");
     r
+}
+
+pub(crate) fn finish_with(
+    claimed: &ClaimedRun,
+    plan_request: Option<uuid::Uuid>,
+    status: ResultStatus,
+    at: DateTime<Utc>,
+) -> RunFinish {
+    RunFinish {
+        plan_request_id: plan_request,
+        ..finish(claimed, status, at)
+    }
 }
 
 fn finish(claimed: &ClaimedRun, status: ResultStatus, at: DateTime<Utc>) -> RunFinish {

@@ -109,6 +109,22 @@ fn write_catalog(
     Ok(())
 }
 
+impl DbStore {
+    /// Every store of this kind (`offline` or `online`), by id.
+    async fn stores_of_kind(&self, kind: &'static str) -> Result<Vec<Store>, RepoError> {
+        let rows = self
+            .run(move |conn| {
+                Ok(stores::table
+                    .filter(stores::kind.eq(kind))
+                    .order(stores::id)
+                    .select(StoreRow::as_select())
+                    .load(conn)?)
+            })
+            .await?;
+        rows.into_iter().map(StoreRow::into_domain).collect()
+    }
+}
+
 #[async_trait]
 impl CatalogRepository for DbStore {
     async fn search_products(
@@ -176,17 +192,12 @@ impl CatalogRepository for DbStore {
             .collect())
     }
 
+    async fn list_offline_stores(&self) -> Result<Vec<Store>, RepoError> {
+        self.stores_of_kind("offline").await
+    }
+
     async fn list_online_malls(&self) -> Result<Vec<Store>, RepoError> {
-        let rows = self
-            .run(|conn| {
-                Ok(stores::table
-                    .filter(stores::kind.eq("online"))
-                    .order(stores::id)
-                    .select(StoreRow::as_select())
-                    .load(conn)?)
-            })
-            .await?;
-        rows.into_iter().map(StoreRow::into_domain).collect()
+        self.stores_of_kind("online").await
     }
 
     async fn offers_for(

@@ -161,6 +161,16 @@ impl CatalogRepository for InMemoryCatalog {
             .collect())
     }
 
+    async fn list_offline_stores(&self) -> Result<Vec<Store>, RepoError> {
+        let mut shops: Vec<Store> = self
+            .stores()
+            .into_iter()
+            .filter(|s| s.kind() == StoreKind::Offline)
+            .collect();
+        shops.sort_by(|a, b| a.id().cmp(b.id()));
+        Ok(shops)
+    }
+
     async fn list_online_malls(&self) -> Result<Vec<Store>, RepoError> {
         let mut malls: Vec<Store> = self
             .stores()

@@ -31,6 +31,9 @@ pub trait CatalogRepository: Send + Sync {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<NearbyStore>, RepoError>;
+    /// Every offline store, by id (what an in-memory spatial index is built
+    /// from; see `app/src/catalog_cache.rs`).
+    async fn list_offline_stores(&self) -> Result<Vec<Store>, RepoError>;
     /// Every online mall, by id.
     async fn list_online_malls(&self) -> Result<Vec<Store>, RepoError>;
     /// The latest offer of each (store, product) pair among these products and

@@ -19,6 +19,7 @@ pub trait PlanRequestRepository: Send + Sync {
         user: UserId,
         id: Uuid,
     ) -> Result<Option<crate::planner::StoredPlanRequest>, RepoError>;
-    /// Deletes requests that expired before `before`; returns how many.
+    /// Deletes requests that expired before `before` and that no order,
+    /// reservation run or notification names; returns how many.
     async fn prune(&self, before: DateTime<Utc>) -> Result<u64, RepoError>;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE plan_requests DROP COLUMN payload_deflate;
