@@ -278,7 +278,7 @@ impl Scheduler {
             tracing::warn!(reservation = %reservation.id, missed, "occurrences missed while down; ran the latest once");
         }
         let outcome =
-            match tokio::time::timeout(self.settings.run_timeout(), self.runner.run(&reservation))
+            match tokio::time::timeout(self.settings.run_timeout(), self.runner.run(&reservation, run.scheduled_for))
                 .await
             {
                 Ok(o) => o,

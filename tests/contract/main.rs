@@ -59,6 +59,7 @@ macro_rules! contract_tests {
                 catalog::products_round_trip_with_every_field,
                 catalog::stores_near_are_filtered_by_radius_and_sorted,
                 catalog::online_malls_keep_their_terms,
+                catalog::store_hours_and_closing_days_round_trip_and_survive_unknown_imports,
                 catalog::reupsert_is_idempotent_and_updates_in_place,
                 catalog::invalid_row_in_a_batch_writes_nothing,
                 catalog::offers_for_returns_the_latest_per_store_and_product,

@@ -63,6 +63,7 @@ prop_compose! {
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
                 prices: to_prices(&rows, unit),
                 preferred: i % 3 == 1,
+                visiting: None,
             })
             .collect();
         OfflineInput {
@@ -76,6 +77,8 @@ prop_compose! {
             round_trip,
             max_subsets: limits::MAX_OFFLINE_SUBSETS,
             time_value: None,
+            travel: Travel::default(),
+            departure: None,
         }
     }
 }
@@ -253,6 +256,7 @@ prop_compose! {
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
                 prices: to_prices(&rows, 100),
                 preferred: i % 5 == 2,
+                visiting: None,
             })
             .collect();
         let origin = pt(ORIGIN.0, ORIGIN.1);
@@ -283,6 +287,8 @@ prop_compose! {
             round_trip,
             max_subsets,
             time_value: None,
+            travel: Travel::default(),
+            departure: None,
         }
     }
 }
@@ -377,6 +383,7 @@ prop_compose! {
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
                 prices: to_prices(&rows, 100),
                 preferred: i % 4 == 3,
+                visiting: None,
             })
             .collect();
         let origin = pt(ORIGIN.0, ORIGIN.1);
@@ -402,6 +409,8 @@ prop_compose! {
             round_trip,
             max_subsets,
             time_value: None,
+            travel: Travel::default(),
+            departure: None,
         }
     }
 }
