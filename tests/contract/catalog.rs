@@ -4,8 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 use ttokjang_domain::catalog::search::ProductQuery;
 use ttokjang_domain::catalog::{
-    CatalogBatch, CatalogCounts, ClosingDays, GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer,
-    OfflineFormat, OpeningHours, PriceKrw, Product, ProductId, Store, StoreId, Unit,
+    CatalogBatch, CatalogCounts, ClosingDays, GeoPoint, MallTerms, NewProduct, NewStore,
+    NewStoreSite, Offer, OfflineFormat, OpeningHours, PriceKrw, Product, ProductId, Store, StoreId,
+    Unit,
 };
 use ttokjang_domain::RepoError;
 
@@ -240,15 +241,29 @@ pub async fn store_hours_and_closing_days_round_trip_and_survive_unknown_imports
             .map(|n| n.store)
             .expect("stored")
     };
-    let near = b.catalog.list_stores_near(gangnam(), 100.0, 0, 20).await.expect("near");
+    let near = b
+        .catalog
+        .list_stores_near(gangnam(), 100.0, 0, 20)
+        .await
+        .expect("near");
     let got = read(near.clone(), "m-own");
     assert_eq!(got, own);
-    assert_eq!(got.closing().map(ToString::to_string).as_deref(), Some("2wed,4wed"));
-    assert_eq!(got.hours().map(|h| h.to_string()).as_deref(), Some("10:00-00:00"));
+    assert_eq!(
+        got.closing().map(ToString::to_string).as_deref(),
+        Some("2wed,4wed")
+    );
+    assert_eq!(
+        got.hours().map(|h| h.to_string()).as_deref(),
+        Some("10:00-00:00")
+    );
     let got = read(near, "m-unknown");
     assert_eq!(got, unknown);
     assert_eq!(got.closing(), None);
-    assert_eq!(got.visiting().closing.to_string(), "2sun,4sun", "statutory default");
+    assert_eq!(
+        got.visiting().closing.to_string(),
+        "2sun,4sun",
+        "statutory default"
+    );
 
     // A later import without hours or rules keeps them; one with a rule
     // replaces it.
@@ -259,10 +274,17 @@ pub async fn store_hours_and_closing_days_round_trip_and_survive_unknown_imports
         ]))
         .await
         .expect("upsert");
-    let near = b.catalog.list_stores_near(gangnam(), 100.0, 0, 20).await.expect("near");
+    let near = b
+        .catalog
+        .list_stores_near(gangnam(), 100.0, 0, 20)
+        .await
+        .expect("near");
     assert_eq!(read(near.clone(), "m-own"), own);
     let got = read(near, "m-unknown");
-    assert_eq!(got.closing().map(ToString::to_string).as_deref(), Some("none"));
+    assert_eq!(
+        got.closing().map(ToString::to_string).as_deref(),
+        Some("none")
+    );
     assert_eq!(got.visiting().closing.to_string(), "none");
 }
 

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ttokjang_domain::catalog::{
-    ClosingDays, GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat, OpeningHours,
-    PriceKrw, Product, ProductId, Store, StoreId, StoreKind, Unit,
+    ClosingDays, GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat,
+    OpeningHours, PriceKrw, Product, ProductId, Store, StoreId, StoreKind, Unit,
 };
 use ttokjang_domain::session::{RevokeReason, Session, SessionId};
 use ttokjang_domain::user::{

@@ -207,7 +207,10 @@ mod tests {
 
     /// A Korean local time as UTC.
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("valid") - Duration::hours(9)
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .expect("valid")
+            - Duration::hours(9)
     }
 
     fn mart(hours: &str, closing: &str) -> Visiting {
@@ -220,9 +223,15 @@ mod tests {
     #[test]
     fn closing_days_parse_and_print() {
         for s in ["none", "2sun,4sun", "2wed,4wed", "mon", "1sat,3sun"] {
-            assert_eq!(ClosingDays::parse(s).map(|c| c.to_string()).as_deref(), Some(s));
+            assert_eq!(
+                ClosingDays::parse(s).map(|c| c.to_string()).as_deref(),
+                Some(s)
+            );
         }
-        assert_eq!(ClosingDays::parse(" 2SUN, 4sun "), ClosingDays::parse("2sun,4sun"));
+        assert_eq!(
+            ClosingDays::parse(" 2SUN, 4sun "),
+            ClosingDays::parse("2sun,4sun")
+        );
         for bad in ["", "6sun", "0sun", "2sunday", "2sun,,4sun", "x"] {
             assert_eq!(ClosingDays::parse(bad), None, "{bad}");
         }
@@ -233,24 +242,42 @@ mod tests {
         let m = mart("10:00-23:00", "2sun,4sun");
         // December 2026: Sundays are the 6th, 13th, 20th and 27th.
         assert_eq!(m.closed_at(at(2026, 12, 6, 12, 0)), None);
-        assert_eq!(m.closed_at(at(2026, 12, 13, 12, 0)), Some(ClosedReason::ClosingDay));
+        assert_eq!(
+            m.closed_at(at(2026, 12, 13, 12, 0)),
+            Some(ClosedReason::ClosingDay)
+        );
         assert_eq!(m.closed_at(at(2026, 12, 20, 12, 0)), None);
-        assert_eq!(m.closed_at(at(2026, 12, 27, 12, 0)), Some(ClosedReason::ClosingDay));
+        assert_eq!(
+            m.closed_at(at(2026, 12, 27, 12, 0)),
+            Some(ClosedReason::ClosingDay)
+        );
         // 2026-12-13 00:30 KST is still Saturday the 12th at 15:30 UTC: the
         // Korean date decides, not the UTC one.
-        let sat_utc = Utc.with_ymd_and_hms(2026, 12, 12, 15, 30, 0).single().expect("t");
+        let sat_utc = Utc
+            .with_ymd_and_hms(2026, 12, 12, 15, 30, 0)
+            .single()
+            .expect("t");
         assert_eq!(m.closed_at(sat_utc), Some(ClosedReason::ClosingDay));
-        let sat_noon = Utc.with_ymd_and_hms(2026, 12, 12, 3, 0, 0).single().expect("t");
+        let sat_noon = Utc
+            .with_ymd_and_hms(2026, 12, 12, 3, 0, 0)
+            .single()
+            .expect("t");
         assert_eq!(m.closed_at(sat_noon), None);
     }
 
     #[test]
     fn daily_hours_bounds() {
         let m = mart("10:00-23:00", "none");
-        assert_eq!(m.closed_at(at(2026, 12, 3, 9, 59)), Some(ClosedReason::OutsideHours));
+        assert_eq!(
+            m.closed_at(at(2026, 12, 3, 9, 59)),
+            Some(ClosedReason::OutsideHours)
+        );
         assert_eq!(m.closed_at(at(2026, 12, 3, 10, 0)), None);
         assert_eq!(m.closed_at(at(2026, 12, 3, 22, 59)), None);
-        assert_eq!(m.closed_at(at(2026, 12, 3, 23, 0)), Some(ClosedReason::OutsideHours));
+        assert_eq!(
+            m.closed_at(at(2026, 12, 3, 23, 0)),
+            Some(ClosedReason::OutsideHours)
+        );
     }
 
     #[test]
@@ -258,15 +285,30 @@ mod tests {
         let m = mart("10:00-24:00", "2sun,4sun");
         assert_eq!(m.closed_at(at(2026, 12, 12, 23, 59)), None);
         // Sunday 13th is a closing day, all of it.
-        assert_eq!(m.closed_at(at(2026, 12, 13, 0, 30)), Some(ClosedReason::ClosingDay));
-        assert_eq!(m.closed_at(at(2026, 12, 13, 11, 0)), Some(ClosedReason::ClosingDay));
+        assert_eq!(
+            m.closed_at(at(2026, 12, 13, 0, 30)),
+            Some(ClosedReason::ClosingDay)
+        );
+        assert_eq!(
+            m.closed_at(at(2026, 12, 13, 11, 0)),
+            Some(ClosedReason::ClosingDay)
+        );
         let late = mart("22:00-02:00", "2sun,4sun");
         // 01:00 on Monday 14th is Sunday's (closed) business day.
-        assert_eq!(late.closed_at(at(2026, 12, 14, 1, 0)), Some(ClosedReason::ClosingDay));
+        assert_eq!(
+            late.closed_at(at(2026, 12, 14, 1, 0)),
+            Some(ClosedReason::ClosingDay)
+        );
         // 01:00 on Sunday 13th is Saturday's business day: open.
         assert_eq!(late.closed_at(at(2026, 12, 13, 1, 0)), None);
-        assert_eq!(late.closed_at(at(2026, 12, 13, 2, 0)), Some(ClosedReason::ClosingDay));
-        assert_eq!(late.closed_at(at(2026, 12, 12, 2, 0)), Some(ClosedReason::OutsideHours));
+        assert_eq!(
+            late.closed_at(at(2026, 12, 13, 2, 0)),
+            Some(ClosedReason::ClosingDay)
+        );
+        assert_eq!(
+            late.closed_at(at(2026, 12, 12, 2, 0)),
+            Some(ClosedReason::OutsideHours)
+        );
     }
 
     #[test]
@@ -276,6 +318,9 @@ mod tests {
         let cvs = mart("24h", "none");
         assert_eq!(cvs.closed_at(at(2026, 12, 13, 3, 0)), None);
         let weekly = mart("24h", "mon");
-        assert_eq!(weekly.closed_at(at(2026, 12, 14, 3, 0)), Some(ClosedReason::ClosingDay));
+        assert_eq!(
+            weekly.closed_at(at(2026, 12, 14, 3, 0)),
+            Some(ClosedReason::ClosingDay)
+        );
     }
 }

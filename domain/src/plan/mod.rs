@@ -33,6 +33,6 @@ pub use model::{
     Plan, PlanError, PlanLabel, ProductKey, SkippedStore, Stop, StoreCandidate, StoreId, TimeValue,
     UnitPrice,
 };
-pub use travel::{RouteTable, Travel};
 pub use offline::{plan_offline, plan_offline_outcome};
 pub use online::plan_online;
+pub use travel::{RouteTable, Travel};

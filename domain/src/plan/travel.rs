@@ -102,7 +102,10 @@ impl RouteTable {
             )));
         }
         if metres.len() != dim * dim || seconds.len() != dim * dim {
-            return Err(PlanError::param("route_table", "must be square over origin + stores"));
+            return Err(PlanError::param(
+                "route_table",
+                "must be square over origin + stores",
+            ));
         }
         let mut sorted = stores.clone();
         sorted.sort();

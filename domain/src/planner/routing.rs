@@ -86,7 +86,8 @@ pub trait Routing: Send + Sync {
     fn max_points(&self) -> usize;
     /// Metres and seconds between every pair of `points` for `mode`, within
     /// the adapter's own deadline.
-    async fn table(&self, mode: TravelMode, points: &[GeoPoint]) -> Result<RoadTable, RoutingError>;
+    async fn table(&self, mode: TravelMode, points: &[GeoPoint])
+        -> Result<RoadTable, RoutingError>;
 }
 
 /// The detour factor of the built-in estimate, ‰ of the straight line.

@@ -12,8 +12,8 @@ use thiserror::Error;
 
 use super::context::PlanContext;
 use super::prices::{PriceGateway, SourceStatus};
-use super::routing::Routing;
 use super::render::{add_minutes, missing_view, plan_view, reasons};
+use super::routing::Routing;
 use super::view::{LatLng, MetaView, MissingView, PlanAnswer, PlanView};
 use super::{PlanMode, StoredPlanRequest};
 use crate::catalog::ports::CatalogRepository;
@@ -330,10 +330,7 @@ impl PlanService {
                     .then(|| settings.travel_mode.as_str().to_owned()),
                 departure_at: (mode == PlanMode::Offline).then_some(departure),
                 routing: trip.as_ref().map(|t| t.routing.clone()),
-                skipped_stores: trip
-                    .as_ref()
-                    .map(|t| t.skipped.clone())
-                    .unwrap_or_default(),
+                skipped_stores: trip.as_ref().map(|t| t.skipped.clone()).unwrap_or_default(),
                 skipped_stores_total: trip.as_ref().map_or(0, |t| t.skipped_total),
             },
         };

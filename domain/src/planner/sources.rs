@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use super::prices::SourceStatus;
 use super::render::ReasonBasis;
-use super::service::{PlanService, PlanSettings, PlanningError, MAX_STORES_IN_REACH};
 use super::routing::{self, RoutingError};
+use super::service::{PlanService, PlanSettings, PlanningError, MAX_STORES_IN_REACH};
 use super::view::{OptimalityView, RoutingView, SkippedStoreView, SourceView};
-use chrono::{DateTime, Utc};
 use crate::catalog::{GeoPoint, Offer, ProductId, Store};
 use crate::plan::{self, PlanError};
 use crate::user::InvalidValue;
+use chrono::{DateTime, Utc};
 
 /// What one mode's planning produced: the engine's plans (or why none), the
 /// stores by id, each price source's report, the optimality and, offline,
@@ -105,7 +105,10 @@ impl PlanService {
         let stores_by_id: HashMap<&str, &Store> =
             stores.iter().map(|s| (s.id().as_str(), s)).collect();
         let trip = {
-            let skipped_all = outcome.as_ref().map(|o| o.skipped.as_slice()).unwrap_or(&[]);
+            let skipped_all = outcome
+                .as_ref()
+                .map(|o| o.skipped.as_slice())
+                .unwrap_or(&[]);
             let mut listed: Vec<&plan::SkippedStore> = skipped_all.iter().collect();
             // Nearest first: the earliest arrival.
             listed.sort_by_key(|s| (s.arrive_at, s.store_id.clone()));
@@ -160,7 +163,10 @@ impl PlanService {
         settings: &PlanSettings,
     ) -> (Result<plan::OfflineOutcome, PlanError>, RoutingView) {
         let Some(router) = self.routing.clone() else {
-            return (plan::plan_offline_outcome(&input), estimate_view(settings, None));
+            return (
+                plan::plan_offline_outcome(&input),
+                estimate_view(settings, None),
+            );
         };
         // The stores worth routing: within the radius, selling a line.
         let origin = input.origin;
@@ -183,7 +189,10 @@ impl PlanService {
             .min(plan::travel::MAX_TABLE_POINTS)
             .saturating_sub(1);
         if useful.is_empty() || cap == 0 {
-            return (plan::plan_offline_outcome(&input), estimate_view(settings, None));
+            return (
+                plan::plan_offline_outcome(&input),
+                estimate_view(settings, None),
+            );
         }
         let complete = useful.len() <= cap;
         let routed: Vec<plan::StoreId> = if complete {

@@ -68,8 +68,8 @@ use super::model::{
     limits, BasketLine, FrontierPoint, MissingReason, OfflineInput, OfflineOutcome, Optimality,
     Plan, PlanError, PlanLabel, SkippedStore, Stop, StoreCandidate, TimeValue,
 };
-use super::travel::{self, seconds_at, RouteTable, Travel, UNREACHABLE};
 use super::prep::{self, INF};
+use super::travel::{self, seconds_at, RouteTable, Travel, UNREACHABLE};
 use reduce::Labels;
 use search::{Found, Problem};
 
