@@ -58,6 +58,21 @@
 //! else the answer states its proven gap ([`super::Optimality`]); it is never
 //! silently worse. Then `fewest_stops` is the frontier's cheapest plan with
 //! the fewest stops that buys as many lines as the best k-stop plan.
+//!
+//! # Legs and opening hours
+//! Every distance above is a leg of [`OfflineInput::travel`]: the straight
+//! line × a detour factor, or a routing table made symmetric and closed
+//! under shortest paths ([`super::travel`]). Both are metrics, so each rule
+//! and bound holds on them unchanged (the radius stays a straight-line
+//! radius). With a [`OfflineInput::departure`], a store closed at its
+//! *earliest* arrival — departure + the direct leg, which no route through
+//! it can beat (triangle inequality) — is no candidate and is reported in
+//! [`OfflineOutcome::skipped`]; the search then runs, exactly as above, over
+//! the open stores (property-tested against brute force over the same
+//! stores). A stop of a chosen route that is reached later, after it
+//! closes, is flagged (`Stop::closed_on_arrival`), not re-planned: arrival
+//! along a route depends on the order, and keeping the feasibility
+//! route-dependent would void the set-based bounds.
 
 mod bnb;
 mod reduce;
