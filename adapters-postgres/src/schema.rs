@@ -298,6 +298,7 @@ diesel::table! {
         free_delivery_threshold_krw -> Nullable<Int8>,
         min_order_krw -> Nullable<Int8>,
         checkout_url -> Nullable<Text>,
+        closing_days -> Nullable<Text>,
     }
 }
 

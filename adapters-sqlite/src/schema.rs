@@ -298,6 +298,7 @@ diesel::table! {
         free_delivery_threshold_krw -> Nullable<BigInt>,
         min_order_krw -> Nullable<BigInt>,
         checkout_url -> Nullable<Text>,
+        closing_days -> Nullable<Text>,
     }
 }
 

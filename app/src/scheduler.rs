@@ -277,13 +277,15 @@ impl Scheduler {
         if missed > 0 {
             tracing::warn!(reservation = %reservation.id, missed, "occurrences missed while down; ran the latest once");
         }
-        let outcome =
-            match tokio::time::timeout(self.settings.run_timeout(), self.runner.run(&reservation))
-                .await
-            {
-                Ok(o) => o,
-                Err(_) => RunOutcome::new(ResultStatus::Failed, "the run took too long"),
-            };
+        let outcome = match tokio::time::timeout(
+            self.settings.run_timeout(),
+            self.runner.run(&reservation, run.scheduled_for),
+        )
+        .await
+        {
+            Ok(o) => o,
+            Err(_) => RunOutcome::new(ResultStatus::Failed, "the run took too long"),
+        };
         if let Err(e) = self
             .notifier
             .notify(reservation.user_id, &reservation, &run, &outcome)

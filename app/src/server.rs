@@ -166,7 +166,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             user_data.profile.clone(),
             user_data.orders.clone(),
         ));
-    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
+    let plans = ttokjang_domain::planner::service::PlanService::new(
         ttokjang_domain::planner::service::PlanPorts {
             catalog: stores.catalog.clone(),
             prices: gateway,
@@ -177,7 +177,17 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         },
         config.redirect_allowlist.clone(),
         Duration::seconds(config.plan_request_ttl_s),
-    ));
+    );
+    let plans = Arc::new(match &config.routing {
+        Some(osrm) => match crate::routing::Osrm::new(osrm.clone()) {
+            Ok(r) => plans.with_routing(Arc::new(r)),
+            Err(e) => {
+                tracing::error!(error = %e, "the OSRM client could not be built; using the estimate");
+                plans
+            }
+        },
+        None => plans,
+    });
     let runner = Arc::new(ttokjang_domain::planner::runner::PlanRunner::new(
         plans.clone(),
     ));

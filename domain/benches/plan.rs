@@ -93,6 +93,7 @@ fn offline(lines: usize, stores: usize, k: u8, seed: u64) -> OfflineInput {
                 location: GeoPoint::new(lat, lng).expect("valid"),
                 prices: priced(&mut rng, &base, carry),
                 preferred: false,
+                visiting: None,
             }
         })
         .collect();

@@ -20,6 +20,9 @@ pub use crate::notification::ports::*;
 pub use crate::order::ports::*;
 pub use crate::payment::ports::*;
 pub use crate::planner::ports::*;
+#[cfg(any(test, feature = "mocks"))]
+pub use crate::planner::routing::MockRouting;
+pub use crate::planner::routing::{RoadTable, Routing, RoutingError};
 pub use crate::preferences::ports::*;
 pub use crate::pricesync::ports::*;
 pub use crate::profile::ports::*;

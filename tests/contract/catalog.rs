@@ -4,8 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 use ttokjang_domain::catalog::search::ProductQuery;
 use ttokjang_domain::catalog::{
-    CatalogBatch, CatalogCounts, GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer,
-    OfflineFormat, OpeningHours, PriceKrw, Product, ProductId, Store, StoreId, Unit,
+    CatalogBatch, CatalogCounts, ClosingDays, GeoPoint, MallTerms, NewProduct, NewStore,
+    NewStoreSite, Offer, OfflineFormat, OpeningHours, PriceKrw, Product, ProductId, Store, StoreId,
+    Unit,
 };
 use ttokjang_domain::RepoError;
 
@@ -44,6 +45,24 @@ fn shop(id: &str, name: &str, north_m: f64) -> Store {
             location: GeoPoint::new(lat, GANGNAM.1).expect("point"),
             address: "서울 강남구 강남대로 396".into(),
             hours: OpeningHours::parse("10:00-23:00"),
+            closing: None,
+        },
+    })
+    .expect("store")
+}
+
+/// A large mart with these hours and closing days (`None`: unknown).
+fn mart(id: &str, hours: Option<&str>, closing: Option<&str>) -> Store {
+    Store::new(NewStore {
+        id: id.into(),
+        chain: "이마트".into(),
+        name: format!("이마트 {id}"),
+        site: NewStoreSite::Offline {
+            format: OfflineFormat::LargeMart,
+            location: gangnam(),
+            address: "서울 강남구 역삼로 310".into(),
+            hours: hours.and_then(OpeningHours::parse),
+            closing: closing.and_then(ClosingDays::parse),
         },
     })
     .expect("store")
@@ -199,6 +218,74 @@ pub async fn stores_near_are_filtered_by_radius_and_sorted(b: &Backend) {
         .expect("near");
     assert_eq!(second_page.len(), 1);
     assert_eq!(second_page[0].store.id().as_str(), "s-far");
+}
+
+/// Hours and closing days round-trip; an import that does not know them
+/// (참가격, most CSVs: `None`) keeps the stored ones; a large mart with no
+/// rule of its own closes on the statutory 2nd and 4th Sunday.
+pub async fn store_hours_and_closing_days_round_trip_and_survive_unknown_imports(b: &Backend) {
+    let batch = |stores: Vec<Store>| CatalogBatch {
+        stores,
+        products: Vec::new(),
+        offers: Vec::new(),
+    };
+    let own = mart("m-own", Some("10:00-24:00"), Some("2wed,4wed"));
+    let unknown = mart("m-unknown", None, None);
+    b.catalog
+        .upsert_catalog(&batch(vec![own.clone(), unknown.clone()]))
+        .await
+        .expect("upsert");
+    let read = |near: Vec<ttokjang_domain::catalog::NearbyStore>, id: &str| {
+        near.into_iter()
+            .find(|n| n.store.id().as_str() == id)
+            .map(|n| n.store)
+            .expect("stored")
+    };
+    let near = b
+        .catalog
+        .list_stores_near(gangnam(), 100.0, 0, 20)
+        .await
+        .expect("near");
+    let got = read(near.clone(), "m-own");
+    assert_eq!(got, own);
+    assert_eq!(
+        got.closing().map(ToString::to_string).as_deref(),
+        Some("2wed,4wed")
+    );
+    assert_eq!(
+        got.hours().map(|h| h.to_string()).as_deref(),
+        Some("10:00-00:00")
+    );
+    let got = read(near, "m-unknown");
+    assert_eq!(got, unknown);
+    assert_eq!(got.closing(), None);
+    assert_eq!(
+        got.visiting().closing.to_string(),
+        "2sun,4sun",
+        "statutory default"
+    );
+
+    // A later import without hours or rules keeps them; one with a rule
+    // replaces it.
+    b.catalog
+        .upsert_catalog(&batch(vec![
+            mart("m-own", None, None),
+            mart("m-unknown", Some("24h"), Some("none")),
+        ]))
+        .await
+        .expect("upsert");
+    let near = b
+        .catalog
+        .list_stores_near(gangnam(), 100.0, 0, 20)
+        .await
+        .expect("near");
+    assert_eq!(read(near.clone(), "m-own"), own);
+    let got = read(near, "m-unknown");
+    assert_eq!(
+        got.closing().map(ToString::to_string).as_deref(),
+        Some("none")
+    );
+    assert_eq!(got.visiting().closing.to_string(), "none");
 }
 
 pub async fn online_malls_keep_their_terms(b: &Backend) {

@@ -62,6 +62,7 @@ macro_rules! contract_tests {
                 catalog::stores_near_are_filtered_by_radius_and_sorted,
                 catalog::stores_near_match_a_brute_force_scan,
                 catalog::online_malls_keep_their_terms,
+                catalog::store_hours_and_closing_days_round_trip_and_survive_unknown_imports,
                 catalog::reupsert_is_idempotent_and_updates_in_place,
                 catalog::invalid_row_in_a_batch_writes_nothing,
                 catalog::offers_for_returns_the_latest_per_store_and_product,

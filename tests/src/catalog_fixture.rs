@@ -32,6 +32,7 @@ fn mart(id: &str, chain: &str, name: &str, lat: f64, lng: f64) -> Store {
             location: GeoPoint::new(lat, lng).expect("point"),
             address: "서울 강남구".into(),
             hours: None,
+            closing: None,
         },
     })
     .expect("valid store")

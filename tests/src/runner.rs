@@ -51,7 +51,11 @@ impl ScriptedRunner {
 
 #[async_trait]
 impl ReservationRunner for ScriptedRunner {
-    async fn run(&self, reservation: &Reservation) -> RunOutcome {
+    async fn run(
+        &self,
+        reservation: &Reservation,
+        _scheduled_for: chrono::DateTime<chrono::Utc>,
+    ) -> RunOutcome {
         *self
             .calls
             .lock()

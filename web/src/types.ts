@@ -83,6 +83,30 @@ export interface ResponseMeta {
   origin?: Location | null;
   /** offline: how the shopper travels */
   travel_mode?: TravelMode | null;
+  /** offline: when the shopper leaves (UTC) */
+  departure_at?: Timestamp | null;
+  /** offline: where the minutes come from (a road routing service or the estimate) */
+  routing?: RoutingInfo | null;
+  /** offline: stores in reach left out because they are closed on arrival (at most 20) */
+  skipped_stores?: SkippedStore[];
+  skipped_stores_total?: number;
+}
+
+export interface RoutingInfo {
+  source: 'osrm' | 'estimate' | (string & {});
+  /** set when a routing service is configured but the estimate was used */
+  fallback_reason?: 'timeout' | 'error' | 'malformed' | (string & {}) | null;
+  detour_factor?: number | null;
+  routed_stores?: number;
+  complete?: boolean;
+}
+
+export interface SkippedStore {
+  store: Store;
+  reason: 'outside_hours' | 'closing_day' | (string & {});
+  arrive_at: Timestamp;
+  opening_hours?: string | null;
+  closing_days?: string | null;
 }
 
 export interface Page<T> {
@@ -226,6 +250,14 @@ export interface Stop {
   minutes?: number;
   /** opening hours today, e.g. "10:00–23:00" (when the server sends it) */
   opening_hours_today?: string | null;
+  /** offline: when the shopper arrives (UTC) */
+  arrive_at?: Timestamp | null;
+  /** offline: `24h` or `HH:MM-HH:MM` (Korean time); absent = unknown, assumed open */
+  opening_hours?: string | null;
+  /** offline: `none` or rules like `2sun,4sun` */
+  closing_days?: string | null;
+  /** offline: the store closes before the shopper gets there along this route */
+  closed_on_arrival?: 'outside_hours' | 'closing_day' | (string & {}) | null;
 }
 
 /** Why a plan: its comparison with the best one-store plan (from the engine). */

@@ -365,6 +365,12 @@ pub struct StoreDto {
     pub address: Option<String>,
     /// `"24h"` or `"HH:MM-HH:MM"`, local time (Asia/Seoul); `null` when unknown.
     pub opening_hours: Option<String>,
+    /// Shops only: the closing days that apply (`none`, or rules such as
+    /// `2sun,4sun` = the 2nd and 4th Sunday, `2wed,4wed`, `mon` = every
+    /// Monday); a large mart whose own rule is unknown gets the statutory
+    /// `2sun,4sun`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closing_days: Option<String>,
     /// Malls only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_fee_krw: Option<i64>,
@@ -395,6 +401,7 @@ impl StoreDto {
             distance_m: distance_m.map(|d| d.round() as i64),
             address: s.address().map(str::to_owned),
             opening_hours: s.hours().map(|h| h.to_string()),
+            closing_days: s.location().map(|_| s.visiting().closing.to_string()),
             delivery_fee_krw: s.mall().map(|m| m.delivery_fee_krw()),
             free_delivery_threshold_krw: s.mall().map(|m| m.free_delivery_threshold_krw()),
             min_order_krw: s.mall().map(|m| m.min_order_krw()),

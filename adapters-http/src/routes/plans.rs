@@ -67,6 +67,12 @@ pub struct GenerateBody {
     #[serde(default)]
     #[schema(minimum = 100, maximum = 30000)]
     max_distance_m: Option<i64>,
+    /// Offline: when the shopper leaves (RFC 3339; default now). Stores
+    /// closed when the shopper could first get there are skipped
+    /// (`meta.skipped_stores`). From 24 hours ago to 366 days ahead.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    departure_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Legacy route only (and required there): `offline` or `online`.
     #[serde(default)]
     #[schema(pattern = "^(offline|online)$")]
@@ -211,6 +217,7 @@ impl GenerateBody {
             location: self.location.map(|l| (l.lat, l.lng)),
             max_stores: self.max_stores.map(i64::from),
             max_distance_m: self.max_distance_m,
+            departure_at: self.departure_at,
         }
     }
 }

@@ -14,6 +14,14 @@ use crate::error::Failure;
 use crate::rows::{OfferRow, ProductRow, StoreRow};
 use crate::schema::{offers, products, stores};
 
+diesel::define_sql_function! {
+    /// SQL `COALESCE` of two nullable texts (the same on both databases).
+    fn coalesce(
+        x: diesel::sql_types::Nullable<diesel::sql_types::Text>,
+        y: diesel::sql_types::Nullable<diesel::sql_types::Text>
+    ) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
 fn count(n: i64) -> Result<u64, Failure> {
     u64::try_from(n).map_err(|_| Failure::Repo(RepoError::Corrupt("negative count".into())))
 }
@@ -68,7 +76,13 @@ fn write_catalog(
                 stores::lat.eq(excluded(stores::lat)),
                 stores::lng.eq(excluded(stores::lng)),
                 stores::address.eq(excluded(stores::address)),
-                stores::hours.eq(excluded(stores::hours)),
+                // An import that does not know the hours or closing days
+                // (참가격, most CSVs) keeps the ones already stored.
+                stores::hours.eq(coalesce(excluded(stores::hours), stores::hours)),
+                stores::closing_days.eq(coalesce(
+                    excluded(stores::closing_days),
+                    stores::closing_days,
+                )),
                 stores::delivery_fee_krw.eq(excluded(stores::delivery_fee_krw)),
                 stores::free_delivery_threshold_krw
                     .eq(excluded(stores::free_delivery_threshold_krw)),

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ttokjang_domain::catalog::{
-    GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat, OpeningHours,
-    PriceKrw, Product, ProductId, Store, StoreId, StoreKind, Unit,
+    ClosingDays, GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat,
+    OpeningHours, PriceKrw, Product, ProductId, Store, StoreId, StoreKind, Unit,
 };
 use ttokjang_domain::session::{RevokeReason, Session, SessionId};
 use ttokjang_domain::user::{
@@ -178,6 +178,7 @@ pub(crate) struct StoreRow {
     pub lng: Option<f64>,
     pub address: Option<String>,
     pub hours: Option<String>,
+    pub closing_days: Option<String>,
     pub delivery_fee_krw: Option<i64>,
     pub free_delivery_threshold_krw: Option<i64>,
     pub min_order_krw: Option<i64>,
@@ -197,6 +198,7 @@ impl StoreRow {
             lng: s.location().map(GeoPoint::lng),
             address: s.address().map(str::to_owned),
             hours: s.hours().map(|h| h.to_string()),
+            closing_days: s.closing().map(ToString::to_string),
             delivery_fee_krw: mall.map(MallTerms::delivery_fee_krw),
             free_delivery_threshold_krw: mall.and_then(MallTerms::free_delivery_threshold_krw),
             min_order_krw: mall.map(MallTerms::min_order_krw),
@@ -220,6 +222,11 @@ impl StoreRow {
                     .hours
                     .as_deref()
                     .map(|h| OpeningHours::parse(h).ok_or_else(|| corrupt("stores.hours")))
+                    .transpose()?,
+                closing: self
+                    .closing_days
+                    .as_deref()
+                    .map(|c| ClosingDays::parse(c).ok_or_else(|| corrupt("stores.closing_days")))
                     .transpose()?,
             },
             StoreKind::Online => NewStoreSite::Online(

@@ -95,6 +95,9 @@ pub struct Config {
     pub price_feeds: SyncSettings,
     /// The shopping search for online prices; `None`: the catalog's (sample) offers.
     pub shopping: Option<prices::ShoppingSettings>,
+    /// The OSRM table service for travel times (`ROUTING_OSRM_URL`); `None`:
+    /// the built-in estimate.
+    pub routing: Option<crate::routing::OsrmConfig>,
 }
 
 impl Config {
@@ -194,6 +197,7 @@ impl Config {
             llm: llm::llm(&env)?,
             price_feeds: prices::feeds(&env)?,
             shopping: prices::shopping(&env)?,
+            routing: prices::routing(&env)?,
         })
     }
 }

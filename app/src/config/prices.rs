@@ -156,6 +156,49 @@ pub(crate) fn shopping(env: &Env<'_>) -> Result<Option<ShoppingSettings>, Config
     Ok(Some(ShoppingSettings { search, malls }))
 }
 
+/// The OSRM table service (docs/RUNBOOK.md): on when `ROUTING_OSRM_URL` is
+/// set; `ROUTING_TIMEOUT_MS` (default 1 500, 100–10 000),
+/// `ROUTING_MAX_POINTS` (default 100, 2–400: the server's
+/// `--max-table-size`), `ROUTING_OSRM_PROFILES` (default
+/// `walk=foot,car=driving`; a mode without a profile uses the estimate).
+pub(crate) fn routing(env: &Env<'_>) -> Result<Option<crate::routing::OsrmConfig>, ConfigError> {
+    if env
+        .get("ROUTING_OSRM_URL")
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        return Ok(None);
+    }
+    let base = http_url(env, "ROUTING_OSRM_URL", "")?;
+    let mut c = crate::routing::OsrmConfig::new(base.trim());
+    c.timeout = Duration::from_millis(env.int("ROUTING_TIMEOUT_MS", 1_500, 100, 10_000)?);
+    c.max_points = env.int("ROUTING_MAX_POINTS", 100, 2, 400)?;
+    if let Some(raw) = env.get("ROUTING_OSRM_PROFILES") {
+        let mut profiles = Vec::new();
+        for item in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let parsed = item.split_once('=').and_then(|(m, p)| {
+                let p = p.trim();
+                let ok = !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                Some((
+                    ttokjang_domain::preferences::TravelMode::parse(m.trim())?,
+                    p,
+                ))
+                .filter(|_| ok)
+            });
+            let (mode, profile) = parsed.ok_or_else(|| {
+                err(
+                    "ROUTING_OSRM_PROFILES",
+                    format!("{item:?} is not mode=profile"),
+                )
+            })?;
+            profiles.push((mode, profile.to_owned()));
+        }
+        c.profiles = profiles;
+    }
+    Ok(Some(c))
+}
+
 /// Parses `SHOPPING_MALL_NAMES`: `mall-id=name|name;other=name`.
 pub fn parse_mall_names(
     raw: &str,

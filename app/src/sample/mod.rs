@@ -150,6 +150,7 @@ fn shop(row: &stores::ShopRow) -> Result<Store, InvalidValue> {
             location: GeoPoint::new(lat, lng)?,
             address: address.to_owned(),
             hours: OpeningHours::parse(hours),
+            closing: Some(stores::closing_days(chain, format, address)),
         },
     })
 }

@@ -2,10 +2,26 @@
 //! about 3 km, and the online malls. Names follow real chains; coordinates,
 //! addresses and hours are approximate sample values, not a directory.
 
+use ttokjang_domain::catalog::ClosingDays;
 use ttokjang_domain::catalog::OfflineFormat::{
     self, Convenience as CVS, Department as DP, LargeMart as LM, Supermarket as SM,
     TraditionalMarket as TM,
 };
+
+/// The sample closing days (docs/CATALOG.md): large marts and the chains'
+/// supermarkets (SSM, 준대규모점포) close on the 2nd and 4th Sunday, except in
+/// 서초구, which moved them to the 2nd and 4th Wednesday (2023); 하나로마트
+/// (mostly farm produce, exempt), department stores and convenience stores
+/// have none.
+pub fn closing_days(chain: &str, format: OfflineFormat, address: &str) -> ClosingDays {
+    let regulated = matches!(format, LM) || (matches!(format, SM) && chain != "하나로마트");
+    let rule = match (regulated, address.contains("서초구")) {
+        (false, _) => "none",
+        (true, true) => "2wed,4wed",
+        (true, false) => "2sun,4sun",
+    };
+    ClosingDays::parse(rule).unwrap_or_default()
+}
 
 /// id, chain, name, format, lat, lng, address, hours.
 pub type ShopRow = (

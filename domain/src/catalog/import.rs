@@ -229,6 +229,7 @@ fn parse_row(row: &Row<'_>) -> Result<Parsed, Vec<String>> {
                 location,
                 address: row.get("address").to_owned(),
                 hours: None,
+                closing: None,
             },
         })
         .map_err(|e| note(format!("store {e}")))

@@ -6,6 +6,7 @@
 //! `NewOffer`) carry raw inputs from imports, sample data and database rows.
 
 mod geo;
+pub mod hours;
 pub mod identity;
 pub mod import;
 #[cfg(any(test, feature = "mocks"))]
@@ -27,6 +28,7 @@ use chrono::{DateTime, Utc};
 use crate::user::InvalidValue;
 
 pub use geo::GeoPoint;
+pub use hours::{ClosedReason, ClosingDays, Visiting};
 pub use product::{NewProduct, Product, Unit};
 pub use store::{
     MallTerms, NewStore, NewStoreSite, OfflineFormat, OpeningHours, Store, StoreKind, StoreSite,

@@ -7,6 +7,7 @@ use chrono::NaiveTime;
 
 use crate::user::InvalidValue;
 
+use super::hours::{ClosingDays, Visiting};
 use super::label;
 use super::{GeoPoint, StoreId};
 
@@ -80,15 +81,16 @@ pub enum OpeningHours {
 }
 
 impl OpeningHours {
-    /// `"24h"` or `"HH:MM-HH:MM"`.
+    /// `"24h"` or `"HH:MM-HH:MM"` (`24:00` is midnight: `10:00-24:00`
+    /// closes at midnight and reads back as `10:00-00:00`).
     pub fn parse(raw: &str) -> Option<Self> {
         let s = raw.trim();
         if s.eq_ignore_ascii_case("24h") {
             return Some(OpeningHours::Always);
         }
         let (a, b) = s.split_once('-')?;
-        let opens = NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?;
-        let closes = NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?;
+        let opens = super::hours::parse_clock(a)?;
+        let closes = super::hours::parse_clock(b)?;
         (opens != closes).then_some(OpeningHours::Daily { opens, closes })
     }
 }
@@ -194,6 +196,8 @@ pub enum StoreSite {
         location: GeoPoint,
         address: String,
         hours: Option<OpeningHours>,
+        /// `None`: unknown (see [`Store::visiting`]).
+        closing: Option<ClosingDays>,
     },
     Online(MallTerms),
 }
@@ -222,6 +226,8 @@ pub enum NewStoreSite {
         location: GeoPoint,
         address: String,
         hours: Option<OpeningHours>,
+        /// `None`: unknown; large marts then close on the statutory default.
+        closing: Option<ClosingDays>,
     },
     Online(MallTerms),
 }
@@ -234,11 +240,13 @@ impl Store {
                 location,
                 address,
                 hours,
+                closing,
             } => StoreSite::Offline {
                 format,
                 location,
                 address: label("address", &address, 200)?,
                 hours,
+                closing,
             },
             NewStoreSite::Online(terms) => StoreSite::Online(terms),
         };
@@ -292,6 +300,33 @@ impl Store {
         match &self.site {
             StoreSite::Offline { hours, .. } => *hours,
             StoreSite::Online(_) => None,
+        }
+    }
+    /// The store's own closing days as stored (`None`: unknown).
+    pub fn closing(&self) -> Option<&ClosingDays> {
+        match &self.site {
+            StoreSite::Offline { closing, .. } => closing.as_ref(),
+            StoreSite::Online(_) => None,
+        }
+    }
+    /// When the store can be visited: its hours (unknown = open) and its
+    /// closing days — its own rule, else for a large mart the statutory
+    /// 2nd and 4th Sunday, else none.
+    pub fn visiting(&self) -> Visiting {
+        let closing = match (self.closing(), &self.site) {
+            (Some(c), _) => c.clone(),
+            (
+                None,
+                StoreSite::Offline {
+                    format: OfflineFormat::LargeMart,
+                    ..
+                },
+            ) => ClosingDays::second_and_fourth_sunday(),
+            (None, _) => ClosingDays::none(),
+        };
+        Visiting {
+            hours: self.hours(),
+            closing,
         }
     }
     pub fn mall(&self) -> Option<&MallTerms> {

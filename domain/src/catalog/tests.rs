@@ -79,6 +79,7 @@ fn shop(id: &str, lat: f64, lng: f64) -> Store {
             location: GeoPoint::new(lat, lng).expect("point"),
             address: "서울".into(),
             hours: Some(OpeningHours::Always),
+            closing: None,
         },
     })
     .expect("store")

@@ -76,12 +76,24 @@ pub(crate) struct PreparedPoint {
 
 impl PreparedPoint {
     pub(crate) fn distance_m(self, other: PreparedPoint) -> i64 {
+        // At most half the Earth's circumference (~2·10⁷ m): the cast is exact.
+        (EARTH_RADIUS_M * self.angle(other)).round() as i64
+    }
+
+    /// The distance × `permille` / 1 000, rounded once to whole metres
+    /// (1 000 ‰ gives exactly [`Self::distance_m`]).
+    pub(crate) fn scaled_distance_m(self, other: PreparedPoint, permille: i64) -> i64 {
+        #[allow(clippy::cast_precision_loss)]
+        let f = permille as f64 / 1000.0;
+        (EARTH_RADIUS_M * self.angle(other) * f).round() as i64
+    }
+
+    /// The central angle, radians.
+    fn angle(self, other: PreparedPoint) -> f64 {
         let dp = other.lat_rad - self.lat_rad;
         let dl = (other.lng - self.lng).to_radians();
         let h = (dp / 2.0).sin().powi(2) + self.cos_lat * other.cos_lat * (dl / 2.0).sin().powi(2);
-        let c = 2.0 * h.sqrt().min(1.0).asin();
-        // At most half the Earth's circumference (~2·10⁷ m): the cast is exact.
-        (EARTH_RADIUS_M * c).round() as i64
+        2.0 * h.sqrt().min(1.0).asin()
     }
 }
 

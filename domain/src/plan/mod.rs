@@ -21,15 +21,18 @@ mod model;
 pub mod offline;
 pub mod online;
 mod prep;
+pub mod travel;
 
 #[cfg(test)]
 mod tests;
 
 pub use geo::{travel_cost_krw, GeoPoint};
 pub use model::{
-    defaults, limits, Assignment, BasketLine, FrontierPoint, LineId, MallCandidate, Missing,
-    MissingReason, OfflineInput, OfflineOutcome, OnlineInput, Optimality, Plan, PlanError,
-    PlanLabel, ProductKey, Stop, StoreCandidate, StoreId, TimeValue, UnitPrice,
+    defaults, limits, Assignment, BasketLine, ClosedReasonKey, FrontierPoint, LineId,
+    MallCandidate, Missing, MissingReason, OfflineInput, OfflineOutcome, OnlineInput, Optimality,
+    Plan, PlanError, PlanLabel, ProductKey, SkippedStore, Stop, StoreCandidate, StoreId, TimeValue,
+    UnitPrice,
 };
 pub use offline::{plan_offline, plan_offline_outcome};
 pub use online::plan_online;
+pub use travel::{RouteTable, Travel};

@@ -9,7 +9,11 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use chrono::{DateTime, Utc};
+
 use super::geo::GeoPoint;
+use super::travel::Travel;
+use crate::catalog::{ClosedReason, Visiting};
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -149,6 +153,9 @@ pub struct StoreCandidate {
     pub prices: HashMap<ProductKey, UnitPrice>,
     /// Of a chain the shopper prefers: wins ties (see [`super::offline`]).
     pub preferred: bool,
+    /// When the store can be visited; `None`: unknown, read as always open.
+    /// Only looked at when the request has a [`OfflineInput::departure`].
+    pub visiting: Option<Visiting>,
 }
 
 /// An offline planning request.
@@ -178,6 +185,14 @@ pub struct OfflineInput {
     /// The value of the shopper's time: when set, the answer also has a
     /// `best_value` plan (when it differs from `cheapest`). Default `None`.
     pub time_value: Option<TimeValue>,
+    /// How legs are measured: the straight-line estimate or a routing
+    /// table ([`super::travel`]). Default: the straight line at 4 km/h.
+    pub travel: Travel,
+    /// When the shopper leaves. When set, a store closed at its earliest
+    /// arrival (this + the direct leg's seconds) is no candidate
+    /// ([`OfflineOutcome::skipped`]); stops get arrival times. `None`: hours
+    /// are not looked at.
+    pub departure: Option<DateTime<Utc>>,
 }
 
 /// What the shopper's time is worth, for [`PlanLabel::BestValue`]: a plan's
@@ -223,6 +238,8 @@ impl OfflineInput {
             round_trip: true,
             max_subsets: limits::MAX_OFFLINE_SUBSETS,
             time_value: None,
+            travel: Travel::default(),
+            departure: None,
         }
     }
 }
@@ -300,6 +317,54 @@ pub struct Stop {
     /// Offline: metres from the previous point of the route (the origin for the
     /// first stop). Online: 0.
     pub leg_distance_m: i64,
+    /// Offline: seconds of that leg ([`OfflineInput::travel`]). Online: 0.
+    #[serde(default)]
+    pub leg_seconds: i64,
+    /// Offline with a departure: when the shopper arrives (departure + the
+    /// legs so far + `minutes_per_stop` at each earlier stop).
+    #[serde(default)]
+    pub arrive_at: Option<DateTime<Utc>>,
+    /// Offline with a departure: the store is open at the earliest arrival
+    /// (or it would not be a candidate) but closed at `arrive_at`, reached
+    /// later along this route. The plan is kept and the stop flagged.
+    #[serde(default)]
+    pub closed_on_arrival: Option<ClosedReasonKey>,
+}
+
+/// [`ClosedReason`] as the engine's answers carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedReasonKey {
+    OutsideHours,
+    ClosingDay,
+}
+
+impl From<ClosedReason> for ClosedReasonKey {
+    fn from(r: ClosedReason) -> Self {
+        match r {
+            ClosedReason::OutsideHours => Self::OutsideHours,
+            ClosedReason::ClosingDay => Self::ClosingDay,
+        }
+    }
+}
+
+impl ClosedReasonKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OutsideHours => "outside_hours",
+            Self::ClosingDay => "closing_day",
+        }
+    }
+}
+
+/// A store in reach left out because it is closed when the shopper could
+/// first get there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedStore {
+    pub store_id: StoreId,
+    pub reason: ClosedReasonKey,
+    /// The earliest arrival: departure + the direct leg.
+    pub arrive_at: DateTime<Utc>,
 }
 
 /// Why a basket line is not in a plan.
@@ -312,6 +377,9 @@ pub enum MissingReason {
     OutOfStock,
     /// Offline: in stock only at stores beyond `max_distance_m`.
     OutOfRange,
+    /// Offline: in stock in reach only at stores closed at the shopper's
+    /// arrival.
+    StoreClosed,
     /// Available at some candidate, but no plan within the limits (stop count,
     /// route length, minimum orders) can include it together with more lines.
     NotCoveredByPlan,
@@ -346,6 +414,9 @@ pub struct Plan {
     pub total_krw: i64,
     /// Offline: route length in metres (including the way home on a round trip).
     pub distance_m: i64,
+    /// Offline: the route's seconds (the legs', the way home included).
+    #[serde(default)]
+    pub travel_seconds: i64,
     /// In basket-line id order.
     pub missing: Vec<Missing>,
 }
@@ -410,6 +481,9 @@ pub struct OfflineOutcome {
     /// The best plan with a single stop (the `cheapest` objective with
     /// k = 1), to compare every plan with.
     pub single_store: Option<Plan>,
+    /// Stores in reach left out because they are closed at the earliest
+    /// arrival (by store id).
+    pub skipped: Vec<SkippedStore>,
 }
 
 /// The best plan with at most `stops` stops.

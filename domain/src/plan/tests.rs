@@ -44,6 +44,7 @@ pub(super) fn store(id: &str, at: GeoPoint, rows: &[(&str, i64, bool)]) -> Store
         location: at,
         prices: prices(rows),
         preferred: false,
+        visiting: None,
     }
 }
 
@@ -159,6 +160,10 @@ pub(super) fn check_offline_plan(input: &OfflineInput, plan: &Plan) {
                 assert!(input.stores.iter().any(|s| in_range(s) && has(s)));
                 assert!(plan.stops.iter().all(|st| !has(find(&st.store_id))));
             }
+            MissingReason::StoreClosed => {
+                assert!(input.departure.is_some());
+                assert!(input.stores.iter().any(|s| in_range(s) && has(s)));
+            }
             MissingReason::OutOfRange => {
                 assert!(!input.stores.iter().any(|s| in_range(s) && has(s)));
                 assert!(input.stores.iter().any(has));
@@ -239,6 +244,7 @@ pub(super) fn check_online_plan(input: &OnlineInput, plan: &Plan) {
         let has = |m: &MallCandidate| m.prices.get(&l.product).is_some_and(|p| p.in_stock);
         match miss.reason {
             MissingReason::NotCoveredByPlan => assert!(input.malls.iter().any(has)),
+            MissingReason::StoreClosed => unreachable!("online plans have no hours"),
             MissingReason::OutOfStock => {
                 assert!(!input.malls.iter().any(has));
                 assert!(input

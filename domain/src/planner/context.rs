@@ -112,6 +112,7 @@ impl PlanContext for StoredPlanContext {
                 max_stores: prefs.max_stores,
                 max_distance_m: i64::from(prefs.max_distance_m),
                 max_route_m: Some(max_route_m),
+                departure_at: None,
                 travel_cost_krw_per_km: i64::from(prefs.travel_cost_krw_per_km),
                 excluded_chains: prefs
                     .excluded_chains

@@ -37,7 +37,13 @@ pub struct PlanOverrides {
     pub max_stores: Option<i64>,
     /// Search radius in metres (`Preferences::MAX_DISTANCE_M_RANGE`).
     pub max_distance_m: Option<i64>,
+    /// When the shopper leaves (offline: stores closed on arrival are
+    /// skipped). `None`: now. At most [`MAX_DEPARTURE_AHEAD_DAYS`] ahead.
+    pub departure_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// How far ahead a departure may be.
+pub const MAX_DEPARTURE_AHEAD_DAYS: i64 = 366;
 
 /// An override refused: `field` names the request's field (e.g.
 /// `basket[2].name`, `max_stores`).
@@ -107,6 +113,9 @@ impl PlanOverrides {
             settings.max_distance_m =
                 in_range("max_distance_m", d, Preferences::MAX_DISTANCE_M_RANGE)?;
         }
+        if self.departure_at.is_some() {
+            settings.departure_at = self.departure_at;
+        }
         Ok(PlanDefaults { lines, settings })
     }
 }
@@ -126,6 +135,17 @@ impl PlanService {
             .defaults(user, overrides.items.is_none())
             .await
             .map_err(PlanningError::Defaults)?;
+        if let Some(t) = overrides.departure_at {
+            // From a day ago (a late reservation run) to a year ahead.
+            let now = self.clock.now();
+            let ahead = chrono::Duration::days(MAX_DEPARTURE_AHEAD_DAYS);
+            if t < now - chrono::Duration::days(1) || t > now + ahead {
+                return Err(refused(
+                    "departure_at",
+                    format!("must be from 24 hours ago to {MAX_DEPARTURE_AHEAD_DAYS} days ahead"),
+                ));
+            }
+        }
         let PlanDefaults { lines, settings } = overrides.apply(defaults)?;
         self.generate(user, mode, &lines, &settings).await
     }

@@ -36,6 +36,7 @@ fn user() -> UserId {
 
 fn stored_settings() -> PlanSettings {
     PlanSettings {
+        departure_at: None,
         origin: GeoPoint::new(37.4985, 127.0292).expect("point"),
         max_stores: 3,
         max_distance_m: 3_000,
@@ -201,6 +202,7 @@ async fn overrides_replace_the_stored_basket_location_and_radius() {
         location: Some((35.1, 129.04)),
         max_stores: Some(2),
         max_distance_m: Some(5_000),
+        departure_at: None,
     };
     let err = svc
         .generate_for(user(), PlanMode::Offline, overrides)

@@ -11,6 +11,7 @@ pub mod listing;
 pub mod ports;
 pub mod prices;
 mod render;
+pub mod routing;
 pub mod runner;
 mod select;
 pub mod service;

@@ -9,7 +9,6 @@ use super::view::{
 };
 use crate::catalog::{Product, Store};
 use crate::plan;
-use crate::preferences::TravelMode;
 
 pub(super) fn missing_view(m: &plan::Missing, line_names: &HashMap<&str, &str>) -> MissingView {
     let reason = serde_json::to_value(m.reason)
@@ -34,18 +33,7 @@ pub(super) fn store_view(
     fallback_name: &str,
 ) -> StoreView {
     match stores.get(id) {
-        Some(s) => StoreView {
-            id: id.to_owned(),
-            name: s.name().to_owned(),
-            chain: s.chain().to_owned(),
-            kind: s.kind().as_str().to_owned(),
-            location: s.location().map(|p| LatLng {
-                lat: p.lat(),
-                lng: p.lng(),
-            }),
-            address: s.address().map(str::to_owned),
-            checkout_url: s.mall().map(|m| m.checkout_url().to_owned()),
-        },
+        Some(s) => store_view_of(s),
         None => StoreView {
             id: id.to_owned(),
             name: fallback_name.to_owned(),
@@ -55,6 +43,21 @@ pub(super) fn store_view(
             address: None,
             checkout_url: None,
         },
+    }
+}
+
+pub(super) fn store_view_of(s: &Store) -> StoreView {
+    StoreView {
+        id: s.id().as_str().to_owned(),
+        name: s.name().to_owned(),
+        chain: s.chain().to_owned(),
+        kind: s.kind().as_str().to_owned(),
+        location: s.location().map(|p| LatLng {
+            lat: p.lat(),
+            lng: p.lng(),
+        }),
+        address: s.address().map(str::to_owned),
+        checkout_url: s.mall().map(|m| m.checkout_url().to_owned()),
     }
 }
 
@@ -93,6 +96,10 @@ pub(super) fn plan_view(
             delivery_krw: s.delivery_krw,
             leg_distance_m: s.leg_distance_m,
             minutes: 0,
+            arrive_at: s.arrive_at,
+            opening_hours: None,
+            closing_days: None,
+            closed_on_arrival: s.closed_on_arrival.map(|r| r.as_str().to_owned()),
         })
         .collect();
     let mut missing_items: Vec<MissingView> = unknown.to_vec();
@@ -119,22 +126,25 @@ pub(super) struct ReasonBasis {
     pub(super) single_store: Option<plan::Plan>,
 }
 
-/// Estimated minutes for `distance_m` at the travel mode's door-to-door
-/// speed, rounded up.
-pub(super) fn minutes(distance_m: i64, mode: TravelMode) -> i64 {
-    let per_hour = i64::from(mode.speed_km_per_h()).max(1) * 1000;
-    (distance_m.max(0) * 60 + per_hour - 1) / per_hour
+/// Seconds as whole minutes, rounded up.
+pub(super) fn minutes(seconds: i64) -> i64 {
+    (seconds.max(0) + 59) / 60
 }
 
-/// Minutes per leg and for the whole route (the way home included).
-pub(super) fn add_minutes(view: &mut PlanView, mode: TravelMode) {
-    for stop in &mut view.stops {
-        stop.minutes = u32::try_from(minutes(stop.leg_distance_m, mode)).unwrap_or(u32::MAX);
+/// Minutes per leg and for the whole route (the way home included), from
+/// the engine's legs; each stop's hours and closing days.
+pub(super) fn add_minutes(view: &mut PlanView, plan: &plan::Plan, stores: &HashMap<String, Store>) {
+    for (stop, leg) in view.stops.iter_mut().zip(&plan.stops) {
+        stop.minutes = u32::try_from(minutes(leg.leg_seconds)).unwrap_or(u32::MAX);
+        if let Some(s) = stores.get(&leg.store_id.0) {
+            stop.opening_hours = s.hours().map(|h| h.to_string());
+            stop.closing_days = Some(s.visiting().closing.to_string());
+        }
     }
-    view.travel_minutes = u32::try_from(minutes(view.distance_m, mode)).unwrap_or(u32::MAX);
+    view.travel_minutes = u32::try_from(minutes(plan.travel_seconds)).unwrap_or(u32::MAX);
 }
 
-pub(super) fn reasons(view: &PlanView, basis: &ReasonBasis, mode: TravelMode) -> ReasonsView {
+pub(super) fn reasons(view: &PlanView, basis: &ReasonBasis) -> ReasonsView {
     let vs_single_store = basis.single_store.as_ref().and_then(|single| {
         let stop = single.stops.first()?;
         Some(VsSingleStoreView {
@@ -143,7 +153,7 @@ pub(super) fn reasons(view: &PlanView, basis: &ReasonBasis, mode: TravelMode) ->
             total_krw: single.total_krw,
             saved_krw: single.total_krw - view.total_krw,
             extra_distance_m: view.distance_m - single.distance_m,
-            extra_minutes: i64::from(view.travel_minutes) - minutes(single.distance_m, mode),
+            extra_minutes: i64::from(view.travel_minutes) - minutes(single.travel_seconds),
             missing_items: single.missing.len(),
         })
     });

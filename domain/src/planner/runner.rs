@@ -55,7 +55,11 @@ pub(crate) fn thousands(n: i64) -> String {
 
 #[async_trait]
 impl ReservationRunner for PlanRunner {
-    async fn run(&self, reservation: &Reservation) -> RunOutcome {
+    async fn run(
+        &self,
+        reservation: &Reservation,
+        scheduled_for: chrono::DateTime<chrono::Utc>,
+    ) -> RunOutcome {
         let user = reservation.user_id;
         let own = reservation.planned_items.as_deref();
         // What the run plans, as the shopper's messages name it.
@@ -65,8 +69,11 @@ impl ReservationRunner for PlanRunner {
             "장바구니"
         };
         // A reservation with its own list does not read the live basket.
+        // The trip leaves at the scheduled time (a late or retried run
+        // cannot leave in the past: then now).
         let overrides = PlanOverrides {
             items: own.map(planned_lines),
+            departure_at: Some(scheduled_for.max(self.plans.now())),
             ..PlanOverrides::default()
         };
         let where_ = match reservation.mode {

@@ -13,6 +13,7 @@ use thiserror::Error;
 use super::context::PlanContext;
 use super::prices::{PriceGateway, SourceStatus};
 use super::render::{add_minutes, missing_view, plan_view, reasons};
+use super::routing::Routing;
 use super::view::{LatLng, MetaView, MissingView, PlanAnswer, PlanView};
 use super::{PlanMode, StoredPlanRequest};
 use crate::catalog::ports::CatalogRepository;
@@ -55,6 +56,9 @@ pub struct PlanSettings {
     /// `best_value` plan's objective.
     pub value_of_time_krw_per_hour: i64,
     pub minutes_per_stop: i64,
+    /// When the shopper leaves (offline: stores closed on arrival are
+    /// skipped); `None`: now.
+    pub departure_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Every store within the shopper's radius is a candidate (no cut to the
@@ -153,6 +157,9 @@ pub struct PlanService {
     pub(super) random: Arc<dyn RandomSource>,
     pub(super) allowlist: RedirectAllowlist,
     pub(super) lifetime: Duration,
+    /// A road routing service; `None`: the built-in estimate
+    /// ([`super::routing`]).
+    pub(super) routing: Option<Arc<dyn Routing>>,
 }
 
 impl PlanService {
@@ -174,7 +181,21 @@ impl PlanService {
             random,
             allowlist,
             lifetime,
+            routing: None,
         }
+    }
+
+    /// Offline legs from this routing service (with the estimate as its
+    /// fallback) instead of the estimate alone.
+    #[must_use]
+    pub fn with_routing(mut self, routing: Arc<dyn Routing>) -> Self {
+        self.routing = Some(routing);
+        self
+    }
+
+    /// The service clock's time.
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
     }
 
     pub fn allowlist(&self) -> &RedirectAllowlist {
@@ -214,8 +235,12 @@ impl PlanService {
                     .map(|p| plan::BasketLine::new(l.id.as_str(), p.id().as_str(), l.quantity))
             })
             .collect();
-        let (plans, stores, sources, optimality, basis) = match mode {
-            PlanMode::Offline => self.offline(&engine_lines, &product_ids, settings).await?,
+        let departure = settings.departure_at.unwrap_or(now);
+        let (plans, stores, sources, optimality, basis, trip) = match mode {
+            PlanMode::Offline => {
+                self.offline(&engine_lines, &product_ids, settings, departure)
+                    .await?
+            }
             PlanMode::Online => self.online(&engine_lines, &product_ids, settings).await?,
         };
         let unknown: Vec<MissingView> = lines
@@ -280,10 +305,8 @@ impl PlanService {
             .map(|(i, p)| {
                 let mut view = plan_view(i, p, &stores, &names, &line_names, &unknown);
                 if mode == PlanMode::Offline {
-                    add_minutes(&mut view, settings.travel_mode);
-                    view.reasons = basis
-                        .as_ref()
-                        .map(|b| reasons(&view, b, settings.travel_mode));
+                    add_minutes(&mut view, p, &stores);
+                    view.reasons = basis.as_ref().map(|b| reasons(&view, b));
                 }
                 view
             })
@@ -305,6 +328,10 @@ impl PlanService {
                 }),
                 travel_mode: (mode == PlanMode::Offline)
                     .then(|| settings.travel_mode.as_str().to_owned()),
+                departure_at: (mode == PlanMode::Offline).then_some(departure),
+                routing: trip.as_ref().map(|t| t.routing.clone()),
+                skipped_stores: trip.as_ref().map(|t| t.skipped.clone()).unwrap_or_default(),
+                skipped_stores_total: trip.as_ref().map_or(0, |t| t.skipped_total),
             },
         };
         // Sized for a usual answer (~15 KB for 30 lines), so it does not regrow.

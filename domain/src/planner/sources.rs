@@ -6,22 +6,36 @@ use std::collections::HashMap;
 
 use super::prices::SourceStatus;
 use super::render::ReasonBasis;
+use super::routing::{self, RoutingError};
 use super::service::{PlanService, PlanSettings, PlanningError, MAX_STORES_IN_REACH};
-use super::view::{OptimalityView, SourceView};
+use super::view::{OptimalityView, RoutingView, SkippedStoreView, SourceView};
 use crate::catalog::{GeoPoint, Offer, ProductId, Store};
 use crate::plan::{self, PlanError};
 use crate::user::InvalidValue;
+use chrono::{DateTime, Utc};
 
 /// What one mode's planning produced: the engine's plans (or why none), the
 /// stores by id, each price source's report, the optimality and, offline,
-/// what the reasons are worked out from.
+/// what the reasons are worked out from and the trip's routing and skipped
+/// stores.
 pub(super) type Gathered = (
     Result<Vec<plan::Plan>, PlanError>,
     HashMap<String, Store>,
     Vec<SourceView>,
     OptimalityView,
     Option<ReasonBasis>,
+    Option<Trip>,
 );
+
+/// Offline: where the legs came from and which stores were closed.
+pub(super) struct Trip {
+    pub(super) routing: RoutingView,
+    pub(super) skipped: Vec<SkippedStoreView>,
+    pub(super) skipped_total: usize,
+}
+
+/// Most skipped stores listed in an answer.
+const MAX_SKIPPED_LISTED: usize = 20;
 
 impl PlanService {
     pub(super) async fn offline(
@@ -29,6 +43,7 @@ impl PlanService {
         lines: &[plan::BasketLine],
         products: &[ProductId],
         settings: &PlanSettings,
+        departure: DateTime<Utc>,
     ) -> Result<Gathered, PlanningError> {
         let started = std::time::Instant::now();
         let radius = settings.max_distance_m.max(0);
@@ -67,6 +82,7 @@ impl PlanService {
                 location: engine_point(loc)?,
                 prices: prices.remove(s.id().as_str()).unwrap_or_default(),
                 preferred: in_chains(s, &settings.preferred_chains),
+                visiting: Some(s.visiting()),
             });
         }
         let mut input = plan::OfflineInput::new(origin, lines.to_vec(), candidates);
@@ -79,10 +95,42 @@ impl PlanService {
             minutes_per_stop: settings.minutes_per_stop,
             speed_km_per_h: i64::from(settings.travel_mode.speed_km_per_h()),
         });
-        let outcome = if lines.is_empty() {
-            Err(PlanError::EmptyBasket)
+        input.travel = routing::estimate(settings.travel_mode);
+        input.departure = Some(departure);
+        let (outcome, routing_view) = if lines.is_empty() {
+            (Err(PlanError::EmptyBasket), estimate_view(settings, None))
         } else {
-            plan::plan_offline_outcome(&input)
+            self.route_and_plan(input, settings).await
+        };
+        let stores_by_id: HashMap<&str, &Store> =
+            stores.iter().map(|s| (s.id().as_str(), s)).collect();
+        let trip = {
+            let skipped_all = outcome
+                .as_ref()
+                .map(|o| o.skipped.as_slice())
+                .unwrap_or(&[]);
+            let mut listed: Vec<&plan::SkippedStore> = skipped_all.iter().collect();
+            // Nearest first: the earliest arrival.
+            listed.sort_by_key(|s| (s.arrive_at, s.store_id.clone()));
+            let skipped = listed
+                .into_iter()
+                .take(MAX_SKIPPED_LISTED)
+                .filter_map(|k| {
+                    let s = stores_by_id.get(k.store_id.0.as_str())?;
+                    Some(SkippedStoreView {
+                        store: super::render::store_view_of(s),
+                        reason: k.reason.as_str().to_owned(),
+                        arrive_at: k.arrive_at,
+                        opening_hours: s.hours().map(|h| h.to_string()),
+                        closing_days: Some(s.visiting().closing.to_string()),
+                    })
+                })
+                .collect();
+            Trip {
+                routing: routing_view,
+                skipped,
+                skipped_total: skipped_all.len(),
+            }
         };
         let optimality = outcome
             .as_ref()
@@ -103,7 +151,113 @@ impl PlanService {
             .into_iter()
             .map(|s| (s.id().as_str().to_owned(), s))
             .collect();
-        Ok((result, by_id, sources, optimality, basis))
+        Ok((result, by_id, sources, optimality, basis, Some(trip)))
+    }
+
+    /// The engine over the legs of the routing service when one is
+    /// configured and answers (see [`super::routing`] for which stores are
+    /// routed), else over the estimate.
+    async fn route_and_plan(
+        &self,
+        mut input: plan::OfflineInput,
+        settings: &PlanSettings,
+    ) -> (Result<plan::OfflineOutcome, PlanError>, RoutingView) {
+        let Some(router) = self.routing.clone() else {
+            return (
+                plan::plan_offline_outcome(&input),
+                estimate_view(settings, None),
+            );
+        };
+        // The stores worth routing: within the radius, selling a line.
+        let origin = input.origin;
+        let radius = input.max_distance_m;
+        let mut useful: Vec<(i64, &plan::StoreCandidate)> = input
+            .stores
+            .iter()
+            .map(|s| (origin.distance_m(s.location), s))
+            .filter(|(d, _)| radius.is_none_or(|r| *d <= r))
+            .filter(|(_, s)| {
+                input
+                    .lines
+                    .iter()
+                    .any(|l| s.prices.get(&l.product).is_some_and(|p| p.in_stock))
+            })
+            .collect();
+        useful.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        let cap = router
+            .max_points()
+            .min(plan::travel::MAX_TABLE_POINTS)
+            .saturating_sub(1);
+        if useful.is_empty() || cap == 0 {
+            return (
+                plan::plan_offline_outcome(&input),
+                estimate_view(settings, None),
+            );
+        }
+        let complete = useful.len() <= cap;
+        let routed: Vec<plan::StoreId> = if complete {
+            useful.iter().map(|(_, s)| s.id.clone()).collect()
+        } else {
+            // Too many for one table: the estimate's plans first, then the
+            // nearest others.
+            let first = match plan::plan_offline_outcome(&input) {
+                Ok(o) => o,
+                Err(e) => return (Err(e), estimate_view(settings, None)),
+            };
+            let mut routed: Vec<plan::StoreId> = Vec::with_capacity(cap);
+            let chosen = first
+                .plans
+                .iter()
+                .chain(first.single_store.iter())
+                .flat_map(|p| p.stops.iter().map(|s| s.store_id.clone()));
+            for id in chosen.chain(useful.iter().map(|(_, s)| s.id.clone())) {
+                if routed.len() >= cap {
+                    break;
+                }
+                if !routed.contains(&id) {
+                    routed.push(id);
+                }
+            }
+            routed
+        };
+        let by_id: HashMap<&plan::StoreId, &plan::StoreCandidate> =
+            input.stores.iter().map(|s| (&s.id, s)).collect();
+        let mut points = Vec::with_capacity(routed.len() + 1);
+        points.push(settings.origin);
+        for id in &routed {
+            if let Some(s) = by_id.get(id) {
+                if let Ok(p) = GeoPoint::new(s.location.lat(), s.location.lng()) {
+                    points.push(p);
+                }
+            }
+        }
+        let n = routed.len();
+        let table = match router.table(settings.travel_mode, &points).await {
+            Ok(t) => plan::RouteTable::from_directed(routed, &t.metres, &t.seconds)
+                .map_err(|e| RoutingError::Malformed(e.to_string())),
+            Err(e) => Err(e),
+        };
+        match table {
+            Ok(table) => {
+                input.travel.table = Some(std::sync::Arc::new(table));
+                let view = RoutingView {
+                    source: router.name().to_owned(),
+                    fallback_reason: None,
+                    detour_factor: None,
+                    routed_stores: n,
+                    complete,
+                };
+                (plan::plan_offline_outcome(&input), view)
+            }
+            Err(e) => {
+                // The fallback is visible in `meta.routing.fallback_reason`;
+                // the adapter logs the cause.
+                (
+                    plan::plan_offline_outcome(&input),
+                    estimate_view(settings, Some(e.kind())),
+                )
+            }
+        }
     }
 
     pub(super) async fn online(
@@ -177,7 +331,19 @@ impl PlanService {
             stores_searched: input.malls.len(),
             ..OptimalityView::default()
         };
-        Ok((result, by_id, sources, optimality, None))
+        Ok((result, by_id, sources, optimality, None, None))
+    }
+}
+
+fn estimate_view(settings: &PlanSettings, fallback: Option<&str>) -> RoutingView {
+    #[allow(clippy::cast_precision_loss)]
+    let factor = routing::detour_permille(settings.travel_mode) as f64 / 1000.0;
+    RoutingView {
+        source: "estimate".into(),
+        fallback_reason: fallback.map(str::to_owned),
+        detour_factor: Some(factor),
+        routed_stores: 0,
+        complete: false,
     }
 }
 

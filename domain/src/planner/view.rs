@@ -56,9 +56,26 @@ pub struct StopView {
     pub delivery_krw: i64,
     /// Offline: metres from the previous point of the route.
     pub leg_distance_m: i64,
-    /// Offline: estimated minutes for this leg (see `PlanView::travel_minutes`).
+    /// Offline: minutes for this leg, rounded up (from the routing service's
+    /// table, or the estimate: see `meta.routing`).
     #[serde(default)]
     pub minutes: u32,
+    /// Offline: when the shopper arrives (departure + the legs so far +
+    /// `minutes_per_stop` at each earlier stop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrive_at: Option<DateTime<Utc>>,
+    /// Offline: the store's hours (`24h`, `HH:MM-HH:MM`, Korean time);
+    /// `null`: unknown, assumed open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<String>,
+    /// Offline: the closing days that apply (`none`, `2sun,4sun`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing_days: Option<String>,
+    /// Offline: `outside_hours` or `closing_day` when the store is open at
+    /// the earliest arrival but closed at `arrive_at` along this route (a
+    /// warning; the plan is kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on_arrival: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -158,6 +175,59 @@ pub struct MetaView {
     /// sets the minutes and the route limit. Absent like `origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel_mode: Option<String>,
+    /// Offline: when the shopper leaves (the request's `departure_at`, a
+    /// reservation run's scheduled time, else the time of the request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departure_at: Option<DateTime<Utc>>,
+    /// Offline: where the minutes and metres come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<RoutingView>,
+    /// Offline: stores in reach left out because they are closed at the
+    /// shopper's earliest arrival (at most 20, nearest first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_stores: Vec<SkippedStoreView>,
+    /// How many stores were skipped in all.
+    #[serde(default)]
+    pub skipped_stores_total: usize,
+}
+
+/// Where the legs come from: `source` is `osrm` (the routing service) or
+/// `estimate` (straight line × `detour_factor` at the mode's speed).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoutingView {
+    /// `osrm` or `estimate`.
+    pub source: String,
+    /// Set when a routing service is configured but the estimate was used:
+    /// `timeout`, `error` or `malformed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_reason: Option<String>,
+    /// The estimate's detour factor (e.g. 1.3 on foot); absent with `osrm`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detour_factor: Option<f64>,
+    /// `osrm`: stores routed by the service.
+    #[serde(default)]
+    pub routed_stores: usize,
+    /// `osrm`: whether every store in reach that sells a basket line was
+    /// routed (else the rest were judged by the estimate; see docs/API.md).
+    #[serde(default)]
+    pub complete: bool,
+}
+
+/// A store left out of every plan because it is closed when the shopper
+/// could first get there.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedStoreView {
+    pub store: StoreView,
+    /// `outside_hours` or `closing_day`.
+    pub reason: String,
+    /// The earliest arrival (departure + the direct leg).
+    pub arrive_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing_days: Option<String>,
 }
 
 /// `exact`: every plan is optimal for its label over every candidate store

@@ -441,6 +441,7 @@ fn store_of(s: &FeedStore) -> Result<Store, String> {
             location,
             address: s.address.clone(),
             hours: None,
+            closing: None,
         },
     })
     .map_err(|e| format!("store {}: {e}", s.entp_id))

@@ -129,9 +129,12 @@ pub trait RunQueue: Send + Sync {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait ReservationRunner: Send + Sync {
+    /// Runs the reservation for the occurrence `scheduled_for` (offline
+    /// plans depart then: stores closed on arrival are skipped).
     async fn run(
         &self,
         reservation: &crate::reservation::Reservation,
+        scheduled_for: chrono::DateTime<chrono::Utc>,
     ) -> crate::reservation::RunOutcome;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../types';
-import { kakaoMapUrl, modeComparison, naverMapUrl, originPlace, reasonsOf } from './plan';
+import { closingDaysText, kakaoMapUrl, kstClock, modeComparison, naverMapUrl, originPlace, reasonsOf } from './plan';
 
 const stop = (id: string, name: string) => ({
   store: { id, name, kind: 'offline' as const },
@@ -89,5 +89,24 @@ describe('originPlace', () => {
       lat: '37.5000',
       lng: '127.0300',
     });
+  });
+});
+
+describe('trip times', () => {
+  it('shows instants in Korean time (UTC+9, no daylight saving)', () => {
+    expect(kstClock('2026-12-13T03:05:00Z')).toBe('12:05');
+    expect(kstClock('2026-12-12T15:30:00Z')).toBe('00:30');
+    expect(kstClock('2026-07-01T00:00:00Z')).toBe('09:00');
+    expect(kstClock(null)).toBeNull();
+    expect(kstClock('soon')).toBeNull();
+  });
+
+  it('words closing-day rules', () => {
+    expect(closingDaysText('2sun,4sun', 'ko')).toBe('둘째·넷째 일요일');
+    expect(closingDaysText('2wed,4wed', 'en')).toBe('2nd, 4th Wed');
+    expect(closingDaysText('mon', 'ko')).toBe('매주 월요일');
+    expect(closingDaysText('none', 'ko')).toBeNull();
+    expect(closingDaysText('6sun', 'ko')).toBeNull();
+    expect(closingDaysText(undefined, 'ko')).toBeNull();
   });
 });

@@ -145,3 +145,52 @@ export function sourceName(id: string, plans: Plan[] = []): string {
   for (const p of plans) for (const s of p.stops) if (s.store.id === id) return s.store.name;
   return SOURCE_NAMES[id] ?? id;
 }
+
+/** An instant as Korean wall-clock time `HH:MM` (Korea is UTC+9 all year). */
+export function kstClock(iso: string | null | undefined): string | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return null;
+  const d = new Date(ms + 9 * 3600 * 1000);
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${hh}:${mm}`;
+}
+
+const WEEKDAYS: Record<string, [string, string]> = {
+  mon: ['월', 'Mon'],
+  tue: ['화', 'Tue'],
+  wed: ['수', 'Wed'],
+  thu: ['목', 'Thu'],
+  fri: ['금', 'Fri'],
+  sat: ['토', 'Sat'],
+  sun: ['일', 'Sun'],
+};
+const NTH_KO = ['', '첫째', '둘째', '셋째', '넷째', '다섯째'];
+const NTH_EN = ['', '1st', '2nd', '3rd', '4th', '5th'];
+
+/**
+ * The server's closing-day rule (`2sun,4sun`, `mon`, `none`) in words:
+ * "둘째·넷째 일요일" / "2nd, 4th Sun"; `null` for none or an unreadable rule.
+ */
+export function closingDaysText(rule: string | null | undefined, lang: 'ko' | 'en'): string | null {
+  if (!rule || rule === 'none') return null;
+  const parts: string[] = [];
+  const byDay = new Map<string, string[]>();
+  for (const raw of rule.split(',')) {
+    const m = /^([1-5])?(mon|tue|wed|thu|fri|sat|sun)$/.exec(raw.trim());
+    if (!m) return null;
+    const day = m[2]!;
+    const nth = m[1] ? Number(m[1]) : 0;
+    const list = byDay.get(day) ?? [];
+    list.push(nth === 0 ? '' : lang === 'ko' ? NTH_KO[nth]! : NTH_EN[nth]!);
+    byDay.set(day, list);
+  }
+  for (const [day, nths] of byDay) {
+    const name = WEEKDAYS[day]![lang === 'ko' ? 0 : 1];
+    const every = nths.includes('');
+    if (lang === 'ko') parts.push(every ? `매주 ${name}요일` : `${nths.join('·')} ${name}요일`);
+    else parts.push(every ? `every ${name}` : `${nths.join(', ')} ${name}`);
+  }
+  return parts.join(lang === 'ko' ? ', ' : '; ');
+}

@@ -6,11 +6,11 @@ import { userApi } from '../api/user';
 import { Spinner } from '../components/Layout';
 import { FrontierChart, SavingsLine } from '../components/PlanReasons';
 import { ErrorBox } from '../components/ui';
-import { useI18n } from '../i18n';
+import { hasMessage, useI18n, type MessageKey } from '../i18n';
 import { formatDistance, formatKrw } from '../lib/format';
 import { usePlans, type Selection } from '../state/plans';
-import { kakaoMapUrl, naverMapUrl, SERVER_DEFAULT_ORIGIN } from '../lib/plan';
-import type { CheckoutLink, Location, Plan, PlanMode, Profile, Stop } from '../types';
+import { closingDaysText, kakaoMapUrl, kstClock, naverMapUrl, SERVER_DEFAULT_ORIGIN } from '../lib/plan';
+import type { CheckoutLink, Location, Plan, PlanMode, Profile, ResponseMeta, Stop } from '../types';
 import { LabelChips, MissingList, PlanOrigin, planPath } from './Plans';
 
 /** Only absolute https links are ever opened (the server checks its allowlist too). */
@@ -21,6 +21,77 @@ export function safeHttps(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Arrival time, hours and closing days of an offline stop; a warning when it closes before the shopper gets there. */
+export function StopVisit({ stop }: { stop: Stop }) {
+  const { t, lang } = useI18n();
+  const arrive = kstClock(stop.arrive_at);
+  const parts: string[] = [];
+  if (arrive) parts.push(t('detail.arrive', { t: arrive }));
+  if (stop.opening_hours === '24h') parts.push(t('detail.hours24'));
+  else if (stop.opening_hours) parts.push(t('detail.hours', { h: stop.opening_hours.replace('-', '–') }));
+  else if (stop.arrive_at) parts.push(t('detail.hoursUnknown'));
+  const closing = closingDaysText(stop.closing_days, lang === 'en' ? 'en' : 'ko');
+  if (closing) parts.push(t('detail.closingDays', { d: closing }));
+  const warn = stop.closed_on_arrival ? `detail.closedOnArrival.${stop.closed_on_arrival}` : null;
+  if (parts.length === 0 && !warn) return null;
+  return (
+    <>
+      {parts.length > 0 && (
+        <p className="muted small" data-testid="stop-visit">
+          {parts.join(' · ')}
+        </p>
+      )}
+      {warn && hasMessage(warn) && (
+        <p className="notice small" role="alert" data-testid="stop-closed-warning">
+          {t(warn as MessageKey)}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Where the travel times come from, and the stores left out because they are closed. */
+export function TripNotes({ meta }: { meta: ResponseMeta | undefined }) {
+  const { t } = useI18n();
+  if (!meta) return null;
+  const r = meta.routing;
+  const routing = !r
+    ? null
+    : r.source === 'osrm'
+      ? t('detail.routingRoad')
+      : r.fallback_reason
+        ? t('detail.routingFallback')
+        : t('detail.routingEstimate');
+  const skipped = meta.skipped_stores ?? [];
+  const total = meta.skipped_stores_total ?? skipped.length;
+  if (!routing && total === 0) return null;
+  return (
+    <div className="small" data-testid="trip-notes">
+      {routing && (
+        <p className="muted" data-testid="routing-note">
+          {routing}
+        </p>
+      )}
+      {total > 0 && (
+        <details data-testid="skipped-stores">
+          <summary>{t('detail.skipped', { n: total })}</summary>
+          <ul>
+            {skipped.map((s) => {
+              const key = `detail.skippedReason.${s.reason}`;
+              const when = kstClock(s.arrive_at) ?? '';
+              return (
+                <li key={s.store.id} data-testid="skipped-store">
+                  {s.store.name} — {hasMessage(key) ? t(key as MessageKey, { t: when }) : s.reason}
+                </li>
+              );
+            })}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
 }
 
 function StopCard({ stop, index, mode, highlighted }: { stop: Stop; index: number; mode: PlanMode; highlighted: boolean }) {
@@ -46,7 +117,8 @@ function StopCard({ stop, index, mode, highlighted }: { stop: Stop; index: numbe
             {stop.store.address}
           </p>
         )}
-        {stop.opening_hours_today && (
+        {mode === 'offline' && <StopVisit stop={stop} />}
+        {!stop.opening_hours && stop.opening_hours_today && (
           <p className="muted small" data-testid="stop-hours">
             {t('detail.hoursToday', { h: stop.opening_hours_today })}
           </p>
@@ -334,6 +406,7 @@ export function PlanDetailScreen({
         {result.degraded && <p className="notice small">{t('plans.degradedTitle')}</p>}
       </div>
 
+      {mode === 'offline' && <TripNotes meta={result.meta} />}
       {mode === 'offline' && <RouteMap plan={plan} onPin={showStop} origin={result.meta?.origin} />}
 
       <h2>{t(mode === 'offline' ? 'detail.route' : 'detail.malls')}</h2>

@@ -58,6 +58,21 @@
 //! else the answer states its proven gap ([`super::Optimality`]); it is never
 //! silently worse. Then `fewest_stops` is the frontier's cheapest plan with
 //! the fewest stops that buys as many lines as the best k-stop plan.
+//!
+//! # Legs and opening hours
+//! Every distance above is a leg of [`OfflineInput::travel`]: the straight
+//! line × a detour factor, or a routing table made symmetric and closed
+//! under shortest paths ([`super::travel`]). Both are metrics, so each rule
+//! and bound holds on them unchanged (the radius stays a straight-line
+//! radius). With a [`OfflineInput::departure`], a store closed at its
+//! *earliest* arrival — departure + the direct leg, which no route through
+//! it can beat (triangle inequality) — is no candidate and is reported in
+//! [`OfflineOutcome::skipped`]; the search then runs, exactly as above, over
+//! the open stores (property-tested against brute force over the same
+//! stores). A stop of a chosen route that is reached later, after it
+//! closes, is flagged (`Stop::closed_on_arrival`), not re-planned: arrival
+//! along a route depends on the order, and keeping the feasibility
+//! route-dependent would void the set-based bounds.
 
 mod bnb;
 mod reduce;
@@ -66,9 +81,10 @@ mod search;
 use super::geo::{travel_cost_krw, PreparedPoint};
 use super::model::{
     limits, BasketLine, FrontierPoint, MissingReason, OfflineInput, OfflineOutcome, Optimality,
-    Plan, PlanError, PlanLabel, Stop, StoreCandidate, TimeValue,
+    Plan, PlanError, PlanLabel, SkippedStore, Stop, StoreCandidate, TimeValue,
 };
 use super::prep::{self, INF};
+use super::travel::{self, seconds_at, RouteTable, Travel, UNREACHABLE};
 use reduce::Labels;
 use search::{Found, Problem};
 
@@ -103,22 +119,77 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
     }
     let costs_of = |s: usize| &all_costs[s * nl..(s + 1) * nl];
 
-    // Candidates: within the radius.
+    // Candidates: within the radius (straight line), with the direct leg
+    // from the origin in the travel metric; with a routing table, only the
+    // stores it has.
     let origin = input.origin;
     let origin_p = origin.prepared();
-    let in_range: Vec<(usize, i64)> = stores
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, origin_p.distance_m(s.location.prepared())))
-        .filter(|(_, d)| input.max_distance_m.is_none_or(|max| *d <= max))
-        .collect();
+    let travel = &input.travel;
+    let table = travel.table.as_deref();
+    let mut in_range: Vec<Reach> = Vec::new();
+    for (i, s) in stores.iter().enumerate() {
+        let p = s.location.prepared();
+        if input
+            .max_distance_m
+            .is_some_and(|max| origin_p.distance_m(p) > max)
+        {
+            continue;
+        }
+        let reach = match table {
+            None => {
+                let (metres, seconds) = travel.estimate(origin_p, p);
+                Reach {
+                    store: i,
+                    metres,
+                    seconds,
+                    point: 0,
+                }
+            }
+            Some(t) => match t.point_of(&s.id) {
+                Some(point) if t.metres(0, point) < UNREACHABLE => Reach {
+                    store: i,
+                    metres: t.metres(0, point),
+                    seconds: t.seconds(0, point),
+                    point,
+                },
+                _ => continue,
+            },
+        };
+        in_range.push(reach);
+    }
+    // Opening hours: a store closed when the shopper could first be there
+    // (departure + the direct leg; every route reaches it no earlier, the
+    // legs being a metric) is no candidate.
+    let mut skipped = Vec::new();
+    let mut closed: Vec<usize> = Vec::new();
+    if let Some(departure) = input.departure {
+        in_range.retain(|r| {
+            let s = stores[r.store];
+            let arrive_at = departure + chrono::Duration::seconds(r.seconds);
+            match s.visiting.as_ref().and_then(|v| v.closed_at(arrive_at)) {
+                Some(reason) => {
+                    skipped.push(SkippedStore {
+                        store_id: s.id.clone(),
+                        reason: reason.into(),
+                        arrive_at,
+                    });
+                    closed.push(r.store);
+                    false
+                }
+                None => true,
+            }
+        });
+        skipped.sort_by(|a, b| a.store_id.cmp(&b.store_id));
+    }
 
     // Lines some candidate has in stock take part; the others are missing.
     let mut coverable: Vec<usize> = Vec::new();
     let mut missing = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if in_range.iter().any(|(s, _)| costs_of(*s)[i] < INF) {
+        if in_range.iter().any(|r| costs_of(r.store)[i] < INF) {
             coverable.push(i);
+        } else if closed.iter().any(|s| costs_of(*s)[i] < INF) {
+            missing.push(prep::missing(line, MissingReason::StoreClosed));
         } else {
             let listed = stores.iter().any(|s| s.prices.contains_key(&line.product));
             let elsewhere = (0..stores.len()).any(|s| costs_of(s)[i] < INF);
@@ -141,17 +212,19 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
     let reach_slack = i64::from(input.max_stores) + 2;
     let l = coverable.len();
     let mut cands: Vec<(&StoreCandidate, i64)> = Vec::new();
+    let mut table_points: Vec<usize> = vec![0];
     let mut cost: Vec<i64> = Vec::new();
-    for (s, d) in &in_range {
+    for r in &in_range {
         if input
             .max_route_m
-            .is_some_and(|max| reach_factor * d - reach_slack > max)
+            .is_some_and(|max| reach_factor * r.metres - reach_slack > max)
         {
             continue;
         }
-        let all = costs_of(*s);
+        let all = costs_of(r.store);
         if coverable.iter().any(|i| all[*i] < INF) {
-            cands.push((stores[*s], *d));
+            cands.push((stores[r.store], r.metres));
+            table_points.push(r.point);
             cost.extend(coverable.iter().map(|i| all[*i]));
         }
     }
@@ -161,7 +234,16 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
     let points: Vec<PreparedPoint> = std::iter::once(origin_p)
         .chain(cands.iter().map(|(s, _)| s.location.prepared()))
         .collect();
-    let geo = Geo { points: &points };
+    let geo = match table {
+        None => Geo::Line {
+            points: &points,
+            travel,
+        },
+        Some(table) => Geo::Table {
+            points: &table_points,
+            table,
+        },
+    };
     let ctx = reduce::Ctx {
         n,
         l,
@@ -305,7 +387,18 @@ pub fn plan_offline_outcome(input: &OfflineInput) -> Result<OfflineOutcome, Plan
         optimality,
         frontier,
         single_store,
+        skipped,
     })
+}
+
+/// A store within the radius and its direct leg from the origin.
+struct Reach {
+    /// Index into the id-sorted stores.
+    store: usize,
+    metres: i64,
+    seconds: i64,
+    /// Its point in the routing table (0 without one).
+    point: usize,
 }
 
 /// One exact search over every candidate when it fits the budget, else the
@@ -348,12 +441,21 @@ impl Tariff {
     }
 }
 
-/// Distances between the origin (0) and the candidates (1 + s), always
-/// computed in the same argument order, so that every use sees the same
-/// whole metres.
+/// Legs between the origin (0) and the candidates (1 + s) in the request's
+/// metric ([`super::travel`]): the estimate is always computed in the same
+/// argument order, so that every use sees the same whole metres; a routing
+/// table is symmetric and closed already.
 #[derive(Clone, Copy)]
-struct Geo<'a> {
-    points: &'a [PreparedPoint],
+enum Geo<'a> {
+    Line {
+        points: &'a [PreparedPoint],
+        travel: &'a Travel,
+    },
+    Table {
+        /// Candidate point → table point.
+        points: &'a [usize],
+        table: &'a RouteTable,
+    },
 }
 
 impl Geo<'_> {
@@ -362,7 +464,20 @@ impl Geo<'_> {
             return 0;
         }
         let (x, y) = if a < b { (a, b) } else { (b, a) };
-        self.points[x].distance_m(self.points[y])
+        match self {
+            Geo::Line { points, travel } => {
+                points[x].scaled_distance_m(points[y], travel.detour_permille)
+            }
+            Geo::Table { points, table } => table.metres(points[x], points[y]),
+        }
+    }
+
+    /// Seconds of the leg between two points.
+    fn seconds(&self, a: usize, b: usize) -> i64 {
+        match self {
+            Geo::Line { travel, .. } => seconds_at(self.d(a, b), travel.speed_km_per_h),
+            Geo::Table { points, table } => table.seconds(points[a], points[b]),
+        }
     }
 }
 
@@ -455,6 +570,20 @@ fn validate(input: &OfflineInput) -> Result<(), PlanError> {
             ));
         }
     }
+    if !(travel::STRAIGHT_LINE_PERMILLE..=5 * travel::STRAIGHT_LINE_PERMILLE)
+        .contains(&input.travel.detour_permille)
+    {
+        return Err(PlanError::param(
+            "detour_permille",
+            "must be 1000..=5000 (straight line × 1 to × 5)",
+        ));
+    }
+    if !(1..=limits::MAX_SPEED_KM_PER_H).contains(&input.travel.speed_km_per_h) {
+        return Err(PlanError::param(
+            "speed_km_per_h",
+            format!("must be 1..={}", limits::MAX_SPEED_KM_PER_H),
+        ));
+    }
     if input.max_route_m.is_some_and(|d| d < 0) {
         return Err(PlanError::param("max_route_m", "must not be negative"));
     }
@@ -504,6 +633,9 @@ fn build_plan(
 
     let mut stops = Vec::with_capacity(order.len());
     let mut at = 0usize;
+    let mut travel_seconds = 0i64;
+    let mut clock = input.departure;
+    let stop_s = input.time_value.map_or(0, |t| t.minutes_per_stop * 60);
     for &s in order {
         let items: Vec<_> = (0..l)
             .filter(|i| supplier[*i] == Some(s))
@@ -511,6 +643,14 @@ fn build_plan(
             .collect();
         let subtotal_krw = items.iter().map(|a| a.subtotal_krw).sum();
         let (store, _) = cands[s];
+        let leg_seconds = geo.seconds(at, s + 1);
+        travel_seconds += leg_seconds;
+        let arrive_at = clock.map(|t| t + chrono::Duration::seconds(leg_seconds));
+        let closed_on_arrival = arrive_at
+            .zip(store.visiting.as_ref())
+            .and_then(|(t, v)| v.closed_at(t))
+            .map(Into::into);
+        clock = arrive_at.map(|t| t + chrono::Duration::seconds(stop_s));
         stops.push(Stop {
             store_id: store.id.clone(),
             store_name: store.name.clone(),
@@ -518,8 +658,14 @@ fn build_plan(
             subtotal_krw,
             delivery_krw: 0,
             leg_distance_m: geo.d(at, s + 1),
+            leg_seconds,
+            arrive_at,
+            closed_on_arrival,
         });
         at = s + 1;
+    }
+    if input.round_trip {
+        travel_seconds += geo.seconds(at, 0);
     }
     let mut missing: Vec<_> = unavailable.to_vec();
     for (i, line) in coverable.iter().enumerate() {
@@ -539,6 +685,7 @@ fn build_plan(
         delivery_krw: 0,
         total_krw: goods_krw + travel_krw,
         distance_m: f.route_m,
+        travel_seconds,
         missing,
     }
 }

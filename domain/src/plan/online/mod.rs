@@ -175,6 +175,9 @@ fn build_plan(
             subtotal_krw,
             delivery_krw: if waived { 0 } else { mall.delivery_fee_krw },
             leg_distance_m: 0,
+            leg_seconds: 0,
+            arrive_at: None,
+            closed_on_arrival: None,
         });
     }
     let mut missing: Vec<_> = unavailable.to_vec();
@@ -195,6 +198,7 @@ fn build_plan(
         delivery_krw,
         total_krw: goods_krw + delivery_krw,
         distance_m: 0,
+        travel_seconds: 0,
         missing,
     }
 }

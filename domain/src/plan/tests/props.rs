@@ -63,6 +63,7 @@ prop_compose! {
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
                 prices: to_prices(&rows, unit),
                 preferred: i % 3 == 1,
+                visiting: None,
             })
             .collect();
         OfflineInput {
@@ -76,6 +77,8 @@ prop_compose! {
             round_trip,
             max_subsets: limits::MAX_OFFLINE_SUBSETS,
             time_value: None,
+            travel: Travel::default(),
+            departure: None,
         }
     }
 }
@@ -253,6 +256,7 @@ prop_compose! {
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
                 prices: to_prices(&rows, 100),
                 preferred: i % 5 == 2,
+                visiting: None,
             })
             .collect();
         let origin = pt(ORIGIN.0, ORIGIN.1);
@@ -283,6 +287,8 @@ prop_compose! {
             round_trip,
             max_subsets,
             time_value: None,
+            travel: Travel::default(),
+            departure: None,
         }
     }
 }
@@ -377,6 +383,7 @@ prop_compose! {
                 location: near(f64::from(n) * 100.0, f64::from(e) * 100.0),
                 prices: to_prices(&rows, 100),
                 preferred: i % 4 == 3,
+                visiting: None,
             })
             .collect();
         let origin = pt(ORIGIN.0, ORIGIN.1);
@@ -402,6 +409,8 @@ prop_compose! {
             round_trip,
             max_subsets,
             time_value: None,
+            travel: Travel::default(),
+            departure: None,
         }
     }
 }
@@ -463,5 +472,87 @@ proptest! {
             b.sort_unstable();
             prop_assert_ne!(a, b);
         }
+    }
+}
+
+prop_compose! {
+    /// [`many_stores_input`] (61–80 candidates, an adversary) with opening
+    /// hours and closing days on every store and a departure in December
+    /// 2026 (its Sundays: 6, 13, 20, 27), at any hour.
+    fn hours_input()(
+        input in many_stores_input(vec![limits::MAX_OFFLINE_SUBSETS]),
+        kinds in prop::collection::vec((0u8..4, 0u8..3), 80),
+        day in 1u32..=28,
+        hour in 0u32..24,
+        speed in prop::sample::select(vec![4i64, 15, 30]),
+    ) -> OfflineInput {
+        use crate::catalog::{ClosingDays, OpeningHours, Visiting};
+        let mut input = input;
+        for (s, (h, c)) in input.stores.iter_mut().zip(kinds) {
+            let hours = ["", "24h", "10:00-23:00", "22:00-02:00"][usize::from(h)];
+            let closing = ["none", "2sun,4sun", "mon"][usize::from(c)];
+            s.visiting = (h > 0 || c > 0).then(|| Visiting {
+                hours: OpeningHours::parse(hours),
+                closing: ClosingDays::parse(closing).unwrap_or_default(),
+            });
+        }
+        input.travel.speed_km_per_h = speed;
+        let kst = chrono::NaiveDate::from_ymd_opt(2026, 12, day)
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .expect("date");
+        input.departure = Some(kst.and_utc() - chrono::Duration::hours(9));
+        input
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// With a departure, the engine equals brute force over the stores open
+    /// at their earliest arrival (departure + the direct leg), and lists
+    /// exactly the others in reach as skipped.
+    #[test]
+    fn hours_match_brute_force_over_the_open_stores(input in hours_input()) {
+        let departure = input.departure.expect("departure");
+        let origin = input.origin;
+        let arrival = |s: &StoreCandidate| {
+            let m = origin.distance_m(s.location);
+            departure + chrono::Duration::seconds(travel::seconds_at(m, input.travel.speed_km_per_h))
+        };
+        let closed = |s: &StoreCandidate| {
+            s.visiting.as_ref().and_then(|v| v.closed_at(arrival(s))).is_some()
+        };
+        let mut open = input.clone();
+        open.departure = None;
+        open.stores.retain(|s| !closed(s));
+        let mut want_skipped: Vec<String> = input
+            .stores
+            .iter()
+            .filter(|s| closed(s) && input.max_distance_m.is_none_or(|r| origin.distance_m(s.location) <= r))
+            .map(|s| s.id.0.clone())
+            .collect();
+        want_skipped.sort();
+        let with_hours = plan_offline_outcome(&input);
+        let without = plan_offline_outcome(&open);
+        match (&with_hours, &without) {
+            (Ok(a), Ok(b)) => {
+                let key = |p: &Plan| (p.label, p.total_krw, p.stops.iter().map(|s| s.store_id.clone()).collect::<Vec<_>>());
+                prop_assert_eq!(a.plans.iter().map(key).collect::<Vec<_>>(), b.plans.iter().map(key).collect::<Vec<_>>());
+                let got: Vec<String> = a.skipped.iter().map(|s| s.store_id.0.clone()).collect();
+                prop_assert_eq!(got, want_skipped);
+                for p in &a.plans {
+                    // Arrival times add up along the route.
+                    let mut t = departure;
+                    for s in &p.stops {
+                        t += chrono::Duration::seconds(s.leg_seconds);
+                        prop_assert_eq!(s.arrive_at, Some(t));
+                    }
+                }
+            }
+            (Err(PlanError::NoPlanPossible { .. }), Err(PlanError::NoPlanPossible { .. })) => {}
+            (a, b) => prop_assert!(false, "{:?} vs {:?}", a.as_ref().err(), b.as_ref().err()),
+        }
+        // And the open stores' answer is brute force's.
+        many_stores_agree(&open)?;
     }
 }
