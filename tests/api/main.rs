@@ -18,6 +18,7 @@ mod pricefeeds;
 mod pricesync;
 mod profile;
 mod reservations;
+mod scheduled_sync;
 mod security;
 mod shopping;
 mod web;
