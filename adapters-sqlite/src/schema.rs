@@ -344,6 +344,7 @@ diesel::table! {
         last_error_call -> Nullable<Text>,
         last_error_kind -> Nullable<Text>,
         last_error_message -> Nullable<Text>,
+        history_rows -> BigInt,
     }
 }
 

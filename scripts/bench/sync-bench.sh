@@ -64,6 +64,22 @@ cat "$WORK/out"
 grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time|System time" "$WORK/time"
 echo "fake saw $(curl -fs "http://127.0.0.1:$PORT/B551919/ProductPriceInfoService/calls") calls"
 
+# What GET /catalog/sources and each /metrics scrape pay per source today:
+# the status query counts the source's price history rows.
+echo "== the status query's row count over the history"
+if [ -n "$PG_DB" ]; then
+  psql "$DATABASE_URL" -qAt -c '\timing on' -c "SELECT COUNT(*) FROM price_history WHERE source = 'chamgagyeok'"
+else
+  python3 - "$WORK/bench.db" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1])
+for _ in range(2):
+    t = time.perf_counter()
+    n = db.execute("SELECT COUNT(*) FROM price_history WHERE source = 'chamgagyeok'").fetchone()[0]
+    print(f"{n} rows counted in {(time.perf_counter() - t) * 1000:.1f} ms")
+PY
+fi
+
 echo "== the same day again (idempotent: no call)"
 /usr/bin/time -v "$BIN" sync prices --source chamgagyeok --day "$DAY" >"$WORK/out2" 2>"$WORK/time2"
 grep -E "calls made|rows stored" "$WORK/out2"

@@ -13,3 +13,10 @@ CREATE TABLE sync_jobs (
     last_run_at BIGINT,
     last_outcome TEXT
 );
+
+-- Each source's price history rows, counted as they are written, so the
+-- status (GET /catalog/sources, every /metrics scrape) never counts the
+-- history; filled from the rows already there.
+ALTER TABLE sync_sources ADD COLUMN history_rows BIGINT NOT NULL DEFAULT 0;
+UPDATE sync_sources SET history_rows =
+    (SELECT COUNT(*) FROM price_history WHERE price_history.source = sync_sources.source);
