@@ -54,6 +54,8 @@ pub struct ApiState {
     pub payments: Payments,
     /// This server's Prometheus registry (`GET /metrics`).
     pub metrics: Arc<dyn Metrics>,
+    /// The price sources' sync state (`GET /catalog/sources`, `/metrics`).
+    pub sources: Arc<ttokjang_domain::pricesync::status::SourcesOverview>,
     /// When set, `GET /metrics` wants `Authorization: Bearer <token>`.
     pub metrics_token: Option<Arc<str>>,
 }

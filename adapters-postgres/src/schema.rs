@@ -326,6 +326,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    sync_jobs (source) {
+        source -> Text,
+        last_slot -> Nullable<Int8>,
+        retry_at -> Nullable<Int8>,
+        holder -> Nullable<Text>,
+        lease_until -> Nullable<Int8>,
+        last_run_at -> Nullable<Int8>,
+        last_outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     sync_sources (source) {
         source -> Text,
         last_success_at -> Nullable<Int8>,
@@ -334,6 +346,7 @@ diesel::table! {
         last_error_call -> Nullable<Text>,
         last_error_kind -> Nullable<Text>,
         last_error_message -> Nullable<Text>,
+        history_rows -> Int8,
     }
 }
 
@@ -406,6 +419,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stores,
     sync_budget,
     sync_calls,
+    sync_jobs,
     sync_sources,
     throttle_windows,
     users,

@@ -14,7 +14,7 @@ use metrics::{Key, KeyName, Label, Level, Metadata, Recorder, SharedString};
 use metrics_exporter_prometheus::{
     BuildError, Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
-use ttokjang_domain::metrics::{HeartbeatAge, Metrics};
+use ttokjang_domain::metrics::{HeartbeatAge, Metrics, PriceSyncGauges};
 use ttokjang_domain::system::PoolState;
 
 const HTTP_REQUESTS: &str = "ttokjang_http_requests_total";
@@ -35,6 +35,13 @@ const POOL_CONNECTIONS: &str = "ttokjang_db_pool_connections";
 const POOL_IDLE: &str = "ttokjang_db_pool_idle_connections";
 const POOL_MAX: &str = "ttokjang_db_pool_max_connections";
 const ROWS_PRUNED: &str = "ttokjang_housekeeping_pruned_rows_total";
+const SYNC_CALLS: &str = "ttokjang_price_sync_calls_total";
+const SYNC_ROWS: &str = "ttokjang_price_sync_rows_total";
+const SYNC_FAILURES: &str = "ttokjang_price_sync_failures_total";
+const SYNC_LAST_SUCCESS: &str = "ttokjang_price_sync_last_success_timestamp_seconds";
+const SYNC_INTERVAL: &str = "ttokjang_price_sync_expected_interval_seconds";
+const SYNC_BUDGET_LEFT: &str = "ttokjang_price_sync_budget_remaining";
+const SYNC_STORED_ROWS: &str = "ttokjang_price_sync_stored_rows";
 const BUILD_INFO: &str = "ttokjang_build_info";
 const START_TIME: &str = "ttokjang_process_start_time_seconds";
 
@@ -81,6 +88,13 @@ const HELP: &[(&str, &str)] = &[
     (POOL_IDLE, "Open database connections waiting for work."),
     (POOL_MAX, "The most connections the pool will open."),
     (ROWS_PRUNED, "Rows deleted by housekeeping, by table (plan_requests: expired plan requests no order, run or notification names)."),
+    (SYNC_CALLS, "Price feed calls made by this instance's syncs (scheduled and by hand in this process), by source."),
+    (SYNC_ROWS, "Rows (stores, products, prices) stored by this instance's price syncs, by source."),
+    (SYNC_FAILURES, "Failed price feed calls by source and typed outcome (network|timeout|server_error|key_refused|quota_exhausted|malformed|unknown_id|bad_request)."),
+    (SYNC_LAST_SUCCESS, "When a call of the source last completed, in seconds since the Unix epoch (0: never); configured sources only, read from the database at scrape time."),
+    (SYNC_INTERVAL, "How often a healthy source succeeds (its schedule, at least its publication cadence); stale beyond twice this."),
+    (SYNC_BUDGET_LEFT, "Calls left of today's (Korea's day) call budget of the source, across instances."),
+    (SYNC_STORED_ROWS, "Price history rows stored from the source."),
     (BUILD_INFO, "Always 1; the labels say which build runs."),
     (START_TIME, "When this process started, in seconds since the Unix epoch."),
 ];
@@ -269,6 +283,33 @@ impl Metrics for PrometheusMetrics {
         }
     }
 
+    fn price_sync_run(&self, source: &str, calls: u64, rows: u64) {
+        let labels = [("source", source)];
+        self.counter(SYNC_CALLS, &labels).increment(calls);
+        self.counter(SYNC_ROWS, &labels).increment(rows);
+    }
+
+    fn price_sync_failure(&self, source: &str, kind: &str) {
+        self.counter(SYNC_FAILURES, &[("source", source), ("outcome", kind)])
+            .increment(1);
+    }
+
+    fn set_price_sync(&self, source: &str, g: PriceSyncGauges) {
+        let labels = [("source", source)];
+        // A source configured here counts from 0 even before this process
+        // syncs it, so rates and increases work from the first scrape.
+        self.counter(SYNC_CALLS, &labels).increment(0);
+        self.counter(SYNC_ROWS, &labels).increment(0);
+        self.gauge(SYNC_LAST_SUCCESS, &labels)
+            .set(g.last_success_s.unwrap_or(0.0));
+        self.gauge(SYNC_INTERVAL, &labels)
+            .set(g.expected_interval_s);
+        self.gauge(SYNC_BUDGET_LEFT, &labels)
+            .set(f64::from(g.budget_remaining));
+        #[allow(clippy::cast_precision_loss)]
+        self.gauge(SYNC_STORED_ROWS, &labels).set(g.rows as f64);
+    }
+
     fn set_ready(&self, check: &str, ok: bool) {
         self.gauge(READY, &[("check", check)])
             .set(if ok { 1.0 } else { 0.0 });
@@ -300,6 +341,9 @@ mod tests {
         m.login_failed("error");
         m.rate_limited("login");
         m.scheduler_run("success");
+        m.price_sync_run("kamis", 1, 10);
+        m.price_sync_failure("kamis", "timeout");
+        m.set_price_sync("kamis", gauges());
         m.set_heartbeat(Some(HeartbeatAge {
             age_s: Some(1),
             max_age_s: 180,
@@ -329,6 +373,45 @@ mod tests {
             out.contains("\nttokjang_refresh_token_reuse_total 0\n"),
             "{out}"
         );
+    }
+
+    fn gauges() -> PriceSyncGauges {
+        PriceSyncGauges {
+            last_success_s: Some(1_764_000_000.5),
+            expected_interval_s: 86_400.0,
+            budget_remaining: 1_794,
+            rows: 24,
+        }
+    }
+
+    #[test]
+    fn price_sync_series() {
+        let m = PrometheusMetrics::new("t");
+        m.set_price_sync("chamgagyeok", gauges());
+        m.set_price_sync(
+            "kamis",
+            PriceSyncGauges {
+                last_success_s: None,
+                ..gauges()
+            },
+        );
+        m.price_sync_run("chamgagyeok", 630, 230_000);
+        m.price_sync_run("chamgagyeok", 2, 3);
+        m.price_sync_failure("chamgagyeok", "key_refused");
+        let out = m.render();
+        for want in [
+            "ttokjang_price_sync_calls_total{source=\"chamgagyeok\"} 632",
+            "ttokjang_price_sync_calls_total{source=\"kamis\"} 0",
+            "ttokjang_price_sync_rows_total{source=\"chamgagyeok\"} 230003",
+            "ttokjang_price_sync_failures_total{source=\"chamgagyeok\",outcome=\"key_refused\"} 1",
+            "ttokjang_price_sync_last_success_timestamp_seconds{source=\"chamgagyeok\"} 1764000000.5",
+            "ttokjang_price_sync_last_success_timestamp_seconds{source=\"kamis\"} 0",
+            "ttokjang_price_sync_expected_interval_seconds{source=\"kamis\"} 86400",
+            "ttokjang_price_sync_budget_remaining{source=\"chamgagyeok\"} 1794",
+            "ttokjang_price_sync_stored_rows{source=\"chamgagyeok\"} 24",
+        ] {
+            assert!(out.contains(&format!("{want}\n")), "missing {want}:\n{out}");
+        }
     }
 
     #[test]

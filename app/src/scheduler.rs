@@ -11,6 +11,12 @@
 //!   ones are stored as `missed` runs (see `Reservation::due`).
 //! - Failures retry with capped, jittered exponential backoff; past the retry
 //!   limit the reservation is `failed`.
+//!
+//! The same loop runs the scheduled price sync (`ttokjang_domain::pricesync::
+//! jobs`) when it is given one: each poll, a due source's job is claimed (one
+//! instance wins) and synced in a task of its own, so a long sync never
+//! delays reservations; a poll while the previous sync task still runs starts
+//! none.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
@@ -21,6 +27,7 @@ use ttokjang_domain::metrics::Metrics;
 use ttokjang_domain::ports::{
     ClaimedRun, Clock, Notifier, RandomSource, ReservationRunner, RunFinish, RunQueue,
 };
+use ttokjang_domain::pricesync::jobs::{JobRun, SyncJobs};
 use ttokjang_domain::reservation::{ResultStatus, RetryPolicy, RunOutcome};
 use ttokjang_domain::RepoError;
 
@@ -138,7 +145,13 @@ pub struct Scheduler {
     heartbeat: Arc<SchedulerHeartbeat>,
     /// Runs, outcomes and lag for `/metrics`, when a server is beside it.
     metrics: Option<Arc<dyn Metrics>>,
+    /// The scheduled price sync, when a source is configured.
+    price_sync: Option<Arc<SyncJobs>>,
 }
+
+/// A price sync task is cut off after this (its job lease is an hour); its
+/// calls resume at the next run.
+const PRICE_SYNC_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(55 * 60);
 
 /// Stops the loop: the tick in progress finishes first.
 pub struct SchedulerHandle {
@@ -182,7 +195,24 @@ impl Scheduler {
             settings,
             heartbeat,
             metrics: None,
+            price_sync: None,
         }
+    }
+
+    /// Also runs the scheduled price sync of these jobs.
+    #[must_use]
+    pub fn with_price_sync(mut self, jobs: Arc<SyncJobs>) -> Self {
+        self.price_sync = Some(jobs);
+        self
+    }
+
+    /// One pass of the scheduled price sync: every due source is synced
+    /// (the loop runs this in a task of its own; tests call it directly).
+    pub async fn tick_price_sync(&self, now: DateTime<Utc>) -> Result<Vec<JobRun>, RepoError> {
+        let Some(jobs) = &self.price_sync else {
+            return Ok(Vec::new());
+        };
+        run_price_sync(jobs, now).await
     }
 
     /// Reports runs, outcomes and lag to the server's metrics.
@@ -364,6 +394,26 @@ impl Scheduler {
         f64::from(u32::from_le_bytes(n)) / (f64::from(u32::MAX) + 1.0)
     }
 
+    /// Starts a price sync pass unless the previous one still runs.
+    fn poll_price_sync(&self, running: &mut Option<tokio::task::JoinHandle<()>>) {
+        let Some(jobs) = self.price_sync.clone() else {
+            return;
+        };
+        if running.as_ref().is_some_and(|t| !t.is_finished()) {
+            return;
+        }
+        let now = self.clock.now();
+        *running = Some(tokio::spawn(async move {
+            match tokio::time::timeout(PRICE_SYNC_TIMEOUT, run_price_sync(&jobs, now)).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "price sync failed"),
+                Err(_) => {
+                    tracing::warn!("price sync cut off after 55 min; it resumes at the next run")
+                }
+            }
+        }));
+    }
+
     /// Runs the loop until [`SchedulerHandle::stop`].
     pub fn spawn(self: Arc<Self>) -> SchedulerHandle {
         let (stop, mut stopped) = tokio::sync::watch::channel(false);
@@ -376,9 +426,11 @@ impl Scheduler {
                 "scheduler started"
             );
             let mut detached = false;
+            let mut price_sync: Option<tokio::task::JoinHandle<()>> = None;
             loop {
                 tokio::select! {
                     _ = interval.tick() => {
+                        self.poll_price_sync(&mut price_sync);
                         if let Err(e) = self.tick(self.clock.now()).await {
                             tracing::error!(error = %e, "scheduler tick failed");
                         }
@@ -391,10 +443,53 @@ impl Scheduler {
                     },
                 }
             }
+            // A sync cut off here resumes elsewhere once its leases expire.
+            if let Some(task) = price_sync {
+                task.abort();
+            }
             tracing::info!("scheduler stopped");
         });
         SchedulerHandle { stop, task }
     }
+}
+
+/// One price sync pass, logged.
+async fn run_price_sync(jobs: &SyncJobs, now: DateTime<Utc>) -> Result<Vec<JobRun>, RepoError> {
+    let runs = jobs.tick(now).await?;
+    for run in &runs {
+        let rows: u64 = run.days.iter().map(|(_, s)| s.rows).sum();
+        let failures: usize = run.days.iter().map(|(_, s)| s.failures.len()).sum();
+        let pending: usize = run.days.iter().map(|(_, s)| s.pending).sum();
+        let days: Vec<String> = run
+            .days
+            .iter()
+            .map(|(d, _)| ttokjang_domain::pricesync::format_day(*d))
+            .collect();
+        let level_warn = run.outcome != "ok";
+        if level_warn {
+            tracing::warn!(
+                source = run.source.as_str(),
+                outcome = %run.outcome,
+                days = ?days,
+                calls = run.calls_made(),
+                rows,
+                failures,
+                pending,
+                retry_at = ?run.retry_at,
+                "price sync run ended early"
+            );
+        } else {
+            tracing::info!(
+                source = run.source.as_str(),
+                outcome = %run.outcome,
+                days = ?days,
+                calls = run.calls_made(),
+                rows,
+                "price sync run finished"
+            );
+        }
+    }
+    Ok(runs)
 }
 
 struct Finished {

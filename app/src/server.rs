@@ -17,6 +17,9 @@ use ttokjang_domain::metrics::Metrics;
 use ttokjang_domain::order::OrderService;
 use ttokjang_domain::ports::{Clock, HashError, RandomSource, ReservationRunner};
 use ttokjang_domain::preferences::PreferencesService;
+use ttokjang_domain::pricesync::jobs::SyncJobs;
+use ttokjang_domain::pricesync::status::SourcesOverview;
+use ttokjang_domain::pricesync::Source;
 use ttokjang_domain::profile::ProfileService;
 use ttokjang_domain::reservation::service::ReservationService;
 use ttokjang_domain::reservation::RetryPolicy;
@@ -427,7 +430,8 @@ pub fn scheduler(config: &Config, svc: &Services) -> Result<Scheduler, StartErro
         base: Duration::seconds(c.retry_base_s),
         cap: Duration::seconds(c.retry_cap_s),
     };
-    Ok(Scheduler::new(
+    let owner = settings.owner.clone();
+    let scheduler = Scheduler::new(
         svc.stores.run_queue.clone(),
         svc.runner.clone(),
         notifier,
@@ -435,7 +439,61 @@ pub fn scheduler(config: &Config, svc: &Services) -> Result<Scheduler, StartErro
         svc.random.clone(),
         settings,
     )
-    .with_metrics(svc.metrics.clone()))
+    .with_metrics(svc.metrics.clone());
+    Ok(match price_sync_jobs(config, svc, owner)? {
+        Some(jobs) => scheduler.with_price_sync(Arc::new(jobs)),
+        None => scheduler,
+    })
+}
+
+/// The scheduled price sync of the sources whose key is set (`None`: none
+/// is, or `PRICE_SYNC_SCHEDULED=false`).
+pub fn price_sync_jobs(
+    config: &Config,
+    svc: &Services,
+    owner: String,
+) -> Result<Option<SyncJobs>, StartError> {
+    let feeds = &config.price_feeds;
+    if !feeds.scheduled {
+        tracing::info!("price sync: not scheduled (PRICE_SYNC_SCHEDULED=false)");
+        return Ok(None);
+    }
+    let sources = feeds
+        .jobs()
+        .map_err(|e| StartError::Config(format!("price feed client: {e}")))?;
+    if sources.is_empty() {
+        tracing::info!("price sync: no source key set (CHAMGAGYEOK_SERVICE_KEY, KAMIS_CERT_KEY); nothing scheduled");
+        return Ok(None);
+    }
+    for job in &sources {
+        let (source, base_url, key) = match job.feed.source() {
+            Source::Chamgagyeok => (
+                "chamgagyeok",
+                &feeds.chamgagyeok.base_url,
+                &feeds.chamgagyeok.key,
+            ),
+            Source::Kamis => ("kamis", &feeds.kamis.base_url, &feeds.kamis.key),
+        };
+        tracing::info!(
+            source,
+            base_url = %base_url,
+            key = %crate::pricefeeds::mask(key),
+            every_days = job.schedule.every_days,
+            at_kst = %job.schedule.at.format("%H:%M"),
+            daily_budget = feeds.daily_budget,
+            "price sync scheduled"
+        );
+    }
+    Ok(Some(SyncJobs {
+        state: svc.stores.price_sync.clone(),
+        catalog: svc.stores.catalog.clone(),
+        jobs: svc.stores.sync_jobs.clone(),
+        clock: svc.clock.clone(),
+        metrics: svc.metrics.clone(),
+        sources,
+        daily_budget: feeds.daily_budget,
+        owner,
+    }))
 }
 
 /// Builds everything and binds; the returned server future must be awaited (or
@@ -501,6 +559,12 @@ pub async fn start_with(config: &Config, hooks: Hooks) -> Result<Running, StartE
         user_data: svc.user_data.clone(),
         payments: crate::housekeeping::payments(config, &svc),
         metrics: metrics.clone(),
+        sources: Arc::new(SourcesOverview {
+            state: svc.stores.price_sync.clone(),
+            jobs: svc.stores.sync_jobs.clone(),
+            clock: svc.clock.clone(),
+            setups: config.price_feeds.setups(),
+        }),
         metrics_token: config
             .metrics_token
             .as_ref()

@@ -7,8 +7,8 @@ use ttokjang_domain::ports::{
     BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
     InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
     PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
-    ReservationRepository, RunQueue, SessionRepository, StoreHealth, SyncStateRepository,
-    UserRepository,
+    ReservationRepository, RunQueue, SessionRepository, StoreHealth, SyncJobRepository,
+    SyncStateRepository, UserRepository,
 };
 use ttokjang_domain::throttle::ThrottleRepository;
 use ttokjang_domain::RepoError;
@@ -40,9 +40,10 @@ pub struct Stores {
     pub throttle: Arc<dyn ThrottleRepository>,
     pub accounts: Arc<dyn AccountRepository>,
     pub price_sync: Arc<dyn SyncStateRepository>,
+    pub sync_jobs: Arc<dyn SyncJobRepository>,
 }
 
-/// Serves every port from one store: the one place the 17 ports are wired,
+/// Serves every port from one store: the one place the ports are wired,
 /// used by [`open`] and by the tests.
 pub fn wire<S>(store: Arc<S>) -> Stores
 where
@@ -66,6 +67,7 @@ where
         + ThrottleRepository
         + AccountRepository
         + SyncStateRepository
+        + SyncJobRepository
         + 'static,
 {
     Stores {
@@ -88,6 +90,7 @@ where
         throttle: store.clone(),
         accounts: store.clone(),
         price_sync: store.clone(),
+        sync_jobs: store.clone(),
         health: store,
     }
 }

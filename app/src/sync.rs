@@ -6,10 +6,14 @@
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
+use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate, Utc, Weekday};
+use chrono::{NaiveDate, Utc};
 use ttokjang_domain::ports::{CatalogRepository, Clock, SyncStateRepository};
+use ttokjang_domain::pricesync::jobs::{ScheduledFeed, SourceJob};
+use ttokjang_domain::pricesync::schedule::SourceSchedule;
 use ttokjang_domain::pricesync::service::{PriceSync, Stop, SyncConfig, SyncEvent, SyncSummary};
+use ttokjang_domain::pricesync::status::SourceSetup;
 use ttokjang_domain::pricesync::{format_day, Source};
 
 use crate::pricefeeds::chamgagyeok::Chamgagyeok;
@@ -24,14 +28,58 @@ pub struct SyncSettings {
     pub kamis: FeedConfig,
     pub kamis_counties: Vec<String>,
     pub daily_budget: u32,
+    /// `PRICE_SYNC_SCHEDULED`: the scheduler syncs the configured sources.
+    pub scheduled: bool,
+    /// `PRICE_SYNC_CHAMGAGYEOK_EVERY_DAYS` / `_AT`.
+    pub chamgagyeok_schedule: SourceSchedule,
+    /// `PRICE_SYNC_KAMIS_EVERY_DAYS` / `_AT`.
+    pub kamis_schedule: SourceSchedule,
 }
 
-/// The latest 참가격 survey day on or before `today`: surveys are on Fridays.
-pub fn latest_friday(today: NaiveDate) -> NaiveDate {
-    let back =
-        (today.weekday().num_days_from_monday() + 7 - Weekday::Fri.num_days_from_monday()) % 7;
-    today - chrono::Duration::days(i64::from(back))
+impl SyncSettings {
+    /// Each source's setup, for `GET /catalog/sources` and `/metrics`.
+    pub fn setups(&self) -> Vec<SourceSetup> {
+        vec![
+            SourceSetup {
+                source: Source::Chamgagyeok,
+                configured: !self.chamgagyeok.key.is_empty(),
+                schedule: self.chamgagyeok_schedule,
+                daily_budget: self.daily_budget,
+            },
+            SourceSetup {
+                source: Source::Kamis,
+                configured: !self.kamis.key.is_empty(),
+                schedule: self.kamis_schedule,
+                daily_budget: self.daily_budget,
+            },
+        ]
+    }
+
+    /// The scheduled jobs: one per source whose key is set.
+    pub fn jobs(&self) -> Result<Vec<SourceJob>, String> {
+        let mut jobs = Vec::new();
+        if !self.chamgagyeok.key.is_empty() {
+            let feed = Chamgagyeok::new(self.chamgagyeok.clone()).map_err(|e| e.to_string())?;
+            jobs.push(SourceJob {
+                feed: ScheduledFeed::Chamgagyeok(Arc::new(feed)),
+                schedule: self.chamgagyeok_schedule,
+            });
+        }
+        if !self.kamis.key.is_empty() {
+            let feed = Kamis::new(self.kamis.clone()).map_err(|e| e.to_string())?;
+            jobs.push(SourceJob {
+                feed: ScheduledFeed::Kamis {
+                    feed: Arc::new(feed),
+                    counties: self.kamis_counties.clone(),
+                },
+                schedule: self.kamis_schedule,
+            });
+        }
+        Ok(jobs)
+    }
 }
+
+pub use ttokjang_domain::pricesync::latest_friday;
 
 /// The summary printed after a run.
 pub fn render(source: Source, day: NaiveDate, s: &SyncSummary) -> String {

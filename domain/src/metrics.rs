@@ -30,6 +30,20 @@ pub struct HeartbeatAge {
     pub max_age_s: u64,
 }
 
+/// A price source's sync state as a scrape sees it (read from the store, so
+/// every instance reports the same).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriceSyncGauges {
+    /// Seconds since the Unix epoch of the last completed call; `None`: never.
+    pub last_success_s: Option<f64>,
+    /// The interval the source is expected to succeed within (its schedule).
+    pub expected_interval_s: f64,
+    /// Calls left of today's budget (Korea's day).
+    pub budget_remaining: u32,
+    /// Price rows stored from the source.
+    pub rows: u64,
+}
+
 /// Counters, histograms and gauges of one server. Every method is cheap and
 /// never fails: a metric that cannot be recorded is dropped, never an error
 /// for the work it measures.
@@ -59,6 +73,14 @@ pub trait Metrics: Send + Sync {
     /// Scrape time: the scheduler's heartbeat; `None` when no scheduler runs
     /// beside this server (no series then).
     fn set_heartbeat(&self, beat: Option<HeartbeatAge>);
+    /// A scheduled or manual price sync run of `source` made `calls` calls
+    /// and stored `rows` rows.
+    fn price_sync_run(&self, source: &str, calls: u64, rows: u64);
+    /// One failed sync call of `source`, by its typed outcome
+    /// (`FeedError::kind`: `network`, `timeout`, `server_error`…).
+    fn price_sync_failure(&self, source: &str, kind: &str);
+    /// Scrape time: a configured price source's sync state.
+    fn set_price_sync(&self, source: &str, gauges: PriceSyncGauges);
     /// Scrape time: whether a readiness check (`database`, `scheduler`) passes.
     fn set_ready(&self, check: &str, ok: bool);
     /// Scrape time: the store's connection pool.
@@ -82,6 +104,9 @@ impl Metrics for NoMetrics {
     fn scheduler_lag_seconds(&self, _: f64) {}
     fn rows_pruned(&self, _: &str, _: u64) {}
     fn set_heartbeat(&self, _: Option<HeartbeatAge>) {}
+    fn price_sync_run(&self, _: &str, _: u64, _: u64) {}
+    fn price_sync_failure(&self, _: &str, _: &str) {}
+    fn set_price_sync(&self, _: &str, _: PriceSyncGauges) {}
     fn set_ready(&self, _: &str, _: bool) {}
     fn set_pool(&self, _: &str, _: PoolState) {}
     fn render(&self) -> String {

@@ -80,7 +80,7 @@ for p in dash.get("panels", []):
         check_expr(f"dashboard panel {p.get('title')!r}", t.get("expr", ""))
 wanted = ["request rate", "error rate", "latency p50", "latency p95", "latency p99",
           "plan generation latency", "degraded", "price source", "login failures",
-          "scheduler lag", "db pool"]
+          "scheduler lag", "db pool", "price sync age", "price sync calls"]
 titles = " | ".join(p.get("title", "").lower() for p in dash.get("panels", []))
 for w in wanted:
     if w not in titles:
@@ -124,7 +124,8 @@ if len(names) != len(set(names)):
     fail("rules: duplicate alert names")
 for required in ["TtokjangHighErrorRate", "TtokjangPlanLatencyHigh", "TtokjangSchedulerLagging",
                  "TtokjangSchedulerHeartbeatStale", "TtokjangLoginFailureSpike",
-                 "TtokjangNotReady", "TtokjangTargetDown", "TtokjangPriceSourceTimeouts"]:
+                 "TtokjangNotReady", "TtokjangTargetDown", "TtokjangPriceSourceTimeouts",
+                 "TtokjangPriceSyncStale"]:
     if required not in names:
         fail(f"rules: missing {required}")
 

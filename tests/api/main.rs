@@ -19,6 +19,7 @@ mod pricesync;
 mod profile;
 mod reservations;
 mod routing;
+mod scheduled_sync;
 mod security;
 mod shopping;
 mod web;

@@ -2,11 +2,9 @@
 //! fixtures written from the documented fields (`tests/fixtures/`): every
 //! operation and every failure, and bad rows skipped.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use chrono::NaiveDate;
 use ttokjang::pricefeeds::chamgagyeok::Chamgagyeok;
 use ttokjang::pricefeeds::kamis::Kamis;
@@ -24,60 +22,7 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// What the fake answers: (status, body, delay) for a request, chosen by a
-/// rule from its path and query.
-pub(crate) type Rule =
-    Arc<dyn Fn(&str, &HashMap<String, String>) -> (u16, String, u64) + Send + Sync>;
-
-/// Every request the fake saw: path and query.
-pub(crate) type Seen = Arc<Mutex<Vec<(String, HashMap<String, String>)>>>;
-
-pub(crate) struct Fake {
-    pub(crate) url: String,
-    pub(crate) seen: Seen,
-    pub(crate) handle: actix_web::dev::ServerHandle,
-}
-
-pub(crate) async fn fake(rule: Rule) -> Fake {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let s2 = seen.clone();
-    let server = HttpServer::new(move || {
-        let (seen, rule) = (s2.clone(), rule.clone());
-        App::new().default_service(web::to(move |req: HttpRequest| {
-            let (seen, rule) = (seen.clone(), rule.clone());
-            async move {
-                let query: HashMap<String, String> =
-                    web::Query::<HashMap<String, String>>::from_query(req.query_string())
-                        .map(web::Query::into_inner)
-                        .unwrap_or_default();
-                let path = req.path().to_owned();
-                seen.lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push((path.clone(), query.clone()));
-                let (status, body, delay) = rule(&path, &query);
-                if delay > 0 {
-                    tokio::time::sleep(Duration::from_millis(delay)).await;
-                }
-                HttpResponse::build(
-                    actix_web::http::StatusCode::from_u16(status).unwrap_or_default(),
-                )
-                .body(body)
-            }
-        }))
-    })
-    .workers(1)
-    .bind("127.0.0.1:0")
-    .expect("bind");
-    let addr = server.addrs()[0];
-    let server = server.run();
-    let handle = server.handle();
-    tokio::spawn(server);
-    Fake {
-        url: format!("http://{addr}"),
-        seen,
-        handle,
-    }
-}
+pub(crate) use ttokjang_tests::feed_fake::{fake, Fake, Rule};
 
 pub(crate) fn config(base: &str) -> FeedConfig {
     FeedConfig {

@@ -4,7 +4,7 @@
 //! PostgreSQL) two instances syncing at once — each call made once.
 
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -76,18 +76,8 @@ fn survey(stores: usize, slow: Option<&'static str>) -> Rule {
     })
 }
 
-/// How many times the fake saw each call (op + entpId).
 fn calls(f: &Fake) -> HashMap<String, usize> {
-    let mut m = HashMap::new();
-    for (path, q) in f.seen.lock().unwrap_or_else(PoisonError::into_inner).iter() {
-        let op = path.rsplit('/').next().unwrap_or("").to_owned();
-        let key = match q.get("entpId") {
-            Some(e) => format!("{op}:{e}"),
-            None => op,
-        };
-        *m.entry(key).or_default() += 1;
-    }
-    m
+    f.calls()
 }
 
 fn sync<'a, S: SyncStateRepository + CatalogRepository>(

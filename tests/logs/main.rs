@@ -148,3 +148,69 @@ async fn card_numbers_never_reach_the_logs() {
         assert!(!out.contains(leaked), "{leaked:?} leaked into logs:\n{out}");
     }
 }
+
+/// The price feeds' keys: a scheduled sync of both sources (one answering,
+/// one refusing the key) logs each key masked, never the key itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn price_feed_keys_never_reach_the_logs() {
+    use std::sync::Arc;
+    use ttokjang_tests::feed_fake::{fake, survey_any_day};
+
+    let logs = ttokjang::logging::capture_global().expect("no other global subscriber");
+    let chamgagyeok_key = "kca-secret-key-6b2f0e94c1d7a8";
+    let kamis_key = "kamis-secret-key-93d1a7c5e2";
+    let f = fake(survey_any_day(3, 2)).await;
+    let refusing = fake(Arc::new(|_, _| {
+        (200, r#"{"data":{"error_code":"900"}}"#.to_owned(), 0)
+    }))
+    .await;
+    let chamgagyeok_url = format!("{}/B551919/ProductPriceInfoService", f.url);
+    let kamis_url = format!("{}/service/price/xml.do", refusing.url);
+    let app = TestApp::start(
+        Db::Sqlite,
+        &[
+            ("SCHEDULER_ENABLED", "true"),
+            ("SCHEDULER_POLL_S", "1"),
+            ("CHAMGAGYEOK_BASE_URL", &chamgagyeok_url),
+            ("CHAMGAGYEOK_SERVICE_KEY", chamgagyeok_key),
+            ("KAMIS_BASE_URL", &kamis_url),
+            ("KAMIS_CERT_KEY", kamis_key),
+            ("KAMIS_CERT_ID", "ttokjang"),
+        ],
+    )
+    .await
+    .expect("sqlite app");
+    for _ in 0..100 {
+        if f.count() >= 5 && refusing.count() >= 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(f.count(), 5, "the scheduler synced 참가격");
+    assert!(refusing.count() >= 1, "the scheduler tried KAMIS");
+    drop(app);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let out = logs.contents();
+    assert!(
+        out.contains("price sync scheduled"),
+        "the schedule was logged:\n{out}"
+    );
+    // The key is masked where it is logged (`kca-…(29 chars)`), and the log
+    // layer's own redaction of `key=` values hides even that.
+    let scheduled: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("price sync scheduled"))
+        .collect();
+    assert_eq!(scheduled.len(), 2, "both sources:\n{out}");
+    assert!(
+        scheduled.iter().all(|l| l.contains("key=")),
+        "{scheduled:?}"
+    );
+    assert!(out.contains("key_refused"), "KAMIS refusal logged:\n{out}");
+    for leaked in [chamgagyeok_key, kamis_key, "secret-key"] {
+        assert!(!out.contains(leaked), "{leaked:?} leaked into logs:\n{out}");
+    }
+    f.handle.stop(false).await;
+    refusing.handle.stop(false).await;
+}

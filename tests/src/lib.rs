@@ -6,6 +6,7 @@
 //! Without a server they are skipped locally, but fail when `CI=true`.
 
 pub mod catalog_fixture;
+pub mod feed_fake;
 pub mod http;
 pub mod runner;
 

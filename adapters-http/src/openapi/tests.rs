@@ -23,6 +23,7 @@ fn every_route_of_the_contract_is_documented() {
         "/api/v1/basket/items/{id}",
         "/api/v1/catalog/products",
         "/api/v1/catalog/stores",
+        "/api/v1/catalog/sources",
         "/api/v1/offline/plans/generate",
         "/api/v1/offline/plans/select",
         "/api/v1/online/plans/generate",

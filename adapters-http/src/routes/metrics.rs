@@ -56,6 +56,16 @@ pub async fn metrics(
             age_s: hb.age_s(),
             max_age_s: hb.max_age_s(),
         }));
+    match state.sources.list().await {
+        Ok(reports) => {
+            for r in reports.iter().filter(|r| r.setup.configured) {
+                state
+                    .metrics
+                    .set_price_sync(r.setup.source.as_str(), r.gauges());
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: reading the price sources failed"),
+    }
     if let Some(pool) = state.health.pool_state() {
         state.metrics.set_pool(state.health.backend(), pool);
     }

@@ -11,6 +11,7 @@ pub mod plans;
 pub mod preferences;
 pub mod profile;
 pub mod reservations;
+pub mod sources;
 pub mod user_data;
 
 /// An answer that browsers and proxies must not keep (personal data, tokens).

@@ -29,5 +29,6 @@ pub(crate) mod reservations;
 pub(crate) mod rows;
 pub(crate) mod sessions;
 pub(crate) mod shopper_rows;
+pub(crate) mod sync_jobs;
 pub(crate) mod throttle;
 pub(crate) mod users;

@@ -76,6 +76,8 @@ struct SourceRow {
     last_error_kind: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     last_error_message: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    history_rows: i64,
 }
 
 fn ensure_source(conn: &mut Conn, source: &str) -> Result<(), Failure> {
@@ -221,16 +223,15 @@ impl SyncStateRepository for DbStore {
                     )));
                 }
                 rows.write(conn)?;
+                // New rows are counted into `sync_sources.history_rows`, so
+                // the status never counts the history (it only grows).
+                let mut new_rows: i64 = 0;
                 for r in &result.records {
-                    diesel::sql_query(sql(
+                    let inserted = diesel::sql_query(sql(
                         "INSERT INTO price_history (source, place, product_id, survey_day, \
                          store_id, price_krw, fetched_at, discounted, discount_start, \
                          discount_end, plus_one) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-                         ON CONFLICT (source, place, product_id, survey_day) DO UPDATE SET \
-                         price_krw = excluded.price_krw, fetched_at = excluded.fetched_at, \
-                         discounted = excluded.discounted, \
-                         discount_start = excluded.discount_start, \
-                         discount_end = excluded.discount_end, plus_one = excluded.plus_one",
+                         ON CONFLICT (source, place, product_id, survey_day) DO NOTHING",
                     ))
                     .bind::<Text, _>(r.source.as_str())
                     .bind::<Text, _>(&r.place)
@@ -243,6 +244,27 @@ impl SyncStateRepository for DbStore {
                     .bind::<Nullable<Text>, _>(r.discount_period.map(|(a, _)| format_day(a)))
                     .bind::<Nullable<Text>, _>(r.discount_period.map(|(_, b)| format_day(b)))
                     .bind::<Bool, _>(r.plus_one)
+                    .execute(conn)?;
+                    if inserted == 1 {
+                        new_rows += 1;
+                        continue;
+                    }
+                    diesel::sql_query(sql(
+                        "UPDATE price_history SET store_id = ?, price_krw = ?, fetched_at = ?, \
+                         discounted = ?, discount_start = ?, discount_end = ?, plus_one = ? \
+                         WHERE source = ? AND place = ? AND product_id = ? AND survey_day = ?",
+                    ))
+                    .bind::<Nullable<Text>, _>(r.store_id.as_ref().map(|s| s.as_str().to_owned()))
+                    .bind::<BigInt, _>(r.price.krw())
+                    .bind::<BigInt, _>(micros(r.fetched_at))
+                    .bind::<Bool, _>(r.discounted)
+                    .bind::<Nullable<Text>, _>(r.discount_period.map(|(a, _)| format_day(a)))
+                    .bind::<Nullable<Text>, _>(r.discount_period.map(|(_, b)| format_day(b)))
+                    .bind::<Bool, _>(r.plus_one)
+                    .bind::<Text, _>(r.source.as_str())
+                    .bind::<Text, _>(&r.place)
+                    .bind::<Text, _>(r.product_id.as_str())
+                    .bind::<Text, _>(format_day(r.survey_day))
                     .execute(conn)?;
                 }
                 for k in &result.follow_ups {
@@ -258,11 +280,12 @@ impl SyncStateRepository for DbStore {
                 ensure_source(conn, source.as_str())?;
                 let survey = result.records.iter().map(|r| r.survey_day).max();
                 diesel::sql_query(sql("UPDATE sync_sources SET last_success_at = ?, \
-                     last_survey_day = CASE WHEN ? IS NULL THEN last_survey_day \
+                     history_rows = history_rows + ?, last_survey_day = CASE WHEN ? IS NULL THEN last_survey_day \
                        WHEN last_survey_day IS NULL OR last_survey_day < ? THEN ? \
                        ELSE last_survey_day END \
                      WHERE source = ?"))
                 .bind::<BigInt, _>(micros(now))
+                .bind::<BigInt, _>(new_rows)
                 .bind::<Nullable<Text>, _>(survey.map(format_day))
                 .bind::<Nullable<Text>, _>(survey.map(format_day))
                 .bind::<Nullable<Text>, _>(survey.map(format_day))
@@ -340,10 +363,6 @@ impl SyncStateRepository for DbStore {
                     .get_result(conn)?;
                 Ok(u64::try_from(r.n).unwrap_or(0))
             };
-            let rows = count(
-                conn,
-                "SELECT COUNT(*) AS n FROM price_history WHERE source = ?",
-            )?;
             let calls_done = count(
                 conn,
                 "SELECT COUNT(*) AS n FROM sync_calls WHERE source = ? AND done",
@@ -354,18 +373,19 @@ impl SyncStateRepository for DbStore {
             )?;
             let s: Option<SourceRow> = diesel::sql_query(sql(
                 "SELECT last_success_at, last_survey_day, last_error_at, last_error_call, \
-                 last_error_kind, last_error_message FROM sync_sources WHERE source = ?",
+                 last_error_kind, last_error_message, history_rows FROM sync_sources \
+                 WHERE source = ?",
             ))
             .bind::<Text, _>(source.as_str())
             .get_result(conn)
             .optional()?;
             let mut status = SourceStatus {
-                rows,
                 calls_done,
                 calls_pending,
                 ..SourceStatus::default()
             };
             if let Some(s) = s {
+                status.rows = u64::try_from(s.history_rows).unwrap_or(0);
                 status.last_success_at = s.last_success_at.map(from_micros).transpose()?;
                 status.last_survey_day = s.last_survey_day.as_deref().and_then(parse_day);
                 if let (Some(at), Some(call), Some(kind), Some(message)) = (

@@ -9,6 +9,7 @@ use super::ConfigError;
 use crate::pricefeeds::FeedConfig;
 use crate::prices::Fault;
 use crate::sync::SyncSettings;
+use ttokjang_domain::pricesync::schedule::SourceSchedule;
 
 /// Parses `PRICE_SOURCE_FAULTS`: `mall-id=delay:1500,other-id=error`.
 pub fn parse_faults(raw: &str) -> Result<HashMap<String, Fault>, ConfigError> {
@@ -72,6 +73,15 @@ pub(crate) fn feeds(env: &Env<'_>) -> Result<SyncSettings, ConfigError> {
         kamis_counties.push(c.to_owned());
     }
     Ok(SyncSettings {
+        scheduled: env.bool("PRICE_SYNC_SCHEDULED", true)?,
+        chamgagyeok_schedule: schedule(
+            env,
+            (
+                "PRICE_SYNC_CHAMGAGYEOK_EVERY_DAYS",
+                "PRICE_SYNC_CHAMGAGYEOK_AT",
+            ),
+        )?,
+        kamis_schedule: schedule(env, ("PRICE_SYNC_KAMIS_EVERY_DAYS", "PRICE_SYNC_KAMIS_AT"))?,
         chamgagyeok: FeedConfig {
             base_url: chamgagyeok_url,
             key: env.string("CHAMGAGYEOK_SERVICE_KEY", ""),
@@ -89,6 +99,22 @@ pub(crate) fn feeds(env: &Env<'_>) -> Result<SyncSettings, ConfigError> {
         kamis_counties,
         daily_budget,
     })
+}
+
+/// A source's cadence: every N days (1–28, default 1) at `HH:MM` in Korea
+/// (default 04:00).
+fn schedule(
+    env: &Env<'_>,
+    (every_var, at_var): (&'static str, &'static str),
+) -> Result<SourceSchedule, ConfigError> {
+    let default = SourceSchedule::default();
+    let every_days = env.int(every_var, default.every_days, 1, 28)?;
+    let at = match env.get(at_var) {
+        None => default.at,
+        Some(raw) => chrono::NaiveTime::parse_from_str(raw.trim(), "%H:%M")
+            .map_err(|_| err(at_var, "must be a time of day HH:MM (Korea), e.g. 04:00"))?,
+    };
+    Ok(SourceSchedule { every_days, at })
 }
 
 /// An `http(s)` URL, or `default`.
@@ -258,11 +284,27 @@ mod tests {
         let s = feeds(&Env(&map)).expect("defaults");
         assert_eq!(s.kamis_counties, ["1101"]);
         assert_eq!(s.chamgagyeok.timeout, Duration::from_secs(20));
+        assert!(s.scheduled);
+        assert_eq!(s.chamgagyeok_schedule, SourceSchedule::default());
+        assert_eq!(s.daily_budget, 1_800);
+        let map = HashMap::from([
+            ("PRICE_SYNC_KAMIS_EVERY_DAYS".to_owned(), "7".to_owned()),
+            ("PRICE_SYNC_KAMIS_AT".to_owned(), "06:30".to_owned()),
+        ]);
+        let s = feeds(&Env(&map)).expect("schedule");
+        assert_eq!(s.kamis_schedule.every_days, 7);
+        assert_eq!(s.kamis_schedule.at.to_string(), "06:30:00");
+        assert_eq!(s.chamgagyeok_schedule, SourceSchedule::default());
         for (var, value) in [
             ("PRICE_FEED_TIMEOUT_S", "0"),
             ("PRICE_SYNC_DAILY_BUDGET", "lots"),
             ("KAMIS_COUNTIES", "1101,seoul"),
             ("KAMIS_BASE_URL", "ftp://x"),
+            ("PRICE_SYNC_KAMIS_AT", "25:00"),
+            ("PRICE_SYNC_CHAMGAGYEOK_AT", "4am"),
+            ("PRICE_SYNC_CHAMGAGYEOK_EVERY_DAYS", "0"),
+            ("PRICE_SYNC_KAMIS_EVERY_DAYS", "29"),
+            ("PRICE_SYNC_SCHEDULED", "maybe"),
         ] {
             let map = HashMap::from([(var.to_owned(), value.to_owned())]);
             assert_eq!(feeds(&Env(&map)).expect_err(var).var, var);

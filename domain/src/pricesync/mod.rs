@@ -18,16 +18,19 @@
 //! case.
 
 pub mod feed;
+pub mod jobs;
 #[cfg(test)]
 mod key_tests;
 pub mod ports;
+pub mod schedule;
 pub mod service;
+pub mod status;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Weekday};
 
 /// A price source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,6 +91,13 @@ pub fn parse_day(raw: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::parse_from_str(raw, "%Y%m%d").ok()
+}
+
+/// The latest 참가격 survey day on or before `today`: surveys are on Fridays.
+pub fn latest_friday(today: NaiveDate) -> NaiveDate {
+    let back =
+        (today.weekday().num_days_from_monday() + 7 - Weekday::Fri.num_days_from_monday()) % 7;
+    today - chrono::Duration::days(i64::from(back))
 }
 
 pub fn format_day(day: NaiveDate) -> String {

@@ -161,3 +161,34 @@ pub trait SyncStateRepository: Send + Sync {
     async fn calls_on(&self, source: Source, day: NaiveDate) -> Result<u32, RepoError>;
     async fn status(&self, source: Source) -> Result<SourceStatus, RepoError>;
 }
+
+/// Each source's scheduled job: one run per slot across every instance
+/// sharing the store (`schedule` module docs).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait SyncJobRepository: Send + Sync {
+    /// Atomically: when the job has not run for `slot` (or a retry it asked
+    /// for is due at `now`) and no other holder's lease is live, leases it to
+    /// `holder` until `lease_until` and answers `true`.
+    async fn claim_job(
+        &self,
+        source: Source,
+        slot: DateTime<Utc>,
+        holder: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
+    /// Records the run of `slot` (only while `holder` holds the job; `false`
+    /// otherwise): the next run is the next slot, or `retry_at` when earlier.
+    async fn finish_job(
+        &self,
+        source: Source,
+        holder: &str,
+        slot: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
+        outcome: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, RepoError>;
+    /// The job's state; `None` before its first run.
+    async fn job(&self, source: Source) -> Result<Option<super::schedule::JobState>, RepoError>;
+}

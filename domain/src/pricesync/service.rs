@@ -92,7 +92,8 @@ pub struct PriceSync<'a> {
     pub config: SyncConfig,
 }
 
-fn seoul_today(now: DateTime<Utc>) -> NaiveDate {
+/// The day in Korea at `now` (the day a budget is counted on).
+pub fn seoul_today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&chrono_tz::Asia::Seoul).date_naive()
 }
 
