@@ -10,6 +10,7 @@ use ttokjang_domain::ports::{
     ReservationRepository, RunQueue, SessionRepository, StoreHealth, SyncStateRepository,
     UserRepository,
 };
+use ttokjang_domain::mall::ports::MallTermsRepository;
 use ttokjang_domain::throttle::ThrottleRepository;
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;
@@ -40,6 +41,8 @@ pub struct Stores {
     pub throttle: Arc<dyn ThrottleRepository>,
     pub accounts: Arc<dyn AccountRepository>,
     pub price_sync: Arc<dyn SyncStateRepository>,
+    /// The online malls' delivery terms (operator configuration).
+    pub mall_terms: Arc<dyn MallTermsRepository>,
 }
 
 /// Serves every port from one store: the one place the 17 ports are wired,
@@ -66,6 +69,7 @@ where
         + ThrottleRepository
         + AccountRepository
         + SyncStateRepository
+        + MallTermsRepository
         + 'static,
 {
     Stores {
@@ -88,6 +92,7 @@ where
         throttle: store.clone(),
         accounts: store.clone(),
         price_sync: store.clone(),
+        mall_terms: store.clone(),
         health: store,
     }
 }

@@ -13,6 +13,7 @@ pub mod chat;
 pub mod error;
 pub mod metrics;
 pub mod notification;
+pub mod mall;
 pub mod order;
 pub mod page;
 pub mod payment;

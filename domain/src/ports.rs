@@ -17,6 +17,7 @@ pub use crate::chat::ports::*;
 pub use crate::metrics::MockMetrics;
 pub use crate::metrics::{HeartbeatAge, Metrics, NoMetrics};
 pub use crate::notification::ports::*;
+pub use crate::mall::ports::*;
 pub use crate::order::ports::*;
 pub use crate::payment::ports::*;
 pub use crate::planner::ports::*;

@@ -18,6 +18,8 @@ use super::{PlanMode, StoredPlanRequest};
 use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::ProductQuery;
 use crate::catalog::{GeoPoint, Product, ProductId};
+use crate::mall::ports::MallTermsRepository;
+use crate::mall::Region;
 use crate::plan::{self, PlanError};
 use crate::planner::ports::PlanRequestRepository;
 use crate::preferences::TravelMode;
@@ -55,6 +57,9 @@ pub struct PlanSettings {
     /// `best_value` plan's objective.
     pub value_of_time_krw_per_hour: i64,
     pub minutes_per_stop: i64,
+    /// Where online orders are delivered (from the profile's address): sets
+    /// the malls' regional surcharges.
+    pub region: Region,
 }
 
 /// Every store within the shopper's radius is a candidate (no cut to the
@@ -140,6 +145,8 @@ pub struct PlanPorts {
     pub requests: Arc<dyn PlanRequestRepository>,
     /// The shopper's stored basket and settings (the defaults of a request).
     pub shopper: Arc<dyn PlanContext>,
+    /// The online malls' delivery terms (operator configuration).
+    pub malls: Arc<dyn MallTermsRepository>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
 }
@@ -149,6 +156,7 @@ pub struct PlanService {
     pub(super) prices: Arc<dyn PriceGateway>,
     pub(super) requests: Arc<dyn PlanRequestRepository>,
     pub(super) shopper: Arc<dyn PlanContext>,
+    pub(super) malls: Arc<dyn MallTermsRepository>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) random: Arc<dyn RandomSource>,
     pub(super) allowlist: RedirectAllowlist,
@@ -162,6 +170,7 @@ impl PlanService {
             prices,
             requests,
             shopper,
+            malls,
             clock,
             random,
         } = ports;
@@ -170,6 +179,7 @@ impl PlanService {
             prices,
             requests,
             shopper,
+            malls,
             clock,
             random,
             allowlist,
@@ -214,7 +224,7 @@ impl PlanService {
                     .map(|p| plan::BasketLine::new(l.id.as_str(), p.id().as_str(), l.quantity))
             })
             .collect();
-        let (plans, stores, sources, optimality, basis) = match mode {
+        let (plans, stores, sources, optimality, basis, details) = match mode {
             PlanMode::Offline => self.offline(&engine_lines, &product_ids, settings).await?,
             PlanMode::Online => self.online(&engine_lines, &product_ids, settings).await?,
         };
@@ -278,7 +288,16 @@ impl PlanService {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let mut view = plan_view(i, p, &stores, &names, &line_names, &unknown);
+                let mut view = plan_view(
+                    i,
+                    p,
+                    &stores,
+                    &names,
+                    &line_names,
+                    &unknown,
+                    details.as_ref(),
+                    &self.allowlist,
+                );
                 if mode == PlanMode::Offline {
                     add_minutes(&mut view, settings.travel_mode);
                     view.reasons = basis
@@ -305,6 +324,7 @@ impl PlanService {
                 }),
                 travel_mode: (mode == PlanMode::Offline)
                     .then(|| settings.travel_mode.as_str().to_owned()),
+                region: details.as_ref().map(|d| d.region.as_str().to_owned()),
             },
         };
         // Sized for a usual answer (~15 KB for 30 lines), so it does not regrow.

@@ -517,6 +517,7 @@ fn build_plan(
             items,
             subtotal_krw,
             delivery_krw: 0,
+            surcharge_krw: 0,
             leg_distance_m: geo.d(at, s + 1),
         });
         at = s + 1;
@@ -537,6 +538,7 @@ fn build_plan(
         goods_krw,
         travel_krw,
         delivery_krw: 0,
+        surcharge_krw: 0,
         total_krw: goods_krw + travel_krw,
         distance_m: f.route_m,
         missing,
