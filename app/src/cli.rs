@@ -395,7 +395,10 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
         }
         Command::MallList => {
             let terms = svc.stores.mall_terms.list_terms().await?;
-            println!("mall terms (shipped defaults of {})", crate::malls::DEFAULTS_AS_OF);
+            println!(
+                "mall terms (shipped defaults of {})",
+                crate::malls::DEFAULTS_AS_OF
+            );
             for t in &terms {
                 println!("{}", crate::malls::describe(t));
             }

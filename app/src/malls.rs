@@ -47,11 +47,56 @@ type Row = (
 /// (mall id, fee, free over, minimum order, Jeju, islands, same-day cut-off,
 /// dawn cut-off): the table in the module docs.
 const SHIPPED: &[Row] = &[
-    ("coupang", 3_000, Some(19_800), 0, 3_000, 5_000, Some((10, 0)), Some((23, 59))),
-    ("ssg", 3_000, Some(40_000), 10_000, 3_000, 5_000, Some((13, 0)), Some((23, 59))),
-    ("kurly", 3_000, Some(40_000), 15_000, 3_000, 5_000, None, Some((23, 0))),
-    ("lotteon", 4_000, Some(40_000), 15_000, 3_000, 5_000, Some((12, 0)), None),
-    ("homeplus-online", 3_500, Some(40_000), 20_000, 3_000, 5_000, Some((14, 0)), None),
+    (
+        "coupang",
+        3_000,
+        Some(19_800),
+        0,
+        3_000,
+        5_000,
+        Some((10, 0)),
+        Some((23, 59)),
+    ),
+    (
+        "ssg",
+        3_000,
+        Some(40_000),
+        10_000,
+        3_000,
+        5_000,
+        Some((13, 0)),
+        Some((23, 59)),
+    ),
+    (
+        "kurly",
+        3_000,
+        Some(40_000),
+        15_000,
+        3_000,
+        5_000,
+        None,
+        Some((23, 0)),
+    ),
+    (
+        "lotteon",
+        4_000,
+        Some(40_000),
+        15_000,
+        3_000,
+        5_000,
+        Some((12, 0)),
+        None,
+    ),
+    (
+        "homeplus-online",
+        3_500,
+        Some(40_000),
+        20_000,
+        3_000,
+        5_000,
+        Some((14, 0)),
+        None,
+    ),
 ];
 
 fn as_of() -> DateTime<Utc> {
@@ -146,9 +191,13 @@ async fn current(
     repo: &dyn MallTermsRepository,
     catalog: &dyn CatalogRepository,
     mall: &StoreId,
-    now: DateTime<Utc>,
 ) -> Result<Option<DeliveryTerms>, RepoError> {
-    if let Some(t) = repo.list_terms().await?.into_iter().find(|t| &t.mall_id == mall) {
+    if let Some(t) = repo
+        .list_terms()
+        .await?
+        .into_iter()
+        .find(|t| &t.mall_id == mall)
+    {
         return Ok(Some(t));
     }
     if let Some(t) = default_for(mall) {
@@ -159,7 +208,10 @@ async fn current(
         .await?
         .into_iter()
         .find(|s| s.id() == mall)
-        .and_then(|s| s.mall().map(|m| DeliveryTerms::from_catalog(mall.clone(), m, now))))
+        .and_then(|s| {
+            s.mall()
+                .map(|m| DeliveryTerms::from_catalog(mall.clone(), m))
+        }))
 }
 
 /// `ttokjang mall set`: the mall's current terms with `change` applied,
@@ -171,19 +223,16 @@ pub async fn set(
     change: &TermsChange,
     now: DateTime<Utc>,
 ) -> Result<DeliveryTerms, String> {
-    let base = current(repo, catalog, mall, now)
+    let base = current(repo, catalog, mall)
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("{mall}: no such online mall (see `ttokjang mall list`)"))?;
-    let terms = change
-        .apply(base, now)
-        .validate()
-        .map_err(|v| {
-            v.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
+    let terms = change.apply(base, now).validate().map_err(|v| {
+        v.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
     repo.save_terms(&terms).await.map_err(|e| e.to_string())?;
     Ok(terms)
 }
@@ -194,7 +243,9 @@ pub async fn reset(repo: &dyn MallTermsRepository, mall: &StoreId) -> Result<Str
     match default_for(mall) {
         Some(t) => {
             repo.save_terms(&t).await?;
-            Ok(format!("{mall}: back to the shipped defaults of {DEFAULTS_AS_OF}"))
+            Ok(format!(
+                "{mall}: back to the shipped defaults of {DEFAULTS_AS_OF}"
+            ))
         }
         None => {
             let removed = repo.delete_terms(mall).await?;
@@ -262,6 +313,9 @@ mod tests {
         assert_eq!(changed.dawn_cutoff, None);
         assert_eq!(changed.min_order_krw, base.min_order_krw);
         assert_eq!(changed.jeju_surcharge_krw, base.jeju_surcharge_krw);
-        assert_eq!((changed.source, changed.as_of), (TermsSource::Operator, now));
+        assert_eq!(
+            (changed.source, changed.as_of),
+            (TermsSource::Operator, now)
+        );
     }
 }

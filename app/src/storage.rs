@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use ttokjang_domain::account::AccountRepository;
+use ttokjang_domain::mall::ports::MallTermsRepository;
 use ttokjang_domain::ports::{
     BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
     InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
@@ -10,7 +11,6 @@ use ttokjang_domain::ports::{
     ReservationRepository, RunQueue, SessionRepository, StoreHealth, SyncStateRepository,
     UserRepository,
 };
-use ttokjang_domain::mall::ports::MallTermsRepository;
 use ttokjang_domain::throttle::ThrottleRepository;
 use ttokjang_domain::RepoError;
 use ttokjang_postgres::PgStore;

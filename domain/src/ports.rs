@@ -13,11 +13,11 @@ pub use crate::auth::ports::*;
 pub use crate::basket::ports::*;
 pub use crate::catalog::ports::*;
 pub use crate::chat::ports::*;
+pub use crate::mall::ports::*;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::metrics::MockMetrics;
 pub use crate::metrics::{HeartbeatAge, Metrics, NoMetrics};
 pub use crate::notification::ports::*;
-pub use crate::mall::ports::*;
 pub use crate::order::ports::*;
 pub use crate::payment::ports::*;
 pub use crate::planner::ports::*;

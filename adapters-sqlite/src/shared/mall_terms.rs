@@ -118,7 +118,10 @@ impl MallTermsRepository for DbStore {
         let id = mall.as_str().to_owned();
         let n = self
             .run(move |conn| {
-                Ok(diesel::delete(mall_terms::table.filter(mall_terms::mall_id.eq(id))).execute(conn)?)
+                Ok(
+                    diesel::delete(mall_terms::table.filter(mall_terms::mall_id.eq(id)))
+                        .execute(conn)?,
+                )
             })
             .await?;
         Ok(n > 0)

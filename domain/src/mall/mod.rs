@@ -30,6 +30,8 @@ pub enum TermsSource {
     Default,
     /// Set by the operator.
     Operator,
+    /// Not configured: the mall's catalog row (no surcharges, no date).
+    Catalog,
 }
 
 impl TermsSource {
@@ -37,6 +39,7 @@ impl TermsSource {
         match self {
             Self::Default => "default",
             Self::Operator => "operator",
+            Self::Catalog => "catalog",
         }
     }
 
@@ -44,6 +47,7 @@ impl TermsSource {
         match s {
             "default" => Some(Self::Default),
             "operator" => Some(Self::Operator),
+            "catalog" => Some(Self::Catalog),
             _ => None,
         }
     }
@@ -88,7 +92,12 @@ impl DeliveryTerms {
         }
         range("min_order_krw", self.min_order_krw, 0, &mut bad);
         range("jeju_surcharge_krw", self.jeju_surcharge_krw, 0, &mut bad);
-        range("island_surcharge_krw", self.island_surcharge_krw, 0, &mut bad);
+        range(
+            "island_surcharge_krw",
+            self.island_surcharge_krw,
+            0,
+            &mut bad,
+        );
         if bad.is_empty() {
             Ok(self)
         } else {
@@ -105,9 +114,10 @@ impl DeliveryTerms {
         }
     }
 
-    /// Terms read from a catalog row (no surcharges, no cut-offs): the
-    /// fallback for a mall without configured terms.
-    pub fn from_catalog(mall_id: StoreId, terms: &MallTerms, as_of: DateTime<Utc>) -> Self {
+    /// Terms read from a catalog row (no surcharges, no cut-offs, no date:
+    /// `as_of` is the epoch): the fallback for a mall without configured
+    /// terms.
+    pub fn from_catalog(mall_id: StoreId, terms: &MallTerms) -> Self {
         Self {
             mall_id,
             delivery_fee_krw: terms.delivery_fee_krw(),
@@ -117,8 +127,8 @@ impl DeliveryTerms {
             island_surcharge_krw: 0,
             same_day_cutoff: None,
             dawn_cutoff: None,
-            source: TermsSource::Default,
-            as_of,
+            source: TermsSource::Catalog,
+            as_of: DateTime::UNIX_EPOCH,
         }
     }
 }
@@ -171,7 +181,11 @@ mod tests {
             .collect();
         assert_eq!(
             fields,
-            ["delivery_fee_krw", "free_delivery_threshold_krw", "jeju_surcharge_krw"]
+            [
+                "delivery_fee_krw",
+                "free_delivery_threshold_krw",
+                "jeju_surcharge_krw"
+            ]
         );
     }
 

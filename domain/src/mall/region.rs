@@ -101,26 +101,53 @@ mod tests {
 
     #[test]
     fn postal_codes_decide() {
-        assert_eq!(Region::of_address(Some("63122 제주시 첨단로 242")), Region::Jeju);
+        assert_eq!(
+            Region::of_address(Some("63122 제주시 첨단로 242")),
+            Region::Jeju
+        );
         assert_eq!(Region::of_address(Some("(63644) 서귀포시")), Region::Jeju);
-        assert_eq!(Region::of_address(Some("40225 경북 울릉군 울릉읍")), Region::Island);
-        assert_eq!(Region::of_address(Some("58850 전남 신안군")), Region::Island);
+        assert_eq!(
+            Region::of_address(Some("40225 경북 울릉군 울릉읍")),
+            Region::Island
+        );
+        assert_eq!(
+            Region::of_address(Some("58850 전남 신안군")),
+            Region::Island
+        );
         assert_eq!(
             Region::of_address(Some("06236 서울 강남구 테헤란로 152")),
             Region::Mainland
         );
         // A postal code wins over the words.
-        assert_eq!(Region::of_address(Some("제주빌딩, 06236 서울")), Region::Mainland);
+        assert_eq!(
+            Region::of_address(Some("제주빌딩, 06236 서울")),
+            Region::Mainland
+        );
     }
 
     #[test]
     fn words_decide_without_a_postal_code() {
-        assert_eq!(Region::of_address(Some("제주특별자치도 제주시 연동")), Region::Jeju);
+        assert_eq!(
+            Region::of_address(Some("제주특별자치도 제주시 연동")),
+            Region::Jeju
+        );
         assert_eq!(Region::of_address(Some(" 제주도 서귀포시")), Region::Jeju);
-        assert_eq!(Region::of_address(Some("경상북도 울릉군 울릉읍 도동리")), Region::Island);
-        assert_eq!(Region::of_address(Some("인천 옹진군 백령면")), Region::Island);
-        assert_eq!(Region::of_address(Some("서울 강남구 강남대로 396")), Region::Mainland);
-        assert_eq!(Region::of_address(Some("서울 강남구 제주은행 앞")), Region::Mainland);
+        assert_eq!(
+            Region::of_address(Some("경상북도 울릉군 울릉읍 도동리")),
+            Region::Island
+        );
+        assert_eq!(
+            Region::of_address(Some("인천 옹진군 백령면")),
+            Region::Island
+        );
+        assert_eq!(
+            Region::of_address(Some("서울 강남구 강남대로 396")),
+            Region::Mainland
+        );
+        assert_eq!(
+            Region::of_address(Some("서울 강남구 제주은행 앞")),
+            Region::Mainland
+        );
         assert_eq!(Region::of_address(None), Region::Mainland);
         assert_eq!(Region::of_address(Some("  ")), Region::Mainland);
         // 6 digits (an old code) or 3 (a building number) are not postal codes.

@@ -200,7 +200,10 @@ pub(super) fn check_online_plan(input: &OnlineInput, plan: &Plan) {
     let (mut goods, mut delivery, mut surcharge) = (0, 0, 0);
     for stop in &plan.stops {
         let m = find(&stop.store_id);
-        assert_eq!(stop.surcharge_krw, m.surcharge_krw, "surcharge of a used mall");
+        assert_eq!(
+            stop.surcharge_krw, m.surcharge_krw,
+            "surcharge of a used mall"
+        );
         assert!(!stop.items.is_empty());
         let mut sub = 0;
         for item in &stop.items {

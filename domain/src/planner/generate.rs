@@ -151,9 +151,10 @@ impl PlanService {
             .await;
         let online = self.generate_for(user, PlanMode::Online, overrides).await;
         let (offline, online) = match (offline, online) {
-            (Err(e @ PlanningError::NoPlanPossible { .. }), Err(PlanningError::NoPlanPossible { .. })) => {
-                return Err(e)
-            }
+            (
+                Err(e @ PlanningError::NoPlanPossible { .. }),
+                Err(PlanningError::NoPlanPossible { .. }),
+            ) => return Err(e),
             (a, b) => (summary(a)?, summary(b)?),
         };
         Ok(compare(offline, online))

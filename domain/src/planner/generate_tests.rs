@@ -13,13 +13,13 @@ use crate::catalog::{
     MallTerms, NewProduct, NewStore, NewStoreSite, Offer, PriceKrw, Product, ProductId, Store,
     StoreId, Unit,
 };
-use crate::planner::context::{MockPlanContext, PlanDefaults};
-use crate::planner::ports::MockPlanRequestRepository;
 use crate::mall::ports::MockMallTermsRepository;
 use crate::mall::{DeliveryTerms, Region, TermsSource};
+use crate::planner::context::{MockPlanContext, PlanDefaults};
+use crate::planner::ports::MockPlanRequestRepository;
 use crate::planner::prices::{MockPriceGateway, ProductLink, SourceReport, SourceStatus};
-use crate::planner::view::PlanAnswer;
 use crate::planner::service::{PlanPorts, PlanSettings};
+use crate::planner::view::PlanAnswer;
 use crate::preferences::TravelMode;
 use crate::redirect::RedirectAllowlist;
 use crate::system::{MockClock, MockRandomSource};
@@ -432,7 +432,12 @@ async fn online_plans_use_the_configured_terms_and_the_region_surcharge() {
     // 2 × 2,500 = 5,000 reaches the operator's threshold: no fee; the Jeju
     // surcharge is never waived.
     assert_eq!(
-        (best.goods_krw, best.delivery_krw, best.surcharge_krw, best.total_krw),
+        (
+            best.goods_krw,
+            best.delivery_krw,
+            best.surcharge_krw,
+            best.total_krw
+        ),
         (5_000, 0, 4_000, 9_000)
     );
     let stop = &best.stops[0];
@@ -478,14 +483,23 @@ fn summary(total: i64, missing: usize) -> crate::planner::view::ModeSummary {
 #[test]
 fn the_cheaper_mode_and_by_how_much() {
     let c = compare(Some(summary(20_000, 0)), Some(summary(16_800, 0)));
-    assert_eq!((c.cheaper, c.difference_krw, c.comparable), (Some(PlanMode::Online), 3_200, true));
+    assert_eq!(
+        (c.cheaper, c.difference_krw, c.comparable),
+        (Some(PlanMode::Online), 3_200, true)
+    );
     let c = compare(Some(summary(15_000, 1)), Some(summary(16_800, 1)));
-    assert_eq!((c.cheaper, c.difference_krw), (Some(PlanMode::Offline), 1_800));
+    assert_eq!(
+        (c.cheaper, c.difference_krw),
+        (Some(PlanMode::Offline), 1_800)
+    );
     let c = compare(Some(summary(15_000, 0)), Some(summary(15_000, 0)));
     assert_eq!((c.cheaper, c.difference_krw, c.comparable), (None, 0, true));
     // Buying fewer lines is not cheaper.
     let c = compare(Some(summary(9_000, 2)), Some(summary(16_800, 0)));
-    assert_eq!((c.cheaper, c.difference_krw, c.comparable), (None, 0, false));
+    assert_eq!(
+        (c.cheaper, c.difference_krw, c.comparable),
+        (None, 0, false)
+    );
     let c = compare(None, Some(summary(16_800, 0)));
     assert_eq!((c.cheaper, c.comparable), (None, false));
 }

@@ -9,7 +9,7 @@ use super::view::{
     StopView, StoreView, TermsView, VsSingleStoreView,
 };
 use crate::catalog::{Product, Store};
-use crate::mall::DeliveryTerms;
+use crate::mall::{DeliveryTerms, TermsSource};
 use crate::plan;
 use crate::preferences::TravelMode;
 use crate::redirect::RedirectAllowlist;
@@ -24,7 +24,7 @@ pub(super) fn terms_view(t: &DeliveryTerms) -> TermsView {
         same_day_cutoff: t.same_day_cutoff.map(|c| c.format("%H:%M").to_string()),
         dawn_cutoff: t.dawn_cutoff.map(|c| c.format("%H:%M").to_string()),
         source: t.source.as_str().to_owned(),
-        as_of: t.as_of,
+        as_of: (t.source != TermsSource::Catalog).then_some(t.as_of),
     }
 }
 

@@ -157,7 +157,6 @@ impl PlanService {
             .into_iter()
             .map(|t| (t.mall_id.as_str().to_owned(), t))
             .collect();
-        let now = self.clock.now();
         let mut details = OnlineDetails {
             region: settings.region,
             ..OnlineDetails::default()
@@ -175,7 +174,7 @@ impl PlanService {
             let id = m.id().as_str();
             let Some(terms) = configured.remove(id).or_else(|| {
                 m.mall()
-                    .map(|t| DeliveryTerms::from_catalog(m.id().clone(), t, now))
+                    .map(|t| DeliveryTerms::from_catalog(m.id().clone(), t))
             }) else {
                 continue;
             };

@@ -80,9 +80,10 @@ pub struct TermsView {
     pub same_day_cutoff: Option<String>,
     /// `HH:MM` (Korea): order before it for dawn delivery.
     pub dawn_cutoff: Option<String>,
-    /// `default` (shipped, dated by `as_of`) or `operator`.
+    /// `default` (shipped, dated by `as_of`), `operator` (set at `as_of`)
+    /// or `catalog` (a mall without configured terms; no date).
     pub source: String,
-    pub as_of: DateTime<Utc>,
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

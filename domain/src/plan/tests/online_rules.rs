@@ -192,8 +192,20 @@ fn invalid_fees_are_refused() {
 #[test]
 fn a_regional_surcharge_is_never_waived_and_moves_the_split() {
     // On the mainland, x at "a" and y at "b" (both free over 1 원): 8 000.
-    let a = mall("a", &[("x", 3_000, true), ("y", 6_000, true)], 3_000, Some(1), None);
-    let b = mall("b", &[("x", 4_000, true), ("y", 5_000, true)], 3_000, Some(1), None);
+    let a = mall(
+        "a",
+        &[("x", 3_000, true), ("y", 6_000, true)],
+        3_000,
+        Some(1),
+        None,
+    );
+    let b = mall(
+        "b",
+        &[("x", 4_000, true), ("y", 5_000, true)],
+        3_000,
+        Some(1),
+        None,
+    );
     let lines = vec![line("1", "x", 1), line("2", "y", 1)];
     let p = cheapest(&online(lines.clone(), vec![a.clone(), b.clone()]));
     assert_eq!((stop_ids(&p), p.total_krw), (vec!["a", "b"], 8_000));
