@@ -60,6 +60,7 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                 ))
                 .service(post("/online/plans/select", routes::plans::select_online))
                 .service(post("/plans/generate", routes::plans::generate_legacy))
+                .service(post("/plans/compare", routes::plans::compare))
                 .service(get("/plans/{plan_request_id}", routes::plans::get_stored))
                 .service(
                     web::scope("/catalog")

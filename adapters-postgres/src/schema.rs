@@ -56,6 +56,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    mall_terms (mall_id) {
+        mall_id -> Text,
+        delivery_fee_krw -> Int8,
+        free_delivery_threshold_krw -> Nullable<Int8>,
+        min_order_krw -> Int8,
+        jeju_surcharge_krw -> Int8,
+        island_surcharge_krw -> Int8,
+        same_day_cutoff -> Nullable<Text>,
+        dawn_cutoff -> Nullable<Text>,
+        source -> Text,
+        as_of -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -399,6 +414,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     chat_messages,
     idempotency_keys,
     invites,
+    mall_terms,
     notifications,
     offers,
     order_lines,

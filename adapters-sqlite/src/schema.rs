@@ -56,6 +56,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    mall_terms (mall_id) {
+        mall_id -> Text,
+        delivery_fee_krw -> BigInt,
+        free_delivery_threshold_krw -> Nullable<BigInt>,
+        min_order_krw -> BigInt,
+        jeju_surcharge_krw -> BigInt,
+        island_surcharge_krw -> BigInt,
+        same_day_cutoff -> Nullable<Text>,
+        dawn_cutoff -> Nullable<Text>,
+        source -> Text,
+        as_of -> BigInt,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Text,
         user_id -> Text,
@@ -399,6 +414,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     chat_messages,
     idempotency_keys,
     invites,
+    mall_terms,
     notifications,
     offers,
     order_lines,

@@ -43,6 +43,9 @@ enum Top {
     /// Fetch real prices from the public feeds
     #[command(subcommand)]
     Sync(SyncCmd),
+    /// Online malls' delivery terms (read by the running server on every plan)
+    #[command(subcommand)]
+    Mall(MallCmd),
     /// Print a shell completion script (e.g. `ttokjang completions bash > /etc/bash_completion.d/ttokjang`)
     Completions {
         /// The shell to complete for
@@ -117,6 +120,73 @@ enum SyncCmd {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum MallCmd {
+    /// Print every mall's configured delivery terms
+    List,
+    /// Change one mall's terms (what is not given stays); amounts in 원
+    Set {
+        /// The mall's id, e.g. coupang, ssg, kurly, lotteon, homeplus-online
+        mall: String,
+        /// Delivery fee
+        #[arg(long, value_parser = parse_krw)]
+        fee: Option<i64>,
+        /// Free delivery from this goods subtotal, or `none`
+        #[arg(long, value_parser = parse_krw_or_none)]
+        free_over: Option<Option<i64>>,
+        /// Minimum order (0: none)
+        #[arg(long, value_parser = parse_krw)]
+        min_order: Option<i64>,
+        /// Surcharge for delivery to Jeju
+        #[arg(long, value_parser = parse_krw)]
+        jeju: Option<i64>,
+        /// Surcharge for delivery to islands and remote areas (도서산간)
+        #[arg(long, value_parser = parse_krw)]
+        island: Option<i64>,
+        /// Same-day delivery order cut-off, HH:MM (Korea), or `none`
+        #[arg(long, value_parser = parse_cutoff)]
+        same_day: Option<Option<chrono::NaiveTime>>,
+        /// Dawn delivery order cut-off, HH:MM (Korea), or `none`
+        #[arg(long, value_parser = parse_cutoff)]
+        dawn: Option<Option<chrono::NaiveTime>>,
+    },
+    /// Restore one mall's shipped default terms
+    Reset {
+        /// The mall's id
+        mall: String,
+    },
+}
+
+fn parse_krw(s: &str) -> Result<i64, String> {
+    let v: i64 = s
+        .trim()
+        .replace(',', "")
+        .parse()
+        .map_err(|_| "must be a whole number of 원".to_owned())?;
+    if (0..=ttokjang_domain::mall::MAX_KRW).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("must be 0 to {}", ttokjang_domain::mall::MAX_KRW))
+    }
+}
+
+fn parse_krw_or_none(s: &str) -> Result<Option<i64>, String> {
+    if s.trim().eq_ignore_ascii_case("none") {
+        Ok(None)
+    } else {
+        parse_krw(s).map(Some)
+    }
+}
+
+fn parse_cutoff(s: &str) -> Result<Option<chrono::NaiveTime>, String> {
+    ttokjang_domain::mall::parse_cutoff("cutoff", s).map_err(|e| e.message)
+}
+
+fn parse_mall(s: &str) -> Result<ttokjang_domain::catalog::StoreId, StartError> {
+    ttokjang_domain::catalog::StoreId::parse(s)
+        .map_err(|_| StartError::Import(format!("{s:?} is not a mall id")))
+}
+
 fn parse_source(s: &str) -> Result<ttokjang_domain::pricesync::Source, String> {
     ttokjang_domain::pricesync::Source::parse(s)
         .ok_or_else(|| "must be chamgagyeok or kamis".to_owned())
@@ -153,6 +223,14 @@ pub enum Command {
         source: ttokjang_domain::pricesync::Source,
         day: Option<chrono::NaiveDate>,
     },
+    MallList,
+    MallSet {
+        mall: String,
+        change: crate::malls::TermsChange,
+    },
+    MallReset {
+        mall: String,
+    },
 }
 
 impl From<Option<Top>> for Command {
@@ -180,6 +258,29 @@ impl From<Option<Top>> for Command {
             Some(Top::Import(ImportCmd::Prices { file })) => Command::ImportPrices { path: file },
             Some(Top::Completions { shell }) => Command::Completions(shell),
             Some(Top::Sync(SyncCmd::Prices { source, day })) => Command::SyncPrices { source, day },
+            Some(Top::Mall(MallCmd::List)) => Command::MallList,
+            Some(Top::Mall(MallCmd::Set {
+                mall,
+                fee,
+                free_over,
+                min_order,
+                jeju,
+                island,
+                same_day,
+                dawn,
+            })) => Command::MallSet {
+                mall,
+                change: crate::malls::TermsChange {
+                    fee,
+                    free_over,
+                    min_order,
+                    jeju,
+                    island,
+                    same_day,
+                    dawn,
+                },
+            },
+            Some(Top::Mall(MallCmd::Reset { mall })) => Command::MallReset { mall },
         }
     }
 }
@@ -291,6 +392,41 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
             .await
             .map_err(StartError::Import)?;
             println!("{report}");
+        }
+        Command::MallList => {
+            let terms = svc.stores.mall_terms.list_terms().await?;
+            println!(
+                "mall terms (shipped defaults of {})",
+                crate::malls::DEFAULTS_AS_OF
+            );
+            for t in &terms {
+                println!("{}", crate::malls::describe(t));
+            }
+        }
+        Command::MallSet { mall, change } => {
+            if change.is_empty() {
+                return Err(StartError::Import(
+                    "nothing to change: give --fee, --free-over, --min-order, --jeju, --island, --same-day or --dawn".into(),
+                ));
+            }
+            let mall = parse_mall(&mall)?;
+            let stored = crate::malls::set(
+                svc.stores.mall_terms.as_ref(),
+                svc.stores.catalog.as_ref(),
+                &mall,
+                &change,
+                svc.clock.now(),
+            )
+            .await
+            .map_err(StartError::Import)?;
+            println!("{}", crate::malls::describe(&stored));
+        }
+        Command::MallReset { mall } => {
+            let mall = parse_mall(&mall)?;
+            println!(
+                "{}",
+                crate::malls::reset(svc.stores.mall_terms.as_ref(), &mall).await?
+            );
         }
         Command::Serve | Command::Completions(_) => {}
     }

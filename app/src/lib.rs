@@ -8,6 +8,7 @@ pub mod housekeeping;
 pub mod import;
 pub mod llm;
 pub mod logging;
+pub mod malls;
 pub mod metrics;
 pub mod notify;
 pub mod pricefeeds;

@@ -15,7 +15,7 @@ use ttokjang_domain::catalog::{Offer, ProductId, StoreId};
 use ttokjang_domain::metrics::Metrics;
 use ttokjang_domain::planner::listing::MallDirectory;
 use ttokjang_domain::planner::prices::{
-    PriceGateway, PriceSource, PriceSourceError, SourceReport, SourceStatus,
+    Listed, PriceGateway, PriceSource, PriceSourceError, SourceReport, SourceStatus,
 };
 use ttokjang_domain::ports::CatalogRepository;
 
@@ -96,6 +96,16 @@ impl PriceSource for FaultySource {
             }
         }
     }
+
+    async fn fetch_listed(&self, products: &[ProductId]) -> Result<Listed, PriceSourceError> {
+        match self.fault {
+            Fault::Error => Err(PriceSourceError("injected failure".into())),
+            Fault::Delay(d) => {
+                tokio::time::sleep(d).await;
+                self.inner.fetch_listed(products).await
+            }
+        }
+    }
 }
 
 /// Asks the sources of the requested malls concurrently; each gets `deadline`.
@@ -154,13 +164,13 @@ pub async fn ask(
     deadline: Duration,
 ) -> SourceReport {
     let started = Instant::now();
-    let outcome = tokio::time::timeout(deadline, source.fetch(&products)).await;
+    let outcome = tokio::time::timeout(deadline, source.fetch_listed(&products)).await;
     let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let (status, offers) = match outcome {
-        Ok(Ok(offers)) => (SourceStatus::Ok, offers),
+    let (status, Listed { offers, links }) = match outcome {
+        Ok(Ok(listed)) => (SourceStatus::Ok, listed),
         Ok(Err(e)) => {
             tracing::warn!(source = source.id(), error = %e, latency_ms, "price source failed");
-            (SourceStatus::Error, Vec::new())
+            (SourceStatus::Error, Listed::default())
         }
         Err(_) => {
             tracing::warn!(
@@ -168,7 +178,7 @@ pub async fn ask(
                 latency_ms,
                 "price source missed its deadline"
             );
-            (SourceStatus::Timeout, Vec::new())
+            (SourceStatus::Timeout, Listed::default())
         }
     };
     SourceReport {
@@ -176,6 +186,7 @@ pub async fn ask(
         status,
         latency_ms,
         offers,
+        links,
     }
 }
 
@@ -198,6 +209,7 @@ impl PriceGateway for DeadlineGateway {
                 status: SourceStatus::Error,
                 latency_ms: 0,
                 offers: Vec::new(),
+                links: Vec::new(),
             }));
         }
         reports

@@ -85,6 +85,8 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             std::time::Duration::from_secs(config.catalog_cache_ttl_s),
         ));
     }
+    // The shipped mall terms for malls without the operator's (app/src/malls.rs).
+    crate::malls::seed(stores.mall_terms.as_ref()).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let random: Arc<dyn RandomSource> = Arc::new(OsRandom);
     let hasher = tokio::task::spawn_blocking(shared_hasher)
@@ -175,6 +177,7 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             prices: gateway,
             requests: stores.plan_requests.clone(),
             shopper: shopper.clone(),
+            malls: stores.mall_terms.clone(),
             clock: clock.clone(),
             random: random.clone(),
         },

@@ -36,7 +36,7 @@ use serde::Deserialize;
 use thiserror::Error;
 use ttokjang_domain::catalog::{Offer, ProductId, StoreId};
 use ttokjang_domain::planner::listing::{best_per_mall, strip_markup, Listing, MallDirectory};
-use ttokjang_domain::planner::prices::{PriceSource, PriceSourceError};
+use ttokjang_domain::planner::prices::{Listed, PriceSource, PriceSourceError, ProductLink};
 use ttokjang_domain::ports::{CatalogRepository, Clock};
 
 use crate::pricefeeds::mask;
@@ -451,12 +451,16 @@ impl PriceSource for ShoppingPriceSource {
     }
 
     async fn fetch(&self, products: &[ProductId]) -> Result<Vec<Offer>, PriceSourceError> {
+        Ok(self.fetch_listed(products).await?.offers)
+    }
+
+    async fn fetch_listed(&self, products: &[ProductId]) -> Result<Listed, PriceSourceError> {
         let products = self
             .catalog
             .get_products(products)
             .await
             .map_err(|e| PriceSourceError(e.to_string()))?;
-        let found: Vec<Option<Offer>> = stream::iter(products)
+        let found: Vec<Option<(Offer, ProductLink)>> = stream::iter(products)
             .map(|product| async move {
                 let answer = self
                     .search
@@ -464,20 +468,31 @@ impl PriceSource for ShoppingPriceSource {
                     .await
                     .map_err(|e| PriceSourceError(e.to_string()))?;
                 let best = best_per_mall(&product, &answer.listings, &self.malls);
-                Ok::<_, PriceSourceError>(best.get(&self.mall).map(|(_, price)| Offer {
-                    store_id: self.mall.clone(),
-                    product_id: product.id().clone(),
-                    price: *price,
-                    observed_at: answer.fetched_at,
-                    in_stock: true,
-                    discounted: false,
-                    flagged_outlier: false,
+                Ok::<_, PriceSourceError>(best.get(&self.mall).map(|(listing, price)| {
+                    let offer = Offer {
+                        store_id: self.mall.clone(),
+                        product_id: product.id().clone(),
+                        price: *price,
+                        observed_at: answer.fetched_at,
+                        in_stock: true,
+                        discounted: false,
+                        flagged_outlier: false,
+                    };
+                    let link = ProductLink {
+                        product_id: product.id().clone(),
+                        url: listing.link.clone(),
+                        image: listing.image.clone(),
+                        title: listing.title.clone(),
+                        seen_at: answer.fetched_at,
+                    };
+                    (offer, link)
                 }))
             })
             .buffered(Self::PARALLEL)
             .try_collect()
             .await?;
-        Ok(found.into_iter().flatten().collect())
+        let (offers, links) = found.into_iter().flatten().unzip();
+        Ok(Listed { offers, links })
     }
 }
 

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use ttokjang_domain::account::AccountRepository;
+use ttokjang_domain::mall::ports::MallTermsRepository;
 use ttokjang_domain::ports::{
     BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
     InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
@@ -41,6 +42,8 @@ pub struct Stores {
     pub accounts: Arc<dyn AccountRepository>,
     pub price_sync: Arc<dyn SyncStateRepository>,
     pub sync_jobs: Arc<dyn SyncJobRepository>,
+    /// The online malls' delivery terms (operator configuration).
+    pub mall_terms: Arc<dyn MallTermsRepository>,
 }
 
 /// Serves every port from one store: the one place the ports are wired,
@@ -68,6 +71,7 @@ where
         + AccountRepository
         + SyncStateRepository
         + SyncJobRepository
+        + MallTermsRepository
         + 'static,
 {
     Stores {
@@ -91,6 +95,7 @@ where
         accounts: store.clone(),
         price_sync: store.clone(),
         sync_jobs: store.clone(),
+        mall_terms: store.clone(),
         health: store,
     }
 }

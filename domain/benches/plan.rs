@@ -142,6 +142,7 @@ fn online(lines: usize, malls: usize, seed: u64) -> OnlineInput {
             delivery_fee_krw: [0, 2_500, 3_000, 3_500][i % 4],
             free_delivery_threshold_krw: Some(rng.range(15, 50) * 1_000),
             min_order_krw: (i % 3 == 0).then(|| rng.range(10, 20) * 1_000),
+            surcharge_krw: 0,
         })
         .collect();
     OnlineInput {

@@ -11,6 +11,7 @@ pub mod basket;
 pub mod catalog;
 pub mod chat;
 pub mod error;
+pub mod mall;
 pub mod metrics;
 pub mod notification;
 pub mod order;

@@ -13,6 +13,7 @@ pub use crate::auth::ports::*;
 pub use crate::basket::ports::*;
 pub use crate::catalog::ports::*;
 pub use crate::chat::ports::*;
+pub use crate::mall::ports::*;
 #[cfg(any(test, feature = "mocks"))]
 pub use crate::metrics::MockMetrics;
 pub use crate::metrics::{HeartbeatAge, Metrics, NoMetrics};

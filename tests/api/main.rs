@@ -9,6 +9,7 @@ mod chat;
 mod envelope;
 mod hostile;
 mod import;
+mod malls;
 mod ops;
 mod orders;
 mod payments;

@@ -37,8 +37,10 @@ fn assert_consistent(plan: &Value, lines: usize) {
     seen.dedup();
     assert_eq!(seen.len(), lines, "every line exactly once: {plan}");
     assert_eq!(plan["goods_krw"].as_i64(), Some(goods));
-    let total =
-        goods + plan["travel_krw"].as_i64().expect("t") + plan["delivery_krw"].as_i64().expect("d");
+    let total = goods
+        + plan["travel_krw"].as_i64().expect("t")
+        + plan["delivery_krw"].as_i64().expect("d")
+        + plan["surcharge_krw"].as_i64().expect("s");
     assert_eq!(plan["total_krw"].as_i64(), Some(total));
 }
 

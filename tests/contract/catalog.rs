@@ -513,6 +513,7 @@ fn spot(id: &str, lat: f64, lng: f64) -> Store {
             location: GeoPoint::new(lat, lng).expect("point"),
             address: "서울 어딘가".into(),
             hours: None,
+            closing: None,
         },
     })
     .expect("store")

@@ -14,6 +14,7 @@ mod fixtures;
 mod health;
 mod idempotency;
 mod invites;
+mod mall_terms;
 mod orders;
 mod payments;
 mod plan_requests;
@@ -114,6 +115,7 @@ macro_rules! contract_tests {
                 idempotency::concurrent_claims_of_one_key_have_one_winner,
                 throttle::hits_count_within_a_window_and_restart_after_it,
                 throttle::keys_are_independent_and_clear_forgets_one,
+                mall_terms::mall_terms_round_trip_and_seeding_keeps_the_operators,
                 throttle::prune_drops_only_windows_started_before_the_cutoff,
                 throttle::concurrent_hits_are_all_counted,
                 accounts::set_password_ends_every_other_session,

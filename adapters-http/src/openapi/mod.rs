@@ -92,6 +92,7 @@ pub struct ErrorDetail {
         routes::plans::generate_online,
         routes::plans::select_online,
         routes::plans::generate_legacy,
+        routes::plans::compare,
         routes::plans::get_stored,
         routes::reservations::list,
         routes::reservations::create,

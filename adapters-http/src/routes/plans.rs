@@ -8,7 +8,7 @@ use ttokjang_domain::metrics::plan_outcome;
 use ttokjang_domain::planner::context::RecordError;
 use ttokjang_domain::planner::generate::{ItemOverride, PlanOverrides};
 use ttokjang_domain::planner::service::{Generated, PlanningError, SelectError};
-use ttokjang_domain::planner::view::{PlanAnswer, PlanView};
+use ttokjang_domain::planner::view::{Comparison, PlanAnswer, PlanView};
 use ttokjang_domain::planner::PlanMode;
 
 use crate::error::ApiError;
@@ -104,12 +104,29 @@ pub struct OfflineSelection {
     checklist: PlanView,
 }
 
+/// One item's product page at its mall (from the shopping search's listing).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProductLinkDto {
+    store_id: String,
+    basket_item_id: String,
+    name: String,
+    quantity: u32,
+    unit_price_krw: i64,
+    /// An https URL on the redirect allowlist.
+    url: String,
+}
+
 /// The chosen online plan's checkout links, and its order.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OnlineSelection {
     order_id: String,
     order: OrderDto,
+    /// Each mall's own page (its cart or home): the sample malls have no
+    /// product pages, so this is not a filled cart.
     checkout: Vec<CheckoutDto>,
+    /// The items whose prices came with a product page, to open one by one
+    /// (empty for the sample malls).
+    product_links: Vec<ProductLinkDto>,
     /// The first mall's checkout page, for browsers that block opening several tabs.
     fallback_url: Option<String>,
 }
@@ -341,6 +358,39 @@ pub async fn generate_online(
     generate(&state, &user, PlanMode::Online, body).await
 }
 
+/// Offline against online for the same basket: both are generated (and
+/// stored as two plan requests) and their cheapest plans compared, so a
+/// client can say e.g. "온라인이 3,200원 더 저렴". `cheaper` is set only when
+/// both buy the same number of lines.
+#[utoipa::path(post, path = "/api/v1/plans/compare", tag = "plans", operation_id = "comparePlans",
+    request_body(content = GenerateBody, description = "Optional (may be empty): overrides of the stored basket, location and preferences, as for generate (without `mode`)"),
+    responses(
+        (status = 200, description = "Both modes' cheapest plans and which is cheaper", body = Comparison),
+        (status = 400, description = "EMPTY_BASKET, or INVALID_JSON", body = ErrorResponse),
+        (status = 422, description = "VALIDATION_FAILED; ITEM_CLARIFICATION_REQUIRED; NO_PLAN_POSSIBLE: neither mode can buy any line", body = ErrorResponse),
+        (status = 503, description = "DEPENDENCY_FAILURE or UNAVAILABLE", body = ErrorResponse),
+    ))]
+pub async fn compare(
+    req: actix_web::HttpRequest,
+    state: web::Data<ApiState>,
+    user: AuthUser,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let body: GenerateBody = crate::json::optional_body(&req, &body)?.unwrap_or_default();
+    if body.mode.is_some() {
+        return Err(ApiError::validation([(
+            "mode",
+            "is only for /plans/generate",
+        )]));
+    }
+    let comparison = state
+        .plans
+        .compare_for(user.user.id, body.overrides())
+        .await
+        .map_err(planning_error)?;
+    Ok(HttpResponse::Ok().json(comparison))
+}
+
 /// The legacy route's query: old clients send `?mode=offline|online`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -541,10 +591,31 @@ pub async fn select_online(
         .stops
         .first()
         .and_then(|s| s.store.checkout_url.clone());
+    // Product pages were checked against the allowlist when the plans were
+    // made; checked again here, since the allowlist may have changed since.
+    let product_links = selection
+        .plan
+        .stops
+        .iter()
+        .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+        .filter_map(|(s, i)| {
+            let url = i.listing.as_ref()?.url.as_deref()?;
+            let url = state.plans.allowlist().check(url).ok()?.into_string();
+            Some(ProductLinkDto {
+                store_id: s.store.id.clone(),
+                basket_item_id: i.basket_item_id.clone(),
+                name: i.product.name.clone(),
+                quantity: i.quantity,
+                unit_price_krw: i.unit_price_krw,
+                url,
+            })
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(OnlineSelection {
         order_id: order.id.to_string(),
         order: OrderDto::from(&order),
         checkout,
+        product_links,
         fallback_url,
     }))
 }

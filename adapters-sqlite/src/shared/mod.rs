@@ -17,6 +17,7 @@ pub(crate) mod error;
 pub(crate) mod health;
 pub(crate) mod idempotency;
 pub(crate) mod invites;
+pub(crate) mod mall_terms;
 pub(crate) mod notifications;
 pub(crate) mod orders;
 pub(crate) mod payments;

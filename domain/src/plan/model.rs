@@ -256,6 +256,9 @@ pub struct MallCandidate {
     pub free_delivery_threshold_krw: Option<i64>,
     /// A mall that is used must reach this goods subtotal.
     pub min_order_krw: Option<i64>,
+    /// Charged once when the mall is used, never waived: the mall's surcharge
+    /// for the shopper's region (Jeju, islands); 0 on the mainland.
+    pub surcharge_krw: i64,
 }
 
 /// An online planning request.
@@ -314,6 +317,9 @@ pub struct Stop {
     pub subtotal_krw: i64,
     /// Online: the delivery fee charged by this mall (0 when waived). Offline: 0.
     pub delivery_krw: i64,
+    /// Online: the mall's regional surcharge (Jeju, islands). Offline: 0.
+    #[serde(default)]
+    pub surcharge_krw: i64,
     /// Offline: metres from the previous point of the route (the origin for the
     /// first stop). Online: 0.
     pub leg_distance_m: i64,
@@ -410,7 +416,10 @@ pub struct Plan {
     pub travel_krw: i64,
     /// Online: the sum of the delivery fees charged. Offline: 0.
     pub delivery_krw: i64,
-    /// `goods_krw + travel_krw + delivery_krw`.
+    /// Online: the sum of the malls' regional surcharges. Offline: 0.
+    #[serde(default)]
+    pub surcharge_krw: i64,
+    /// `goods_krw + travel_krw + delivery_krw + surcharge_krw`.
     pub total_krw: i64,
     /// Offline: route length in metres (including the way home on a round trip).
     pub distance_m: i64,

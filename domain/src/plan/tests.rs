@@ -62,6 +62,7 @@ pub(super) fn mall(
         delivery_fee_krw: fee,
         free_delivery_threshold_krw: threshold,
         min_order_krw: min_order,
+        surcharge_krw: 0,
     }
 }
 
@@ -201,9 +202,13 @@ pub(super) fn check_online_plan(input: &OnlineInput, plan: &Plan) {
             .expect("stop is an input mall")
     };
     let mut seen: Vec<&LineId> = Vec::new();
-    let (mut goods, mut delivery) = (0, 0);
+    let (mut goods, mut delivery, mut surcharge) = (0, 0, 0);
     for stop in &plan.stops {
         let m = find(&stop.store_id);
+        assert_eq!(
+            stop.surcharge_krw, m.surcharge_krw,
+            "surcharge of a used mall"
+        );
         assert!(!stop.items.is_empty());
         let mut sub = 0;
         for item in &stop.items {
@@ -229,12 +234,14 @@ pub(super) fn check_online_plan(input: &OnlineInput, plan: &Plan) {
         assert_eq!(stop.leg_distance_m, 0);
         goods += sub;
         delivery += stop.delivery_krw;
+        surcharge += stop.surcharge_krw;
     }
     assert_eq!(plan.goods_krw, goods);
     assert_eq!(plan.delivery_krw, delivery);
+    assert_eq!(plan.surcharge_krw, surcharge);
     assert_eq!(plan.travel_krw, 0);
     assert_eq!(plan.distance_m, 0);
-    assert_eq!(plan.total_krw, goods + delivery);
+    assert_eq!(plan.total_krw, goods + delivery + surcharge);
     for miss in &plan.missing {
         let l = input
             .lines

@@ -11,6 +11,7 @@ use super::service::{PlanLine, PlanSettings, Selection};
 use super::PlanMode;
 use crate::basket::BasketService;
 use crate::catalog::GeoPoint;
+use crate::mall::Region;
 use crate::order::{
     LineInput, Order, OrderError, OrderService, OrderSource, OrderStatus, PlanOrderInput,
 };
@@ -93,10 +94,13 @@ impl PlanContext for StoredPlanContext {
             Vec::new()
         };
         let prefs = self.preferences.get(user).await?.preferences;
-        let location = match self.profiles.get(user).await {
-            Ok(p) => p.planning_location(),
+        let (location, region) = match self.profiles.get(user).await {
+            Ok(p) => (
+                p.planning_location(),
+                Region::of_address(p.address.as_ref().map(|a| a.as_str())),
+            ),
             Err(ProfileError::Repo(e)) => return Err(e),
-            Err(_) => crate::profile::Location::DEFAULT,
+            Err(_) => (crate::profile::Location::DEFAULT, Region::Mainland),
         };
         let origin = GeoPoint::new(location.lat(), location.lng())
             .map_err(|e| RepoError::Corrupt(format!("stored location: {e}")))?;
@@ -127,6 +131,7 @@ impl PlanContext for StoredPlanContext {
                 travel_mode: prefs.travel_mode,
                 value_of_time_krw_per_hour: i64::from(prefs.value_of_time_krw_per_hour),
                 minutes_per_stop: i64::from(prefs.minutes_per_stop),
+                region,
             },
         })
     }
@@ -162,7 +167,7 @@ impl PlanContext for StoredPlanContext {
             plan_id: plan.plan_id.clone(),
             status,
             lines,
-            fees_krw: plan.travel_krw + plan.delivery_krw,
+            fees_krw: plan.travel_krw + plan.delivery_krw + plan.surcharge_krw,
         };
         let (order, _created) =
             self.orders

@@ -4,6 +4,7 @@
 
 use super::context::PlanDefaults;
 use super::service::{Generated, PlanLine, PlanService, PlanningError};
+use super::view::{Comparison, ModeSummary};
 use super::PlanMode;
 use crate::catalog::GeoPoint;
 use crate::preferences::Preferences;
@@ -154,3 +155,69 @@ impl PlanService {
 #[cfg(test)]
 #[path = "generate_tests.rs"]
 mod tests;
+
+impl PlanService {
+    /// Offline against online for the same basket and settings: both are
+    /// generated and stored (as two plan requests) and their `cheapest`
+    /// plans compared. A mode with no possible plan is `None`; when neither
+    /// has one, the offline mode's error is answered.
+    pub async fn compare_for(
+        &self,
+        user: UserId,
+        overrides: PlanOverrides,
+    ) -> Result<Comparison, PlanningError> {
+        let offline = self
+            .generate_for(user, PlanMode::Offline, overrides.clone())
+            .await;
+        let online = self.generate_for(user, PlanMode::Online, overrides).await;
+        let (offline, online) = match (offline, online) {
+            (
+                Err(e @ PlanningError::NoPlanPossible { .. }),
+                Err(PlanningError::NoPlanPossible { .. }),
+            ) => return Err(e),
+            (a, b) => (summary(a)?, summary(b)?),
+        };
+        Ok(compare(offline, online))
+    }
+}
+
+fn summary(r: Result<Generated, PlanningError>) -> Result<Option<ModeSummary>, PlanningError> {
+    match r {
+        Ok(g) => Ok(g.answer.plans.first().map(|p| ModeSummary {
+            plan_request_id: g.answer.plan_request_id,
+            plan_id: p.plan_id.clone(),
+            total_krw: p.total_krw,
+            goods_krw: p.goods_krw,
+            travel_krw: p.travel_krw,
+            delivery_krw: p.delivery_krw,
+            surcharge_krw: p.surcharge_krw,
+            missing_items: p.missing_items.len(),
+            degraded: g.answer.meta.degraded,
+        })),
+        Err(PlanningError::NoPlanPossible { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Which mode is cheaper: only when both buy the same number of lines (a
+/// plan that buys less is not cheaper, it is smaller).
+pub fn compare(offline: Option<ModeSummary>, online: Option<ModeSummary>) -> Comparison {
+    let (cheaper, difference_krw, comparable) = match (&offline, &online) {
+        (Some(off), Some(on)) if off.missing_items == on.missing_items => {
+            let cheaper = match off.total_krw.cmp(&on.total_krw) {
+                std::cmp::Ordering::Less => Some(PlanMode::Offline),
+                std::cmp::Ordering::Greater => Some(PlanMode::Online),
+                std::cmp::Ordering::Equal => None,
+            };
+            (cheaper, (off.total_krw - on.total_krw).abs(), true)
+        }
+        _ => (None, 0, false),
+    };
+    Comparison {
+        offline,
+        online,
+        cheaper,
+        difference_krw,
+        comparable,
+    }
+}

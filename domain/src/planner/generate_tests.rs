@@ -13,10 +13,13 @@ use crate::catalog::{
     MallTerms, NewProduct, NewStore, NewStoreSite, Offer, PriceKrw, Product, ProductId, Store,
     StoreId, Unit,
 };
+use crate::mall::ports::MockMallTermsRepository;
+use crate::mall::{DeliveryTerms, Region, TermsSource};
 use crate::planner::context::{MockPlanContext, PlanDefaults};
 use crate::planner::ports::MockPlanRequestRepository;
-use crate::planner::prices::{MockPriceGateway, SourceReport, SourceStatus};
+use crate::planner::prices::{MockPriceGateway, ProductLink, SourceReport, SourceStatus};
 use crate::planner::service::{PlanPorts, PlanSettings};
+use crate::planner::view::PlanAnswer;
 use crate::preferences::TravelMode;
 use crate::redirect::RedirectAllowlist;
 use crate::system::{MockClock, MockRandomSource};
@@ -47,6 +50,7 @@ fn stored_settings() -> PlanSettings {
         travel_mode: TravelMode::Walk,
         value_of_time_krw_per_hour: 10_000,
         minutes_per_stop: 5,
+        region: Region::Mainland,
     }
 }
 
@@ -84,6 +88,18 @@ fn service(
     requests: MockPlanRequestRepository,
     shopper: MockPlanContext,
 ) -> PlanService {
+    let mut malls = MockMallTermsRepository::new();
+    malls.expect_list_terms().returning(|| Ok(Vec::new()));
+    service_with(catalog, prices, requests, shopper, malls)
+}
+
+fn service_with(
+    catalog: MockCatalogRepository,
+    prices: MockPriceGateway,
+    requests: MockPlanRequestRepository,
+    shopper: MockPlanContext,
+    malls: MockMallTermsRepository,
+) -> PlanService {
     let mut clock = MockClock::new();
     clock.expect_now().returning(now);
     let mut random = MockRandomSource::new();
@@ -94,6 +110,7 @@ fn service(
             prices: Arc::new(prices),
             requests: Arc::new(requests),
             shopper: Arc::new(shopper),
+            malls: Arc::new(malls),
             clock: Arc::new(clock),
             random: Arc::new(random),
         },
@@ -153,6 +170,7 @@ async fn without_overrides_the_stored_basket_is_planned_and_stored() {
                 discounted: false,
                 flagged_outlier: false,
             }],
+            links: Vec::new(),
         }]
     });
     let mut requests = MockPlanRequestRepository::new();
@@ -328,4 +346,162 @@ async fn unreadable_defaults_are_told_apart() {
         .await
         .expect_err("down");
     assert!(matches!(err, PlanningError::Defaults(_)), "{err:?}");
+}
+
+fn offer(mall: &str, product: &str, krw: i64) -> Offer {
+    Offer {
+        store_id: StoreId::parse(mall).expect("id"),
+        product_id: ProductId::parse(product).expect("id"),
+        price: PriceKrw::new(krw).expect("price"),
+        observed_at: now(),
+        in_stock: true,
+        discounted: false,
+        flagged_outlier: false,
+    }
+}
+
+fn configured(fee: i64, free_over: Option<i64>, jeju: i64) -> DeliveryTerms {
+    DeliveryTerms {
+        mall_id: StoreId::parse("ssg").expect("id"),
+        delivery_fee_krw: fee,
+        free_delivery_threshold_krw: free_over,
+        min_order_krw: 0,
+        jeju_surcharge_krw: jeju,
+        island_surcharge_krw: 7_000,
+        same_day_cutoff: None,
+        dawn_cutoff: crate::mall::parse_cutoff("dawn", "23:00").expect("cutoff"),
+        source: TermsSource::Operator,
+        as_of: now(),
+    }
+}
+
+/// An online plan for a shopper in Jeju, priced with the operator's terms
+/// (not the catalog row's), its listing handed out only on the allowlist.
+async fn jeju_plan(link: &str) -> PlanAnswer {
+    let mut catalog = MockCatalogRepository::new();
+    catalog
+        .expect_get_products()
+        .returning(|_| Ok(vec![milk()]));
+    catalog
+        .expect_list_online_malls()
+        .returning(|| Ok(vec![mall()]));
+    let mut prices = MockPriceGateway::new();
+    let link = link.to_owned();
+    prices.expect_gather().times(1).returning(move |_, _| {
+        vec![SourceReport {
+            source_id: "ssg".into(),
+            status: SourceStatus::Ok,
+            latency_ms: 5,
+            offers: vec![offer("ssg", "p-milk", 2_500)],
+            links: vec![ProductLink {
+                product_id: ProductId::parse("p-milk").expect("id"),
+                url: link.clone(),
+                image: Some("https://shopping-phinf.example/1.jpg".into()),
+                title: "서울우유 나100% 1L".into(),
+                seen_at: now(),
+            }],
+        }]
+    });
+    let mut requests = MockPlanRequestRepository::new();
+    requests.expect_save().returning(|_| Ok(()));
+    let mut shopper = MockPlanContext::new();
+    shopper.expect_defaults().returning(|_, _| {
+        let mut settings = stored_settings();
+        settings.region = Region::Jeju;
+        Ok(PlanDefaults {
+            lines: vec![stored_line()],
+            settings,
+        })
+    });
+    let mut malls = MockMallTermsRepository::new();
+    // The catalog row says 3,000 원 with free delivery from 40,000 원; the
+    // operator says 2,000 원, free from 5,000 원, and 4,000 원 to Jeju.
+    malls
+        .expect_list_terms()
+        .returning(|| Ok(vec![configured(2_000, Some(5_000), 4_000)]));
+    let svc = service_with(catalog, prices, requests, shopper, malls);
+    svc.generate_for(user(), PlanMode::Online, PlanOverrides::default())
+        .await
+        .expect("plans")
+        .answer
+}
+
+#[tokio::test]
+async fn online_plans_use_the_configured_terms_and_the_region_surcharge() {
+    let answer = jeju_plan("https://www.ssg.com/item/itemView.ssg?itemId=1").await;
+    let best = &answer.plans[0];
+    assert_eq!(answer.meta.region.as_deref(), Some("jeju"));
+    // 2 × 2,500 = 5,000 reaches the operator's threshold: no fee; the Jeju
+    // surcharge is never waived.
+    assert_eq!(
+        (
+            best.goods_krw,
+            best.delivery_krw,
+            best.surcharge_krw,
+            best.total_krw
+        ),
+        (5_000, 0, 4_000, 9_000)
+    );
+    let stop = &best.stops[0];
+    assert_eq!(stop.surcharge_krw, 4_000);
+    let terms = stop.terms.as_ref().expect("terms shown");
+    assert_eq!(terms.delivery_fee_krw, 2_000);
+    assert_eq!(terms.source, "operator");
+    assert_eq!(terms.dawn_cutoff.as_deref(), Some("23:00"));
+    let listing = stop.items[0].listing.as_ref().expect("listing");
+    assert_eq!(
+        listing.url.as_deref(),
+        Some("https://www.ssg.com/item/itemView.ssg?itemId=1")
+    );
+    assert_eq!(listing.price_seen_at, now());
+    assert_eq!(listing.title, "서울우유 나100% 1L");
+}
+
+#[tokio::test]
+async fn a_product_page_off_the_allowlist_is_not_handed_out() {
+    let answer = jeju_plan("https://evil.example/ssg/item/1").await;
+    let listing = answer.plans[0].stops[0].items[0]
+        .listing
+        .as_ref()
+        .expect("listing");
+    assert_eq!(listing.url, None);
+    assert_eq!(listing.title, "서울우유 나100% 1L");
+}
+
+fn summary(total: i64, missing: usize) -> crate::planner::view::ModeSummary {
+    crate::planner::view::ModeSummary {
+        plan_request_id: REQUEST,
+        plan_id: "p1".into(),
+        total_krw: total,
+        goods_krw: total,
+        travel_krw: 0,
+        delivery_krw: 0,
+        surcharge_krw: 0,
+        missing_items: missing,
+        degraded: false,
+    }
+}
+
+#[test]
+fn the_cheaper_mode_and_by_how_much() {
+    let c = compare(Some(summary(20_000, 0)), Some(summary(16_800, 0)));
+    assert_eq!(
+        (c.cheaper, c.difference_krw, c.comparable),
+        (Some(PlanMode::Online), 3_200, true)
+    );
+    let c = compare(Some(summary(15_000, 1)), Some(summary(16_800, 1)));
+    assert_eq!(
+        (c.cheaper, c.difference_krw),
+        (Some(PlanMode::Offline), 1_800)
+    );
+    let c = compare(Some(summary(15_000, 0)), Some(summary(15_000, 0)));
+    assert_eq!((c.cheaper, c.difference_krw, c.comparable), (None, 0, true));
+    // Buying fewer lines is not cheaper.
+    let c = compare(Some(summary(9_000, 2)), Some(summary(16_800, 0)));
+    assert_eq!(
+        (c.cheaper, c.difference_krw, c.comparable),
+        (None, 0, false)
+    );
+    let c = compare(None, Some(summary(16_800, 0)));
+    assert_eq!((c.cheaper, c.comparable), (None, false));
 }

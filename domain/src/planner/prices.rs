@@ -3,6 +3,7 @@
 //! its deadline makes the plan answer degraded; the plans use what arrived.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -24,6 +25,30 @@ pub struct SourceReport {
     pub status: SourceStatus,
     pub latency_ms: u64,
     pub offers: Vec<Offer>,
+    /// The product pages behind the offers, when the source knows them (the
+    /// shopping search does; the catalog does not).
+    pub links: Vec<ProductLink>,
+}
+
+/// The listing a mall's offer for one product came from: its product page,
+/// image and when its price was seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductLink {
+    pub product_id: ProductId,
+    /// The product page at the mall (checked against the redirect allowlist
+    /// before it is handed out).
+    pub url: String,
+    pub image: Option<String>,
+    /// The listing's own title.
+    pub title: String,
+    pub seen_at: DateTime<Utc>,
+}
+
+/// Offers with the listings they came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listed {
+    pub offers: Vec<Offer>,
+    pub links: Vec<ProductLink>,
 }
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -41,6 +66,14 @@ pub trait PriceSource: Send + Sync {
     /// Current offers for these products (products the mall does not sell are
     /// simply absent).
     async fn fetch(&self, products: &[ProductId]) -> Result<Vec<Offer>, PriceSourceError>;
+    /// The offers with their product pages; a source that knows no pages
+    /// answers its offers alone.
+    async fn fetch_listed(&self, products: &[ProductId]) -> Result<Listed, PriceSourceError> {
+        Ok(Listed {
+            offers: self.fetch(products).await?,
+            links: Vec::new(),
+        })
+    }
 }
 
 /// Asks every source of the given malls at once and waits at most its deadline

@@ -3,12 +3,50 @@
 
 use std::collections::HashMap;
 
+use super::sources::OnlineDetails;
 use super::view::{
-    FrontierView, ItemView, LatLng, MissingView, PlanView, ProductView, ReasonsView, StopView,
-    StoreView, VsSingleStoreView,
+    FrontierView, ItemView, LatLng, ListingView, MissingView, PlanView, ProductView, ReasonsView,
+    StopView, StoreView, TermsView, VsSingleStoreView,
 };
 use crate::catalog::{Product, Store};
+use crate::mall::{DeliveryTerms, TermsSource};
 use crate::plan;
+use crate::redirect::RedirectAllowlist;
+
+pub(super) fn terms_view(t: &DeliveryTerms) -> TermsView {
+    TermsView {
+        delivery_fee_krw: t.delivery_fee_krw,
+        free_delivery_threshold_krw: t.free_delivery_threshold_krw,
+        min_order_krw: t.min_order_krw,
+        jeju_surcharge_krw: t.jeju_surcharge_krw,
+        island_surcharge_krw: t.island_surcharge_krw,
+        same_day_cutoff: t.same_day_cutoff.map(|c| c.format("%H:%M").to_string()),
+        dawn_cutoff: t.dawn_cutoff.map(|c| c.format("%H:%M").to_string()),
+        source: t.source.as_str().to_owned(),
+        as_of: (t.source != TermsSource::Catalog).then_some(t.as_of),
+    }
+}
+
+/// The listing of one mall's item, its page handed out only when the
+/// allowlist allows it.
+fn listing_view(
+    details: Option<&OnlineDetails>,
+    mall: &str,
+    product: &str,
+    allowlist: &RedirectAllowlist,
+) -> Option<ListingView> {
+    let link = details?.links.get(&(mall.to_owned(), product.to_owned()))?;
+    Some(ListingView {
+        url: allowlist.check(&link.url).ok().map(|u| u.into_string()),
+        image: link
+            .image
+            .as_deref()
+            .filter(|i| i.starts_with("https://"))
+            .map(str::to_owned),
+        title: link.title.clone(),
+        price_seen_at: link.seen_at,
+    })
+}
 
 pub(super) fn missing_view(m: &plan::Missing, line_names: &HashMap<&str, &str>) -> MissingView {
     let reason = serde_json::to_value(m.reason)
@@ -68,6 +106,8 @@ pub(super) fn plan_view(
     products: &HashMap<&str, &Product>,
     line_names: &HashMap<&str, &str>,
     unknown: &[MissingView],
+    details: Option<&OnlineDetails>,
+    allowlist: &RedirectAllowlist,
 ) -> PlanView {
     let mut labels = vec![p.label.as_str().to_owned()];
     labels.extend(p.other_labels.iter().map(|l| l.as_str().to_owned()));
@@ -90,10 +130,15 @@ pub(super) fn plan_view(
                     quantity: a.quantity,
                     unit_price_krw: a.unit_price_krw,
                     subtotal_krw: a.subtotal_krw,
+                    listing: listing_view(details, &s.store_id.0, &a.product.0, allowlist),
                 })
                 .collect(),
             subtotal_krw: s.subtotal_krw,
             delivery_krw: s.delivery_krw,
+            surcharge_krw: s.surcharge_krw,
+            terms: details
+                .and_then(|d| d.terms.get(&s.store_id.0))
+                .map(terms_view),
             leg_distance_m: s.leg_distance_m,
             minutes: 0,
             arrive_at: s.arrive_at,
@@ -112,6 +157,7 @@ pub(super) fn plan_view(
         goods_krw: p.goods_krw,
         travel_krw: p.travel_krw,
         delivery_krw: p.delivery_krw,
+        surcharge_krw: p.surcharge_krw,
         distance_m: p.distance_m,
         travel_minutes: 0,
         stops,

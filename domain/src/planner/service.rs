@@ -19,6 +19,8 @@ use super::{PlanMode, StoredPlanRequest};
 use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::ProductQuery;
 use crate::catalog::{GeoPoint, Product, ProductId};
+use crate::mall::ports::MallTermsRepository;
+use crate::mall::Region;
 use crate::plan::{self, PlanError};
 use crate::planner::ports::PlanRequestRepository;
 use crate::preferences::TravelMode;
@@ -59,6 +61,9 @@ pub struct PlanSettings {
     /// When the shopper leaves (offline: stores closed on arrival are
     /// skipped); `None`: now.
     pub departure_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Where online orders are delivered (from the profile's address): sets
+    /// the malls' regional surcharges.
+    pub region: Region,
 }
 
 /// Every store within the shopper's radius is a candidate (no cut to the
@@ -144,6 +149,8 @@ pub struct PlanPorts {
     pub requests: Arc<dyn PlanRequestRepository>,
     /// The shopper's stored basket and settings (the defaults of a request).
     pub shopper: Arc<dyn PlanContext>,
+    /// The online malls' delivery terms (operator configuration).
+    pub malls: Arc<dyn MallTermsRepository>,
     pub clock: Arc<dyn Clock>,
     pub random: Arc<dyn RandomSource>,
 }
@@ -153,6 +160,7 @@ pub struct PlanService {
     pub(super) prices: Arc<dyn PriceGateway>,
     pub(super) requests: Arc<dyn PlanRequestRepository>,
     pub(super) shopper: Arc<dyn PlanContext>,
+    pub(super) malls: Arc<dyn MallTermsRepository>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) random: Arc<dyn RandomSource>,
     pub(super) allowlist: RedirectAllowlist,
@@ -169,6 +177,7 @@ impl PlanService {
             prices,
             requests,
             shopper,
+            malls,
             clock,
             random,
         } = ports;
@@ -177,6 +186,7 @@ impl PlanService {
             prices,
             requests,
             shopper,
+            malls,
             clock,
             random,
             allowlist,
@@ -236,7 +246,7 @@ impl PlanService {
             })
             .collect();
         let departure = settings.departure_at.unwrap_or(now);
-        let (plans, stores, sources, optimality, basis, trip) = match mode {
+        let (plans, stores, sources, optimality, basis, trip, details) = match mode {
             PlanMode::Offline => {
                 self.offline(&engine_lines, &product_ids, settings, departure)
                     .await?
@@ -303,7 +313,16 @@ impl PlanService {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let mut view = plan_view(i, p, &stores, &names, &line_names, &unknown);
+                let mut view = plan_view(
+                    i,
+                    p,
+                    &stores,
+                    &names,
+                    &line_names,
+                    &unknown,
+                    details.as_ref(),
+                    &self.allowlist,
+                );
                 if mode == PlanMode::Offline {
                     add_minutes(&mut view, p, &stores);
                     view.reasons = basis.as_ref().map(|b| reasons(&view, b));
@@ -332,6 +351,7 @@ impl PlanService {
                 routing: trip.as_ref().map(|t| t.routing.clone()),
                 skipped_stores: trip.as_ref().map(|t| t.skipped.clone()).unwrap_or_default(),
                 skipped_stores_total: trip.as_ref().map_or(0, |t| t.skipped_total),
+                region: details.as_ref().map(|d| d.region.as_str().to_owned()),
             },
         };
         // Sized for a usual answer (~15 KB for 30 lines), so it does not regrow.

@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 
-use super::prices::SourceStatus;
+use super::prices::{ProductLink, SourceStatus};
 use super::render::ReasonBasis;
 use super::routing::{self, RoutingError};
 use super::service::{PlanService, PlanSettings, PlanningError, MAX_STORES_IN_REACH};
 use super::view::{OptimalityView, RoutingView, SkippedStoreView, SourceView};
 use crate::catalog::{GeoPoint, Offer, ProductId, Store};
+use crate::mall::{DeliveryTerms, Region};
 use crate::plan::{self, PlanError};
 use crate::user::InvalidValue;
 use chrono::{DateTime, Utc};
@@ -25,6 +26,7 @@ pub(super) type Gathered = (
     OptimalityView,
     Option<ReasonBasis>,
     Option<Trip>,
+    Option<OnlineDetails>,
 );
 
 /// Offline: where the legs came from and which stores were closed.
@@ -36,6 +38,17 @@ pub(super) struct Trip {
 
 /// Most skipped stores listed in an answer.
 const MAX_SKIPPED_LISTED: usize = 20;
+
+/// Online: each mall's delivery terms as priced, the listings behind the
+/// offers and the shopper's region.
+#[derive(Debug, Default)]
+pub(super) struct OnlineDetails {
+    /// By mall id.
+    pub(super) terms: HashMap<String, DeliveryTerms>,
+    /// By (mall id, product id).
+    pub(super) links: HashMap<(String, String), ProductLink>,
+    pub(super) region: Region,
+}
 
 impl PlanService {
     pub(super) async fn offline(
@@ -151,7 +164,7 @@ impl PlanService {
             .into_iter()
             .map(|s| (s.id().as_str().to_owned(), s))
             .collect();
-        Ok((result, by_id, sources, optimality, basis, Some(trip)))
+        Ok((result, by_id, sources, optimality, basis, Some(trip), None))
     }
 
     /// The engine over the legs of the routing service when one is
@@ -289,21 +302,47 @@ impl PlanService {
             .filter(|r| r.status == SourceStatus::Ok)
             .map(|r| r.source_id.as_str())
             .collect();
-        let candidates: Vec<plan::MallCandidate> = malls
-            .iter()
-            .filter(|m| answered.contains(m.id().as_str()))
-            .filter_map(|m| {
-                let terms = m.mall()?;
-                Some(plan::MallCandidate {
-                    id: m.id().as_str().into(),
-                    name: m.name().to_owned(),
-                    prices: prices.remove(m.id().as_str()).unwrap_or_default(),
-                    delivery_fee_krw: terms.delivery_fee_krw(),
-                    free_delivery_threshold_krw: terms.free_delivery_threshold_krw(),
-                    min_order_krw: Some(terms.min_order_krw()).filter(|m| *m > 0),
-                })
-            })
+        // The operator's terms (read per request, so an edit applies at once);
+        // a mall without them keeps its catalog row's.
+        let mut configured: HashMap<String, DeliveryTerms> = self
+            .malls
+            .list_terms()
+            .await?
+            .into_iter()
+            .map(|t| (t.mall_id.as_str().to_owned(), t))
             .collect();
+        let mut details = OnlineDetails {
+            region: settings.region,
+            ..OnlineDetails::default()
+        };
+        for r in &reports {
+            for link in &r.links {
+                details.links.insert(
+                    (r.source_id.clone(), link.product_id.as_str().to_owned()),
+                    link.clone(),
+                );
+            }
+        }
+        let mut candidates: Vec<plan::MallCandidate> = Vec::new();
+        for m in malls.iter().filter(|m| answered.contains(m.id().as_str())) {
+            let id = m.id().as_str();
+            let Some(terms) = configured.remove(id).or_else(|| {
+                m.mall()
+                    .map(|t| DeliveryTerms::from_catalog(m.id().clone(), t))
+            }) else {
+                continue;
+            };
+            candidates.push(plan::MallCandidate {
+                id: id.into(),
+                name: m.name().to_owned(),
+                prices: prices.remove(id).unwrap_or_default(),
+                delivery_fee_krw: terms.delivery_fee_krw,
+                free_delivery_threshold_krw: terms.free_delivery_threshold_krw,
+                min_order_krw: Some(terms.min_order_krw).filter(|m| *m > 0),
+                surcharge_krw: terms.surcharge_krw(settings.region),
+            });
+            details.terms.insert(id.to_owned(), terms);
+        }
         let input = plan::OnlineInput {
             lines: lines.to_vec(),
             malls: candidates,
@@ -331,7 +370,7 @@ impl PlanService {
             stores_searched: input.malls.len(),
             ..OptimalityView::default()
         };
-        Ok((result, by_id, sources, optimality, None, None))
+        Ok((result, by_id, sources, optimality, None, None, Some(details)))
     }
 }
 

@@ -45,6 +45,45 @@ pub struct ItemView {
     pub quantity: u32,
     pub unit_price_krw: i64,
     pub subtotal_krw: i64,
+    /// Online, when the price came from a shopping-search listing: the
+    /// product page, image and when the price was seen. Absent for the
+    /// sample malls (they have no product pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing: Option<ListingView>,
+}
+
+/// The listing an online item's price came from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingView {
+    /// The product page at the mall: an https URL on the redirect allowlist
+    /// (`null` when the listing's page is on another host).
+    pub url: Option<String>,
+    pub image: Option<String>,
+    /// The listing's own title.
+    pub title: String,
+    /// When the shopping search answered this price.
+    pub price_seen_at: DateTime<Utc>,
+}
+
+/// An online mall's delivery terms as the plan used them (operator
+/// configuration, `ttokjang mall set`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermsView {
+    pub delivery_fee_krw: i64,
+    pub free_delivery_threshold_krw: Option<i64>,
+    pub min_order_krw: i64,
+    pub jeju_surcharge_krw: i64,
+    pub island_surcharge_krw: i64,
+    /// `HH:MM` (Korea): order before it for same-day delivery.
+    pub same_day_cutoff: Option<String>,
+    /// `HH:MM` (Korea): order before it for dawn delivery.
+    pub dawn_cutoff: Option<String>,
+    /// `default` (shipped, dated by `as_of`), `operator` (set at `as_of`)
+    /// or `catalog` (a mall without configured terms; no date).
+    pub source: String,
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -54,6 +93,13 @@ pub struct StopView {
     pub items: Vec<ItemView>,
     pub subtotal_krw: i64,
     pub delivery_krw: i64,
+    /// Online: this mall's surcharge for the shopper's region (Jeju,
+    /// islands; `meta.region`). Offline: 0.
+    #[serde(default)]
+    pub surcharge_krw: i64,
+    /// Online: the mall's delivery terms the plan was priced with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<TermsView>,
     /// Offline: metres from the previous point of the route.
     pub leg_distance_m: i64,
     /// Offline: minutes for this leg, rounded up (from the routing service's
@@ -99,6 +145,10 @@ pub struct PlanView {
     pub goods_krw: i64,
     pub travel_krw: i64,
     pub delivery_krw: i64,
+    /// Online: the malls' regional surcharges (Jeju, islands). `total_krw` =
+    /// goods + travel + delivery + surcharge.
+    #[serde(default)]
+    pub surcharge_krw: i64,
     pub distance_m: i64,
     /// Offline: estimated minutes on the way (the route at the travel mode's
     /// door-to-door speed: walk 4, transit 15, car 30 km/h), rounded up.
@@ -189,6 +239,10 @@ pub struct MetaView {
     /// How many stores were skipped in all.
     #[serde(default)]
     pub skipped_stores_total: usize,
+    /// Online: the delivery region from the profile's address (`mainland`,
+    /// `jeju`, `island`), which sets the malls' surcharges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 /// Where the legs come from: `source` is `osrm` (the routing service) or
@@ -281,4 +335,38 @@ pub struct PlanAnswer {
     pub mode: PlanMode,
     pub plans: Vec<PlanView>,
     pub meta: MetaView,
+}
+
+/// One mode's best (`cheapest`) plan in a comparison.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModeSummary {
+    /// The stored plan request (open it with `GET /plans/{id}`).
+    pub plan_request_id: uuid::Uuid,
+    pub plan_id: String,
+    pub total_krw: i64,
+    pub goods_krw: i64,
+    pub travel_krw: i64,
+    pub delivery_krw: i64,
+    pub surcharge_krw: i64,
+    /// Basket lines this plan cannot buy.
+    pub missing_items: usize,
+    pub degraded: bool,
+}
+
+/// Offline against online for one basket: which is cheaper and by how much.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// `null` when no offline plan is possible.
+    pub offline: Option<ModeSummary>,
+    /// `null` when no online plan is possible.
+    pub online: Option<ModeSummary>,
+    /// `offline` or `online`; `null` when both cost the same or they cannot
+    /// be compared (see `comparable`).
+    pub cheaper: Option<PlanMode>,
+    /// How much the cheaper mode saves (0 when not compared).
+    pub difference_krw: i64,
+    /// Both modes have a plan and buy the same number of lines.
+    pub comparable: bool,
 }

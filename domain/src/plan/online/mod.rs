@@ -5,7 +5,8 @@
 //! Each basket line goes to one mall that has it in stock, or stays missing. A
 //! mall that gets at least one line is *used*: its goods subtotal G must reach
 //! its minimum order, and it charges its delivery fee unless G reaches its
-//! free-delivery threshold. Objectives, lexicographic like offline:
+//! free-delivery threshold, and its regional surcharge (Jeju, islands) is
+//! added whatever the subtotal. Objectives, lexicographic like offline:
 //! - `cheapest`: most lines covered, then the lowest goods + fees;
 //! - `fewest_stops`: most lines covered, then fewest malls, then the lowest total.
 //!
@@ -19,7 +20,8 @@
 //!
 //! We enumerate every set S of malls ("the malls allowed") and every subset
 //! P ⊆ S of malls that *aim for free delivery* (only malls with a fee and a
-//! threshold). For a fixed (S, P) the fees are constants (Σ fee over S \ P) and
+//! threshold). For a fixed (S, P) the fees are constants (Σ fee over S \ P
+//! plus Σ surcharge over S) and
 //! the rest is an assignment with lower bounds: every line available in S goes
 //! to a mall of S (leaving it out only costs BIG), and each mall j of S must
 //! reach `lower_j = max(min_order_j, threshold_j if j ∈ P)`. We allow a mall of
@@ -72,6 +74,7 @@ pub fn plan_online(input: &OnlineInput) -> Result<Vec<Plan>, PlanError> {
         if let Some(t) = m.min_order_krw {
             prep::check_fee("min_order_krw", t)?;
         }
+        prep::check_fee("surcharge_krw", m.surcharge_krw)?;
     }
 
     let mut coverable: Vec<&BasketLine> = Vec::new();
@@ -174,6 +177,7 @@ fn build_plan(
             items,
             subtotal_krw,
             delivery_krw: if waived { 0 } else { mall.delivery_fee_krw },
+            surcharge_krw: mall.surcharge_krw,
             leg_distance_m: 0,
             leg_seconds: 0,
             arrive_at: None,
@@ -189,6 +193,7 @@ fn build_plan(
     missing.sort_by(|a, b| a.line_id.cmp(&b.line_id));
     let goods_krw: i64 = stops.iter().map(|s| s.subtotal_krw).sum();
     let delivery_krw: i64 = stops.iter().map(|s| s.delivery_krw).sum();
+    let surcharge_krw: i64 = stops.iter().map(|s| s.surcharge_krw).sum();
     Plan {
         label,
         other_labels: Vec::new(),
@@ -196,7 +201,8 @@ fn build_plan(
         goods_krw,
         travel_krw: 0,
         delivery_krw,
-        total_krw: goods_krw + delivery_krw,
+        surcharge_krw,
+        total_krw: goods_krw + delivery_krw + surcharge_krw,
         distance_m: 0,
         travel_seconds: 0,
         missing,

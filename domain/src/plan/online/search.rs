@@ -22,6 +22,8 @@ pub(super) struct Solver<'a> {
     fee: [i64; M],
     threshold: [Option<i64>; M],
     min_order: [i64; M],
+    /// Charged once per used mall, never waived.
+    surcharge: [i64; M],
     big: i64,
     /// Best solution by number of malls used (index 0 unused).
     pub(super) best: Vec<Option<Sol>>,
@@ -33,7 +35,9 @@ impl<'a> Solver<'a> {
         let mut fee = [0; M];
         let mut threshold = [None; M];
         let mut min_order = [0; M];
+        let mut surcharge = [0; M];
         for (j, mall) in malls.iter().enumerate() {
+            surcharge[j] = mall.surcharge_krw;
             fee[j] = mall.delivery_fee_krw;
             threshold[j] = mall.free_delivery_threshold_krw;
             min_order[j] = mall.min_order_krw.unwrap_or(0);
@@ -48,7 +52,7 @@ impl<'a> Solver<'a> {
                     .unwrap_or(0)
             })
             .sum();
-        let big = dearest + fee[..m].iter().sum::<i64>() + 1;
+        let big = dearest + fee[..m].iter().sum::<i64>() + surcharge[..m].iter().sum::<i64>() + 1;
         Self {
             m,
             l,
@@ -56,6 +60,7 @@ impl<'a> Solver<'a> {
             fee,
             threshold,
             min_order,
+            surcharge,
             big,
             best: vec![None; m + 1],
         }
@@ -91,7 +96,7 @@ impl<'a> Solver<'a> {
                 return None;
             }
             used += 1;
-            value += gj;
+            value += gj + self.surcharge[j];
             if self.threshold[j].is_none_or(|t| gj < t) {
                 value += self.fee[j];
             }
@@ -185,6 +190,7 @@ impl<'a> Solver<'a> {
         let mut fixed = 0i64;
         let mut lower = [0i64; M];
         for j in (0..m).filter(|&j| in_s(j)) {
+            fixed += self.surcharge[j];
             lower[j] = self.min_order[j];
             if p & (1 << j) != 0 {
                 lower[j] = lower[j].max(self.threshold[j].unwrap_or(0));

@@ -253,7 +253,7 @@ pub fn online(input: &OnlineInput) -> Option<[(usize, i64, usize); 2]> {
             if g[j] < m.min_order_krw.unwrap_or(0) {
                 ok = false;
             }
-            total += g[j];
+            total += g[j] + m.surcharge_krw;
             if m.free_delivery_threshold_krw.is_none_or(|t| g[j] < t) {
                 total += m.delivery_fee_krw;
             }

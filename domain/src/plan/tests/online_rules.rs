@@ -188,3 +188,38 @@ fn invalid_fees_are_refused() {
         Err(PlanError::EmptyBasket)
     );
 }
+
+#[test]
+fn a_regional_surcharge_is_never_waived_and_moves_the_split() {
+    // On the mainland, x at "a" and y at "b" (both free over 1 원): 8 000.
+    let a = mall(
+        "a",
+        &[("x", 3_000, true), ("y", 6_000, true)],
+        3_000,
+        Some(1),
+        None,
+    );
+    let b = mall(
+        "b",
+        &[("x", 4_000, true), ("y", 5_000, true)],
+        3_000,
+        Some(1),
+        None,
+    );
+    let lines = vec![line("1", "x", 1), line("2", "y", 1)];
+    let p = cheapest(&online(lines.clone(), vec![a.clone(), b.clone()]));
+    assert_eq!((stop_ids(&p), p.total_krw), (vec!["a", "b"], 8_000));
+    // To Jeju each used mall adds 2 500, even with free delivery: one mall
+    // (9 000 + 2 500) now beats two (8 000 + 5 000).
+    let jeju = |mut m: MallCandidate| {
+        m.surcharge_krw = 2_500;
+        m
+    };
+    let p = cheapest(&online(lines, vec![jeju(a), jeju(b)]));
+    assert_eq!(
+        (p.goods_krw, p.delivery_krw, p.surcharge_krw, p.total_krw),
+        (9_000, 0, 2_500, 11_500)
+    );
+    assert_eq!(p.stops.len(), 1);
+    assert_eq!(p.stops[0].surcharge_krw, 2_500);
+}

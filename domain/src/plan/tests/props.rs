@@ -91,18 +91,21 @@ prop_compose! {
             prop::sample::select(vec![0i64, 2_500, 3_000]),
             prop::option::weighted(0.7, 2i64..=12),
             prop::option::weighted(0.4, 1i64..=8),
+            // Regional surcharges (Jeju, islands): none, or 0.5–5 lines' worth.
+            prop::option::weighted(0.5, 1i64..=10),
         ), 1..=5),
     ) -> OnlineInput {
         let malls = malls
             .into_iter()
             .enumerate()
-            .map(|(i, (rows, fee, threshold, min_order))| MallCandidate {
+            .map(|(i, (rows, fee, threshold, min_order, surcharge))| MallCandidate {
                 id: StoreId(format!("m{i}")),
                 name: format!("mall {i}"),
                 prices: to_prices(&rows, 500),
                 delivery_fee_krw: fee,
                 free_delivery_threshold_krw: threshold.map(|t| t * 2_500),
                 min_order_krw: min_order.map(|t| t * 2_500),
+                surcharge_krw: surcharge.map_or(0, |s| s * 500),
             })
             .collect();
         OnlineInput { lines, malls }
