@@ -34,6 +34,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    current_offers (store_id, product_id) {
+        store_id -> Text,
+        product_id -> Text,
+        observed_at -> Timestamptz,
+        price_krw -> Int8,
+        in_stock -> Bool,
+        discounted -> Bool,
+        flagged_outlier -> Bool,
+        source -> Text,
+        fetched_at -> Nullable<Timestamptz>,
+        discount_start -> Nullable<Text>,
+        discount_end -> Nullable<Text>,
+        plus_one -> Bool,
+        previous_price_krw -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, idem_key) {
         user_id -> Uuid,
         idem_key -> Text,
@@ -78,6 +96,7 @@ diesel::table! {
         in_stock -> Bool,
         discounted -> Bool,
         flagged_outlier -> Bool,
+        source -> Text,
     }
 }
 
@@ -361,6 +380,8 @@ diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(invites -> users (used_by));
 diesel::joinable!(notifications -> reservations (reservation_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(current_offers -> products (product_id));
+diesel::joinable!(current_offers -> stores (store_id));
 diesel::joinable!(offers -> products (product_id));
 diesel::joinable!(offers -> stores (store_id));
 diesel::joinable!(order_lines -> orders (order_id));
@@ -382,6 +403,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     basket_items,
     baskets,
     chat_messages,
+    current_offers,
     idempotency_keys,
     invites,
     notifications,

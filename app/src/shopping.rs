@@ -34,7 +34,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use thiserror::Error;
-use ttokjang_domain::catalog::{Offer, ProductId, StoreId};
+use ttokjang_domain::catalog::{Offer, PriceOrigin, ProductId, Provenance, StoreId};
 use ttokjang_domain::planner::listing::{best_per_mall, strip_markup, Listing, MallDirectory};
 use ttokjang_domain::planner::prices::{PriceSource, PriceSourceError};
 use ttokjang_domain::ports::{CatalogRepository, Clock};
@@ -472,6 +472,10 @@ impl PriceSource for ShoppingPriceSource {
                     in_stock: true,
                     discounted: false,
                     flagged_outlier: false,
+                    provenance: Provenance {
+                        fetched_at: Some(answer.fetched_at),
+                        ..Provenance::of(PriceOrigin::Shopping)
+                    },
                 }))
             })
             .buffered(Self::PARALLEL)

@@ -151,6 +151,7 @@ async fn without_overrides_the_stored_basket_is_planned_and_stored() {
                 in_stock: true,
                 discounted: false,
                 flagged_outlier: false,
+                provenance: crate::catalog::Provenance::of(crate::catalog::PriceOrigin::Sample),
             }],
         }]
     });
