@@ -65,6 +65,10 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                     web::scope("/catalog")
                         .service(get("/products", routes::catalog::products))
                         .service(get("/stores", routes::catalog::stores))
+                        .service(get(
+                            "/products/{id}/prices",
+                            routes::catalog::product_prices,
+                        ))
                         .default_service(web::to(api_not_found)),
                 )
                 .configure(routes::user_data::configure)

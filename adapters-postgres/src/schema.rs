@@ -376,12 +376,12 @@ diesel::table! {
 diesel::joinable!(basket_items -> baskets (user_id));
 diesel::joinable!(baskets -> users (user_id));
 diesel::joinable!(chat_messages -> users (user_id));
+diesel::joinable!(current_offers -> products (product_id));
+diesel::joinable!(current_offers -> stores (store_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(invites -> users (used_by));
 diesel::joinable!(notifications -> reservations (reservation_id));
 diesel::joinable!(notifications -> users (user_id));
-diesel::joinable!(current_offers -> products (product_id));
-diesel::joinable!(current_offers -> stores (store_id));
 diesel::joinable!(offers -> products (product_id));
 diesel::joinable!(offers -> stores (store_id));
 diesel::joinable!(order_lines -> orders (order_id));

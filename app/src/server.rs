@@ -166,18 +166,21 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
             user_data.profile.clone(),
             user_data.orders.clone(),
         ));
-    let plans = Arc::new(ttokjang_domain::planner::service::PlanService::new(
-        ttokjang_domain::planner::service::PlanPorts {
-            catalog: stores.catalog.clone(),
-            prices: gateway,
-            requests: stores.plan_requests.clone(),
-            shopper: shopper.clone(),
-            clock: clock.clone(),
-            random: random.clone(),
-        },
-        config.redirect_allowlist.clone(),
-        Duration::seconds(config.plan_request_ttl_s),
-    ));
+    let plans = Arc::new(
+        ttokjang_domain::planner::service::PlanService::new(
+            ttokjang_domain::planner::service::PlanPorts {
+                catalog: stores.catalog.clone(),
+                prices: gateway,
+                requests: stores.plan_requests.clone(),
+                shopper: shopper.clone(),
+                clock: clock.clone(),
+                random: random.clone(),
+            },
+            config.redirect_allowlist.clone(),
+            Duration::seconds(config.plan_request_ttl_s),
+        )
+        .with_freshness(config.price_freshness),
+    );
     let runner = Arc::new(ttokjang_domain::planner::runner::PlanRunner::new(
         plans.clone(),
     ));

@@ -86,6 +86,7 @@ pub struct ErrorDetail {
         routes::basket::delete_item,
         routes::catalog::products,
         routes::catalog::stores,
+        routes::catalog::product_prices,
         routes::plans::generate_offline,
         routes::plans::select_offline,
         routes::plans::generate_online,

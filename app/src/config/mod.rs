@@ -95,6 +95,9 @@ pub struct Config {
     pub price_feeds: SyncSettings,
     /// The shopping search for online prices; `None`: the catalog's (sample) offers.
     pub shopping: Option<prices::ShoppingSettings>,
+    /// `PRICE_STALE_AFTER_DAYS`, `PRICE_LOW_WINDOW_DAYS`: when a plan line's
+    /// price is stale, and the "lowest in N days" window.
+    pub price_freshness: ttokjang_domain::planner::freshness::PriceFreshness,
 }
 
 impl Config {
@@ -194,6 +197,10 @@ impl Config {
             llm: llm::llm(&env)?,
             price_feeds: prices::feeds(&env)?,
             shopping: prices::shopping(&env)?,
+            price_freshness: ttokjang_domain::planner::freshness::PriceFreshness {
+                stale_after_days: env.int("PRICE_STALE_AFTER_DAYS", 7, 1, 365)?,
+                low_window_days: env.int("PRICE_LOW_WINDOW_DAYS", 30, 2, 365)?,
+            },
         })
     }
 }

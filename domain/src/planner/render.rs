@@ -87,6 +87,7 @@ pub(super) fn plan_view(
                     quantity: a.quantity,
                     unit_price_krw: a.unit_price_krw,
                     subtotal_krw: a.subtotal_krw,
+                    price: None,
                 })
                 .collect(),
             subtotal_krw: s.subtotal_krw,

@@ -11,13 +11,14 @@ use chrono::Duration;
 use thiserror::Error;
 
 use super::context::PlanContext;
+use super::freshness::{annotate, line_pairs, PriceFreshness, PricesMetaView};
 use super::prices::{PriceGateway, SourceStatus};
 use super::render::{add_minutes, missing_view, plan_view, reasons};
 use super::view::{LatLng, MetaView, MissingView, PlanAnswer, PlanView};
 use super::{PlanMode, StoredPlanRequest};
 use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::ProductQuery;
-use crate::catalog::{GeoPoint, Product, ProductId};
+use crate::catalog::{GeoPoint, Product, ProductId, StoreId};
 use crate::plan::{self, PlanError};
 use crate::planner::ports::PlanRequestRepository;
 use crate::preferences::TravelMode;
@@ -153,6 +154,7 @@ pub struct PlanService {
     pub(super) random: Arc<dyn RandomSource>,
     pub(super) allowlist: RedirectAllowlist,
     pub(super) lifetime: Duration,
+    pub(super) freshness: PriceFreshness,
 }
 
 impl PlanService {
@@ -174,7 +176,15 @@ impl PlanService {
             random,
             allowlist,
             lifetime,
+            freshness: PriceFreshness::default(),
         }
+    }
+
+    /// When prices count as stale and the "lowest in N days" window.
+    #[must_use]
+    pub fn with_freshness(mut self, freshness: PriceFreshness) -> Self {
+        self.freshness = freshness;
+        self
     }
 
     pub fn allowlist(&self) -> &RedirectAllowlist {
@@ -214,7 +224,7 @@ impl PlanService {
                     .map(|p| plan::BasketLine::new(l.id.as_str(), p.id().as_str(), l.quantity))
             })
             .collect();
-        let (plans, stores, sources, optimality, basis) = match mode {
+        let (plans, stores, sources, optimality, basis, offers) = match mode {
             PlanMode::Offline => self.offline(&engine_lines, &product_ids, settings).await?,
             PlanMode::Online => self.online(&engine_lines, &product_ids, settings).await?,
         };
@@ -274,7 +284,7 @@ impl PlanService {
                 )]))
             }
         };
-        let views = plans
+        let mut views: Vec<PlanView> = plans
             .iter()
             .enumerate()
             .map(|(i, p)| {
@@ -288,6 +298,7 @@ impl PlanService {
                 view
             })
             .collect();
+        let prices = self.line_prices(&mut views, &offers, now).await?;
         let id = self.random.uuid();
         let answer = PlanAnswer {
             plan_request_id: id,
@@ -305,6 +316,7 @@ impl PlanService {
                 }),
                 travel_mode: (mode == PlanMode::Offline)
                     .then(|| settings.travel_mode.as_str().to_owned()),
+                prices: Some(prices),
             },
         };
         // Sized for a usual answer (~15 KB for 30 lines), so it does not regrow.
@@ -327,6 +339,37 @@ impl PlanService {
             json: stored.payload,
             lines: lines.len(),
         })
+    }
+
+    /// Each line's price provenance and flags (`item.price`) and the
+    /// answer's summary. The lows come from the history of the lines' own
+    /// (product, store) pairs only, in one look-up.
+    async fn line_prices(
+        &self,
+        views: &mut [PlanView],
+        offers: &[crate::catalog::Offer],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<PricesMetaView, PlanningError> {
+        let pairs = line_pairs(views);
+        let lows = if pairs.is_empty() {
+            Vec::new()
+        } else {
+            let mut products: Vec<ProductId> = Vec::new();
+            let mut stores: Vec<StoreId> = Vec::new();
+            for (p, s) in &pairs {
+                if let (Ok(p), Ok(s)) = (ProductId::parse(p), StoreId::parse(s)) {
+                    products.push(p);
+                    stores.push(s);
+                }
+            }
+            products.sort();
+            products.dedup();
+            stores.sort();
+            stores.dedup();
+            let since = now - Duration::days(i64::from(self.freshness.low_window_days));
+            self.catalog.price_lows(&products, &stores, since).await?
+        };
+        Ok(annotate(views, offers, &lows, now, self.freshness))
     }
 
     /// Matches basket lines to catalog products: by id when given, else by the

@@ -13,14 +13,16 @@ use crate::plan::{self, PlanError};
 use crate::user::InvalidValue;
 
 /// What one mode's planning produced: the engine's plans (or why none), the
-/// stores by id, each price source's report, the optimality and, offline,
-/// what the reasons are worked out from.
+/// stores by id, each price source's report, the optimality, offline what
+/// the reasons are worked out from, and the offers priced from (ordered by
+/// product then store: each line's provenance is looked up in them).
 pub(super) type Gathered = (
     Result<Vec<plan::Plan>, PlanError>,
     HashMap<String, Store>,
     Vec<SourceView>,
     OptimalityView,
     Option<ReasonBasis>,
+    Vec<Offer>,
 );
 
 impl PlanService {
@@ -51,11 +53,15 @@ impl PlanService {
             .filter(|s| !excluded(s, &settings.excluded_chains))
             .collect();
         let store_ids: Vec<_> = stores.iter().map(|s| s.id().clone()).collect();
-        let offers = if store_ids.is_empty() || products.is_empty() {
+        let mut offers = if store_ids.is_empty() || products.is_empty() {
             Vec::new()
         } else {
             self.catalog.offers_for(products, &store_ids).await?
         };
+        // The port orders by product then store; a database's collation may
+        // not be byte order, and the lines' look-up needs byte order (a
+        // sorted run costs one pass).
+        sort_offers(&mut offers);
         let mut prices = price_table(&offers);
         let origin = engine_point(settings.origin)?;
         let mut candidates = Vec::with_capacity(stores.len());
@@ -103,7 +109,7 @@ impl PlanService {
             .into_iter()
             .map(|s| (s.id().as_str().to_owned(), s))
             .collect();
-        Ok((result, by_id, sources, optimality, basis))
+        Ok((result, by_id, sources, optimality, basis, offers))
     }
 
     pub(super) async fn online(
@@ -125,10 +131,11 @@ impl PlanService {
         } else {
             self.prices.gather(&mall_ids, products).await
         };
-        let offers: Vec<Offer> = reports
+        let mut offers: Vec<Offer> = reports
             .iter()
             .flat_map(|r| r.offers.iter().cloned())
             .collect();
+        sort_offers(&mut offers);
         let mut prices = price_table(&offers);
         let answered: std::collections::HashSet<&str> = reports
             .iter()
@@ -177,8 +184,15 @@ impl PlanService {
             stores_searched: input.malls.len(),
             ..OptimalityView::default()
         };
-        Ok((result, by_id, sources, optimality, None))
+        Ok((result, by_id, sources, optimality, None, offers))
     }
+}
+
+fn sort_offers(offers: &mut [Offer]) {
+    offers.sort_by(|a, b| {
+        (a.product_id.as_str(), a.store_id.as_str())
+            .cmp(&(b.product_id.as_str(), b.store_id.as_str()))
+    });
 }
 
 fn excluded(store: &Store, excluded_chains: &[String]) -> bool {

@@ -45,6 +45,10 @@ pub struct ItemView {
     pub quantity: u32,
     pub unit_price_krw: i64,
     pub subtotal_krw: i64,
+    /// Where and when this price was seen, whether it is stale, sample or
+    /// live (absent in answers stored before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<super::freshness::LinePriceView>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -158,6 +162,10 @@ pub struct MetaView {
     /// sets the minutes and the route limit. Absent like `origin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub travel_mode: Option<String>,
+    /// The lines' prices at a glance: sample data, live, stale, the oldest
+    /// day (absent in answers stored before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices: Option<super::freshness::PricesMetaView>,
 }
 
 /// `exact`: every plan is optimal for its label over every candidate store
