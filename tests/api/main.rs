@@ -17,6 +17,7 @@ mod preferences;
 mod pricefeeds;
 mod pricesync;
 mod profile;
+mod provenance;
 mod reservations;
 mod security;
 mod shopping;
