@@ -83,6 +83,39 @@ export interface ResponseMeta {
   origin?: Location | null;
   /** offline: how the shopper travels */
   travel_mode?: TravelMode | null;
+  /** the lines' prices at a glance (absent in answers stored before it existed) */
+  prices?: PricesMeta | null;
+}
+
+export type PriceSource = 'sample' | 'import' | 'chamgagyeok' | 'kamis' | 'shopping' | 'unknown' | (string & {});
+
+/** Where and when a plan line's price was seen (issue 15). */
+export interface LinePrice {
+  source: PriceSource;
+  sample: boolean;
+  live: boolean;
+  observed_at: Timestamp;
+  /** YYYY-MM-DD, Asia/Seoul */
+  day: string;
+  seen_at?: Timestamp | null;
+  age_days: number;
+  stale: boolean;
+  discounted: boolean;
+  discount_until?: string | null;
+  plus_one: boolean;
+  previous_price_krw?: number | null;
+  went_up: boolean;
+  lowest_in_days?: number | null;
+}
+
+export interface PricesMeta {
+  sample: boolean;
+  priced: number;
+  sample_count: number;
+  live: number;
+  stale: number;
+  oldest: string | null;
+  stale_after_days: number;
 }
 
 export interface Page<T> {
@@ -211,6 +244,8 @@ export interface PlanItem {
   quantity: number;
   unit_price_krw: number;
   subtotal_krw: number;
+  /** where and when the price was seen (absent in answers stored before it existed) */
+  price?: LinePrice | null;
 }
 
 export interface Stop {
