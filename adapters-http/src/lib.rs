@@ -67,6 +67,10 @@ pub fn configure(state: ApiState) -> impl Fn(&mut web::ServiceConfig) + Clone {
                         .service(get("/products", routes::catalog::products))
                         .service(get("/stores", routes::catalog::stores))
                         .service(get("/sources", routes::sources::sources))
+                        .service(get(
+                            "/products/{id}/prices",
+                            routes::catalog::product_prices,
+                        ))
                         .default_service(web::to(api_not_found)),
                 )
                 .configure(routes::user_data::configure)

@@ -34,6 +34,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    current_offers (store_id, product_id) {
+        store_id -> Text,
+        product_id -> Text,
+        observed_at -> Timestamptz,
+        price_krw -> Int8,
+        in_stock -> Bool,
+        discounted -> Bool,
+        flagged_outlier -> Bool,
+        source -> Text,
+        fetched_at -> Nullable<Timestamptz>,
+        discount_start -> Nullable<Text>,
+        discount_end -> Nullable<Text>,
+        plus_one -> Bool,
+        previous_price_krw -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     idempotency_keys (user_id, idem_key) {
         user_id -> Uuid,
         idem_key -> Text,
@@ -93,6 +111,7 @@ diesel::table! {
         in_stock -> Bool,
         discounted -> Bool,
         flagged_outlier -> Bool,
+        source -> Text,
     }
 }
 
@@ -387,6 +406,8 @@ diesel::table! {
 diesel::joinable!(basket_items -> baskets (user_id));
 diesel::joinable!(baskets -> users (user_id));
 diesel::joinable!(chat_messages -> users (user_id));
+diesel::joinable!(current_offers -> products (product_id));
+diesel::joinable!(current_offers -> stores (store_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(invites -> users (used_by));
 diesel::joinable!(notifications -> reservations (reservation_id));
@@ -412,6 +433,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     basket_items,
     baskets,
     chat_messages,
+    current_offers,
     idempotency_keys,
     invites,
     mall_terms,

@@ -421,6 +421,25 @@ impl CatalogRepository for CachedCatalog {
         Ok(found)
     }
 
+    /// Not cached: histories are read for one product's chart and the few
+    /// lines of a plan.
+    async fn price_history(
+        &self,
+        product: &ProductId,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<ttokjang_domain::catalog::PricePoint>, RepoError> {
+        self.inner.price_history(product, since).await
+    }
+
+    async fn price_lows(
+        &self,
+        product_ids: &[ProductId],
+        store_ids: &[StoreId],
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<ttokjang_domain::catalog::PriceLow>, RepoError> {
+        self.inner.price_lows(product_ids, store_ids, since).await
+    }
+
     async fn upsert_catalog(&self, batch: &CatalogBatch) -> Result<CatalogCounts, RepoError> {
         let counts = self.inner.upsert_catalog(batch).await;
         *self.tables() = Tables::new();

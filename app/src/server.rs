@@ -183,7 +183,8 @@ pub async fn services(config: &Config) -> Result<Services, StartError> {
         },
         config.redirect_allowlist.clone(),
         Duration::seconds(config.plan_request_ttl_s),
-    );
+    )
+    .with_freshness(config.price_freshness);
     let plans = Arc::new(match &config.routing {
         Some(osrm) => match crate::routing::Osrm::new(osrm.clone()) {
             Ok(r) => plans.with_routing(Arc::new(r)),

@@ -34,7 +34,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use thiserror::Error;
-use ttokjang_domain::catalog::{Offer, ProductId, StoreId};
+use ttokjang_domain::catalog::{Offer, PriceOrigin, ProductId, Provenance, StoreId};
 use ttokjang_domain::planner::listing::{best_per_mall, strip_markup, Listing, MallDirectory};
 use ttokjang_domain::planner::prices::{Listed, PriceSource, PriceSourceError, ProductLink};
 use ttokjang_domain::ports::{CatalogRepository, Clock};
@@ -477,6 +477,10 @@ impl PriceSource for ShoppingPriceSource {
                         in_stock: true,
                         discounted: false,
                         flagged_outlier: false,
+                        provenance: Provenance {
+                            fetched_at: Some(answer.fetched_at),
+                            ..Provenance::of(PriceOrigin::Shopping)
+                        },
                     };
                     let link = ProductLink {
                         product_id: product.id().clone(),

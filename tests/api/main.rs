@@ -18,6 +18,7 @@ mod preferences;
 mod pricefeeds;
 mod pricesync;
 mod profile;
+mod provenance;
 mod reservations;
 mod routing;
 mod scheduled_sync;

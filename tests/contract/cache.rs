@@ -154,6 +154,21 @@ impl CatalogRepository for Counting {
         tokio::time::sleep(Duration::from_millis(50)).await;
         self.inner.offers_for(products, stores).await
     }
+    async fn price_history(
+        &self,
+        product: &ProductId,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<ttokjang_domain::catalog::PricePoint>, ttokjang_domain::RepoError> {
+        self.inner.price_history(product, since).await
+    }
+    async fn price_lows(
+        &self,
+        products: &[ProductId],
+        stores: &[StoreId],
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<ttokjang_domain::catalog::PriceLow>, ttokjang_domain::RepoError> {
+        self.inner.price_lows(products, stores, since).await
+    }
     async fn upsert_catalog(
         &self,
         batch: &ttokjang_domain::catalog::CatalogBatch,

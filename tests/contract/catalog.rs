@@ -86,7 +86,7 @@ fn mall(id: &str, name: &str) -> Store {
     .expect("mall")
 }
 
-fn offer(store: &str, product: &str, krw: i64, at: DateTime<Utc>) -> Offer {
+pub(crate) fn offer(store: &str, product: &str, krw: i64, at: DateTime<Utc>) -> Offer {
     Offer {
         store_id: StoreId::parse(store).expect("store id"),
         product_id: ProductId::parse(product).expect("product id"),
@@ -95,10 +95,13 @@ fn offer(store: &str, product: &str, krw: i64, at: DateTime<Utc>) -> Offer {
         in_stock: true,
         discounted: false,
         flagged_outlier: false,
+        provenance: ttokjang_domain::catalog::Provenance::of(
+            ttokjang_domain::catalog::PriceOrigin::Sample,
+        ),
     }
 }
 
-fn sample() -> CatalogBatch {
+pub(crate) fn sample() -> CatalogBatch {
     CatalogBatch {
         stores: vec![
             shop("s-near", "GS더프레시 강남점", 300.0),

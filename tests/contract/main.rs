@@ -10,6 +10,7 @@ mod baskets;
 mod cache;
 mod catalog;
 mod chat;
+mod current_prices;
 mod fixtures;
 mod health;
 mod idempotency;
@@ -67,6 +68,11 @@ macro_rules! contract_tests {
                 catalog::reupsert_is_idempotent_and_updates_in_place,
                 catalog::invalid_row_in_a_batch_writes_nothing,
                 catalog::offers_for_returns_the_latest_per_store_and_product,
+                current_prices::current_price_is_the_latest_observation_with_its_provenance,
+                current_prices::an_older_survey_arriving_later_does_not_replace_a_newer_one,
+                current_prices::writing_the_same_observations_again_changes_nothing,
+                current_prices::a_batch_with_several_days_is_applied_in_time_order,
+                current_prices::price_history_and_lows_cover_the_window_asked,
                 baskets::missing_basket_is_empty_version_zero,
                 baskets::save_round_trips_every_field_in_order,
                 baskets::compare_and_set_refuses_stale_versions,

@@ -57,6 +57,9 @@ fn offer(store: &str, product: &str, krw: i64, at: DateTime<Utc>) -> Offer {
         in_stock: true,
         discounted: false,
         flagged_outlier: false,
+        provenance: ttokjang_domain::catalog::Provenance::of(
+            ttokjang_domain::catalog::PriceOrigin::Sample,
+        ),
     }
 }
 

@@ -90,6 +90,8 @@ export interface ResponseMeta {
   /** offline: stores in reach left out because they are closed on arrival (at most 20) */
   skipped_stores?: SkippedStore[];
   skipped_stores_total?: number;
+  /** the lines' prices at a glance (absent in answers stored before it existed) */
+  prices?: PricesMeta | null;
 }
 
 export interface RoutingInfo {
@@ -107,6 +109,37 @@ export interface SkippedStore {
   arrive_at: Timestamp;
   opening_hours?: string | null;
   closing_days?: string | null;
+}
+
+export type PriceSource = 'sample' | 'import' | 'chamgagyeok' | 'kamis' | 'shopping' | 'unknown' | (string & {});
+
+/** Where and when a plan line's price was seen (issue 15). */
+export interface LinePrice {
+  source: PriceSource;
+  sample: boolean;
+  live: boolean;
+  observed_at: Timestamp;
+  /** YYYY-MM-DD, Asia/Seoul */
+  day: string;
+  seen_at?: Timestamp | null;
+  age_days: number;
+  stale: boolean;
+  discounted: boolean;
+  discount_until?: string | null;
+  plus_one: boolean;
+  previous_price_krw?: number | null;
+  went_up: boolean;
+  lowest_in_days?: number | null;
+}
+
+export interface PricesMeta {
+  sample: boolean;
+  priced: number;
+  sample_count: number;
+  live: number;
+  stale: number;
+  oldest: string | null;
+  stale_after_days: number;
 }
 
 export interface Page<T> {
@@ -235,6 +268,8 @@ export interface PlanItem {
   quantity: number;
   unit_price_krw: number;
   subtotal_krw: number;
+  /** where and when the price was seen (absent in answers stored before it existed) */
+  price?: LinePrice | null;
 }
 
 export interface Stop {

@@ -87,6 +87,7 @@ pub struct ErrorDetail {
         routes::catalog::products,
         routes::catalog::stores,
         routes::sources::sources,
+        routes::catalog::product_prices,
         routes::plans::generate_offline,
         routes::plans::select_offline,
         routes::plans::generate_online,

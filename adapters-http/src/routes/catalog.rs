@@ -532,3 +532,76 @@ mod tests {
         assert_eq!(p.next_cursor, None);
     }
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryParams {
+    /// 1 to 365 days back from now (default 30).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 365)]
+    days: Option<String>,
+}
+
+/// A product's price history near the shopper, for a chart: a series per
+/// store (the shopper's nearest stores, as in search, and the online malls)
+/// and per chain, with each store's current price, its provenance and the
+/// flags "went up since the last survey" and "lowest in `days` days".
+#[utoipa::path(get, path = "/api/v1/catalog/products/{id}/prices", tag = "catalog", operation_id = "productPriceHistory",
+    params(("id" = String, Path, description = "The product's id"), HistoryParams),
+    responses(
+        (status = 200, description = "The series, oldest point first", body = ttokjang_domain::planner::history::PriceHistoryView),
+        (status = 400, description = "`days` is not a whole number from 1 to 365 (`VALIDATION_FAILED`, `fields.days`)", body = crate::openapi::ErrorResponse),
+        (status = 404, description = "No such product", body = crate::openapi::ErrorResponse)))]
+pub async fn product_prices(
+    user: AuthUser,
+    state: web::Data<ApiState>,
+    id: web::Path<String>,
+    params: web::Query<HistoryParams>,
+) -> Result<HttpResponse, ApiError> {
+    use ttokjang_domain::planner::history::{DEFAULT_HISTORY_DAYS, MAX_HISTORY_DAYS};
+    let days = match params.days.as_deref().map(str::trim) {
+        None => DEFAULT_HISTORY_DAYS,
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(d) if (1..=MAX_HISTORY_DAYS).contains(&d) => d,
+            _ => {
+                let mut err = ApiError::validation([(
+                    "days",
+                    format!("must be a whole number from 1 to {MAX_HISTORY_DAYS}"),
+                )]);
+                err.status = actix_web::http::StatusCode::BAD_REQUEST;
+                return Err(err);
+            }
+        },
+    };
+    let Ok(product) = ProductId::parse(&id) else {
+        return Err(ApiError::not_found("no such product"));
+    };
+    let settings = state.shopper.defaults(user.user.id, false).await?.settings;
+    #[allow(clippy::cast_precision_loss)]
+    let radius = settings.max_distance_m.max(0) as f64;
+    let excluded = |s: &Store| {
+        settings
+            .excluded_chains
+            .iter()
+            .any(|c| c.trim().eq_ignore_ascii_case(s.chain()))
+    };
+    let mut stores: Vec<Store> = state
+        .catalog
+        .list_stores_near(settings.origin, radius, 0, NEARBY_STORES)
+        .await?
+        .into_iter()
+        .map(|n| n.store)
+        .filter(|s| !excluded(s))
+        .collect();
+    stores.extend(
+        state
+            .catalog
+            .list_online_malls()
+            .await?
+            .into_iter()
+            .filter(|s| !excluded(s)),
+    );
+    match state.plans.price_history(&product, days, &stores).await? {
+        Some(view) => Ok(HttpResponse::Ok().json(view)),
+        None => Err(ApiError::not_found("no such product")),
+    }
+}

@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ttokjang_domain::catalog::{
     ClosingDays, GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat,
-    OpeningHours, PriceKrw, Product, ProductId, Store, StoreId, StoreKind, Unit,
+    OpeningHours, PriceKrw, PriceOrigin, Product, ProductId, Provenance, Store, StoreId, StoreKind,
+    Unit,
 };
+use ttokjang_domain::pricesync::{format_day, parse_day};
 use ttokjang_domain::session::{RevokeReason, Session, SessionId};
 use ttokjang_domain::user::{
     DisplayName, EmailAddress, Invite, InviteCode, PasswordHash, Role, User, UserId,
@@ -16,7 +18,9 @@ use ttokjang_domain::RepoError;
 
 use crate::dialect::{from_db_id, from_db_time, to_db_id, to_db_time, Id, Instant};
 use crate::error::corrupt;
-use crate::schema::{invites, offers, products, refresh_tokens, sessions, stores, users};
+use crate::schema::{
+    current_offers, invites, offers, products, refresh_tokens, sessions, stores, users,
+};
 
 pub(crate) fn opt_time(
     column: &str,
@@ -313,6 +317,7 @@ pub(crate) struct OfferRow {
     pub in_stock: bool,
     pub discounted: bool,
     pub flagged_outlier: bool,
+    pub source: String,
 }
 
 impl OfferRow {
@@ -325,19 +330,90 @@ impl OfferRow {
             in_stock: o.in_stock,
             discounted: o.discounted,
             flagged_outlier: o.flagged_outlier,
+            source: o.provenance.origin.as_str().to_owned(),
+        }
+    }
+}
+
+pub(crate) fn origin(column: &str, raw: &str) -> Result<PriceOrigin, RepoError> {
+    PriceOrigin::parse(raw).ok_or_else(|| corrupt(column))
+}
+
+/// The current price of a (store, product): its latest observation with its
+/// provenance (`current_offers`, what plans read).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = current_offers, check_for_backend(crate::dialect::Db))]
+pub(crate) struct CurrentOfferRow {
+    pub store_id: String,
+    pub product_id: String,
+    pub observed_at: Instant,
+    pub price_krw: i64,
+    pub in_stock: bool,
+    pub discounted: bool,
+    pub flagged_outlier: bool,
+    pub source: String,
+    pub fetched_at: Option<Instant>,
+    pub discount_start: Option<String>,
+    pub discount_end: Option<String>,
+    pub plus_one: bool,
+    pub previous_price_krw: Option<i64>,
+}
+
+impl CurrentOfferRow {
+    pub fn from_domain(o: &Offer) -> Self {
+        let p = &o.provenance;
+        Self {
+            store_id: o.store_id.to_string(),
+            product_id: o.product_id.to_string(),
+            observed_at: to_db_time(o.observed_at),
+            price_krw: o.price.krw(),
+            in_stock: o.in_stock,
+            discounted: o.discounted,
+            flagged_outlier: o.flagged_outlier,
+            source: p.origin.as_str().to_owned(),
+            fetched_at: p.fetched_at.map(to_db_time),
+            discount_start: p.discount_period.map(|(a, _)| format_day(a)),
+            discount_end: p.discount_period.map(|(_, b)| format_day(b)),
+            plus_one: p.plus_one,
+            previous_price_krw: p.previous_price.map(PriceKrw::krw),
         }
     }
 
     pub fn into_domain(self) -> Result<Offer, RepoError> {
+        let c = "current_offers";
+        let day = |v: Option<String>, col: &str| -> Result<Option<_>, RepoError> {
+            v.map(|d| parse_day(&d).ok_or_else(|| corrupt(&format!("{c}.{col}"))))
+                .transpose()
+        };
+        let discount_period = match (
+            day(self.discount_start, "discount_start")?,
+            day(self.discount_end, "discount_end")?,
+        ) {
+            (Some(a), Some(b)) => Some((a, b)),
+            _ => None,
+        };
         Ok(Offer {
-            store_id: StoreId::parse(&self.store_id).map_err(|_| corrupt("offers.store_id"))?,
+            store_id: StoreId::parse(&self.store_id)
+                .map_err(|_| corrupt("current_offers.store_id"))?,
             product_id: ProductId::parse(&self.product_id)
-                .map_err(|_| corrupt("offers.product_id"))?,
-            price: PriceKrw::new(self.price_krw).map_err(|_| corrupt("offers.price_krw"))?,
-            observed_at: from_db_time("offers.observed_at", self.observed_at)?,
+                .map_err(|_| corrupt("current_offers.product_id"))?,
+            price: PriceKrw::new(self.price_krw)
+                .map_err(|_| corrupt("current_offers.price_krw"))?,
+            observed_at: from_db_time("current_offers.observed_at", self.observed_at)?,
             in_stock: self.in_stock,
             discounted: self.discounted,
             flagged_outlier: self.flagged_outlier,
+            provenance: Provenance {
+                origin: origin("current_offers.source", &self.source)?,
+                fetched_at: opt_time("current_offers.fetched_at", self.fetched_at)?,
+                discount_period,
+                plus_one: self.plus_one,
+                previous_price: self
+                    .previous_price_krw
+                    .map(PriceKrw::new)
+                    .transpose()
+                    .map_err(|_| corrupt("current_offers.previous_price_krw"))?,
+            },
         })
     }
 }

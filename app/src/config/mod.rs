@@ -98,6 +98,9 @@ pub struct Config {
     /// The OSRM table service for travel times (`ROUTING_OSRM_URL`); `None`:
     /// the built-in estimate.
     pub routing: Option<crate::routing::OsrmConfig>,
+    /// `PRICE_STALE_AFTER_DAYS`, `PRICE_LOW_WINDOW_DAYS`: when a plan line's
+    /// price is stale, and the "lowest in N days" window.
+    pub price_freshness: ttokjang_domain::planner::freshness::PriceFreshness,
 }
 
 impl Config {
@@ -198,6 +201,10 @@ impl Config {
             price_feeds: prices::feeds(&env)?,
             shopping: prices::shopping(&env)?,
             routing: prices::routing(&env)?,
+            price_freshness: ttokjang_domain::planner::freshness::PriceFreshness {
+                stale_after_days: env.int("PRICE_STALE_AFTER_DAYS", 7, 1, 365)?,
+                low_window_days: env.int("PRICE_LOW_WINDOW_DAYS", 30, 2, 365)?,
+            },
         })
     }
 }

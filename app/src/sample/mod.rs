@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use ttokjang_domain::catalog::outlier::flag_outliers;
 use ttokjang_domain::catalog::{
     CatalogBatch, GeoPoint, MallTerms, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat,
-    OpeningHours, PriceKrw, Product, Store,
+    OpeningHours, PriceKrw, PriceOrigin, Product, Provenance, Store,
 };
 use ttokjang_domain::user::InvalidValue;
 
@@ -205,6 +205,7 @@ pub fn batch() -> Result<CatalogBatch, InvalidValue> {
                 in_stock,
                 discounted,
                 flagged_outlier: false,
+                provenance: Provenance::of(PriceOrigin::Sample),
             });
         }
     }

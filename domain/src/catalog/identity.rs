@@ -212,6 +212,7 @@ mod tests {
             in_stock: true,
             discounted: false,
             flagged_outlier: false,
+            provenance: crate::catalog::Provenance::of(crate::catalog::PriceOrigin::Sample),
         }
     }
 

@@ -263,6 +263,7 @@ fn parse_row(row: &Row<'_>) -> Result<Parsed, Vec<String>> {
                 in_stock: true,
                 discounted,
                 flagged_outlier: false,
+                provenance: super::Provenance::of(super::PriceOrigin::Import),
             };
             Ok(Parsed {
                 store,

@@ -5,12 +5,13 @@
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::ports::CatalogRepository;
 use super::search::{rank, ProductQuery};
 use super::{
-    latest_offers, nearest, CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, Offer, Product,
-    ProductId, Store, StoreId, StoreKind,
+    latest_offers, lows_of, nearest, CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, Offer,
+    PriceLow, PricePoint, Product, ProductId, Store, StoreId, StoreKind,
 };
 use crate::RepoError;
 
@@ -196,6 +197,47 @@ impl CatalogRepository for InMemoryCatalog {
         Ok(latest_offers(offers))
     }
 
+    async fn price_history(
+        &self,
+        product: &ProductId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<PricePoint>, RepoError> {
+        let mut points: Vec<PricePoint> = self
+            .inner()
+            .offers
+            .iter()
+            .filter(|o| &o.product_id == product && o.observed_at >= since)
+            .map(|o| PricePoint {
+                store_id: o.store_id.clone(),
+                price: o.price,
+                observed_at: o.observed_at,
+                discounted: o.discounted,
+                origin: o.provenance.origin,
+            })
+            .collect();
+        points.sort_by(|a, b| (&a.store_id, a.observed_at).cmp(&(&b.store_id, b.observed_at)));
+        Ok(points)
+    }
+
+    async fn price_lows(
+        &self,
+        product_ids: &[ProductId],
+        store_ids: &[StoreId],
+        since: DateTime<Utc>,
+    ) -> Result<Vec<PriceLow>, RepoError> {
+        let g = self.inner();
+        Ok(lows_of(
+            g.offers
+                .iter()
+                .filter(|o| {
+                    o.observed_at >= since
+                        && product_ids.contains(&o.product_id)
+                        && store_ids.contains(&o.store_id)
+                })
+                .map(|o| (o.product_id.clone(), o.store_id.clone(), o.price)),
+        ))
+    }
+
     async fn upsert_catalog(&self, batch: &CatalogBatch) -> Result<CatalogCounts, RepoError> {
         self.upsert(batch)
     }
@@ -261,6 +303,7 @@ mod tests {
                 in_stock: true,
                 discounted: false,
                 flagged_outlier: false,
+                provenance: crate::catalog::Provenance::of(crate::catalog::PriceOrigin::Sample),
             }],
             ..CatalogBatch::default()
         };

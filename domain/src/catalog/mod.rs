@@ -23,7 +23,7 @@ mod tests;
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::user::InvalidValue;
 
@@ -140,6 +140,106 @@ pub struct Offer {
     pub in_stock: bool,
     pub discounted: bool,
     pub flagged_outlier: bool,
+    /// Where the price comes from and what else the source said about it.
+    pub provenance: Provenance,
+}
+
+/// Where a price comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PriceOrigin {
+    /// Generated demo data (`app/src/sample`), not a real price.
+    Sample,
+    /// A CSV import (`ttokjang import prices`).
+    Import,
+    /// The 참가격 sync.
+    Chamgagyeok,
+    /// The KAMIS sync.
+    Kamis,
+    /// The shopping search, seen live.
+    Shopping,
+    /// Rows written before the source was recorded.
+    Unknown,
+}
+
+impl PriceOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriceOrigin::Sample => "sample",
+            PriceOrigin::Import => "import",
+            PriceOrigin::Chamgagyeok => "chamgagyeok",
+            PriceOrigin::Kamis => "kamis",
+            PriceOrigin::Shopping => "shopping",
+            PriceOrigin::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "sample" => PriceOrigin::Sample,
+            "import" => PriceOrigin::Import,
+            "chamgagyeok" => PriceOrigin::Chamgagyeok,
+            "kamis" => PriceOrigin::Kamis,
+            "shopping" => PriceOrigin::Shopping,
+            "unknown" => PriceOrigin::Unknown,
+            _ => return None,
+        })
+    }
+
+    /// A survey (참가격, KAMIS, an import of survey data): its day is the
+    /// survey day. Otherwise the price was seen at `observed_at`.
+    pub fn is_survey(self) -> bool {
+        matches!(
+            self,
+            PriceOrigin::Import | PriceOrigin::Chamgagyeok | PriceOrigin::Kamis
+        )
+    }
+}
+
+/// What a source said about a price besides the price (issue 15): where it
+/// comes from, when it was fetched, the discount's period (`goodDcYn` with
+/// `goodDcStartDay`–`goodDcEndDay`) and 1+1 (`plusoneYn`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub origin: PriceOrigin,
+    /// When the source answered (the sync's fetch, the search's call).
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub discount_period: Option<(NaiveDate, NaiveDate)>,
+    pub plus_one: bool,
+    /// The price of the observation this one replaced (current prices only).
+    pub previous_price: Option<PriceKrw>,
+}
+
+impl Provenance {
+    /// A price from `origin` with nothing else known.
+    pub fn of(origin: PriceOrigin) -> Self {
+        Self {
+            origin,
+            fetched_at: None,
+            discount_period: None,
+            plus_one: false,
+            previous_price: None,
+        }
+    }
+}
+
+/// One observation of a price history (`CatalogRepository::price_history`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricePoint {
+    pub store_id: StoreId,
+    pub price: PriceKrw,
+    pub observed_at: DateTime<Utc>,
+    pub discounted: bool,
+    pub origin: PriceOrigin,
+}
+
+/// The lowest price of a (product, store) over a window and how many
+/// observations the window holds (`CatalogRepository::price_lows`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceLow {
+    pub product_id: ProductId,
+    pub store_id: StoreId,
+    pub lowest: PriceKrw,
+    pub observations: u32,
 }
 
 /// Stores, products and offers written together by
@@ -185,18 +285,47 @@ pub fn nearest(stores: Vec<Store>, point: GeoPoint, radius_m: f64) -> Vec<Nearby
 }
 
 /// The latest offer of each (store, product) pair, ordered by product then
-/// store.
+/// store; its `provenance.previous_price` is the price of the observation
+/// before it (the current-price table's contract, from a history).
 pub fn latest_offers(offers: Vec<Offer>) -> Vec<Offer> {
-    let mut latest: std::collections::BTreeMap<(ProductId, StoreId), Offer> =
+    let mut by_pair: std::collections::BTreeMap<(ProductId, StoreId), Vec<Offer>> =
         std::collections::BTreeMap::new();
     for o in offers {
-        let key = (o.product_id.clone(), o.store_id.clone());
-        match latest.get(&key) {
-            Some(have) if have.observed_at >= o.observed_at => {}
-            _ => {
-                latest.insert(key, o);
-            }
-        }
+        by_pair
+            .entry((o.product_id.clone(), o.store_id.clone()))
+            .or_default()
+            .push(o);
     }
-    latest.into_values().collect()
+    by_pair
+        .into_values()
+        .filter_map(|mut seen| {
+            seen.sort_by_key(|o| o.observed_at);
+            let previous = seen.len().checked_sub(2).map(|i| seen[i].price);
+            let mut latest = seen.pop()?;
+            latest.provenance.previous_price = previous;
+            Some(latest)
+        })
+        .collect()
+}
+
+/// The lowest price per (product, store) among these observations, ordered
+/// by product then store (`CatalogRepository::price_lows`' contract).
+pub fn lows_of(points: impl IntoIterator<Item = (ProductId, StoreId, PriceKrw)>) -> Vec<PriceLow> {
+    let mut lows: std::collections::BTreeMap<(ProductId, StoreId), (PriceKrw, u32)> =
+        std::collections::BTreeMap::new();
+    for (product, store, price) in points {
+        let e = lows.entry((product, store)).or_insert((price, 0));
+        e.0 = e.0.min(price);
+        e.1 += 1;
+    }
+    lows.into_iter()
+        .map(
+            |((product_id, store_id), (lowest, observations))| PriceLow {
+                product_id,
+                store_id,
+                lowest,
+                observations,
+            },
+        )
+        .collect()
 }

@@ -81,6 +81,7 @@ mod tests {
             in_stock,
             discounted: false,
             flagged_outlier: outlier,
+            provenance: crate::catalog::Provenance::of(crate::catalog::PriceOrigin::Sample),
         }
     }
 

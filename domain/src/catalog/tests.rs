@@ -110,6 +110,7 @@ fn latest_offer_wins() {
         in_stock: true,
         discounted: false,
         flagged_outlier: false,
+        provenance: crate::catalog::Provenance::of(crate::catalog::PriceOrigin::Sample),
     };
     let got = latest_offers(vec![offer("b", 1, 0), offer("a", 2, 5), offer("a", 3, 9)]);
     let prices: Vec<i64> = got.iter().map(|o| o.price.krw()).collect();

@@ -155,6 +155,14 @@ async fn without_overrides_the_stored_basket_is_planned_and_stored() {
     catalog
         .expect_list_online_malls()
         .returning(|| Ok(vec![mall()]));
+    catalog
+        .expect_price_lows()
+        .withf(|p, s, _| {
+            p.iter().map(ProductId::as_str).eq(["p-milk"])
+                && s.iter().map(StoreId::as_str).eq(["ssg"])
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(Vec::new()));
     let mut prices = MockPriceGateway::new();
     prices.expect_gather().times(1).returning(|_, _| {
         vec![SourceReport {
@@ -169,6 +177,7 @@ async fn without_overrides_the_stored_basket_is_planned_and_stored() {
                 in_stock: true,
                 discounted: false,
                 flagged_outlier: false,
+                provenance: crate::catalog::Provenance::of(crate::catalog::PriceOrigin::Sample),
             }],
             links: Vec::new(),
         }]
@@ -191,6 +200,15 @@ async fn without_overrides_the_stored_basket_is_planned_and_stored() {
     assert_eq!(item.basket_item_id, "stored-1", "the stored basket's line");
     assert_eq!(item.quantity, 2);
     assert_eq!(best.goods_krw, 5_000);
+    let price = item.price.as_ref().expect("the line's price provenance");
+    assert!(price.sample && !price.stale && !price.live);
+    assert_eq!(price.source, "sample");
+    let summary = got.answer.meta.prices.as_ref().expect("meta.prices");
+    assert!(summary.sample);
+    assert_eq!(
+        (summary.priced, summary.sample_count, summary.stale),
+        (1, 1, 0)
+    );
 }
 
 #[tokio::test]
@@ -357,6 +375,7 @@ fn offer(mall: &str, product: &str, krw: i64) -> Offer {
         in_stock: true,
         discounted: false,
         flagged_outlier: false,
+        provenance: crate::catalog::Provenance::of(crate::catalog::PriceOrigin::Sample),
     }
 }
 

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub mod context;
+pub mod freshness;
 pub mod generate;
+pub mod history;
 pub mod listing;
 pub mod ports;
 pub mod prices;

@@ -131,6 +131,7 @@ pub(super) fn plan_view(
                     unit_price_krw: a.unit_price_krw,
                     subtotal_krw: a.subtotal_krw,
                     listing: listing_view(details, &s.store_id.0, &a.product.0, allowlist),
+                    price: None,
                 })
                 .collect(),
             subtotal_krw: s.subtotal_krw,

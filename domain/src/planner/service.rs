@@ -11,6 +11,7 @@ use chrono::Duration;
 use thiserror::Error;
 
 use super::context::PlanContext;
+use super::freshness::{annotate, line_pairs, PriceFreshness, PricesMetaView};
 use super::prices::{PriceGateway, SourceStatus};
 use super::render::{add_minutes, missing_view, plan_view, reasons};
 use super::routing::Routing;
@@ -18,7 +19,7 @@ use super::view::{LatLng, MetaView, MissingView, PlanAnswer, PlanView};
 use super::{PlanMode, StoredPlanRequest};
 use crate::catalog::ports::CatalogRepository;
 use crate::catalog::search::ProductQuery;
-use crate::catalog::{GeoPoint, Product, ProductId};
+use crate::catalog::{GeoPoint, Product, ProductId, StoreId};
 use crate::mall::ports::MallTermsRepository;
 use crate::mall::Region;
 use crate::plan::{self, PlanError};
@@ -168,6 +169,7 @@ pub struct PlanService {
     /// A road routing service; `None`: the built-in estimate
     /// ([`super::routing`]).
     pub(super) routing: Option<Arc<dyn Routing>>,
+    pub(super) freshness: PriceFreshness,
 }
 
 impl PlanService {
@@ -192,6 +194,7 @@ impl PlanService {
             allowlist,
             lifetime,
             routing: None,
+            freshness: PriceFreshness::default(),
         }
     }
 
@@ -206,6 +209,13 @@ impl PlanService {
     /// The service clock's time.
     pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// When prices count as stale and the "lowest in N days" window.
+    #[must_use]
+    pub fn with_freshness(mut self, freshness: PriceFreshness) -> Self {
+        self.freshness = freshness;
+        self
     }
 
     pub fn allowlist(&self) -> &RedirectAllowlist {
@@ -246,7 +256,7 @@ impl PlanService {
             })
             .collect();
         let departure = settings.departure_at.unwrap_or(now);
-        let (plans, stores, sources, optimality, basis, trip, details) = match mode {
+        let (plans, stores, sources, optimality, basis, trip, details, offers) = match mode {
             PlanMode::Offline => {
                 self.offline(&engine_lines, &product_ids, settings, departure)
                     .await?
@@ -309,7 +319,7 @@ impl PlanService {
                 )]))
             }
         };
-        let views = plans
+        let mut views: Vec<PlanView> = plans
             .iter()
             .enumerate()
             .map(|(i, p)| {
@@ -330,6 +340,7 @@ impl PlanService {
                 view
             })
             .collect();
+        let prices = self.line_prices(&mut views, &offers, now).await?;
         let id = self.random.uuid();
         let answer = PlanAnswer {
             plan_request_id: id,
@@ -352,6 +363,7 @@ impl PlanService {
                 skipped_stores: trip.as_ref().map(|t| t.skipped.clone()).unwrap_or_default(),
                 skipped_stores_total: trip.as_ref().map_or(0, |t| t.skipped_total),
                 region: details.as_ref().map(|d| d.region.as_str().to_owned()),
+                prices: Some(prices),
             },
         };
         // Sized for a usual answer (~15 KB for 30 lines), so it does not regrow.
@@ -374,6 +386,37 @@ impl PlanService {
             json: stored.payload,
             lines: lines.len(),
         })
+    }
+
+    /// Each line's price provenance and flags (`item.price`) and the
+    /// answer's summary. The lows come from the history of the lines' own
+    /// (product, store) pairs only, in one look-up.
+    async fn line_prices(
+        &self,
+        views: &mut [PlanView],
+        offers: &[crate::catalog::Offer],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<PricesMetaView, PlanningError> {
+        let pairs = line_pairs(views);
+        let lows = if pairs.is_empty() {
+            Vec::new()
+        } else {
+            let mut products: Vec<ProductId> = Vec::new();
+            let mut stores: Vec<StoreId> = Vec::new();
+            for (p, s) in &pairs {
+                if let (Ok(p), Ok(s)) = (ProductId::parse(p), StoreId::parse(s)) {
+                    products.push(p);
+                    stores.push(s);
+                }
+            }
+            products.sort();
+            products.dedup();
+            stores.sort();
+            stores.dedup();
+            let since = now - Duration::days(i64::from(self.freshness.low_window_days));
+            self.catalog.price_lows(&products, &stores, since).await?
+        };
+        Ok(annotate(views, offers, &lows, now, self.freshness))
     }
 
     /// Matches basket lines to catalog products: by id when given, else by the

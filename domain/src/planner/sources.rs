@@ -16,9 +16,10 @@ use crate::user::InvalidValue;
 use chrono::{DateTime, Utc};
 
 /// What one mode's planning produced: the engine's plans (or why none), the
-/// stores by id, each price source's report, the optimality and, offline,
-/// what the reasons are worked out from and the trip's routing and skipped
-/// stores.
+/// stores by id, each price source's report, the optimality, offline what
+/// the reasons are worked out from and the trip's routing and skipped
+/// stores, online the malls' details, and the offers priced from (ordered
+/// by product then store: each line's provenance is looked up in them).
 pub(super) type Gathered = (
     Result<Vec<plan::Plan>, PlanError>,
     HashMap<String, Store>,
@@ -27,6 +28,7 @@ pub(super) type Gathered = (
     Option<ReasonBasis>,
     Option<Trip>,
     Option<OnlineDetails>,
+    Vec<Offer>,
 );
 
 /// Offline: where the legs came from and which stores were closed.
@@ -79,11 +81,15 @@ impl PlanService {
             .filter(|s| !excluded(s, &settings.excluded_chains))
             .collect();
         let store_ids: Vec<_> = stores.iter().map(|s| s.id().clone()).collect();
-        let offers = if store_ids.is_empty() || products.is_empty() {
+        let mut offers = if store_ids.is_empty() || products.is_empty() {
             Vec::new()
         } else {
             self.catalog.offers_for(products, &store_ids).await?
         };
+        // The port orders by product then store; a database's collation may
+        // not be byte order, and the lines' look-up needs byte order (a
+        // sorted run costs one pass).
+        sort_offers(&mut offers);
         let mut prices = price_table(&offers);
         let origin = engine_point(settings.origin)?;
         let mut candidates = Vec::with_capacity(stores.len());
@@ -164,7 +170,16 @@ impl PlanService {
             .into_iter()
             .map(|s| (s.id().as_str().to_owned(), s))
             .collect();
-        Ok((result, by_id, sources, optimality, basis, Some(trip), None))
+        Ok((
+            result,
+            by_id,
+            sources,
+            optimality,
+            basis,
+            Some(trip),
+            None,
+            offers,
+        ))
     }
 
     /// The engine over the legs of the routing service when one is
@@ -292,10 +307,11 @@ impl PlanService {
         } else {
             self.prices.gather(&mall_ids, products).await
         };
-        let offers: Vec<Offer> = reports
+        let mut offers: Vec<Offer> = reports
             .iter()
             .flat_map(|r| r.offers.iter().cloned())
             .collect();
+        sort_offers(&mut offers);
         let mut prices = price_table(&offers);
         let answered: std::collections::HashSet<&str> = reports
             .iter()
@@ -370,7 +386,16 @@ impl PlanService {
             stores_searched: input.malls.len(),
             ..OptimalityView::default()
         };
-        Ok((result, by_id, sources, optimality, None, None, Some(details)))
+        Ok((
+            result,
+            by_id,
+            sources,
+            optimality,
+            None,
+            None,
+            Some(details),
+            offers,
+        ))
     }
 }
 
@@ -384,6 +409,13 @@ fn estimate_view(settings: &PlanSettings, fallback: Option<&str>) -> RoutingView
         routed_stores: 0,
         complete: false,
     }
+}
+
+fn sort_offers(offers: &mut [Offer]) {
+    offers.sort_by(|a, b| {
+        (a.product_id.as_str(), a.store_id.as_str())
+            .cmp(&(b.product_id.as_str(), b.store_id.as_str()))
+    });
 }
 
 fn excluded(store: &Store, excluded_chains: &[String]) -> bool {

@@ -50,6 +50,10 @@ pub struct ItemView {
     /// sample malls (they have no product pages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listing: Option<ListingView>,
+    /// Where and when this price was seen, whether it is stale, sample or
+    /// live (absent in answers stored before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<super::freshness::LinePriceView>,
 }
 
 /// The listing an online item's price came from.
@@ -243,6 +247,10 @@ pub struct MetaView {
     /// `jeju`, `island`), which sets the malls' surcharges.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The lines' prices at a glance: sample data, live, stale, the oldest
+    /// day (absent in answers stored before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices: Option<super::freshness::PricesMetaView>,
 }
 
 /// Where the legs come from: `source` is `osrm` (the routing service) or

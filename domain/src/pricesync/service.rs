@@ -13,8 +13,8 @@ use super::{format_day, Call, Source};
 use crate::catalog::import::seoul_midnight;
 use crate::catalog::pack::Pack;
 use crate::catalog::{
-    GeoPoint, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat, PriceKrw, Product,
-    ProductId, Store, StoreId,
+    GeoPoint, NewProduct, NewStore, NewStoreSite, Offer, OfflineFormat, PriceKrw, PriceOrigin,
+    Product, ProductId, Provenance, Store, StoreId,
 };
 use crate::ports::{CatalogRepository, Clock};
 use crate::RepoError;
@@ -498,6 +498,13 @@ fn price_of(
         in_stock: true,
         discounted: r.discounted,
         flagged_outlier: false,
+        provenance: Provenance {
+            origin: PriceOrigin::Chamgagyeok,
+            fetched_at: Some(fetched_at),
+            discount_period: r.discount_period,
+            plus_one: r.plus_one,
+            previous_price: None,
+        },
     };
     let record = PriceRecord {
         source: Source::Chamgagyeok,

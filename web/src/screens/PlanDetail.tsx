@@ -7,10 +7,10 @@ import { Spinner } from '../components/Layout';
 import { FrontierChart, SavingsLine } from '../components/PlanReasons';
 import { ErrorBox } from '../components/ui';
 import { hasMessage, useI18n, type MessageKey } from '../i18n';
-import { formatDistance, formatKrw } from '../lib/format';
+import { formatDateTime, formatDistance, formatKrw } from '../lib/format';
 import { usePlans, type Selection } from '../state/plans';
 import { closingDaysText, kakaoMapUrl, kstClock, naverMapUrl, SERVER_DEFAULT_ORIGIN } from '../lib/plan';
-import type { CheckoutLink, Location, Plan, PlanMode, Profile, ResponseMeta, Stop } from '../types';
+import type { CheckoutLink, LinePrice, Location, Plan, PlanMode, PricesMeta, Profile, ResponseMeta, Stop } from '../types';
 import { LabelChips, MissingList, PlanOrigin, planPath } from './Plans';
 
 /** Only absolute https links are ever opened (the server checks its allowlist too). */
@@ -46,6 +46,50 @@ export function StopVisit({ stop }: { stop: Stop }) {
       {warn && hasMessage(warn) && (
         <p className="notice small" role="alert" data-testid="stop-closed-warning">
           {t(warn as MessageKey)}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** A line's price date, source and flags: "11월 20일 기준 · 참가격 · 오래된 가격". */
+export function PriceProvenance({ price }: { price: LinePrice }) {
+  const { t } = useI18n();
+  const sourceKey = `price.source.${price.source}`;
+  const source = hasMessage(sourceKey) ? t(sourceKey) : price.source;
+  const when = price.live && price.seen_at ? t('price.seen', { time: formatDateTime(price.seen_at) }) : t('price.day', { day: price.day });
+  return (
+    <span className="price-provenance muted small" data-testid="line-price">
+      {when} · {source}
+      {price.stale && (
+        <>
+          {' · '}
+          <strong className="stale" data-testid="line-stale">
+            {t('price.stale')}
+          </strong>
+        </>
+      )}
+      {price.plus_one && ` · ${t('price.plusOne')}`}
+      {price.went_up && ` · ${t('price.wentUp')}`}
+      {price.lowest_in_days != null && ` · ${t('price.lowest', { n: price.lowest_in_days })}`}
+    </span>
+  );
+}
+
+/** The answer's price notice: sample data, stale prices. */
+export function PricesNotice({ prices }: { prices: PricesMeta | null | undefined }) {
+  const { t } = useI18n();
+  if (!prices) return null;
+  return (
+    <>
+      {prices.sample && (
+        <p className="notice small" data-testid="sample-notice">
+          {t('price.sampleNotice')}
+        </p>
+      )}
+      {prices.stale > 0 && (
+        <p className="notice small" data-testid="stale-notice">
+          {t('price.staleNotice', { n: prices.stale, days: prices.stale_after_days, oldest: prices.oldest ?? '' })}
         </p>
       )}
     </>
@@ -140,6 +184,12 @@ function StopCard({ stop, index, mode, highlighted }: { stop: Stop; index: numbe
             <li key={it.basket_item_id}>
               <span>
                 {it.product.name} <span className="muted">×{it.quantity}</span>
+                {it.price && (
+                  <>
+                    <br />
+                    <PriceProvenance price={it.price} />
+                  </>
+                )}
               </span>
               <span className="num">
                 <span className="muted small">{formatKrw(it.unit_price_krw)} · </span>
@@ -404,6 +454,7 @@ export function PlanDetailScreen({
         </dl>
         <FrontierChart plan={plan} all={result.plans} />
         {result.degraded && <p className="notice small">{t('plans.degradedTitle')}</p>}
+        <PricesNotice prices={result.meta?.prices} />
       </div>
 
       {mode === 'offline' && <TripNotes meta={result.meta} />}
