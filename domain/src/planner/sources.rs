@@ -35,7 +35,7 @@ pub(super) struct Trip {
 }
 
 /// Most skipped stores listed in an answer.
-const MAX_SKIPPED_LISTED: usize = 20;
+const MAX_SKIPPED_LISTED: usize = 10;
 
 impl PlanService {
     pub(super) async fn offline(
