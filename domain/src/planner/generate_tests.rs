@@ -507,3 +507,57 @@ async fn a_failing_routing_service_falls_back_to_the_estimate_and_says_why() {
         assert_eq!(got.answer.plans[0].stops[0].minutes, 12);
     }
 }
+
+/// A reservation run departs at its scheduled time (a late run: now).
+#[tokio::test]
+async fn a_reservation_run_departs_at_its_scheduled_time() {
+    use crate::reservation::ports::ReservationRunner;
+    use crate::reservation::{
+        Channel, NewReservation, Reservation, ReservationId, ScheduleInput, Title,
+    };
+    let reservation = Reservation::create(
+        ReservationId(Uuid::from_u128(9)),
+        user(),
+        NewReservation {
+            title: Title::parse("주말 장보기").expect("title"),
+            mode: PlanMode::Offline,
+            schedule: ScheduleInput {
+                schedule_type: "weekly".into(),
+                time_of_day: Some("09:00".into()),
+                days_of_week: Some(vec![6]),
+                ..ScheduleInput::default()
+            }
+            .parse()
+            .expect("schedule"),
+            channel: Channel::InApp,
+            planned_items: None,
+        },
+        now(),
+    )
+    .expect("reservation");
+    for (scheduled, departs) in [
+        (now() + Duration::hours(2), now() + Duration::hours(2)),
+        (now() - Duration::minutes(30), now()),
+    ] {
+        let want = format!(
+            "\"departure_at\":\"{}\"",
+            departs.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        );
+        let mut requests = MockPlanRequestRepository::new();
+        requests
+            .expect_save()
+            .withf(move |r| r.payload.contains(&want))
+            .times(1)
+            .returning(|_| Ok(()));
+        let svc = Arc::new(service(
+            shop_catalog(2),
+            MockPriceGateway::new(),
+            requests,
+            context(true),
+        ));
+        let outcome = crate::planner::runner::PlanRunner::new(svc)
+            .run(&reservation, scheduled)
+            .await;
+        assert!(outcome.plan_request_id.is_some(), "{outcome:?}");
+    }
+}
