@@ -34,7 +34,7 @@ pub struct OsrmConfig {
 }
 
 impl OsrmConfig {
-    /// Defaults: 1.5 s, 100 points, walk → `foot`, car → `driving`.
+    /// Defaults: 1.5 s, 100 points, walk → `foot`, car → `car` (the profile names of OSRM's supplied profiles: car, bike, foot).
     pub fn new(base_url: &str) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
@@ -42,7 +42,7 @@ impl OsrmConfig {
             max_points: 100,
             profiles: vec![
                 (TravelMode::Walk, "foot".into()),
-                (TravelMode::Car, "driving".into()),
+                (TravelMode::Car, "car".into()),
             ],
         }
     }

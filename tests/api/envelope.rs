@@ -142,6 +142,34 @@ async fn the_openapi_document_is_served(app: TestApp) {
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
     );
+    // Issue 16's fields: the departure, the routing note, skipped stores,
+    // each stop's arrival and hours, a shop's closing days.
+    let schemas = &doc["components"]["schemas"];
+    let props = |name: &str| schemas[name]["properties"].clone();
+    assert!(
+        props("GenerateBody")["departure_at"].is_object(),
+        "{}",
+        schemas["GenerateBody"]
+    );
+    for field in [
+        "departure_at",
+        "routing",
+        "skipped_stores",
+        "skipped_stores_total",
+    ] {
+        assert!(props("MetaView")[field].is_object(), "MetaView.{field}");
+    }
+    for field in [
+        "arrive_at",
+        "opening_hours",
+        "closing_days",
+        "closed_on_arrival",
+    ] {
+        assert!(props("StopView")[field].is_object(), "StopView.{field}");
+    }
+    assert!(props("RoutingView")["fallback_reason"].is_object());
+    assert!(props("SkippedStoreView")["reason"].is_object());
+    assert!(props("StoreDto")["closing_days"].is_object());
     let res = app
         .client
         .get(app.url("/api-docs/ui/"))

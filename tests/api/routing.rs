@@ -32,7 +32,10 @@ struct Fake {
     _handle: actix_web::dev::ServerHandle,
 }
 
-fn table(path: &str) -> Option<(Vec<Vec<f64>>, Vec<Vec<f64>>)> {
+/// Rows of a table, row = from.
+type Matrix = Vec<Vec<f64>>;
+
+fn table(path: &str) -> Option<(Matrix, Matrix)> {
     let coords = path.rsplit('/').next()?;
     let points: Vec<GeoPoint> = coords
         .split(';')

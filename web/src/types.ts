@@ -87,7 +87,7 @@ export interface ResponseMeta {
   departure_at?: Timestamp | null;
   /** offline: where the minutes come from (a road routing service or the estimate) */
   routing?: RoutingInfo | null;
-  /** offline: stores in reach left out because they are closed on arrival (at most 20) */
+  /** offline: stores in reach left out because they are closed on arrival (at most 10) */
   skipped_stores?: SkippedStore[];
   skipped_stores_total?: number;
   /** the lines' prices at a glance (absent in answers stored before it existed) */

@@ -186,7 +186,7 @@ pub(crate) fn shopping(env: &Env<'_>) -> Result<Option<ShoppingSettings>, Config
 /// set; `ROUTING_TIMEOUT_MS` (default 1 500, 100–10 000),
 /// `ROUTING_MAX_POINTS` (default 100, 2–400: the server's
 /// `--max-table-size`), `ROUTING_OSRM_PROFILES` (default
-/// `walk=foot,car=driving`; a mode without a profile uses the estimate).
+/// `walk=foot,car=car`; a mode without a profile uses the estimate).
 pub(crate) fn routing(env: &Env<'_>) -> Result<Option<crate::routing::OsrmConfig>, ConfigError> {
     if env
         .get("ROUTING_OSRM_URL")

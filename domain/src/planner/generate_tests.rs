@@ -524,3 +524,236 @@ fn the_cheaper_mode_and_by_how_much() {
     let c = compare(None, Some(summary(16_800, 0)));
     assert_eq!((c.cheaper, c.comparable), (None, false));
 }
+
+/// `n` supermarkets 200 m apart north of the origin, each selling milk
+/// (the nearest dearest), with unknown hours.
+fn shops(n: usize) -> Vec<crate::catalog::NearbyStore> {
+    (0..n)
+        .map(|i| {
+            let north = 200.0 * (i as f64 + 1.0);
+            let store = Store::new(NewStore {
+                id: format!("shop-{i}"),
+                chain: format!("chain-{i}"),
+                name: format!("가게 {i}"),
+                site: NewStoreSite::Offline {
+                    format: crate::catalog::OfflineFormat::Supermarket,
+                    location: GeoPoint::new(37.4985 + north / 111_195.0, 127.0292).expect("p"),
+                    address: "서울".into(),
+                    hours: None,
+                    closing: None,
+                },
+            })
+            .expect("store");
+            crate::catalog::NearbyStore {
+                store,
+                distance_m: north,
+            }
+        })
+        .collect()
+}
+
+fn shop_catalog(n: usize) -> MockCatalogRepository {
+    let mut catalog = MockCatalogRepository::new();
+    catalog
+        .expect_get_products()
+        .returning(|_| Ok(vec![milk()]));
+    catalog
+        .expect_list_stores_near()
+        .returning(move |_, _, _, _| Ok(shops(n)));
+    catalog.expect_offers_for().returning(move |_, stores| {
+        Ok(stores
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Offer {
+                store_id: s.clone(),
+                product_id: ProductId::parse("p-milk").expect("id"),
+                price: PriceKrw::new(10_000 - 500 * i64::try_from(i).unwrap_or(0)).expect("price"),
+                observed_at: now(),
+                in_stock: true,
+                discounted: false,
+                flagged_outlier: false,
+                provenance: crate::catalog::Provenance::of(crate::catalog::PriceOrigin::Sample),
+            })
+            .collect())
+    });
+    catalog
+}
+
+fn saving_requests() -> MockPlanRequestRepository {
+    let mut requests = MockPlanRequestRepository::new();
+    requests.expect_save().returning(|_| Ok(()));
+    requests
+}
+
+/// A road table: 2 s and 1.1 m per straight metre between the points.
+fn road(points: &[GeoPoint]) -> crate::planner::routing::RoadTable {
+    let mut metres = Vec::new();
+    let mut seconds = Vec::new();
+    for a in points {
+        for b in points {
+            let d = a.distance_m(*b);
+            metres.push(Some((d * 1.1).round() as i64));
+            seconds.push(Some((d * 2.0).round() as i64));
+        }
+    }
+    crate::planner::routing::RoadTable { metres, seconds }
+}
+
+#[tokio::test]
+async fn a_routing_service_gives_the_legs_of_every_store_when_they_fit_one_table() {
+    let mut routing = crate::planner::routing::MockRouting::new();
+    routing.expect_name().return_const("osrm");
+    routing.expect_max_points().return_const(100usize);
+    routing
+        .expect_table()
+        .withf(|mode, points| *mode == TravelMode::Walk && points.len() == 6)
+        .times(1)
+        .returning(|_, points| Ok(road(points)));
+    let svc = service(
+        shop_catalog(5),
+        MockPriceGateway::new(),
+        saving_requests(),
+        context(true),
+    )
+    .with_routing(Arc::new(routing));
+    let got = svc
+        .generate_for(user(), PlanMode::Offline, PlanOverrides::default())
+        .await
+        .expect("plans");
+    let r = got.answer.meta.routing.clone().expect("routing");
+    assert_eq!(
+        (r.source.as_str(), r.routed_stores, r.complete),
+        ("osrm", 5, true)
+    );
+    let best = &got.answer.plans[0];
+    // The cheapest milk is the farthest shop (1 000 m): 2 000 s there by the
+    // table (1.1 km), not the estimate's 1.3 km at 4 km/h (1 170 s).
+    assert_eq!(best.stops[0].store.id, "shop-4");
+    assert_eq!(best.stops[0].leg_distance_m, 1_100);
+    assert_eq!(best.stops[0].minutes, 34, "2 000 s, rounded up");
+    assert_eq!(got.answer.meta.departure_at, Some(now()), "default: now");
+}
+
+#[tokio::test]
+async fn too_many_stores_route_the_estimates_plans_and_the_nearest_and_say_so() {
+    let mut routing = crate::planner::routing::MockRouting::new();
+    routing.expect_name().return_const("osrm");
+    routing.expect_max_points().return_const(4usize);
+    routing
+        .expect_table()
+        .withf(|_, points| points.len() == 4)
+        .times(1)
+        .returning(|_, points| Ok(road(points)));
+    let svc = service(
+        shop_catalog(8),
+        MockPriceGateway::new(),
+        saving_requests(),
+        context(true),
+    )
+    .with_routing(Arc::new(routing));
+    let got = svc
+        .generate_for(user(), PlanMode::Offline, PlanOverrides::default())
+        .await
+        .expect("plans");
+    let r = got.answer.meta.routing.clone().expect("routing");
+    assert_eq!((r.routed_stores, r.complete), (3, false));
+    // The estimate's cheapest (the farthest, cheapest shop) is routed first.
+    assert_eq!(got.answer.plans[0].stops[0].store.id, "shop-7");
+}
+
+#[tokio::test]
+async fn a_failing_routing_service_falls_back_to_the_estimate_and_says_why() {
+    for (error, reason) in [
+        (
+            crate::planner::routing::RoutingError::Timeout(std::time::Duration::from_millis(5)),
+            "timeout",
+        ),
+        (
+            crate::planner::routing::RoutingError::Failed("503".into()),
+            "error",
+        ),
+        (
+            crate::planner::routing::RoutingError::Malformed("1×1".into()),
+            "malformed",
+        ),
+    ] {
+        let mut routing = crate::planner::routing::MockRouting::new();
+        routing.expect_name().return_const("osrm");
+        routing.expect_max_points().return_const(100usize);
+        routing
+            .expect_table()
+            .times(1)
+            .returning(move |_, _| Err(error.clone()));
+        let svc = service(
+            shop_catalog(3),
+            MockPriceGateway::new(),
+            saving_requests(),
+            context(true),
+        )
+        .with_routing(Arc::new(routing));
+        let got = svc
+            .generate_for(user(), PlanMode::Offline, PlanOverrides::default())
+            .await
+            .expect("plans");
+        let r = got.answer.meta.routing.clone().expect("routing");
+        assert_eq!(r.source, "estimate");
+        assert_eq!(r.fallback_reason.as_deref(), Some(reason));
+        // The estimate: 600 m × 1.3 = 780 m on foot, 702 s → 12 minutes.
+        assert_eq!(got.answer.plans[0].stops[0].leg_distance_m, 780);
+        assert_eq!(got.answer.plans[0].stops[0].minutes, 12);
+    }
+}
+
+/// A reservation run departs at its scheduled time (a late run: now).
+#[tokio::test]
+async fn a_reservation_run_departs_at_its_scheduled_time() {
+    use crate::reservation::ports::ReservationRunner;
+    use crate::reservation::{
+        Channel, NewReservation, Reservation, ReservationId, ScheduleInput, Title,
+    };
+    let reservation = Reservation::create(
+        ReservationId(Uuid::from_u128(9)),
+        user(),
+        NewReservation {
+            title: Title::parse("주말 장보기").expect("title"),
+            mode: PlanMode::Offline,
+            schedule: ScheduleInput {
+                schedule_type: "weekly".into(),
+                time_of_day: Some("09:00".into()),
+                days_of_week: Some(vec![6]),
+                ..ScheduleInput::default()
+            }
+            .parse()
+            .expect("schedule"),
+            channel: Channel::InApp,
+            planned_items: None,
+        },
+        now(),
+    )
+    .expect("reservation");
+    for (scheduled, departs) in [
+        (now() + Duration::hours(2), now() + Duration::hours(2)),
+        (now() - Duration::minutes(30), now()),
+    ] {
+        let want = format!(
+            "\"departure_at\":\"{}\"",
+            departs.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        );
+        let mut requests = MockPlanRequestRepository::new();
+        requests
+            .expect_save()
+            .withf(move |r| r.payload.contains(&want))
+            .times(1)
+            .returning(|_| Ok(()));
+        let svc = Arc::new(service(
+            shop_catalog(2),
+            MockPriceGateway::new(),
+            requests,
+            context(true),
+        ));
+        let outcome = crate::planner::runner::PlanRunner::new(svc)
+            .run(&reservation, scheduled)
+            .await;
+        assert!(outcome.plan_request_id.is_some(), "{outcome:?}");
+    }
+}

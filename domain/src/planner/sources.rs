@@ -39,7 +39,7 @@ pub(super) struct Trip {
 }
 
 /// Most skipped stores listed in an answer.
-const MAX_SKIPPED_LISTED: usize = 20;
+const MAX_SKIPPED_LISTED: usize = 10;
 
 /// Online: each mall's delivery terms as priced, the listings behind the
 /// offers and the shopper's region.

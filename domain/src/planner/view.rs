@@ -237,7 +237,7 @@ pub struct MetaView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<RoutingView>,
     /// Offline: stores in reach left out because they are closed at the
-    /// shopper's earliest arrival (at most 20, nearest first).
+    /// shopper's earliest arrival (at most 10, nearest first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped_stores: Vec<SkippedStoreView>,
     /// How many stores were skipped in all.
