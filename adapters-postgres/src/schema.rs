@@ -150,9 +150,9 @@ diesel::table! {
         user_id -> Uuid,
         mode -> Text,
         payload -> Text,
-        payload_deflate -> Nullable<Bytea>,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
+        payload_deflate -> Nullable<Bytea>,
     }
 }
 

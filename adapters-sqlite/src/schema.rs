@@ -150,9 +150,9 @@ diesel::table! {
         user_id -> Text,
         mode -> Text,
         payload -> Text,
-        payload_deflate -> Nullable<Binary>,
         created_at -> BigInt,
         expires_at -> BigInt,
+        payload_deflate -> Nullable<Binary>,
     }
 }
 
