@@ -8,8 +8,9 @@
 #   k3_30km  k = 3 within 30 km, by car       (target p99 ≤ 150 ms)
 #   k5_3km   k = 5 within 3 km                (target p99 ≤ 150 ms)
 #
-# then how one plan's time grows with the stores in reach (one client,
-# radius 1 → 30 km, k = 3), and the server's resident memory (target ≤ 300 MB).
+# then how one plan's time grows with the stores in reach (one client; k = 3
+# up to 3 km, k = 1 — almost no engine work — up to 30 km), and the server's
+# resident memory (target ≤ 300 MB).
 # Every shopper travels by car with a 120-minute budget (a 60 km route
 # limit), so the limit never binds inside the radius (the hardest case).
 #
@@ -33,7 +34,9 @@ PRODUCTS="${PRODUCTS:-1000}"
 DAYS="${DAYS:-3}"
 LINES="${LINES:-30}"
 SCENARIOS="${SCENARIOS:-k3_3km k3_30km k5_3km}"
-GROWTH="${GROWTH:-1000 2000 3000 5000 10000 20000 30000}"
+# k:radius pairs of the growth table (one client, sequential requests).
+GROWTH="${GROWTH:-3:1000 3:2000 3:3000 1:3000 1:10000 1:20000 1:30000}"
+REPS="${REPS:-5}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 BIN="${BIN:-$TARGET/release/ttokjang}"
 CACHE_DIR="${CATALOG_CACHE_DIR:-$TARGET/bench-catalog}"
@@ -86,14 +89,15 @@ def body(k, radius):
                        "max_stores": k, "max_distance_m": radius}, ensure_ascii=False)
 for name, k, radius in [("k3_3km", 3, 3000), ("k3_30km", 3, 30000), ("k5_3km", 5, 3000)]:
     open(f"{work}/{name}.json", "w").write(body(k, radius))
-for radius in range(1000, 30001, 1000):
-    open(f"{work}/growth-{radius}.json", "w").write(body(3, radius))
+for k in (1, 2, 3, 4, 5):
+    for radius in range(1000, 30001, 1000):
+        open(f"{work}/growth-{k}-{radius}.json", "w").write(body(k, radius))
 PY
 
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status"; }
 peak_mb() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER_PID/status"; }
 
-plan() { # body file → the answer, checked to be 200
+plan() { # body file → the answer, checked to be 200; its time in $WORK/time.txt
   local status
   status="$(curl -s -o "$WORK/answer.json" -w '%{http_code}' -H "authorization: Bearer $TOKEN" \
     -H 'content-type: application/json' --data-binary "@$1" "$BASE/api/v1/offline/plans/generate")"
@@ -105,8 +109,12 @@ plan() { # body file → the answer, checked to be 200
 echo "server RSS after start: $(rss_mb) MB" >&2
 : >"$WORK/summary.txt"
 for name in $SCENARIOS; do
-  # One request by hand first (also warms the caches), summarised.
+  # One request by hand first (also warms the caches), summarised; then one
+  # more, timed alone (the figure when the load run cannot finish requests).
   plan "$WORK/$name.json"
+  alone="$(curl -s -o /dev/null -w '%{time_total}' -H "authorization: Bearer $TOKEN" \
+    -H 'content-type: application/json' --data-binary "@$WORK/$name.json" "$BASE/api/v1/offline/plans/generate")"
+  echo "$name alone: ${alone}s" >&2
   python3 - "$name" "$WORK/answer.json" <<'PY' >&2
 import json, sys
 name, a = sys.argv[1], json.load(open(sys.argv[2]))
@@ -120,35 +128,39 @@ PY
   echo "== $name: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency" >&2
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s --latency -s "$WORK/$name.lua" \
     "$BASE/api/v1/offline/plans/generate" | tee "$WORK/$name.txt" >&2
-  echo "$name $(rss_mb) $(peak_mb)" >>"$WORK/summary.txt"
+  echo "$name $(rss_mb) $(peak_mb) $alone" >>"$WORK/summary.txt"
+  # Let the server finish what wrk left queued before the next phase.
+  for _ in $(seq 1 120); do curl -fsS -m 1 "$BASE/healthz" >/dev/null 2>&1 && break; sleep 1; done
+  sleep "${DRAIN_S:-5}"
 done
 
 # How one plan's time grows with the stores in reach: one client, k = 3.
-python3 - "$BASE" "$TOKEN" "$WORK" "$GROWTH" <<'PY' >"$WORK/growth.txt"
+python3 - "$BASE" "$TOKEN" "$WORK" "$GROWTH" "$REPS" <<'PY' >"$WORK/growth.txt"
 import json, math, sqlite3, statistics, sys, time, urllib.request
-base, token, work, radii = sys.argv[1], sys.argv[2], sys.argv[3], [int(r) for r in sys.argv[4].split()]
+base, token, work, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[5])
+pairs = [tuple(int(x) for x in p.split(":")) for p in sys.argv[4].split()]
 db = sqlite3.connect(f"file:{work}/bench.db?mode=ro", uri=True)
 stores = db.execute("SELECT lat, lng FROM stores WHERE kind = 'offline'").fetchall()
 def dist(lat, lng):
     p1, p2 = math.radians(37.4979), math.radians(lat)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng - 127.0276) / 2) ** 2
     return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
-print(f"{'radius':>8} {'stores':>7} {'p50 ms':>8} {'max ms':>8} {'catalog+engine p50 ms':>22} {'answer KB':>10}")
-for r in radii:
-    body = open(f"{work}/growth-{r}.json", "rb").read()
+print(f"{'k':>2} {'radius':>8} {'stores':>7} {'p50 ms':>9} {'max ms':>9} {'catalog+engine p50 ms':>22} {'answer KB':>10}")
+for k, r in pairs:
+    body = open(f"{work}/growth-{k}-{r}.json", "rb").read()
     req = lambda: urllib.request.Request(f"{base}/api/v1/offline/plans/generate", data=body, headers={
         "authorization": f"Bearer {token}", "content-type": "application/json"})
     times, inner, size = [], [], 0
-    for i in range(12):
+    for i in range(reps + 1):
         t = time.perf_counter()
-        raw = urllib.request.urlopen(req()).read()
-        if i >= 2:
+        raw = urllib.request.urlopen(req(), timeout=600).read()
+        if i >= 1:
             times.append((time.perf_counter() - t) * 1000)
             a = json.loads(raw)
             inner += [s["latency_ms"] for s in a["meta"]["sources"] if s.get("id") == "catalog"]
             size = len(raw)
     n = sum(1 for lat, lng in stores if dist(lat, lng) <= r)
-    print(f"{r:>8} {n:>7} {statistics.median(times):>8.1f} {max(times):>8.1f} "
+    print(f"{k:>2} {r:>8} {n:>7} {statistics.median(times):>9.1f} {max(times):>9.1f} "
           f"{statistics.median(inner) if inner else float('nan'):>22.1f} {size / 1024:>10.1f}")
 PY
 cat "$WORK/growth.txt" >&2
@@ -170,7 +182,7 @@ def ms(v):
 targets = {"k3_3km": 50, "k3_30km": 150, "k5_3km": 150}
 rss = {l.split()[0]: l.split()[1:] for l in open(f"{work}/summary.txt")}
 print(f"\nscale benchmark: {c} connections, {t} wrk threads, {d} each, {w} server workers, loopback")
-print(f"{'scenario':<10} {'p50 ms':>9} {'p99 ms':>9} {'target':>8} {'plans/s':>9} {'non-2xx':>8} {'RSS MB':>7}")
+print(f"{'scenario':<10} {'p50 ms':>9} {'p99 ms':>9} {'target':>8} {'plans/s':>9} {'non-2xx':>8} {'RSS MB':>7} {'alone ms':>9}")
 bad = 0
 for name in scenarios.split():
     text = open(f"{work}/{name}.txt").read()
@@ -180,7 +192,7 @@ for name in scenarios.split():
     non2xx = int(non2xx.group(1)) if non2xx else 0
     bad += non2xx
     print(f"{name:<10} {pct['50']:>9.1f} {pct['99']:>9.1f} {'≤ ' + str(targets.get(name, '-')):>8} "
-          f"{rps:>9.1f} {non2xx:>8} {rss[name][0]:>7}")
+          f"{rps:>9.1f} {non2xx:>8} {rss[name][0]:>7} {float(rss[name][2]) * 1000:>9.0f}")
 print(f"server peak RSS (VmHWM) {peak} MB (target ≤ 300 MB)")
 print(open(f"{work}/growth.txt").read())
 if bad:

@@ -6,6 +6,11 @@ PostgreSQL's COPY.
     gen-catalog.py sqlite PATH.db [--stores 10000] [--products 1000] [--days 3]
     gen-catalog.py csv DIR        [same options]   # stores.csv products.csv offers.csv
 
+For PostgreSQL (a migrated database), load the CSV files with psql:
+    \copy stores (id, chain, name, kind, format, lat, lng, address) FROM 'DIR/stores.csv' CSV
+    \copy products (id, name, aliases, category, unit, size) FROM 'DIR/products.csv' WITH (FORMAT csv, FORCE_NOT_NULL (aliases))
+    \copy offers (store_id, product_id, observed_at, price_krw, in_stock, discounted, flagged_outlier) FROM 'DIR/offers.csv' CSV
+
 Shape (fixed seed, the same catalog every run):
   - stores spread like real shops: most of them in the capital region (a dense
     core around central Seoul and a wider metropolitan spread), the rest around
@@ -25,6 +30,7 @@ secondary offer index dropped before and rebuilt after the bulk insert
 """
 import argparse
 import csv
+import datetime
 import math
 import os
 import random
@@ -34,7 +40,7 @@ import time
 
 SEED = 20261204
 # 2026-11-30 00:00 Asia/Seoul in microseconds since the epoch (the newest day).
-NEWEST_DAY_US = 1_796_396_400 * 1_000_000
+NEWEST_DAY_US = 1_795_964_400 * 1_000_000
 DAY_US = 86_400 * 1_000_000
 
 FORMATS = [  # (survey code, stored format, share of stores, carry probability)
@@ -156,7 +162,9 @@ def to_csv(folder, store_rows, product_rows, days, rng):
     with open(os.path.join(folder, "offers.csv"), "w", newline="") as f:
         w = csv.writer(f)
         for sid, pid, at, price, disc in offers(rng, store_rows, product_rows, days):
-            w.writerow([sid, pid, at, price, "t", "t" if disc else "f", "f"])
+            # PostgreSQL's observed_at is timestamptz: ISO 8601 in UTC.
+            when = datetime.datetime.fromtimestamp(at / 1_000_000, datetime.timezone.utc)
+            w.writerow([sid, pid, when.isoformat(), price, "t", "t" if disc else "f", "f"])
             n += 1
     return n
 
