@@ -64,11 +64,13 @@ cat "$WORK/out"
 grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time|System time" "$WORK/time"
 echo "fake saw $(curl -fs "http://127.0.0.1:$PORT/B551919/ProductPriceInfoService/calls") calls"
 
-# What GET /catalog/sources and each /metrics scrape pay per source today:
-# the status query counts the source's price history rows.
-echo "== the status query's row count over the history"
+# What counting the history would cost GET /catalog/sources and every
+# /metrics scrape (why the status reads sync_sources.history_rows instead),
+# and that the counter agrees.
+echo "== COUNT(*) over the history vs sync_sources.history_rows"
 if [ -n "$PG_DB" ]; then
-  psql "$DATABASE_URL" -qAt -c '\timing on' -c "SELECT COUNT(*) FROM price_history WHERE source = 'chamgagyeok'"
+  psql "$DATABASE_URL" -qAt -c '\timing on' -c "SELECT COUNT(*) FROM price_history WHERE source = 'chamgagyeok'" \
+    -c "SELECT history_rows FROM sync_sources WHERE source = 'chamgagyeok'"
 else
   python3 - "$WORK/bench.db" <<'PY'
 import sqlite3, sys, time
@@ -77,6 +79,7 @@ for _ in range(2):
     t = time.perf_counter()
     n = db.execute("SELECT COUNT(*) FROM price_history WHERE source = 'chamgagyeok'").fetchone()[0]
     print(f"{n} rows counted in {(time.perf_counter() - t) * 1000:.1f} ms")
+print("history_rows:", db.execute("SELECT history_rows FROM sync_sources WHERE source = 'chamgagyeok'").fetchone()[0])
 PY
 fi
 

@@ -59,12 +59,14 @@ impl Source {
         }
     }
 
-    /// How often the source publishes, in days: a source is stale when its
-    /// last success is older than twice this.
+    /// How often a healthy sync of the source succeeds at least, in days:
+    /// 참가격 surveys every other Friday (the spec says weekly), and each
+    /// Friday's stores and products calls succeed either way; KAMIS daily.
+    /// A source is stale when its last success is older than twice its
+    /// expected interval (`status::expected_interval`).
     pub fn cadence_days(self) -> i64 {
         match self {
-            // Surveys every other Friday (the spec says weekly).
-            Source::Chamgagyeok => 14,
+            Source::Chamgagyeok => 7,
             Source::Kamis => 1,
         }
     }

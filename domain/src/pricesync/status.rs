@@ -67,11 +67,10 @@ pub struct SourcesOverview {
 /// The interval a source is expected to succeed within: its schedule, but
 /// never less than how often it publishes (참가격 new survey days come weekly).
 pub fn expected_interval(setup: &SourceSetup) -> Duration {
-    let publishes = match setup.source {
-        Source::Chamgagyeok => Duration::days(7),
-        Source::Kamis => Duration::days(1),
-    };
-    setup.schedule.interval().max(publishes)
+    setup
+        .schedule
+        .interval()
+        .max(Duration::days(setup.source.cadence_days()))
 }
 
 impl SourcesOverview {
@@ -104,5 +103,43 @@ impl SourcesOverview {
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup(source: Source, every_days: u32) -> SourceSetup {
+        SourceSetup {
+            source,
+            configured: true,
+            schedule: SourceSchedule {
+                every_days,
+                ..SourceSchedule::default()
+            },
+            daily_budget: 1_800,
+        }
+    }
+
+    #[test]
+    fn the_expected_interval_is_the_schedule_but_at_least_the_publication() {
+        assert_eq!(
+            expected_interval(&setup(Source::Kamis, 1)),
+            Duration::days(1)
+        );
+        assert_eq!(
+            expected_interval(&setup(Source::Kamis, 3)),
+            Duration::days(3)
+        );
+        assert_eq!(
+            expected_interval(&setup(Source::Chamgagyeok, 1)),
+            Duration::days(7),
+            "a new 참가격 survey day comes weekly"
+        );
+        assert_eq!(
+            expected_interval(&setup(Source::Chamgagyeok, 14)),
+            Duration::days(14)
+        );
     }
 }
