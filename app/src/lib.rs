@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod notify;
 pub mod pricefeeds;
 pub mod prices;
+pub mod review;
 pub mod sample;
 pub mod scheduler;
 pub mod server;

@@ -6,9 +6,9 @@ use ttokjang_domain::account::AccountRepository;
 use ttokjang_domain::ports::{
     BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
     InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
-    PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
-    ReservationRepository, RunQueue, SessionRepository, StoreHealth, SyncStateRepository,
-    UserRepository,
+    PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProductReviewRepository,
+    ProfileRepository, ReservationRepository, RunQueue, SessionRepository, StoreHealth,
+    SyncStateRepository, UserRepository,
 };
 use ttokjang_domain::throttle::ThrottleRepository;
 use ttokjang_domain::RepoError;
@@ -40,6 +40,8 @@ pub struct Stores {
     pub throttle: Arc<dyn ThrottleRepository>,
     pub accounts: Arc<dyn AccountRepository>,
     pub price_sync: Arc<dyn SyncStateRepository>,
+    /// The product review list of one product identity.
+    pub reviews: Arc<dyn ProductReviewRepository>,
 }
 
 /// Serves every port from one store: the one place the 17 ports are wired,
@@ -66,6 +68,7 @@ where
         + ThrottleRepository
         + AccountRepository
         + SyncStateRepository
+        + ProductReviewRepository
         + 'static,
 {
     Stores {
@@ -88,6 +91,7 @@ where
         throttle: store.clone(),
         accounts: store.clone(),
         price_sync: store.clone(),
+        reviews: store.clone(),
         health: store,
     }
 }
