@@ -15,6 +15,7 @@ pub mod runner;
 mod select;
 pub mod service;
 mod sources;
+pub mod substitutes;
 pub mod view;
 
 use crate::user::UserId;

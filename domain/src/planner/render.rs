@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::view::{
     FrontierView, ItemView, LatLng, MissingView, PlanView, ProductView, ReasonsView, StopView,
-    StoreView, VsSingleStoreView,
+    StoreView, UnitPriceView, VsSingleStoreView,
 };
 use crate::catalog::{Product, Store};
 use crate::plan;
@@ -25,6 +25,7 @@ pub(super) fn missing_view(m: &plan::Missing, line_names: &HashMap<&str, &str>) 
             .to_owned(),
         quantity: m.quantity,
         reason,
+        substitutes: Vec::new(),
     }
 }
 
@@ -87,6 +88,10 @@ pub(super) fn plan_view(
                     quantity: a.quantity,
                     unit_price_krw: a.unit_price_krw,
                     subtotal_krw: a.subtotal_krw,
+                    unit_price: products.get(a.product.0.as_str()).and_then(|p| {
+                        let price = crate::catalog::PriceKrw::new(a.unit_price_krw).ok()?;
+                        p.unit_price(price).map(UnitPriceView::of)
+                    }),
                 })
                 .collect(),
             subtotal_krw: s.subtotal_krw,

@@ -226,6 +226,7 @@ impl PlanService {
                 name: l.name.clone(),
                 quantity: l.quantity,
                 reason: "unknown_product".into(),
+                substitutes: Vec::new(),
             })
             .collect();
         let names: HashMap<&str, &Product> =
@@ -253,6 +254,7 @@ impl PlanService {
                                 .to_owned(),
                             quantity: l.quantity,
                             reason: "not_covered_by_plan".into(),
+                            substitutes: Vec::new(),
                         });
                     }
                 }
@@ -274,7 +276,7 @@ impl PlanService {
                 )]))
             }
         };
-        let views = plans
+        let mut views: Vec<PlanView> = plans
             .iter()
             .enumerate()
             .map(|(i, p)| {
@@ -288,6 +290,8 @@ impl PlanService {
                 view
             })
             .collect();
+        self.add_substitutes(&mut views, lines, &resolved, &stores)
+            .await?;
         let id = self.random.uuid();
         let answer = PlanAnswer {
             plan_request_id: id,
