@@ -224,6 +224,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    product_reviews (product_id) {
+        product_id -> Text,
+        name -> Text,
+        candidates -> Text,
+        reason -> Text,
+        status -> Text,
+        merged_into -> Nullable<Text>,
+        listed_at -> Timestamptz,
+        resolved_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     products (id) {
         id -> Text,
         name -> Text,
@@ -447,6 +460,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     plan_requests,
     preferences,
     price_history,
+    product_reviews,
     products,
     profiles,
     refresh_tokens,

@@ -449,4 +449,10 @@ impl CatalogRepository for CachedCatalog {
     async fn catalog_counts(&self) -> Result<CatalogCounts, RepoError> {
         self.inner.catalog_counts().await
     }
+
+    async fn write_offers(&self, offers: &[Offer]) -> Result<(), RepoError> {
+        let done = self.inner.write_offers(offers).await;
+        *self.tables() = Tables::new();
+        done
+    }
 }

@@ -46,6 +46,9 @@ enum Top {
     /// Online malls' delivery terms (read by the running server on every plan)
     #[command(subcommand)]
     Mall(MallCmd),
+    /// The catalog's product identity
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
     /// Print a shell completion script (e.g. `ttokjang completions bash > /etc/bash_completion.d/ttokjang`)
     Completions {
         /// The shell to complete for
@@ -98,11 +101,49 @@ enum InviteCmd {
 enum ImportCmd {
     /// Load 참가격-shaped price rows (store_id, store_name, store_type,
     /// address, lat, lng, product_id, product_name, unit, size,
-    /// inspection_day, price, discount); bad rows are reported and skipped,
-    /// the rest written atomically; re-importing changes nothing
+    /// inspection_day, price, discount); files of any size are streamed;
+    /// bad rows are reported and skipped, the rest written in batches (one
+    /// transaction each); outlier medians span every file given;
+    /// re-importing changes nothing
     Prices {
-        /// The CSV file
-        file: PathBuf,
+        /// The CSV file(s), imported as one data set
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Price rows written per transaction
+        #[arg(long, default_value_t = crate::import::DEFAULT_BATCH_ROWS as u64,
+              value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        batch_rows: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogCmd {
+    /// List the products an import kept apart because they might be a
+    /// catalog product (never merged silently), or decide one
+    Review {
+        /// List decided reviews too
+        #[arg(long)]
+        all: bool,
+        #[command(subcommand)]
+        action: Option<ReviewCmd>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReviewCmd {
+    /// PRODUCT is INTO: its prices move to INTO, it is removed, and later
+    /// imports price its source id as INTO
+    Merge {
+        /// The listed product (e.g. kca-P002)
+        product: String,
+        /// The catalog product it is (e.g. p0004)
+        into: String,
+    },
+    /// PRODUCT is a good of its own: keep it and never list it again
+    #[command(visible_alias = "new")]
+    Distinct {
+        /// The listed product
+        product: String,
     },
 }
 
@@ -215,7 +256,18 @@ pub enum Command {
         days: Option<i64>,
     },
     ImportPrices {
-        path: PathBuf,
+        paths: Vec<PathBuf>,
+        batch_rows: usize,
+    },
+    CatalogReview {
+        all: bool,
+    },
+    CatalogReviewMerge {
+        product: String,
+        into: String,
+    },
+    CatalogReviewDistinct {
+        product: String,
     },
     /// Print the completion script for this shell.
     Completions(clap_complete::Shell),
@@ -255,7 +307,18 @@ impl From<Option<Top>> for Command {
             Some(Top::Invite(InviteCmd::Create { count, days })) => {
                 Command::InviteCreate { count, days }
             }
-            Some(Top::Import(ImportCmd::Prices { file })) => Command::ImportPrices { path: file },
+            Some(Top::Import(ImportCmd::Prices { files, batch_rows })) => Command::ImportPrices {
+                paths: files,
+                batch_rows: usize::try_from(batch_rows)
+                    .unwrap_or(crate::import::DEFAULT_BATCH_ROWS),
+            },
+            Some(Top::Catalog(CatalogCmd::Review { all, action })) => match action {
+                None => Command::CatalogReview { all },
+                Some(ReviewCmd::Merge { product, into }) => {
+                    Command::CatalogReviewMerge { product, into }
+                }
+                Some(ReviewCmd::Distinct { product }) => Command::CatalogReviewDistinct { product },
+            },
             Some(Top::Completions { shell }) => Command::Completions(shell),
             Some(Top::Sync(SyncCmd::Prices { source, day })) => Command::SyncPrices { source, day },
             Some(Top::Mall(MallCmd::List)) => Command::MallList,
@@ -374,11 +437,42 @@ pub async fn run_admin(command: Command, config: &Config) -> Result<(), StartErr
                 println!("{}", server::create_invite(&svc, days).await?.as_str());
             }
         }
-        Command::ImportPrices { path } => {
-            let report = crate::import::import_file(svc.stores.catalog.as_ref(), &path)
+        Command::ImportPrices { paths, batch_rows } => {
+            let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            let report = crate::import::import_files(
+                svc.stores.catalog.as_ref(),
+                svc.stores.reviews.as_ref(),
+                &paths,
+                crate::import::ImportOptions { batch_rows },
+                svc.clock.now(),
+            )
+            .await
+            .map_err(|e| StartError::Import(e.to_string()))?;
+            println!("import prices {}\n{report}", shown.join(" "));
+        }
+        Command::CatalogReview { all } => {
+            let list = crate::review::list(svc.stores.reviews.as_ref(), all)
                 .await
                 .map_err(|e| StartError::Import(e.to_string()))?;
-            println!("import prices {}\n{report}", path.display());
+            print!("{list}");
+        }
+        Command::CatalogReviewMerge { product, into } => {
+            let done = crate::review::merge(
+                svc.stores.reviews.as_ref(),
+                &product,
+                &into,
+                svc.clock.now(),
+            )
+            .await
+            .map_err(StartError::Import)?;
+            println!("{done}");
+        }
+        Command::CatalogReviewDistinct { product } => {
+            let done =
+                crate::review::distinct(svc.stores.reviews.as_ref(), &product, svc.clock.now())
+                    .await
+                    .map_err(StartError::Import)?;
+            println!("{done}");
         }
         Command::SyncPrices { source, day } => {
             let report = crate::sync::run(
@@ -550,9 +644,40 @@ mod tests {
         assert!(parse(args("import stores x.csv")).is_err());
         assert!(parse(args("migrate now")).is_err());
         assert_eq!(
+            parse(args("import prices a.csv b.csv --batch-rows 10")).ok(),
+            Some(Command::ImportPrices {
+                paths: vec!["a.csv".into(), "b.csv".into()],
+                batch_rows: 10
+            })
+        );
+        assert!(parse(args("import prices a.csv --batch-rows 0")).is_err());
+        assert_eq!(
+            parse(args("catalog review")).ok(),
+            Some(Command::CatalogReview { all: false })
+        );
+        assert_eq!(
+            parse(args("catalog review --all")).ok(),
+            Some(Command::CatalogReview { all: true })
+        );
+        assert_eq!(
+            parse(args("catalog review merge kca-P2 p0004")).ok(),
+            Some(Command::CatalogReviewMerge {
+                product: "kca-P2".into(),
+                into: "p0004".into()
+            })
+        );
+        assert_eq!(
+            parse(args("catalog review new kca-P2")).ok(),
+            Some(Command::CatalogReviewDistinct {
+                product: "kca-P2".into()
+            })
+        );
+        assert!(parse(args("catalog review merge kca-P2")).is_err());
+        assert_eq!(
             parse(args("import prices data/p.csv")).ok(),
             Some(Command::ImportPrices {
-                path: "data/p.csv".into()
+                paths: vec!["data/p.csv".into()],
+                batch_rows: crate::import::DEFAULT_BATCH_ROWS
             })
         );
     }

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod notify;
 pub mod pricefeeds;
 pub mod prices;
+pub mod review;
 pub mod routing;
 pub mod sample;
 pub mod scheduler;

@@ -7,9 +7,9 @@ use ttokjang_domain::mall::ports::MallTermsRepository;
 use ttokjang_domain::ports::{
     BasketRepository, CatalogRepository, ChatHistoryRepository, IdempotencyRepository,
     InviteRepository, NotificationRepository, OrderRepository, PaymentIntentRepository,
-    PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProfileRepository,
-    ReservationRepository, RunQueue, SessionRepository, StoreHealth, SyncJobRepository,
-    SyncStateRepository, UserRepository,
+    PaymentMethodRepository, PlanRequestRepository, PreferencesRepository, ProductReviewRepository,
+    ProfileRepository, ReservationRepository, RunQueue, SessionRepository, StoreHealth,
+    SyncJobRepository, SyncStateRepository, UserRepository,
 };
 use ttokjang_domain::throttle::ThrottleRepository;
 use ttokjang_domain::RepoError;
@@ -44,6 +44,8 @@ pub struct Stores {
     pub sync_jobs: Arc<dyn SyncJobRepository>,
     /// The online malls' delivery terms (operator configuration).
     pub mall_terms: Arc<dyn MallTermsRepository>,
+    /// The product review list of one product identity.
+    pub reviews: Arc<dyn ProductReviewRepository>,
 }
 
 /// Serves every port from one store: the one place the ports are wired,
@@ -72,6 +74,7 @@ where
         + SyncStateRepository
         + SyncJobRepository
         + MallTermsRepository
+        + ProductReviewRepository
         + 'static,
 {
     Stores {
@@ -96,6 +99,7 @@ where
         price_sync: store.clone(),
         sync_jobs: store.clone(),
         mall_terms: store.clone(),
+        reviews: store.clone(),
         health: store,
     }
 }

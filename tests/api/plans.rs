@@ -773,6 +773,7 @@ crate::on_both_backends!(
     online_select_hands_out_checked_checkout_links,
     offline_plan_picks_the_near_marts,
     unknown_items_are_reported_never_priced,
+    unsold_lines_get_substitutes_of_the_same_kind,
     bad_baskets_get_clear_errors,
     online_plan_splits_across_malls,
     failing_and_slow_sources_degrade_to_206,
@@ -932,4 +933,117 @@ async fn best_value_prices_the_shoppers_time(app: TestApp) {
             .is_some_and(|l| l.contains(&json!("best_value")))
     });
     assert!(!listed, "{b}");
+}
+
+/// A line no store of the plan sells gets same-kind products a plan store
+/// does sell, cheapest unit price first — on the line, never bought.
+async fn unsold_lines_get_substitutes_of_the_same_kind(app: TestApp) {
+    use ttokjang_domain::catalog::{
+        CatalogBatch, NewProduct, Offer, PriceKrw, Product, ProductId, StoreId, Unit,
+    };
+    with_catalog(&app).await;
+    let at = chrono::DateTime::from_timestamp(1_790_000_000, 0).expect("instant");
+    let ramen = |id: &str, name: &str, size: u32| {
+        Product::new(NewProduct {
+            id: id.into(),
+            name: name.into(),
+            name_en: None,
+            aliases: vec!["라면".into()],
+            category: "test".into(),
+            unit: Unit::Ea,
+            size,
+            barcode: None,
+        })
+        .expect("product")
+    };
+    let offer = |store: &str, product: &str, krw: i64| Offer {
+        store_id: StoreId::parse(store).expect("id"),
+        product_id: ProductId::parse(product).expect("id"),
+        price: PriceKrw::new(krw).expect("price"),
+        observed_at: at,
+        in_stock: true,
+        discounted: false,
+        flagged_outlier: false,
+        provenance: ttokjang_domain::catalog::Provenance::of(
+            ttokjang_domain::catalog::PriceOrigin::Sample,
+        ),
+    };
+    let svc = app.services().await;
+    svc.stores
+        .catalog
+        .upsert_catalog(&CatalogBatch {
+            stores: Vec::new(),
+            // The basket names 라면 5입 (sold nowhere); two other ramen packs
+            // are sold at mart-a, the store every plan here visits.
+            products: vec![
+                ramen("cup-ramen", "컵라면 6입", 6),
+                ramen("big-ramen", "짜장라면 4입", 4),
+            ],
+            offers: vec![
+                offer("mart-a", "cup-ramen", 4_200),
+                offer("mart-a", "big-ramen", 3_600),
+            ],
+        })
+        .await
+        .expect("more ramen");
+    let t = token(&app.signup("subst@example.com").await);
+    let body = json!({"basket": [
+        {"id": "l1", "name": "우유", "quantity": 1},
+        {"id": "l2", "product_id": "ramen", "name": "라면", "quantity": 1},
+        {"id": "l3", "name": "존재하지않는상품", "quantity": 1}
+    ]});
+    let (st, b) = post(&app, "/api/v1/offline/plans/generate", &t, body).await;
+    assert_eq!(st, 200, "{b}");
+    let plan = b["plans"]
+        .as_array()
+        .expect("plans")
+        .iter()
+        .find(|p| {
+            p["stops"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s["store"]["id"] == "mart-a"))
+        })
+        .expect("a plan visits mart-a");
+    assert_consistent(plan, 3);
+    let missing = plan["missing_items"].as_array().expect("missing");
+    let l2 = missing
+        .iter()
+        .find(|m| m["basket_item_id"] == "l2")
+        .expect("l2 missing");
+    assert_eq!(l2["reason"], "not_sold", "{l2}");
+    let subs = l2["substitutes"].as_array().expect("substitutes");
+    let ids: Vec<&str> = subs
+        .iter()
+        .map(|s| s["product"]["id"].as_str().expect("id"))
+        .collect();
+    // 700원 a piece (4,200 / 6) before 900원 (3,600 / 4).
+    assert_eq!(ids, ["cup-ramen", "big-ramen"], "{l2}");
+    assert_eq!(subs[0]["store_id"], "mart-a");
+    assert_eq!(subs[0]["price_krw"], 4_200);
+    assert_eq!(
+        subs[0]["unit_price"],
+        json!({"per": "1개", "centi_krw": 70_000})
+    );
+    // Never swapped in: no plan buys a substitute.
+    let text = b.to_string();
+    assert!(
+        plan["stops"]
+            .as_array()
+            .expect("stops")
+            .iter()
+            .all(|s| s["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .all(|i| i["product"]["id"] != "cup-ramen" && i["product"]["id"] != "big-ramen")),
+        "{text}"
+    );
+    // The unknown line gets none; bought lines carry their unit price.
+    let l3 = missing
+        .iter()
+        .find(|m| m["basket_item_id"] == "l3")
+        .expect("l3");
+    assert!(l3.get("substitutes").is_none(), "{l3}");
+    let milk = &plan["stops"][0]["items"][0];
+    assert_eq!(milk["unit_price"]["per"], "100ml", "{milk}");
 }

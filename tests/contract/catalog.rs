@@ -2,12 +2,14 @@
 //! atomic, idempotent batch upsert.
 
 use chrono::{DateTime, Duration, Utc};
+use ttokjang_domain::catalog::identity::{ReviewDecision, ReviewItem, ReviewStatus};
 use ttokjang_domain::catalog::search::ProductQuery;
 use ttokjang_domain::catalog::{
     CatalogBatch, CatalogCounts, ClosingDays, GeoPoint, MallTerms, NewProduct, NewStore,
     NewStoreSite, Offer, OfflineFormat, OpeningHours, PriceKrw, Product, ProductId, Store, StoreId,
     Unit,
 };
+use ttokjang_domain::ports::Resolved;
 use ttokjang_domain::RepoError;
 
 use crate::fixtures::t0;
@@ -520,4 +522,176 @@ fn spot(id: &str, lat: f64, lng: f64) -> Store {
         },
     })
     .expect("store")
+}
+
+pub async fn write_offers_is_atomic_and_idempotent(b: &Backend) {
+    b.catalog.upsert_catalog(&sample()).await.expect("upsert");
+    let before = b.catalog.catalog_counts().await.expect("counts");
+    let day2 = t0() + Duration::days(1);
+    let good = [
+        offer("s-near", "milk", 2_900, day2),
+        offer("s-mid", "eggs", 7_700, day2),
+    ];
+    b.catalog.write_offers(&good).await.expect("write");
+    b.catalog.write_offers(&good).await.expect("again");
+    let after = b.catalog.catalog_counts().await.expect("counts");
+    assert_eq!(after.offers, before.offers + 2, "idempotent");
+    // A batch with one offer of an unknown product writes nothing.
+    let bad = [
+        offer("s-far", "milk", 3_000, day2),
+        offer("s-far", "ghost", 1_000, day2),
+    ];
+    assert!(b.catalog.write_offers(&bad).await.is_err());
+    assert_eq!(b.catalog.catalog_counts().await, Ok(after));
+}
+
+fn review_item(id: &str, candidates: &[&str]) -> ReviewItem {
+    ReviewItem {
+        product_id: ProductId::parse(id).expect("id"),
+        name: format!("{id} 이름"),
+        candidates: candidates
+            .iter()
+            .map(|c| ProductId::parse(c).expect("id"))
+            .collect(),
+        reason: "same pack and a similar name".into(),
+    }
+}
+
+pub async fn reviews_are_listed_once_and_decided_once(b: &Backend) {
+    let items = [
+        review_item("kca-1", &["milk"]),
+        review_item("kca-2", &["milk", "eggs"]),
+    ];
+    assert_eq!(b.reviews.add_reviews(&items, t0()).await, Ok(2));
+    assert_eq!(
+        b.reviews
+            .add_reviews(&items, t0() + Duration::hours(1))
+            .await,
+        Ok(0),
+        "listed once"
+    );
+    let listed = b.reviews.list_reviews(true).await.expect("list");
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1].item, items[1], "round trip");
+    assert_eq!(listed[0].status, ReviewStatus::Pending);
+    assert_eq!(listed[0].listed_at, t0());
+
+    let at = t0() + Duration::hours(2);
+    let one = ProductId::parse("kca-1").expect("id");
+    match b
+        .reviews
+        .resolve_review(&one, &ReviewDecision::Distinct, at)
+        .await
+    {
+        Ok(Resolved::Done(e)) => {
+            assert_eq!(e.status, ReviewStatus::Distinct);
+            assert_eq!(e.resolved_at, Some(at));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        b.reviews
+            .resolve_review(&one, &ReviewDecision::Distinct, at)
+            .await,
+        Ok(Resolved::AlreadyDecided(_))
+    ));
+    assert!(matches!(
+        b.reviews
+            .resolve_review(
+                &ProductId::parse("kca-9").expect("id"),
+                &ReviewDecision::Distinct,
+                at
+            )
+            .await,
+        Ok(Resolved::NotListed)
+    ));
+    // A decided review is not listed again by a later import.
+    assert_eq!(b.reviews.add_reviews(&items[..1], at).await, Ok(0));
+    assert_eq!(
+        b.reviews.list_reviews(true).await.expect("pending").len(),
+        1
+    );
+    assert_eq!(b.reviews.list_reviews(false).await.expect("all").len(), 2);
+    let found = b
+        .reviews
+        .reviews_for(&[one.clone(), ProductId::parse("kca-8").expect("id")])
+        .await
+        .expect("for");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].item.product_id, one);
+}
+
+pub async fn merging_a_review_moves_its_offers_atomically(b: &Backend) {
+    let mut batch = sample();
+    batch.products.push(product(
+        "kca-milk",
+        "서울 우유 1L",
+        "Seoul Milk",
+        &[],
+        Unit::Ml,
+        1000,
+    ));
+    // s-near has a milk offer at t0 already: that one is kept.
+    batch.offers.push(offer("s-near", "kca-milk", 3_300, t0()));
+    batch.offers.push(offer("s-far", "kca-milk", 2_600, t0()));
+    b.catalog.upsert_catalog(&batch).await.expect("upsert");
+    b.reviews
+        .add_reviews(&[review_item("kca-milk", &["milk"])], t0())
+        .await
+        .expect("add");
+    let kca = ProductId::parse("kca-milk").expect("id");
+    let milk = ProductId::parse("milk").expect("id");
+    let at = t0() + Duration::hours(1);
+    // An unknown target changes nothing.
+    let ghost = ReviewDecision::Merge {
+        into: ProductId::parse("ghost").expect("id"),
+    };
+    assert_eq!(
+        b.reviews.resolve_review(&kca, &ghost, at).await,
+        Ok(Resolved::UnknownTarget)
+    );
+    assert_eq!(b.reviews.list_reviews(true).await.expect("list").len(), 1);
+    assert_eq!(
+        b.catalog
+            .get_products(std::slice::from_ref(&kca))
+            .await
+            .expect("get")
+            .len(),
+        1
+    );
+
+    let merge = ReviewDecision::Merge { into: milk.clone() };
+    match b.reviews.resolve_review(&kca, &merge, at).await {
+        Ok(Resolved::Done(e)) => {
+            assert_eq!(e.status, ReviewStatus::Merged);
+            assert_eq!(e.merged_into, Some(milk.clone()));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(b
+        .catalog
+        .get_products(std::slice::from_ref(&kca))
+        .await
+        .expect("get")
+        .is_empty());
+    let offers = b
+        .catalog
+        .offers_for(
+            &[milk.clone(), kca.clone()],
+            &[
+                StoreId::parse("s-near").expect("id"),
+                StoreId::parse("s-far").expect("id"),
+            ],
+        )
+        .await
+        .expect("offers");
+    let got: Vec<(&str, &str, i64)> = offers
+        .iter()
+        .map(|o| (o.product_id.as_str(), o.store_id.as_str(), o.price.krw()))
+        .collect();
+    assert_eq!(got, [("milk", "s-far", 2_600), ("milk", "s-near", 2_980)]);
+    assert!(matches!(
+        b.reviews.resolve_review(&kca, &merge, at).await,
+        Ok(Resolved::AlreadyDecided(_))
+    ));
 }

@@ -385,4 +385,11 @@ impl CatalogRepository for DbStore {
     async fn catalog_counts(&self) -> Result<CatalogCounts, RepoError> {
         self.run(counts).await.map_err(Into::into)
     }
+
+    async fn write_offers(&self, offers: &[Offer]) -> Result<(), RepoError> {
+        let rows: Vec<OfferRow> = offers.iter().map(OfferRow::from_domain).collect();
+        self.run(move |conn| write_tx(conn, |conn| write_catalog(conn, &[], &[], &rows)))
+            .await
+            .map_err(Into::into)
+    }
 }

@@ -27,6 +27,7 @@ pub(crate) mod pricesync;
 pub(crate) mod profiles;
 pub(crate) mod reservation_items;
 pub(crate) mod reservations;
+pub(crate) mod reviews;
 pub(crate) mod rows;
 pub(crate) mod sessions;
 pub(crate) mod shopper_rows;

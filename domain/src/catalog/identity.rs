@@ -12,8 +12,16 @@
 //!    other's (or the other way round) is a **near match**: the incoming
 //!    product is kept as it is and put on a review list, never merged
 //!    silently. Two known products matching at step 2 are ambiguous too.
+//!
+//! The review list is stored ([`super::ports::ProductReviewRepository`]) and
+//! resolved by the operator (`ttokjang catalog review`): **merge** (the
+//! product is that catalog product: its offers move there, it is removed, and
+//! the source id keeps mapping there in later imports — a source id match,
+//! step 1) or **distinct** (a good of its own: never listed again).
 
 use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 
 use super::pack::strip_sizes;
 use super::search::normalize;
@@ -40,6 +48,8 @@ pub enum Resolution {
 pub enum MatchKind {
     SourceId,
     NameAndPack,
+    /// The operator merged this source id into the product (review list).
+    Review,
 }
 
 /// A product kept apart because it might be a good the catalog already has.
@@ -49,6 +59,54 @@ pub struct ReviewItem {
     pub name: String,
     pub candidates: Vec<ProductId>,
     pub reason: String,
+}
+
+/// Where a review stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewStatus {
+    Pending,
+    /// Merged into a catalog product (`ReviewEntry::merged_into`).
+    Merged,
+    /// A good of its own.
+    Distinct,
+}
+
+impl ReviewStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Merged => "merged",
+            Self::Distinct => "distinct",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "pending" => Some(Self::Pending),
+            "merged" => Some(Self::Merged),
+            "distinct" => Some(Self::Distinct),
+            _ => None,
+        }
+    }
+}
+
+/// A stored review item and its decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewEntry {
+    pub item: ReviewItem,
+    pub status: ReviewStatus,
+    pub merged_into: Option<ProductId>,
+    pub listed_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+/// The operator's decision on a pending item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewDecision {
+    /// The product is `into`.
+    Merge { into: ProductId },
+    /// The product is a good of its own.
+    Distinct,
 }
 
 /// What [`unify`] did to a batch.
@@ -121,13 +179,38 @@ fn sorted_ids<'a>(ps: impl Iterator<Item = &'a Product>) -> Vec<ProductId> {
 /// id. Ambiguous products stay as they are and are listed for review. Two
 /// incoming products never merge into the same catalog product (the second
 /// goes to review), so offer keys stay unique.
-pub fn unify(batch: &mut CatalogBatch, known: &[Product]) -> IdentityReport {
+///
+/// `decided` are the stored reviews of the batch's products: one merged
+/// earlier maps to its catalog product (by its source id, so before any name
+/// matching); one found distinct is kept and not listed again; one still
+/// pending is kept and listed again.
+pub fn unify(
+    batch: &mut CatalogBatch,
+    known: &[Product],
+    decided: &[ReviewEntry],
+) -> IdentityReport {
     let mut report = IdentityReport::default();
     let mut taken: HashSet<ProductId> = HashSet::new();
     let mut rename: HashMap<ProductId, ProductId> = HashMap::new();
     let mut kept = Vec::with_capacity(batch.products.len());
+    let decision = |id: &ProductId| decided.iter().find(|e| &e.item.product_id == id);
     for p in std::mem::take(&mut batch.products) {
-        match resolve(&p, known, &taken) {
+        let resolution = match decision(p.id()) {
+            Some(ReviewEntry {
+                status: ReviewStatus::Merged,
+                merged_into: Some(into),
+                ..
+            }) if known.iter().any(|k| k.id() == into) => Resolution::Same {
+                id: into.clone(),
+                by: MatchKind::Review,
+            },
+            Some(ReviewEntry {
+                status: ReviewStatus::Distinct,
+                ..
+            }) => Resolution::New,
+            _ => resolve(&p, known, &taken),
+        };
+        match resolution {
             Resolution::Same {
                 id,
                 by: MatchKind::SourceId,
@@ -303,7 +386,7 @@ mod tests {
                 offer("kca-P005"),
             ],
         };
-        let report = unify(&mut batch, &catalog());
+        let report = unify(&mut batch, &catalog(), &[]);
         let ids: Vec<&str> = batch.products.iter().map(|p| p.id().as_str()).collect();
         assert_eq!(ids, ["kca-P002", "kca-P003", "kca-P005"]);
         let offer_ids: Vec<&str> = batch.offers.iter().map(|o| o.product_id.as_str()).collect();
@@ -316,6 +399,46 @@ mod tests {
             .collect();
         assert_eq!(review, ["kca-P002", "kca-P005"]);
         assert!(report.review[1].reason.contains("already matched"));
+    }
+
+    #[test]
+    fn reviewed_products_follow_the_decision() {
+        let entry = |id: &str, status, into: Option<&str>| ReviewEntry {
+            item: ReviewItem {
+                product_id: ProductId::parse(id).expect("id"),
+                name: "x".into(),
+                candidates: vec![ProductId::parse("p0004").expect("id")],
+                reason: "r".into(),
+            },
+            status,
+            merged_into: into.map(|i| ProductId::parse(i).expect("id")),
+            listed_at: DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+            resolved_at: None,
+        };
+        let mut batch = CatalogBatch {
+            stores: Vec::new(),
+            products: vec![
+                product("kca-P002", "매일우유 900ml", Unit::Ml, 900, &[]),
+                product("kca-P007", "매일 우유 900ml", Unit::Ml, 900, &[]),
+                product("kca-P008", "매일우유 900 ml", Unit::Ml, 900, &[]),
+            ],
+            offers: vec![offer("kca-P002"), offer("kca-P007"), offer("kca-P008")],
+        };
+        let decided = [
+            entry("kca-P002", ReviewStatus::Merged, Some("p0004")),
+            entry("kca-P007", ReviewStatus::Distinct, None),
+            entry("kca-P008", ReviewStatus::Pending, None),
+        ];
+        let report = unify(&mut batch, &catalog(), &decided);
+        let offer_ids: Vec<&str> = batch.offers.iter().map(|o| o.product_id.as_str()).collect();
+        assert_eq!(offer_ids, ["p0004", "kca-P007", "kca-P008"]);
+        assert_eq!(report.merged.len(), 1);
+        let review: Vec<&str> = report
+            .review
+            .iter()
+            .map(|r| r.product_id.as_str())
+            .collect();
+        assert_eq!(review, ["kca-P008"], "distinct is not listed again");
     }
 
     #[test]

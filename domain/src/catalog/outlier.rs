@@ -2,7 +2,7 @@
 //! so that plans can ignore it, but it is never dropped (the shopper may be
 //! looking at exactly that odd price tag).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Offer, ProductId};
 
@@ -12,29 +12,69 @@ pub const HIGH: f64 = 2.2;
 /// Fewer offers than this give no meaningful median: nothing is flagged.
 pub const MIN_OFFERS: usize = 3;
 
+/// Every price seen per product, as counts of distinct prices: the exact
+/// median of any number of offers in memory proportional to the distinct
+/// (product, price) pairs, not to the rows. Prices repeat a lot (2,980원 at
+/// hundreds of stores), so a 6 M-row import holds a few hundred thousand
+/// entries. The streaming CSV import fills one over the whole data set (every
+/// file of the import) before it flags anything.
+#[derive(Debug, Clone, Default)]
+pub struct PriceSketch {
+    by_product: HashMap<ProductId, BTreeMap<i64, u64>>,
+}
+
+impl PriceSketch {
+    pub fn add(&mut self, product: &ProductId, price_krw: i64) {
+        let counts = match self.by_product.get_mut(product) {
+            Some(c) => c,
+            None => self.by_product.entry(product.clone()).or_default(),
+        };
+        *counts.entry(price_krw).or_insert(0) += 1;
+    }
+
+    /// The median price of each product with at least [`MIN_OFFERS`] prices
+    /// (the mean of the middle two for even counts).
+    pub fn medians(&self) -> HashMap<ProductId, f64> {
+        self.by_product
+            .iter()
+            .filter_map(|(id, counts)| Some((id.clone(), median_of(counts)?)))
+            .collect()
+    }
+}
+
+/// The median of a multiset given as value → count.
+fn median_of(counts: &BTreeMap<i64, u64>) -> Option<f64> {
+    let n: u64 = counts.values().sum();
+    if n < MIN_OFFERS as u64 {
+        return None;
+    }
+    // 0-based ranks of the middle element(s).
+    let (lo, hi) = if n % 2 == 1 {
+        (n / 2, n / 2)
+    } else {
+        (n / 2 - 1, n / 2)
+    };
+    let (mut lo_v, mut seen) = (None, 0u64);
+    for (&v, &c) in counts {
+        let end = seen + c;
+        if lo_v.is_none() && lo < end {
+            lo_v = Some(v);
+        }
+        if hi < end {
+            return Some((lo_v? as f64 + v as f64) / 2.0);
+        }
+        seen = end;
+    }
+    None
+}
+
 /// The median price of each product (mean of the middle two for even counts).
 pub fn medians(offers: &[Offer]) -> HashMap<ProductId, f64> {
-    let mut by_product: HashMap<&ProductId, Vec<i64>> = HashMap::new();
+    let mut sketch = PriceSketch::default();
     for o in offers {
-        by_product
-            .entry(&o.product_id)
-            .or_default()
-            .push(o.price.krw());
+        sketch.add(&o.product_id, o.price.krw());
     }
-    by_product
-        .into_iter()
-        .filter(|(_, v)| v.len() >= MIN_OFFERS)
-        .map(|(id, mut v)| {
-            v.sort_unstable();
-            let mid = v.len() / 2;
-            let m = if v.len() % 2 == 1 {
-                v[mid] as f64
-            } else {
-                (v[mid - 1] as f64 + v[mid] as f64) / 2.0
-            };
-            (id.clone(), m)
-        })
-        .collect()
+    sketch.medians()
 }
 
 /// True when `price` lies outside `median × [LOW, HIGH]`.
@@ -103,6 +143,30 @@ mod tests {
         assert!(!is_outlier(2_200, 1000.0));
         assert!(is_outlier(449, 1000.0));
         assert!(is_outlier(2_201, 1000.0));
+    }
+
+    #[test]
+    fn sketch_medians_match_sorting() {
+        let prices = [5, 1, 1, 9, 3, 3, 3, 7, 2, 2, 8];
+        for n in MIN_OFFERS..=prices.len() {
+            let mut sketch = PriceSketch::default();
+            let id = ProductId::parse("x").expect("id");
+            for p in &prices[..n] {
+                sketch.add(&id, *p);
+            }
+            let mut v = prices[..n].to_vec();
+            v.sort_unstable();
+            let m = if n % 2 == 1 {
+                v[n / 2] as f64
+            } else {
+                (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+            };
+            assert_eq!(sketch.medians().get(&id), Some(&m), "n = {n}");
+        }
+        let mut two = PriceSketch::default();
+        two.add(&ProductId::parse("y").expect("id"), 1);
+        two.add(&ProductId::parse("y").expect("id"), 2);
+        assert!(two.medians().is_empty(), "fewer than MIN_OFFERS");
     }
 
     #[test]

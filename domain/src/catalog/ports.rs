@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::catalog::identity::{ReviewDecision, ReviewEntry, ReviewItem};
 use crate::catalog::search::ProductQuery;
 use crate::catalog::{
     CatalogBatch, CatalogCounts, GeoPoint, NearbyStore, Offer, PriceLow, PricePoint, Product,
@@ -73,4 +74,52 @@ pub trait CatalogRepository: Send + Sync {
     async fn upsert_catalog(&self, batch: &CatalogBatch) -> Result<CatalogCounts, RepoError>;
     /// How many stores, products and offers are stored.
     async fn catalog_counts(&self) -> Result<CatalogCounts, RepoError>;
+    /// Atomically and idempotently upserts these offers (by store, product,
+    /// observed_at), whose stores and products exist: one batch of a
+    /// streaming import. Unlike `upsert_catalog` it counts nothing.
+    async fn write_offers(&self, offers: &[Offer]) -> Result<(), RepoError> {
+        let batch = CatalogBatch {
+            offers: offers.to_vec(),
+            ..CatalogBatch::default()
+        };
+        self.upsert_catalog(&batch).await.map(|_| ())
+    }
+}
+
+/// How resolving a review ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Done(ReviewEntry),
+    /// No review lists this product.
+    NotListed,
+    /// The review was decided before (nothing changed).
+    AlreadyDecided(ReviewEntry),
+    /// The product to merge into does not exist.
+    UnknownTarget,
+}
+
+/// The review list of [`crate::catalog::identity`]: products kept apart
+/// because they might be a product the catalog already has.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait ProductReviewRepository: Send + Sync {
+    /// Lists these items as pending; a product listed before (whatever its
+    /// status) is left as it is. Returns how many were added.
+    async fn add_reviews(&self, items: &[ReviewItem], at: DateTime<Utc>) -> Result<u64, RepoError>;
+    /// The reviews, oldest first; only the pending ones when `pending_only`.
+    async fn list_reviews(&self, pending_only: bool) -> Result<Vec<ReviewEntry>, RepoError>;
+    /// The reviews of these products (any status).
+    async fn reviews_for(&self, ids: &[ProductId]) -> Result<Vec<ReviewEntry>, RepoError>;
+    /// Decides a pending review, atomically. `Merge { into }`: the product's
+    /// offers move to `into` (where `into` already has an offer at the same
+    /// store and instant, that one is kept), the product is deleted and the
+    /// review keeps `into` so later imports map the source id there.
+    /// `Distinct`: only the review changes. `into` must differ from the
+    /// product (checked by the caller).
+    async fn resolve_review(
+        &self,
+        product: &ProductId,
+        decision: &ReviewDecision,
+        at: DateTime<Utc>,
+    ) -> Result<Resolved, RepoError>;
 }

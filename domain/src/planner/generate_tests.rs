@@ -399,6 +399,9 @@ fn configured(fee: i64, free_over: Option<i64>, jeju: i64) -> DeliveryTerms {
 async fn jeju_plan(link: &str) -> PlanAnswer {
     let mut catalog = MockCatalogRepository::new();
     catalog
+        .expect_price_lows()
+        .returning(|_, _, _| Ok(Vec::new()));
+    catalog
         .expect_get_products()
         .returning(|_| Ok(vec![milk()]));
     catalog
@@ -554,6 +557,9 @@ fn shops(n: usize) -> Vec<crate::catalog::NearbyStore> {
 
 fn shop_catalog(n: usize) -> MockCatalogRepository {
     let mut catalog = MockCatalogRepository::new();
+    catalog
+        .expect_price_lows()
+        .returning(|_, _, _| Ok(Vec::new()));
     catalog
         .expect_get_products()
         .returning(|_| Ok(vec![milk()]));

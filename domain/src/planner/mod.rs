@@ -18,6 +18,7 @@ pub mod runner;
 mod select;
 pub mod service;
 mod sources;
+pub mod substitutes;
 pub mod view;
 
 use crate::user::UserId;

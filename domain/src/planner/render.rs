@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::sources::OnlineDetails;
 use super::view::{
     FrontierView, ItemView, LatLng, ListingView, MissingView, PlanView, ProductView, ReasonsView,
-    StopView, StoreView, TermsView, VsSingleStoreView,
+    StopView, StoreView, TermsView, UnitPriceView, VsSingleStoreView,
 };
 use crate::catalog::{Product, Store};
 use crate::mall::{DeliveryTerms, TermsSource};
@@ -62,6 +62,7 @@ pub(super) fn missing_view(m: &plan::Missing, line_names: &HashMap<&str, &str>) 
             .to_owned(),
         quantity: m.quantity,
         reason,
+        substitutes: Vec::new(),
     }
 }
 
@@ -132,6 +133,10 @@ pub(super) fn plan_view(
                     subtotal_krw: a.subtotal_krw,
                     listing: listing_view(details, &s.store_id.0, &a.product.0, allowlist),
                     price: None,
+                    unit_price: products.get(a.product.0.as_str()).and_then(|p| {
+                        let price = crate::catalog::PriceKrw::new(a.unit_price_krw).ok()?;
+                        p.unit_price(price).map(UnitPriceView::of)
+                    }),
                 })
                 .collect(),
             subtotal_krw: s.subtotal_krw,

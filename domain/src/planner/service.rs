@@ -271,6 +271,7 @@ impl PlanService {
                 name: l.name.clone(),
                 quantity: l.quantity,
                 reason: "unknown_product".into(),
+                substitutes: Vec::new(),
             })
             .collect();
         let names: HashMap<&str, &Product> =
@@ -298,6 +299,7 @@ impl PlanService {
                                 .to_owned(),
                             quantity: l.quantity,
                             reason: "not_covered_by_plan".into(),
+                            substitutes: Vec::new(),
                         });
                     }
                 }
@@ -341,6 +343,8 @@ impl PlanService {
             })
             .collect();
         let prices = self.line_prices(&mut views, &offers, now).await?;
+        self.add_substitutes(&mut views, lines, &resolved, &stores)
+            .await?;
         let id = self.random.uuid();
         let answer = PlanAnswer {
             plan_request_id: id,

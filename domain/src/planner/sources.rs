@@ -2,14 +2,16 @@
 //! catalog prices, or the online malls with the prices their sources answered
 //! under the gateway's deadline; and what the engine made of them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::prices::{ProductLink, SourceStatus};
 use super::render::ReasonBasis;
 use super::routing::{self, RoutingError};
-use super::service::{PlanService, PlanSettings, PlanningError, MAX_STORES_IN_REACH};
-use super::view::{OptimalityView, RoutingView, SkippedStoreView, SourceView};
-use crate::catalog::{GeoPoint, Offer, ProductId, Store};
+use super::service::{PlanLine, PlanService, PlanSettings, PlanningError, MAX_STORES_IN_REACH};
+use super::substitutes::{kind_words, same_kind, substitutes};
+use super::view::{OptimalityView, PlanView, RoutingView, SkippedStoreView, SourceView};
+use crate::catalog::search::ProductQuery;
+use crate::catalog::{GeoPoint, Offer, Product, ProductId, Store, StoreId};
 use crate::mall::{DeliveryTerms, Region};
 use crate::plan::{self, PlanError};
 use crate::user::InvalidValue;
@@ -416,6 +418,87 @@ fn sort_offers(offers: &mut [Offer]) {
         (a.product_id.as_str(), a.store_id.as_str())
             .cmp(&(b.product_id.as_str(), b.store_id.as_str()))
     });
+}
+
+impl PlanService {
+    /// Fills `substitutes` on each plan's unfilled lines (see
+    /// [`super::substitutes`]): the same-kind products a store of that plan
+    /// sells, from the catalog. Lines of unknown products get none.
+    pub(super) async fn add_substitutes(
+        &self,
+        views: &mut [PlanView],
+        lines: &[PlanLine],
+        resolved: &BTreeMap<String, Product>,
+        stores: &HashMap<String, Store>,
+    ) -> Result<(), PlanningError> {
+        // Candidates per wanted product, found once for every plan.
+        let mut kin: HashMap<ProductId, Vec<Product>> = HashMap::new();
+        for view in views.iter_mut() {
+            let store_ids: Vec<StoreId> = view
+                .stops
+                .iter()
+                .filter_map(|s| StoreId::parse(&s.store.id).ok())
+                .collect();
+            let wanted: Vec<(usize, &Product)> = view
+                .missing_items
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.reason != "unknown_product")
+                .filter_map(|(i, m)| {
+                    lines
+                        .iter()
+                        .any(|l| l.id == m.basket_item_id)
+                        .then(|| resolved.get(&m.basket_item_id))
+                        .flatten()
+                        .map(|p| (i, p))
+                })
+                .collect();
+            if wanted.is_empty() || store_ids.is_empty() {
+                continue;
+            }
+            let mut ids: Vec<ProductId> = Vec::new();
+            for (_, p) in &wanted {
+                if !kin.contains_key(p.id()) {
+                    let found = self.same_kind_products(p).await?;
+                    kin.insert(p.id().clone(), found);
+                }
+                ids.extend(kin[p.id()].iter().map(|c| c.id().clone()));
+            }
+            ids.sort();
+            ids.dedup();
+            if ids.is_empty() {
+                continue;
+            }
+            let offers = self.catalog.offers_for(&ids, &store_ids).await?;
+            for (i, p) in wanted {
+                view.missing_items[i].substitutes = substitutes(p, &kin[p.id()], &offers, stores);
+            }
+        }
+        Ok(())
+    }
+
+    /// Catalog products of the same kind as `p`: a search for each of its
+    /// kind words, filtered by [`same_kind`].
+    async fn same_kind_products(&self, p: &Product) -> Result<Vec<Product>, PlanningError> {
+        let mut found: Vec<Product> = Vec::new();
+        let mut words: Vec<String> = kind_words(p).into_iter().collect();
+        words.sort();
+        for w in words.iter().take(4) {
+            let Ok(q) = ProductQuery::parse(w) else {
+                continue;
+            };
+            found.extend(
+                self.catalog
+                    .search_products(&q, 0, 30)
+                    .await?
+                    .into_iter()
+                    .filter(|c| same_kind(p, c)),
+            );
+        }
+        found.sort_by(|a, b| a.id().cmp(b.id()));
+        found.dedup_by(|a, b| a.id() == b.id());
+        Ok(found)
+    }
 }
 
 fn excluded(store: &Store, excluded_chains: &[String]) -> bool {

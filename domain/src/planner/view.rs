@@ -54,6 +54,10 @@ pub struct ItemView {
     /// live (absent in answers stored before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<super::freshness::LinePriceView>,
+    /// The price on the legal basis (단위가격: per 100 g, 100 ml or 1 piece),
+    /// from the product's pack. Absent in answers stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<UnitPriceView>,
 }
 
 /// The listing an online item's price came from.
@@ -88,6 +92,38 @@ pub struct TermsView {
     /// or `catalog` (a mall without configured terms; no date).
     pub source: String,
     pub as_of: Option<DateTime<Utc>>,
+}
+
+/// A price per basis: `per` is `100g`, `100ml` or `1개`, `krw` the price per
+/// it in won, two decimals ("100ml당 270.00원").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitPriceView {
+    pub per: String,
+    /// Hundredths of a won per basis (`27000` = 270.00원).
+    pub centi_krw: i64,
+}
+
+impl UnitPriceView {
+    pub fn of(u: crate::catalog::pack::UnitPrice) -> Self {
+        Self {
+            per: u.basis.to_string(),
+            centi_krw: u.centi_krw,
+        }
+    }
+}
+
+/// A product of the same kind that a store of the plan sells, offered in
+/// place of a line the plan cannot buy; never swapped in by itself.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubstituteView {
+    pub product: ProductView,
+    /// The plan's store with the lowest unit price for it.
+    pub store_id: String,
+    pub store_name: String,
+    pub price_krw: i64,
+    pub unit_price: UnitPriceView,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -136,6 +172,11 @@ pub struct MissingView {
     pub quantity: u32,
     /// `not_sold`, `out_of_stock`, `out_of_range`, `not_covered_by_plan`, `unknown_product`.
     pub reason: String,
+    /// Up to 3 products of the same kind (same category and unit, a shared
+    /// name or alias word) that a store of this plan sells, cheapest unit
+    /// price first. Suggestions only: the plan does not buy them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub substitutes: Vec<SubstituteView>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
