@@ -107,8 +107,7 @@ pub(super) fn plan_view(
     products: &HashMap<&str, &Product>,
     line_names: &HashMap<&str, &str>,
     unknown: &[MissingView],
-    details: Option<&OnlineDetails>,
-    allowlist: &RedirectAllowlist,
+    (details, allowlist): (Option<&OnlineDetails>, &RedirectAllowlist),
 ) -> PlanView {
     let mut labels = vec![p.label.as_str().to_owned()];
     labels.extend(p.other_labels.iter().map(|l| l.as_str().to_owned()));

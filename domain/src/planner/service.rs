@@ -332,8 +332,7 @@ impl PlanService {
                     &names,
                     &line_names,
                     &unknown,
-                    details.as_ref(),
-                    &self.allowlist,
+                    (details.as_ref(), &self.allowlist),
                 );
                 if mode == PlanMode::Offline {
                     add_minutes(&mut view, p, &stores);
