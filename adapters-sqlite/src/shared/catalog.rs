@@ -387,8 +387,14 @@ impl CatalogRepository for DbStore {
     }
 
     async fn write_offers(&self, offers: &[Offer]) -> Result<(), RepoError> {
-        let rows: Vec<OfferRow> = offers.iter().map(OfferRow::from_domain).collect();
-        self.run(move |conn| write_tx(conn, |conn| write_catalog(conn, &[], &[], &rows)))
+        // History and current prices alike (the same path as upsert_catalog).
+        let rows = CatalogRows {
+            stores: Vec::new(),
+            products: Vec::new(),
+            offers: offers.iter().map(OfferRow::from_domain).collect(),
+            current: generations(offers),
+        };
+        self.run(move |conn| write_tx(conn, |conn| rows.write(conn)))
             .await
             .map_err(Into::into)
     }

@@ -92,6 +92,28 @@ fn merge_product(conn: &mut Conn, from: &str, into: &str) -> Result<(), Failure>
     diesel::update(offers::table.filter(offers::product_id.eq(from)))
         .set(offers::product_id.eq(into))
         .execute(conn)?;
+    // Current prices: per store the newer of the two products' prices wins.
+    diesel::sql_query(sql(
+        "DELETE FROM current_offers WHERE product_id = ? AND EXISTS (SELECT 1 FROM \
+         current_offers c WHERE c.product_id = ? AND c.store_id = current_offers.store_id \
+         AND c.observed_at >= current_offers.observed_at)",
+    ))
+    .bind::<Text, _>(from)
+    .bind::<Text, _>(into)
+    .execute(conn)?;
+    diesel::sql_query(sql(
+        "DELETE FROM current_offers WHERE product_id = ? AND EXISTS (SELECT 1 FROM \
+         current_offers c WHERE c.product_id = ? AND c.store_id = current_offers.store_id)",
+    ))
+    .bind::<Text, _>(into)
+    .bind::<Text, _>(from)
+    .execute(conn)?;
+    diesel::sql_query(sql(
+        "UPDATE current_offers SET product_id = ? WHERE product_id = ?",
+    ))
+    .bind::<Text, _>(into)
+    .bind::<Text, _>(from)
+    .execute(conn)?;
     diesel::delete(products::table.filter(products::id.eq(from))).execute(conn)?;
     Ok(())
 }
