@@ -354,11 +354,12 @@ async function flow(kind, token) {
       await page.waitForURL(new RegExp(`/plans/${note.plan_request_id}$`));
       await page.getByTestId('plan-card').first().locator('a').first().click();
       await page.getByTestId('plan-detail').waitFor({ state: 'visible' });
-      // What the plan buys (every stop's lines, and what it could not find) is exactly the two items.
+      // What the plan buys (every stop's lines, and what it could not find) is exactly the two items
+      // (a line reads "name ×qty" followed by its price's date and source).
       const bought = await page.locator('[data-testid="stop"] .lines > li > span:first-child').allTextContents();
       const missing = await api('GET', `/plans/${note.plan_request_id}`, token);
       const missingNames = (missing.body?.plans?.[0]?.missing_items ?? []).map((m) => m.name);
-      const names = [...bought.map((b) => b.replace(/\s*×\d+\s*$/, '').trim()), ...missingNames].sort();
+      const names = [...bought.map((b) => b.replace(/\s*×\d+[\s\S]*$/, '').trim()), ...missingNames].sort();
       if (JSON.stringify(names) !== JSON.stringify([...chosen].sort())) {
         throw new Error(`the plan holds ${JSON.stringify(names)}, not the planned ${JSON.stringify(chosen)}`);
       }
