@@ -316,6 +316,22 @@ enum GenerateAnswers {
     Unavailable(ErrorResponse),
 }
 
+/// The optional generate body of a route that fixes the mode itself: a
+/// `mode` field is refused (it is only for `/plans/generate`).
+fn body_without_mode(
+    req: &actix_web::HttpRequest,
+    body: &web::Bytes,
+) -> Result<GenerateBody, ApiError> {
+    let body: GenerateBody = crate::json::optional_body(req, body)?.unwrap_or_default();
+    if body.mode.is_some() {
+        return Err(ApiError::validation([(
+            "mode",
+            "is only for /plans/generate",
+        )]));
+    }
+    Ok(body)
+}
+
 /// Plans for buying the basket at marts: ≤ `max_stores` stops in route order,
 /// minimising goods + travel; labelled alternatives.
 #[utoipa::path(post, path = "/api/v1/offline/plans/generate", tag = "plans", operation_id = "generateOfflinePlans",
@@ -327,13 +343,7 @@ pub async fn generate_offline(
     user: AuthUser,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let body: GenerateBody = crate::json::optional_body(&req, &body)?.unwrap_or_default();
-    if body.mode.is_some() {
-        return Err(ApiError::validation([(
-            "mode",
-            "is only for /plans/generate",
-        )]));
-    }
+    let body = body_without_mode(&req, &body)?;
     generate(&state, &user, PlanMode::Offline, body).await
 }
 
@@ -348,13 +358,7 @@ pub async fn generate_online(
     user: AuthUser,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let body: GenerateBody = crate::json::optional_body(&req, &body)?.unwrap_or_default();
-    if body.mode.is_some() {
-        return Err(ApiError::validation([(
-            "mode",
-            "is only for /plans/generate",
-        )]));
-    }
+    let body = body_without_mode(&req, &body)?;
     generate(&state, &user, PlanMode::Online, body).await
 }
 
@@ -376,13 +380,7 @@ pub async fn compare(
     user: AuthUser,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let body: GenerateBody = crate::json::optional_body(&req, &body)?.unwrap_or_default();
-    if body.mode.is_some() {
-        return Err(ApiError::validation([(
-            "mode",
-            "is only for /plans/generate",
-        )]));
-    }
+    let body = body_without_mode(&req, &body)?;
     let comparison = state
         .plans
         .compare_for(user.user.id, body.overrides())
